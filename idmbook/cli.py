@@ -1,0 +1,202 @@
+"""The command line: Typer commands that parse options and call one library function each.
+
+Errors become exit codes here and only here: 0 no errors, 1 problems found, 2 idmbook could
+not run. Heavy modules (pandoc, typst, python-docx) are imported inside the commands that need
+them, so that `idmbook --help` and `idmbook validate` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from idmbook import __version__
+from idmbook.errors import IdmbookError
+
+app = typer.Typer(
+    name="idmbook",
+    help="Compile rapporteur notes and stakeholder contributions into a publication.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True, emoji=False, highlight=False)
+out_console = Console(highlight=False, emoji=False)
+_state = {"debug": False}
+
+
+class OutputFormat(str, Enum):
+    auto = "auto"
+    human = "human"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"idmbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show Python tracebacks for internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """idmbook: the International Dialogue on Migration publication compiler."""
+    _state["debug"] = debug
+
+
+def _emit_report(report: object, fmt: OutputFormat) -> None:
+    from idmbook.diagnostics import (
+        Report,
+        format_github,
+        format_human,
+        format_json,
+        format_sarif,
+    )
+    from idmbook.rules import RULES
+
+    assert isinstance(report, Report)
+    if fmt is OutputFormat.auto:
+        fmt = OutputFormat.github if os.environ.get("GITHUB_ACTIONS") else OutputFormat.human
+    if fmt is OutputFormat.human:
+        if report.diagnostics:
+            err_console.print(format_human(report, color=err_console.is_terminal), soft_wrap=True,
+                              highlight=False, markup=err_console.is_terminal)
+        else:
+            err_console.print("no problems found")
+    elif fmt is OutputFormat.json:
+        sys.stdout.write(format_json(report) + "\n")
+    elif fmt is OutputFormat.github:
+        text = format_github(report)
+        if text:
+            sys.stdout.write(text + "\n")
+    else:
+        rules = [(r.code, r.summary) for r in RULES.values()]
+        sys.stdout.write(format_sarif(report, rules) + "\n")
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files to check; the whole project when none is given."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="human, json, github (annotations) or sarif."),
+    ] = OutputFormat.auto,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    project: Annotated[
+        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
+    ] = None,
+) -> None:
+    """Check notes, contributions and the config, and report problems with their lines.
+
+    Example: [bold]idmbook validate chapters/notes/new-york/opening.md[/]
+    """
+    from idmbook.validate import validate as run
+
+    targets = None
+    if paths:
+        targets = []
+        for p in paths:
+            if not p.exists():
+                raise IdmbookError(f"{p}: no such file")
+            targets.extend(sorted(p.rglob("*.md")) if p.is_dir() else [p])
+    start = project or (targets[0].parent if targets else Path.cwd())
+    _, report = run(start, targets, strict=strict)
+    _emit_report(report, fmt)
+    if report.has_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def rules(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every diagnostic code with its explanation.
+
+    Example: [bold]idmbook rules[/]
+    """
+    from idmbook.rules import RULES
+
+    if fmt == "json":
+        data = [
+            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
+             "explanation": r.explanation}
+            for r in RULES.values()
+        ]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    for r in RULES.values():
+        out_console.print(f"[bold]{r.code}[/] {r.name} ({r.severity.value})", highlight=False)
+        out_console.print(f"  {r.summary}", highlight=False, markup=False)
+        for line in r.explanation.splitlines():
+            out_console.print(f"    {line}", highlight=False, markup=False)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the JSON Schema files.")
+    ] = Path("schemas"),
+) -> None:
+    """Write JSON Schemas of the front matter and config, for editor completion.
+
+    Example: [bold]idmbook schema --out schemas[/]
+    """
+    from idmbook.schemas import write_schemas
+
+    for path in write_schemas(out):
+        out_console.print(f"wrote {path}")
+
+
+def main() -> None:
+    """Entry point: run the app and turn errors into exit codes in one place."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except IdmbookError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        if exc.hint:
+            err_console.print(f"  hint: {exc.hint}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if _state["debug"]:
+            raise
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "  this is a bug in idmbook; run again with --debug for details and report it",
+            highlight=False,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

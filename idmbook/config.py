@@ -1,0 +1,208 @@
+"""The publication config (idmbook.yaml) and the theme taxonomy models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from idmbook.fields import ISBN, ISSN, Id, Language, NonEmpty
+
+CONFIG_NAME = "idmbook.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+class Series(_Strict):
+    """The publication series."""
+
+    name: NonEmpty
+    """Name of the series, for example International Dialogue on Migration."""
+    number: int = Field(ge=1)
+    """Number of this volume in the series."""
+    issn: ISSN | None = None
+    """ISSN of the series (checked for a valid check digit)."""
+
+
+class Publisher(_Strict):
+    """Who publishes the book."""
+
+    name: NonEmpty
+    """Full name of the publisher."""
+    address: list[NonEmpty] = []
+    """Postal address, one line per item."""
+    email: str | None = None
+    """Contact e-mail printed on the imprint page."""
+    website: str | None = None
+    """Website printed on the imprint page."""
+
+
+class Session(_Strict):
+    """One session of a workshop's agenda."""
+
+    id: Id
+    """Id that rapporteur notes use in their `session` key."""
+    title: NonEmpty
+    """Title of the session as printed in the agenda."""
+    order: int = Field(ge=0)
+    """Position of the session in the agenda."""
+    date: dt.date | None = None
+    """Day of the session, written 2017-04-18."""
+    time: str | None = None
+    """Time slot as printed, for example 10:00-13:00."""
+    chairs: list[NonEmpty] = []
+    """Chairs, moderators or speakers to name in the agenda."""
+    note_required: bool = True
+    """Whether a rapporteur note is expected for this session."""
+
+
+class Workshop(_Strict):
+    """An intersessional workshop with its agenda."""
+
+    id: Id
+    """Id that notes and contributions use in their `workshop` key."""
+    title: NonEmpty
+    """Full title of the workshop."""
+    city: NonEmpty
+    """City where it was held."""
+    venue: str | None = None
+    """Venue and room."""
+    start: dt.date
+    """First day."""
+    end: dt.date
+    """Last day."""
+    participants: str | None = None
+    """Attendance as reported, for example 'over 300'."""
+    sessions: list[Session] = Field(min_length=1)
+    """The agenda: one entry per session."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Workshop:
+        if self.end < self.start:
+            raise ValueError("the workshop ends before it starts")
+        ids = [s.id for s in self.sessions]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"session ids used twice: {', '.join(dupes)}")
+        return self
+
+
+class Output(_Strict):
+    """Where and how the book is written."""
+
+    basename: Id = "publication"
+    """File name of the outputs without extension, for example idm-27."""
+    formats: list[Literal["docx", "pdf", "html"]] = ["docx", "pdf"]
+    """Formats built when `idmbook build` is given no --format."""
+    directory: str = "dist"
+    """Folder for the outputs, relative to the project."""
+    pdf_standard: Literal["ua-1", "a-2a", "a-2b"] = "ua-1"
+    """PDF conformance: ua-1 (accessible, the default), a-2a or a-2b (archival)."""
+
+
+class Config(_Strict):
+    """The publication config, `idmbook.yaml` at the project root."""
+
+    title: NonEmpty
+    """Main title of the publication."""
+    subtitle: str | None = None
+    """Subtitle printed under the title."""
+    series: Series | None = None
+    """The series and this volume's number."""
+    year: int = Field(ge=1900, le=2200)
+    """Year of publication."""
+    publisher: Publisher
+    """The publisher and its address."""
+    isbn: ISBN | None = None
+    """ISBN of the print edition (checked for a valid check digit)."""
+    eisbn: ISBN | None = None
+    """ISBN of the electronic edition (checked for a valid check digit)."""
+    language: Language = "en"
+    """Language of the book (BCP 47 tag)."""
+    editors: list[NonEmpty] = []
+    """Names of the editors."""
+    copyright: str | None = None
+    """Copyright holder when it is not the publisher."""
+    workshops: list[Workshop] = Field(min_length=1)
+    """The workshops the publication reports on."""
+    taxonomy: str | None = None
+    """Path of a theme taxonomy file; idmbook's built-in New York Declaration themes when
+    absent."""
+    output: Output = Output()
+    """Output settings."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        ids = [w.id for w in self.workshops]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"workshop ids used twice: {', '.join(dupes)}")
+        return self
+
+    def workshop(self, workshop_id: str) -> Workshop | None:
+        return next((w for w in self.workshops if w.id == workshop_id), None)
+
+
+class SubTheme(_Strict):
+    """An element under a theme (for example a paragraph 8 element of Annex II)."""
+
+    id: Id
+    """Id that notes and contributions may use in `themes`."""
+    title: NonEmpty
+    """Short title."""
+    ref: str | None = None
+    """Where the element comes from."""
+
+
+class Theme(_Strict):
+    """A theme of the report; each theme becomes one chapter."""
+
+    id: Id
+    """Id used in `themes` lists."""
+    title: NonEmpty
+    """Chapter title."""
+    description: NonEmpty
+    """What the theme covers."""
+    subthemes: list[SubTheme] = []
+    """Finer elements; tagging one places the item under this theme."""
+
+
+class Vocabulary(_Strict):
+    """An entry of a cross-reference vocabulary."""
+
+    id: NonEmpty
+    """Id as written in front matter."""
+    title: NonEmpty
+    """What it stands for."""
+
+
+class Taxonomy(_Strict):
+    """The theme taxonomy and the cross-reference vocabularies."""
+
+    themes: list[Theme] = Field(min_length=1)
+    """The themes, in chapter order."""
+    thematic_sessions: list[Vocabulary] = []
+    """Thematic sessions of the global compact process."""
+    sdg_targets: list[Vocabulary] = []
+    """Migration-related SDG targets."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Taxonomy:
+        ids = [t.id for t in self.themes] + [s.id for t in self.themes for s in t.subthemes]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"theme ids used twice: {', '.join(dupes)}")
+        return self
+
+    def parent(self, theme_id: str) -> Theme | None:
+        """The theme that ``theme_id`` is or belongs to."""
+        for theme in self.themes:
+            if theme.id == theme_id or any(s.id == theme_id for s in theme.subthemes):
+                return theme
+        return None
+
+    def all_ids(self) -> list[str]:
+        return [t.id for t in self.themes] + [s.id for t in self.themes for s in t.subthemes]

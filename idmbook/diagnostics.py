@@ -1,0 +1,208 @@
+"""The Diagnostic record: one record, many formatters (human, json, github, sarif)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    """How serious a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about one place in one file."""
+
+    code: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return Diagnostic(
+            self.code, severity, self.path, self.line, self.column, self.message, self.hint
+        )
+
+
+@dataclass
+class Report:
+    """The diagnostics of one run, with the text of the files they point into."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics.extend(diagnostics)
+
+    def sorted(self) -> list[Diagnostic]:
+        seen: set[Diagnostic] = set()
+        unique = [d for d in self.diagnostics if not (d in seen or seen.add(d))]
+        return sorted(
+            unique, key=lambda d: (d.path, d.line, d.column, _SEVERITY_ORDER[d.severity], d.code)
+        )
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.count(Severity.ERROR) > 0
+
+    def strict(self) -> Report:
+        """Warnings become errors (``--strict``)."""
+        promoted = [
+            d.with_severity(Severity.ERROR) if d.severity is Severity.WARNING else d
+            for d in self.diagnostics
+        ]
+        return Report(promoted, self.sources)
+
+
+# --------------------------------------------------------------------------- formatters
+
+FORMATS = ("human", "json", "github", "sarif")
+
+
+def _source_line(report: Report, d: Diagnostic) -> str | None:
+    text = report.sources.get(d.path)
+    if text is None or d.line < 1:
+        return None
+    lines = text.splitlines()
+    if d.line > len(lines):
+        return None
+    return lines[d.line - 1]
+
+
+def format_human(report: Report, color: bool = False) -> str:
+    """Compiler-style text: location, message, the offending line with a caret, the hint."""
+    from rich.markup import escape
+
+    out: list[str] = []
+    styles = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
+    for d in report.sorted():
+        loc = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
+        head = f"{loc}: {d.severity.value}[{d.code}]: {d.message}"
+        if color:
+            head = (
+                f"[bold]{escape(loc)}[/]: [{styles[d.severity]}]{d.severity.value}[{d.code}][/]: "
+                f"{escape(d.message)}"
+            )
+        out.append(head)
+        line = _source_line(report, d)
+        if line is not None:
+            gutter = f"{d.line:>5} | "
+            shown = line.expandtabs(4)
+            if len(shown) > 200:
+                shown = shown[:200] + "…"
+            caret_col = min(max(d.column, 1), len(shown) + 1)
+            text_line = gutter + shown
+            caret = " " * 5 + " | " + " " * (caret_col - 1) + "^"
+            out.append(escape(text_line) if color else text_line)
+            out.append(f"[bold red]{caret}[/]" if color else caret)
+        if d.hint:
+            out.append(f"      = hint: {escape(d.hint) if color else d.hint}")
+        out.append("")
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    infos = report.count(Severity.INFO)
+    summary = (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}, "
+        f"{infos} info"
+    )
+    out.append(summary)
+    return "\n".join(out)
+
+
+def format_json(report: Report) -> str:
+    return json.dumps([d.as_dict() for d in report.sorted()], indent=2, ensure_ascii=False)
+
+
+def _gh_escape(value: str, prop: bool = False) -> str:
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+def format_github(report: Report) -> str:
+    """GitHub Actions workflow commands: one annotation per diagnostic."""
+    kinds = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    lines = []
+    for d in report.sorted():
+        props = [f"file={_gh_escape(d.path, True)}"]
+        if d.line:
+            props += [f"line={d.line}", f"col={d.column}"]
+        props.append(f"title={_gh_escape(d.code, True)}")
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        lines.append(f"::{kinds[d.severity]} {','.join(props)}::{_gh_escape(message)}")
+    return "\n".join(lines)
+
+
+def format_sarif(report: Report, rules: Sequence[tuple[str, str]] = ()) -> str:
+    """SARIF 2.1.0, one run, with the rule table when given."""
+    from idmbook import __version__
+
+    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    results = []
+    for d in report.sorted():
+        region = {"startLine": max(d.line, 1), "startColumn": max(d.column, 1)}
+        result: dict[str, object] = {
+            "ruleId": d.code,
+            "level": levels[d.severity],
+            "message": {"text": d.message + (f" Hint: {d.hint}" if d.hint else "")},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": Path(d.path).as_posix()},
+                        "region": region,
+                    }
+                }
+            ],
+        }
+        results.append(result)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "idmbook",
+                        "version": __version__,
+                        "rules": [
+                            {"id": code, "shortDescription": {"text": summary}}
+                            for code, summary in rules
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)

@@ -1,0 +1,280 @@
+"""Read a text file with YAML front matter, keeping the line and column of every key.
+
+Nothing here raises for a user's mistake: every problem becomes a diagnostic. The YAML is read
+as YAML 1.2 core schema through the composer, so that ``NO`` stays Norway, ``yes`` stays a
+string, duplicate keys are found instead of silently dropped, and tags, anchors and aliases are
+refused before anything is constructed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from idmbook.diagnostics import Diagnostic
+from idmbook.rules import diag
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_FRONT_MATTER_LINES = 2000
+MAX_NODES = 20_000
+MAX_DEPTH = 20
+
+Loc = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+@dataclass
+class TextFile:
+    """A decoded text file: newlines normalised to LF, BOM removed."""
+
+    rel: str
+    text: str
+
+
+@dataclass
+class FrontMatterFile:
+    """A file split into its front matter (as plain data) and its body."""
+
+    rel: str
+    text: str
+    data: dict[str, Any]
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    """Where each key (or list item) starts, 1-based line and column."""
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    """Where each value starts."""
+    body: str = ""
+    body_line: int = 1
+    """1-based line number of the first body line in ``text``."""
+    front_line: int = 1
+    """1-based line number of the opening ``---``."""
+
+    def position(self, loc: Loc, value: bool = False) -> tuple[int, int]:
+        """Line and column of the key (or its value) at ``loc``, or of its nearest parent."""
+        if value and loc in self.values:
+            return self.values[loc]
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.front_line, 1
+
+
+def decode(raw: bytes, rel: str) -> tuple[TextFile | None, list[Diagnostic]]:
+    """Decode bytes as UTF-8 (with or without BOM) and normalise CRLF and CR to LF."""
+    if len(raw) > MAX_FILE_BYTES:
+        size = len(raw) / 1024 / 1024
+        return None, [
+            diag("IDM004", rel, 0, 0, f"file is {size:.1f} MB; the limit is "
+                 f"{MAX_FILE_BYTES // 1024 // 1024} MB")
+        ]
+    if not raw.strip():
+        return None, [diag("IDM003", rel, 0, 0, "file is empty")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            diag("IDM001", rel, 1, 1, "file is UTF-16, not UTF-8",
+                 "save it again as UTF-8 (Save As, Encoding: UTF-8)")
+        ]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        return None, [diag("IDM002", rel, line, 1, "file contains NUL bytes; it is not text")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            diag("IDM001", rel, line, col,
+                 f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                 "save the file as UTF-8 (Save As, Encoding: UTF-8)")
+        ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return TextFile(rel, text), []
+
+
+def split(
+    text_file: TextFile, required: bool = True
+) -> tuple[FrontMatterFile | None, list[Diagnostic]]:
+    """Split front matter from the body and read it as YAML."""
+    rel, text = text_file.rel, text_file.text
+    lines = text.split("\n")
+    first = 0
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    if first >= len(lines) or lines[first].rstrip() != "---":
+        if not required:
+            return FrontMatterFile(rel, text, {}, body=text, body_line=1), []
+        return None, [
+            diag("IDM005", rel, first + 1 if first < len(lines) else 1, 1,
+                 "the file does not start with front matter ('---' on the first line)",
+                 "start the file with '---', the metadata lines, then '---'")
+        ]
+    end = None
+    for i in range(first + 1, min(len(lines), first + 1 + MAX_FRONT_MATTER_LINES)):
+        if lines[i].rstrip() in ("---", "..."):
+            end = i
+            break
+    if end is None:
+        if len(lines) > first + 1 + MAX_FRONT_MATTER_LINES:
+            return None, [
+                diag("IDM004", rel, first + 1, 1,
+                     f"front matter is longer than {MAX_FRONT_MATTER_LINES} lines or not closed",
+                     "close the front matter with a line '---'")
+            ]
+        return None, [
+            diag("IDM005", rel, first + 1, 1, "the front matter is never closed",
+                 "add a line '---' after the last metadata line")
+        ]
+    yaml_text = "\n".join(lines[first + 1 : end])
+    offset = first + 1  # 0-based line index of the YAML's first line
+    parsed, problems = parse_yaml(yaml_text, rel, offset)
+    if parsed is None:
+        return None, problems
+    data, positions, values = parsed
+    body = "\n".join(lines[end + 1 :])
+    return (
+        FrontMatterFile(
+            rel, text, data, positions, values, body, body_line=end + 2, front_line=first + 1
+        ),
+        problems,
+    )
+
+
+Positions = dict[Loc, tuple[int, int]]
+
+
+def parse_yaml(
+    yaml_text: str, rel: str, line_offset: int = 0, top_level: str = "front matter"
+) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
+    """Parse YAML into plain data, with 1-based positions of every key and value."""
+    try:
+        node = YAML(typ="safe", pure=True).compose(yaml_text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        col = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [
+            diag("IDM006", rel, line, col, f"invalid YAML: {problem}",
+                 "check indentation and quote values containing ': '")
+        ]
+    except (YAMLError, RecursionError, ValueError) as exc:
+        return None, [diag("IDM006", rel, line_offset + 1, 1, f"invalid YAML: {exc}")]
+    if node is None:
+        return ({}, {}, {}), []
+    builder = _Builder(rel, line_offset)
+    if not isinstance(node, MappingNode):
+        return None, [
+            diag("IDM008", rel, node.start_mark.line + 1 + line_offset,
+                 node.start_mark.column + 1, f"the {top_level} must be a mapping of keys to "
+                 "values", "write one 'key: value' per line")
+        ]
+    try:
+        value = builder.build(node, (), 0)
+    except _Refused:
+        return None, builder.problems
+    assert isinstance(value, dict)
+    if builder.problems:
+        return None, builder.problems
+    return (value, builder.positions, builder.values), []
+
+
+class _Refused(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, rel: str, line_offset: int) -> None:
+        self.rel = rel
+        self.offset = line_offset
+        self.positions: Positions = {}
+        self.values: Positions = {}
+        self.problems: list[Diagnostic] = []
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def _pos(self, node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def _refuse(self, node: Node, code: str, message: str, hint: str | None = None) -> None:
+        line, col = self._pos(node)
+        self.problems.append(diag(code, self.rel, line, col, message, hint))
+        raise _Refused
+
+    def build(self, node: Node, loc: Loc, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            self._refuse(node, "IDM004", "front matter is too large or too deeply nested")
+        if id(node) in self.seen:
+            self._refuse(node, "IDM009", "aliases ('*name') are not allowed",
+                         "write the value out instead of referring to an anchor")
+        self.seen.add(id(node))
+        if getattr(node, "anchor", None):
+            self._refuse(node, "IDM009", f"anchors ('&{node.anchor}') are not allowed",
+                         "write the value out instead of using an anchor")
+        tag = str(node.tag)
+        if tag not in _ALLOWED_TAGS:
+            self._refuse(node, "IDM009", f"the YAML tag '{tag.replace(_CORE, '!!')}' is not "
+                         "allowed", "remove the tag; plain values are enough")
+        if isinstance(node, MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, ScalarNode):
+                    self._refuse(key_node, "IDM006", "keys must be plain words")
+                key = str(key_node.value)
+                if key in result:
+                    first = self.positions.get((*loc, key), (0, 0))
+                    line, col = self._pos(key_node)
+                    self.problems.append(
+                        diag("IDM007", self.rel, line, col,
+                             f"duplicate key '{key}' (first set on line {first[0]})",
+                             "keep one of the two; YAML would silently drop the first")
+                    )
+                    continue
+                self.positions[(*loc, key)] = self._pos(key_node)
+                self.values[(*loc, key)] = self._pos(value_node)
+                result[key] = self.build(value_node, (*loc, key), depth + 1)
+            return result
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.positions[(*loc, i)] = self._pos(item)
+                self.values[(*loc, i)] = self._pos(item)
+                items.append(self.build(item, (*loc, i), depth + 1))
+            return items
+        assert isinstance(node, ScalarNode)
+        return self._scalar(node, tag)
+
+    def _scalar(self, node: ScalarNode, tag: str) -> Any:
+        value = str(node.value)
+        kind = tag[len(_CORE) :]
+        if kind == "null":
+            return None
+        if kind == "bool":
+            return value.lower() == "true"
+        if kind == "int":
+            try:
+                return int(value.replace("_", ""), 0)
+            except ValueError:
+                return value
+        if kind == "float":
+            try:
+                return float(value)
+            except ValueError:
+                return value
+        if kind == "timestamp":
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value

@@ -1,0 +1,168 @@
+"""Turn pydantic validation errors into diagnostics that point at the offending line."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from idmbook.diagnostics import Diagnostic
+from idmbook.frontmatter import FrontMatterFile, Loc
+from idmbook.rules import diag
+
+M = TypeVar("M", bound=BaseModel)
+
+_CUSTOM = {"bad_language": "IDM025", "bad_country": "IDM026", "bad_identifier": "IDM027"}
+_LITERAL_CODES = {"levels": "IDM023", "stakeholder_type": "IDM024"}
+
+
+def closest(word: str, choices: Sequence[str]) -> str | None:
+    """The choice closest to ``word``, if any is close enough to be a likely typo."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if not found:
+        lowered = {c.lower(): c for c in choices}
+        found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+        return lowered[found[0]] if found else None
+    return found[0]
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """A hint naming the closest valid choice and listing the others."""
+    best = closest(word, choices)
+    listed = ", ".join(choices[:12]) + (", …" if len(choices) > 12 else "")
+    if best:
+        return f"did you mean '{best}'? valid values: {listed}"
+    return f"valid values: {listed}"
+
+
+def validate_model(
+    model: type[M], fm: FrontMatterFile, fallback_code: str = "IDM012"
+) -> tuple[M | None, list[Diagnostic]]:
+    """Validate front-matter data against ``model``; errors point at their keys."""
+    try:
+        return model.model_validate(fm.data), []
+    except ValidationError as exc:
+        return None, errors_to_diagnostics(exc, model, fm, fallback_code)
+
+
+def errors_to_diagnostics(
+    exc: ValidationError, model: type[BaseModel], fm: FrontMatterFile, fallback_code: str
+) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(err["loc"])
+        kind = err["type"]
+        field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        dotted = _dotted(loc)
+        if kind == "extra_forbidden":
+            line, col = fm.position(loc)
+            allowed = _fields_at(model, loc[:-1])
+            key = str(loc[-1])
+            hint = did_you_mean(key, allowed) if allowed else None
+            out.append(diag("IDM010", fm.rel, line, col, f"unknown key '{dotted}'", hint))
+        elif kind == "missing":
+            line, col = fm.position(loc[:-1]) if loc[:-1] else (fm.front_line, 1)
+            out.append(
+                diag("IDM011", fm.rel, line, col, f"missing required key '{dotted}'",
+                     _field_help(model, loc))
+            )
+        elif kind in _CUSTOM:
+            line, col = fm.position(loc, value=True)
+            out.append(diag(_CUSTOM[kind], fm.rel, line, col, f"{dotted}: {err['msg']}"))
+        elif kind == "literal_error":
+            line, col = fm.position(loc, value=True)
+            expected = _literal_values(model, loc)
+            given = str(err.get("input"))
+            code = _LITERAL_CODES.get(field_name, fallback_code)
+            out.append(
+                diag(code, fm.rel, line, col, f"{dotted}: '{given}' is not allowed",
+                     did_you_mean(given, expected) if expected else err["msg"])
+            )
+        else:
+            line, col = fm.position(loc, value=True)
+            message = err["msg"]
+            if message.startswith("Value error, "):
+                message = message[len("Value error, ") :]
+            where = f"{dotted}: " if dotted else ""
+            out.append(
+                diag(fallback_code, fm.rel, line, col, f"{where}{message}",
+                     _field_help(model, loc))
+            )
+    return out
+
+
+def _dotted(loc: Loc) -> str:
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        elif p.startswith(("function-", "constrained-")) or p in ("str", "list[str]", "date"):
+            continue
+        else:
+            parts.append(("." if parts else "") + p)
+    return "".join(parts)
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The member types of an annotation (Optional, unions, Annotated, list items)."""
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in get_args(annotation) for m in _unwrap(a)]
+    if origin is list:
+        return _unwrap(get_args(annotation)[0])
+    return [annotation]
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        members = [
+            m for m in _unwrap(info.annotation) if isinstance(m, type) and issubclass(m, BaseModel)
+        ]
+        current = members[0] if members else None
+    return current
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    target = _model_at(model, loc)
+    return list(target.model_fields) if target else []
+
+
+def _field_info(model: type[BaseModel], loc: Loc) -> Any:
+    path = [p for p in loc if isinstance(p, str)]
+    if not path:
+        return None
+    parent = _model_at(model, tuple(p for p in loc if isinstance(p, str))[:-1])
+    if parent is None:
+        return None
+    return parent.model_fields.get(path[-1])
+
+
+def _literal_values(model: type[BaseModel], loc: Loc) -> list[str]:
+    info = _field_info(model, loc)
+    if info is None:
+        return []
+    for member in _unwrap(info.annotation):
+        if get_origin(member) is Literal:
+            return [str(a) for a in get_args(member)]
+    return []
+
+
+def _field_help(model: type[BaseModel], loc: Loc) -> str | None:
+    info = _field_info(model, loc)
+    if info is None or not info.description:
+        return None
+    return " ".join(str(info.description).split())

@@ -1,0 +1,229 @@
+"""The body of a rapporteur note: its sections and the recommendation syntax.
+
+A note's body has three level-2 sections: Summary, Key messages and Recommendations (French and
+Spanish headings are accepted too). Every list item under Recommendations is one
+recommendation. An item may end with an attribute block in braces, written like pandoc's
+attributes::
+
+    - Create one-stop shops for newly arrived migrants. {themes="rights-wellbeing nyd-o"
+      levels="local" actors="local authorities; civil society"}
+
+``themes`` and ``levels`` are separated by spaces or commas, ``actors`` by semicolons. Without
+a block, a recommendation takes the note's own themes and levels.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from idmbook.diagnostics import Diagnostic
+from idmbook.rules import diag
+
+SECTIONS = {
+    "summary": "summary",
+    "résumé": "summary",
+    "resume": "summary",
+    "resumen": "summary",
+    "key messages": "key_messages",
+    "messages clés": "key_messages",
+    "messages cles": "key_messages",
+    "mensajes clave": "key_messages",
+    "recommendations": "recommendations",
+    "recommandations": "recommendations",
+    "recomendaciones": "recommendations",
+}
+SECTION_TITLES = {
+    "summary": "Summary",
+    "key_messages": "Key messages",
+    "recommendations": "Recommendations",
+}
+ATTRIBUTE_KEYS = ("themes", "levels", "actors")
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])(\s+|$)")
+_ATTR_BLOCK = re.compile(r"\{([^{}]*)\}\s*$")
+_ATTR_START = re.compile(r"^\s*[A-Za-z_][\w-]*\s*=")
+_ATTR = re.compile(r"""\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+
+
+@dataclass
+class RawRecommendation:
+    """A recommendation as written, with positions for diagnostics."""
+
+    text: str
+    line: int
+    attributes: dict[str, str] = field(default_factory=dict)
+    attr_line: int = 0
+    attr_column: int = 0
+
+    def split(self, key: str) -> list[str]:
+        value = self.attributes.get(key, "")
+        if key == "actors":
+            return [a.strip() for a in value.split(";") if a.strip()]
+        return [v for v in re.split(r"[\s,]+", value) if v]
+
+
+@dataclass
+class NoteBody:
+    """The sections of a note body."""
+
+    sections: dict[str, str]
+    section_lines: dict[str, int]
+    recommendations: list[RawRecommendation]
+
+
+def parse_note_body(
+    body: str, rel: str, first_line: int
+) -> tuple[NoteBody, list[Diagnostic]]:
+    """Split a note body into its sections and recommendations."""
+    problems: list[Diagnostic] = []
+    lines = body.split("\n")
+    sections: dict[str, list[str]] = {}
+    section_lines: dict[str, int] = {}
+    current: str | None = None
+    fence: str | None = None
+    preamble_line = 0
+    for i, line in enumerate(lines):
+        lineno = first_line + i
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+        heading = None if fence else _HEADING.match(line)
+        if heading and len(heading.group(1)) <= 2:
+            name = heading.group(2).strip().rstrip(":").lower()
+            key = SECTIONS.get(name)
+            if len(heading.group(1)) == 2 and key:
+                if key in sections:
+                    problems.append(
+                        diag("IDM030", rel, lineno, 1,
+                             f"section '{heading.group(2)}' appears twice",
+                             "merge the two sections into one")
+                    )
+                current = key
+                sections.setdefault(key, [])
+                section_lines[key] = lineno
+                continue
+            problems.append(
+                diag("IDM033", rel, lineno, 1,
+                     f"section '{heading.group(2)}' is not published",
+                     "use the sections Summary, Key messages and Recommendations")
+            )
+            current = None
+            continue
+        if current is None:
+            if line.strip() and not preamble_line:
+                preamble_line = lineno
+            continue
+        sections[current].append(line)
+    if preamble_line:
+        problems.append(
+            diag("IDM033", rel, preamble_line, 1,
+                 "text before the first section is not published",
+                 "move it under '## Summary'")
+        )
+    for key, title in SECTION_TITLES.items():
+        if key not in sections:
+            problems.append(
+                diag("IDM030", rel, first_line, 1, f"the section '## {title}' is missing",
+                     "a note has the sections Summary, Key messages and Recommendations")
+            )
+        elif not "\n".join(sections[key]).strip():
+            problems.append(
+                diag("IDM034", rel, section_lines[key], 1, f"the section '{title}' is empty")
+            )
+    recommendations: list[RawRecommendation] = []
+    if "recommendations" in sections:
+        recommendations, rec_problems = _parse_recommendations(
+            sections["recommendations"], rel, section_lines["recommendations"] + 1
+        )
+        problems += rec_problems
+        if not recommendations and "\n".join(sections["recommendations"]).strip():
+            problems.append(
+                diag("IDM031", rel, section_lines["recommendations"], 1,
+                     "the Recommendations section has no list items",
+                     "write each recommendation as a list item starting with '- ' or '1. '")
+            )
+    text = {k: "\n".join(v).strip("\n") for k, v in sections.items()}
+    return NoteBody(text, section_lines, recommendations), problems
+
+
+def _parse_recommendations(
+    lines: list[str], rel: str, first_line: int
+) -> tuple[list[RawRecommendation], list[Diagnostic]]:
+    items: list[tuple[int, list[str]]] = []
+    problems: list[Diagnostic] = []
+    blank = False
+    stray_line = 0
+    for i, line in enumerate(lines):
+        lineno = first_line + i
+        match = _ITEM.match(line)
+        if match:
+            items.append((lineno, [line[match.end() :]]))
+            blank = False
+        elif not line.strip():
+            blank = True
+            if items:
+                items[-1][1].append("")
+        elif items and (line.startswith((" ", "\t")) or not blank):
+            items[-1][1].append(line.strip() if not line.startswith("    ") else line[4:])
+        else:
+            if not stray_line:
+                stray_line = lineno
+    if stray_line and items:
+        problems.append(
+            diag("IDM033", rel, stray_line, 1,
+                 "text in the Recommendations section outside a list item is not published",
+                 "make it a list item, or move it to Key messages")
+        )
+    result = []
+    for lineno, parts in items:
+        while parts and not parts[-1].strip():
+            parts.pop()
+        text = "\n".join(parts)
+        rec = RawRecommendation(text=text.strip(), line=lineno)
+        block = _ATTR_BLOCK.search(text)
+        if block and _ATTR_START.match(block.group(1)):
+            before = text[: block.start()]
+            attr_line = lineno + before.count("\n")
+            last = parts[before.count("\n")]
+            column = (len(before) - before.rfind("\n") - 1 if "\n" in before else len(before))
+            indent = len(lines[attr_line - first_line]) - len(last) if last else 0
+            rec.attr_line, rec.attr_column = attr_line, column + indent + 1
+            attrs, problem = _parse_attributes(block.group(1))
+            if problem:
+                problems.append(
+                    diag("IDM032", rel, rec.attr_line, rec.attr_column, problem,
+                         'write key="value" pairs: themes, levels, actors')
+                )
+            rec.attributes = attrs
+            rec.text = before.strip()
+        if not rec.text:
+            problems.append(diag("IDM034", rel, lineno, 1, "the recommendation is empty"))
+            continue
+        result.append(rec)
+    return result, problems
+
+
+def _parse_attributes(text: str) -> tuple[dict[str, str], str | None]:
+    attrs: dict[str, str] = {}
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        match = _ATTR.match(text, pos)
+        if not match:
+            return attrs, f"cannot read the attributes from '{text[pos:].strip()[:40]}'"
+        key = match.group(1)
+        value = next(g for g in match.groups()[1:] if g is not None)
+        if key not in ATTRIBUTE_KEYS:
+            return attrs, f"unknown attribute '{key}'; use themes, levels or actors"
+        if key in attrs:
+            return attrs, f"attribute '{key}' given twice"
+        attrs[key] = value
+        pos = match.end()
+    return attrs, None

@@ -1,0 +1,343 @@
+"""Discover a publication project's sources and load them into models, with diagnostics."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from idmbook import content
+from idmbook.config import CONFIG_NAME, Config, Taxonomy
+from idmbook.diagnostics import Diagnostic, Report
+from idmbook.errors import IdmbookError, ProjectNotFound
+from idmbook.frontmatter import FrontMatterFile, decode, parse_yaml, split
+from idmbook.modelerrors import errors_to_diagnostics, validate_model
+from idmbook.models import (
+    Chapter,
+    ChapterMeta,
+    Contribution,
+    ContributionMeta,
+    Documents,
+    Note,
+    NoteMeta,
+    Recommendation,
+)
+from idmbook.notebody import parse_note_body
+from idmbook.rules import diag
+from idmbook.rules.references import check_chapter, check_contribution, check_note
+
+Kind = Literal["note", "contribution", "chapter"]
+JUNK_PREFIXES = ("~$", "._", ".")
+_WINDOWS_BAD = set('<>:"|?*') | {chr(c) for c in range(32)}
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {
+    f"LPT{i}" for i in range(1, 10)
+}
+
+
+@dataclass
+class Project:
+    """A loaded publication project: its config, taxonomy, documents and diagnostics."""
+
+    root: Path
+    config: Config
+    taxonomy: Taxonomy
+    documents: Documents = field(default_factory=Documents)
+    report: Report = field(default_factory=Report)
+    inputs: list[Path] = field(default_factory=list)
+    """Every file read, for the build manifest."""
+    config_source: FrontMatterFile | None = None
+    """idmbook.yaml as parsed, for positions of its keys."""
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding idmbook.yaml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ProjectNotFound(
+        f"no {CONFIG_NAME} found in {start} or any folder above it",
+        "run idmbook inside a publication project, or create one with `idmbook init DIR`",
+    )
+
+
+def rel_path(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_config(
+    root: Path, report: Report
+) -> tuple[Config | None, Taxonomy | None, FrontMatterFile | None]:
+    """Read idmbook.yaml and the taxonomy. Unreadable files raise; invalid ones report."""
+    path = root / CONFIG_NAME
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IdmbookError(f"cannot read {path}: {exc.strerror}") from None
+    text_file, problems = decode(raw, CONFIG_NAME)
+    report.extend(problems)
+    if text_file is None:
+        raise IdmbookError(f"{CONFIG_NAME} cannot be read", problems[0].message)
+    report.sources[CONFIG_NAME] = text_file.text
+    parsed, problems = parse_yaml(text_file.text, CONFIG_NAME, top_level="config")
+    report.extend(problems)
+    if parsed is None:
+        return None, None, None
+    data, positions, values = parsed
+    fm = FrontMatterFile(CONFIG_NAME, text_file.text, data, positions, values)
+    config, problems = validate_model(Config, fm, "IDM060")
+    report.extend(problems)
+    if config is None:
+        return None, None, fm
+    return config, load_taxonomy(root, config, report), fm
+
+
+def load_taxonomy(root: Path, config: Config, report: Report) -> Taxonomy | None:
+    if config.taxonomy is None:
+        text = resources.files("idmbook").joinpath("data/themes.yaml").read_text("utf-8")
+        rel = "<built-in themes>"
+    else:
+        path = (root / config.taxonomy).resolve()
+        rel = config.taxonomy
+        try:
+            path.relative_to(root.resolve())
+            raw = path.read_bytes()
+        except (ValueError, OSError):
+            report.add(
+                diag("IDM061", CONFIG_NAME, 1, 1,
+                     f"taxonomy file '{config.taxonomy}' cannot be read inside the project",
+                     "remove the taxonomy key to use the built-in New York Declaration themes")
+            )
+            return None
+        text_file, problems = decode(raw, rel)
+        report.extend(problems)
+        if text_file is None:
+            return None
+        text = text_file.text
+        report.sources[rel] = text
+    parsed, problems = parse_yaml(text, rel, top_level="taxonomy")
+    report.extend(problems)
+    if parsed is None:
+        return None
+    fm = FrontMatterFile(rel, text, *parsed)
+    taxonomy, problems = validate_model(Taxonomy, fm, "IDM061")
+    report.extend(problems)
+    return taxonomy
+
+
+def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
+    """Every source file of the project in a stable order, with the kind its folder implies."""
+    found: list[tuple[Path, Kind | None]] = []
+    for folder in ("chapters", "contributions"):
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*.md")):
+            rel = rel_path(path, root)
+            parts = path.relative_to(base).parts
+            if any(p.startswith(JUNK_PREFIXES) for p in parts) or "media" in parts[:-1]:
+                continue
+            if not _inside(path, root):
+                report.add(
+                    diag("IDM062", rel, 0, 0,
+                         "the file is a link to a place outside the project; it is not read")
+                )
+                continue
+            kind: Kind | None = None
+            if folder == "contributions":
+                kind = "contribution"
+            elif parts[0] == "notes":
+                kind = "note"
+            elif len(parts) == 1:
+                kind = "chapter"
+            found.append((path, kind))
+    _check_names(found, root, report)
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _check_names(found: list[tuple[Path, Kind | None]], root: Path, report: Report) -> None:
+    folded: dict[str, str] = {}
+    for path, _ in found:
+        rel = rel_path(path, root)
+        key = unicodedata.normalize("NFC", rel).casefold()
+        if key in folded:
+            report.add(
+                diag("IDM047", rel, 0, 0,
+                     f"'{rel}' and '{folded[key]}' differ only in letter case or accents form")
+            )
+        folded[key] = rel
+        name = path.name
+        stem = name.split(".")[0].upper()
+        if (
+            any(c in _WINDOWS_BAD for c in name)
+            or name.endswith((" ", "."))
+            or stem in _WINDOWS_RESERVED
+        ):
+            report.add(diag("IDM063", rel, 0, 0, f"'{name}' is not a valid file name on Windows"))
+
+
+def sniff(fm: FrontMatterFile) -> Kind | None:
+    data = fm.data
+    if "session" in data or "rapporteur" in data:
+        return "note"
+    if "organisation" in data or "stakeholder_type" in data or "consent" in data:
+        return "contribution"
+    if "part" in data:
+        return "chapter"
+    return None
+
+
+def load_file(
+    path: Path, kind: Kind | None, project: Project
+) -> Note | Contribution | Chapter | None:
+    """Load one source file, adding its diagnostics to the project's report."""
+    root, report = project.root, project.report
+    rel = rel_path(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.strerror}"))
+        return None
+    project.inputs.append(path)
+    text_file, problems = decode(raw, rel)
+    report.extend(problems)
+    if text_file is None:
+        return None
+    report.sources[rel] = text_file.text
+    fm, problems = split(text_file)
+    report.extend(problems)
+    if fm is None:
+        return None
+    kind = sniff(fm) or kind
+    base = path.parent
+    if kind == "note":
+        return _load_note(fm, project, base)
+    if kind == "contribution":
+        return _load_contribution(fm, project, base)
+    if kind == "chapter":
+        return _load_chapter(fm, project, base)
+    report.add(
+        diag("IDM011", rel, fm.front_line, 1,
+             "cannot tell whether this is a note, a contribution or a chapter",
+             "a note has 'session', a contribution has 'organisation', a chapter has 'part'")
+    )
+    return None
+
+
+def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None:
+    report = project.report
+    meta, problems = validate_model(NoteMeta, fm)
+    report.extend(problems)
+    body, problems = parse_note_body(fm.body, fm.rel, fm.body_line)
+    report.extend(problems)
+    report.extend(content.scan(fm.body, fm.rel, fm.body_line, project.root, base))
+    if meta is None:
+        return None
+    report.extend(check_note(meta, body, fm, project.config, project.taxonomy))
+    recs = []
+    for raw in body.recommendations:
+        recs.append(
+            Recommendation(
+                text=raw.text,
+                line=raw.line,
+                themes=tuple(raw.split("themes")) or tuple(meta.themes),
+                levels=tuple(raw.split("levels")) or tuple(meta.levels),
+                actors=tuple(raw.split("actors")),
+            )
+        )
+    return Note(
+        rel=fm.rel,
+        meta=meta,
+        summary=body.sections.get("summary", ""),
+        key_messages=body.sections.get("key_messages", ""),
+        recommendations=tuple(recs),
+        words=len(fm.body.split()),
+    )
+
+
+def _load_contribution(fm: FrontMatterFile, project: Project, base: Path) -> Contribution | None:
+    meta, problems = validate_model(ContributionMeta, fm)
+    project.report.extend(problems)
+    project.report.extend(content.scan(fm.body, fm.rel, fm.body_line, project.root, base))
+    if meta is None:
+        return None
+    project.report.extend(check_contribution(meta, fm, project.config, project.taxonomy))
+    return Contribution(fm.rel, meta, fm.body.strip("\n"), len(fm.body.split()))
+
+
+def _load_chapter(fm: FrontMatterFile, project: Project, base: Path) -> Chapter | None:
+    meta, problems = validate_model(ChapterMeta, fm, "IDM064")
+    project.report.extend(problems)
+    project.report.extend(content.scan(fm.body, fm.rel, fm.body_line, project.root, base))
+    if meta is None:
+        return None
+    project.report.extend(check_chapter(meta, fm))
+    return Chapter(fm.rel, meta, fm.body.strip("\n"))
+
+
+def open_project(start: Path) -> Project | Report:
+    """Find and load the config; a Report is returned when the config itself is invalid."""
+    root = find_root(start)
+    report = Report()
+    config, taxonomy, source = load_config(root, report)
+    if config is None or taxonomy is None:
+        return report
+    project = Project(
+        root=root, config=config, taxonomy=taxonomy, report=report, config_source=source
+    )
+    project.inputs.append(root / CONFIG_NAME)
+    return project
+
+
+def load_project(project: Project, paths: list[Path] | None = None) -> Project:
+    """Load every source (or only ``paths``) and run the checks across files."""
+    from idmbook.rules.project import check_project
+
+    if paths is None:
+        targets = discover(project.root, project.report)
+    else:
+        targets = [(p, _kind_from_folder(p, project.root)) for p in paths]
+    for path, kind in targets:
+        doc = load_file(path, kind, project)
+        if isinstance(doc, Note):
+            project.documents.notes.append(doc)
+        elif isinstance(doc, Contribution):
+            project.documents.contributions.append(doc)
+        elif isinstance(doc, Chapter):
+            project.documents.chapters.append(doc)
+    project.report.extend(check_project(project, whole=paths is None))
+    return project
+
+
+def _kind_from_folder(path: Path, root: Path) -> Kind | None:
+    rel = rel_path(path, root)
+    if rel.startswith("chapters/notes/"):
+        return "note"
+    if rel.startswith("contributions/"):
+        return "contribution"
+    if rel.startswith("chapters/"):
+        return "chapter"
+    return None
+
+
+__all__ = [
+    "Project",
+    "discover",
+    "errors_to_diagnostics",
+    "find_root",
+    "load_project",
+    "open_project",
+]

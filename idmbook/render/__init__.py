@@ -1,0 +1,1 @@
+"""Renderers: each turns the assembled book (a pandoc AST plus BookMeta) into one format."""

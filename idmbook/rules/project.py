@@ -1,0 +1,82 @@
+"""Checks across files: the agenda against the notes, consent, unused themes, drafts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from idmbook.config import CONFIG_NAME
+from idmbook.diagnostics import Diagnostic
+from idmbook.rules.codes import diag
+
+if TYPE_CHECKING:
+    from idmbook.project import Project
+
+
+def _session_position(project: Project, workshop: int, session: int) -> tuple[int, int]:
+    if project.config_source is None:
+        return 1, 1
+    return project.config_source.position(("workshops", workshop, "sessions", session, "id"))
+
+
+def check_project(project: Project, whole: bool) -> list[Diagnostic]:
+    """Checks over the set of loaded documents. ``whole`` is False when only some files
+    were given, in which case checks that need every file are skipped."""
+    docs = project.documents
+    out: list[Diagnostic] = []
+    by_session: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for note in docs.notes:
+        by_session[(note.meta.workshop, note.meta.session)].append(note.rel)
+        if note.meta.status == "draft":
+            out.append(diag("IDM045", note.rel, 1, 1, "the note is still a draft",
+                            "set status: final when the rapporteur has signed off; "
+                            "`idmbook build --final` refuses drafts"))
+    for (workshop, session), rels in by_session.items():
+        for rel in rels[1:]:
+            out.append(diag("IDM041", rel, 1, 1,
+                            f"session '{session}' of '{workshop}' already has a note: {rels[0]}",
+                            "merge the two notes, or correct the session id"))
+    for contribution in docs.contributions:
+        if not contribution.meta.consent:
+            out.append(diag("IDM043", contribution.rel, 1, 1,
+                            "no consent to publish: the contribution will be left out of the "
+                            "book", "set consent: true once the authors have agreed"))
+    seen: dict[str, str] = {}
+    for contribution in docs.contributions:
+        source = contribution.meta.source
+        if source is None:
+            continue
+        if source.sha256 in seen:
+            out.append(diag("IDM046", contribution.rel, 1, 1,
+                            f"same source file as {seen[source.sha256]} ({source.file})"))
+        else:
+            seen[source.sha256] = contribution.rel
+    if not whole:
+        return out
+    for wi, workshop in enumerate(project.config.workshops):
+        for si, session in enumerate(workshop.sessions):
+            if session.note_required and (workshop.id, session.id) not in by_session:
+                line, col = _session_position(project, wi, si)
+                out.append(diag("IDM040", CONFIG_NAME, line, col, f"session '{session.id}' of workshop '{workshop.id}' has no "
+                                "rapporteur note",
+                                f"idmbook new note --workshop {workshop.id} --session "
+                                f"{session.id}"))
+    used = set()
+    for note in docs.notes:
+        used |= {_parent(project, t) for t in note.meta.themes}
+        for rec in note.recommendations:
+            used |= {_parent(project, t) for t in rec.themes}
+    for contribution in docs.contributions:
+        if contribution.meta.consent:
+            used |= {_parent(project, t) for t in contribution.meta.themes}
+    for theme in project.taxonomy.themes:
+        if theme.id not in used:
+            where = project.config.taxonomy or CONFIG_NAME
+            out.append(diag("IDM044", where, 0, 0,
+                            f"no note or contribution is tagged with theme '{theme.id}'"))
+    return out
+
+
+def _parent(project: Project, theme_id: str) -> str | None:
+    theme = project.taxonomy.parent(theme_id)
+    return theme.id if theme else None

@@ -1,0 +1,20 @@
+"""`idmbook validate`: load a project (or some of its files) and collect diagnostics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from idmbook.diagnostics import Report
+from idmbook.project import Project, load_project, open_project
+
+
+def validate(
+    start: Path, paths: list[Path] | None = None, strict: bool = False
+) -> tuple[Project | None, Report]:
+    """Validate the project containing ``start`` (or only ``paths`` within it)."""
+    opened = open_project(start)
+    if isinstance(opened, Report):
+        return None, opened.strict() if strict else opened
+    project = load_project(opened, paths)
+    report = project.report.strict() if strict else project.report
+    return project, report
