@@ -125,6 +125,101 @@ def validate(
         raise typer.Exit(1)
 
 
+def _report_build_problems(report: object, fmt: OutputFormat) -> None:
+    from idmbook.diagnostics import Report, Severity
+
+    assert isinstance(report, Report)
+    shown = Report([d for d in report.diagnostics if d.severity is not Severity.INFO],
+                   report.sources)
+    if shown.diagnostics:
+        _emit_report(shown, fmt)
+
+
+@app.command()
+def build(
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Comma-separated formats: docx, pdf, html "
+                     "(default: the config's output.formats)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: dist/).")
+    ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Watermark every page DRAFT; version and commit in "
+                           "the footer.")
+    ] = False,
+    final: Annotated[
+        bool, typer.Option("--final", help="Refuse to build if any note is a draft or any "
+                           "error is found.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when the outputs are up to date.")
+    ] = False,
+    pdf_standard: Annotated[
+        str | None, typer.Option("--pdf-standard", help="ua-1 (default), a-2a or a-2b.")
+    ] = None,
+    diagnostics: Annotated[
+        OutputFormat, typer.Option("--diagnostics", help="Format of validation messages.")
+    ] = OutputFormat.auto,
+    project: Annotated[
+        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
+    ] = None,
+) -> None:
+    """Build the publication as DOCX and PDF (and HTML on request) into dist/.
+
+    Example: [bold]idmbook build --draft[/]
+    """
+    from rich.table import Table
+
+    from idmbook.build import BuildOptions
+    from idmbook.build import build as run_build
+    from idmbook.errors import ProblemsFound
+
+    if draft and final:
+        raise IdmbookError("--draft and --final cannot be used together")
+    if pdf_standard not in (None, "ua-1", "a-2a", "a-2b"):
+        raise IdmbookError(f"unknown PDF standard '{pdf_standard}'; use ua-1, a-2a or a-2b")
+    formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
+    options = BuildOptions(formats=formats, out=out, draft=draft, final=final, force=force,
+                           pdf_standard=pdf_standard)
+    with err_console.status("building…") as status:
+        try:
+            result = run_build(project or Path.cwd(),
+                               options, progress=lambda m: status.update(m + "…"))
+        except ProblemsFound as exc:
+            report = getattr(exc, "report", None)
+            if report is not None:
+                _report_build_problems(report, diagnostics)
+            raise
+    _report_build_problems(result.report, diagnostics)
+    stats = result.stats
+    if result.up_to_date:
+        err_console.print("outputs are up to date (use --force to rebuild)")
+    table = Table(title="Built" if not result.up_to_date else "Up to date", show_header=True)
+    table.add_column("output")
+    table.add_column("size", justify="right")
+    for path in [*result.outputs.values(), result.manifest]:
+        if path is not None and path.exists():
+            table.add_row(str(path), f"{path.stat().st_size / 1024:,.0f} KB")
+    out_console.print(table)
+    themes = Table(title="By theme")
+    themes.add_column("theme")
+    for col in ("notes", "contributions", "recommendations"):
+        themes.add_column(col, justify="right")
+    for theme in stats.get("themes", {}).values():
+        themes.add_row(theme["title"], str(theme["notes"]), str(theme["contributions"]),
+                       str(theme["recommendations"]))
+    out_console.print(themes)
+    pages = stats.get("pages")
+    out_console.print(
+        f"{pages if pages is not None else '?'} pages, {stats.get('words', 0):,} words, "
+        f"{stats.get('notes', 0)} notes, {stats.get('contributions_published', 0)} "
+        f"contributions published ({stats.get('contributions_withheld', 0)} withheld without "
+        f"consent), {stats.get('recommendations', 0)} recommendations"
+    )
+
+
 @app.command()
 def rules(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",

@@ -31,6 +31,10 @@ class OutputError(IdmbookError):
 
 
 class ProblemsFound(IdmbookError):
-    """Validation found errors (exit status 1); the diagnostics were already reported."""
+    """Validation found errors (exit status 1); ``report`` holds the diagnostics."""
 
     exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None, report: object = None) -> None:
+        super().__init__(message, hint)
+        self.report = report

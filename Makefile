@@ -1,0 +1,54 @@
+# idmbook: `make build` builds the publication, `make test` runs the tests.
+# Both create .venv and install what they need when it is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install build draft validate test lint format bench schemas reference-docx clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install idmbook with its development tools
+
+build: $(STAMP) ## Build the IDM 2017 publication into dist/ (DOCX and PDF)
+	$(BIN)/idmbook build
+
+draft: $(STAMP) ## Build a watermarked release draft into dist/
+	$(BIN)/idmbook build --draft
+
+validate: $(STAMP) ## Check every note, contribution and the config
+	$(BIN)/idmbook validate
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/pytest -q
+
+lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
+	$(BIN)/ruff check idmbook tests scripts bench
+	$(BIN)/ruff format --check idmbook tests scripts bench
+	$(BIN)/mypy idmbook
+
+format: $(STAMP) ## Format the code with ruff
+	$(BIN)/ruff format idmbook tests scripts bench
+	$(BIN)/ruff check --fix idmbook tests scripts bench
+
+bench: $(STAMP) ## Time validate on a generated project of 2,000 files
+	$(BIN)/python bench/bench_validate.py
+
+schemas: $(STAMP) ## Write JSON Schemas of the front matter into schemas/
+	$(BIN)/idmbook schema --out schemas
+
+reference-docx: $(STAMP) ## Regenerate templates/reference.docx from its script
+	$(BIN)/python scripts/make_reference_docx.py templates/reference.docx
+
+clean: ## Remove the virtual environment, caches and outputs
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

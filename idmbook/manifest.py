@@ -1,0 +1,72 @@
+"""The build manifest: inputs with their hashes, tool versions, options, outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+MANIFEST_SUFFIX = ".manifest.json"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def input_hashes(root: Path, paths: list[Path]) -> dict[str, str]:
+    hashes = {}
+    for path in sorted(set(paths)):
+        try:
+            rel = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        hashes[rel] = sha256(path.read_bytes())
+    return dict(sorted(hashes.items()))
+
+
+def make_manifest(
+    inputs: dict[str, str],
+    tools: dict[str, str],
+    options: dict[str, Any],
+    outputs: dict[str, bytes],
+    stats: dict[str, Any],
+) -> bytes:
+    doc = {
+        "manifest_version": 1,
+        "tools": tools,
+        "options": options,
+        "inputs": inputs,
+        "outputs": {
+            name: {"sha256": sha256(data), "bytes": len(data)}
+            for name, data in sorted(outputs.items())
+        },
+        "stats": stats,
+    }
+    return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+
+
+def up_to_date(
+    manifest_path: Path, inputs: dict[str, str], tools: dict[str, str], options: dict[str, Any]
+) -> bool:
+    """True when the previous build had the same inputs, tools and options and its outputs
+    are still there unchanged."""
+    try:
+        old = json.loads(manifest_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(old, dict):
+        return False
+    if (old.get("inputs"), old.get("tools"), old.get("options")) != (inputs, tools, options):
+        return False
+    outputs = old.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return False
+    for name, info in outputs.items():
+        path = manifest_path.parent / name
+        try:
+            if sha256(path.read_bytes()) != info.get("sha256"):
+                return False
+        except (OSError, AttributeError):
+            return False
+    return True
