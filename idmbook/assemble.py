@@ -312,7 +312,7 @@ class Assembler:
                     for c in self.published if c.meta.stakeholder_type == kind
                 ]
                 if items:
-                    sections.append({"label": types.get(kind, kind), "items": items})
+                    sections.append({"label": types.get(kind, kind), "entries": items})
             out.append(self._render("contributions-list.md.j2", number=next_number(),
                                     sections=sections))
             items = [
