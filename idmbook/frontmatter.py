@@ -76,23 +76,22 @@ def decode(raw: bytes, rel: str) -> tuple[TextFile | None, list[Diagnostic]]:
             diag("IDM004", rel, 0, 0, f"file is {size:.1f} MB; the limit is "
                  f"{MAX_FILE_BYTES // 1024 // 1024} MB")
         ]
-    if not raw.strip():
+    if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         return None, [diag("IDM003", rel, 0, 0, "file is empty")]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         return None, [
             diag("IDM001", rel, 1, 1, "file is UTF-16, not UTF-8",
                  "save it again as UTF-8 (Save As, Encoding: UTF-8)")
         ]
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, [diag("IDM002", rel, line, 1, "file contains NUL bytes; it is not text")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if b"\x00" in raw:
+        line, col = _line_col(raw, raw.index(b"\x00"))
+        return None, [diag("IDM002", rel, line, col, "file contains NUL bytes; it is not text")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = _line_col(raw, exc.start)
         return None, [
             diag("IDM001", rel, line, col,
                  f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
@@ -100,6 +99,26 @@ def decode(raw: bytes, rel: str) -> tuple[TextFile | None, list[Diagnostic]]:
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return TextFile(rel, text), []
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte order mark: most of the odd or the even bytes are NUL."""
+    if len(raw) < 4 or len(raw) % 2:
+        return False
+    half = len(raw) // 2
+    return raw[1::2].count(0) > half * 0.7 or raw[0::2].count(0) > half * 0.7
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of byte ``offset``, counting LF, CRLF and CR as line breaks and
+    the column in characters (the line up to ``offset`` is valid UTF-8 or taken as Latin-1)."""
+    before = raw[:offset]
+    lines = before.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    try:
+        width = len(lines[-1].decode("utf-8"))
+    except UnicodeDecodeError:
+        width = len(lines[-1])
+    return len(lines), width + 1
 
 
 def split(
