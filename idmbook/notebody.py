@@ -85,6 +85,7 @@ def parse_note_body(
     current: str | None = None
     fence: str | None = None
     preamble_line = 0
+    seen_heading = False
     for i, line in enumerate(lines):
         lineno = first_line + i
         fence_match = _FENCE.match(line)
@@ -96,7 +97,8 @@ def parse_note_body(
                 fence = None
         heading = None if fence else _HEADING.match(line)
         if heading and len(heading.group(1)) <= 2:
-            name = heading.group(2).strip().rstrip(":").lower()
+            seen_heading = True
+            name = " ".join(heading.group(2).rstrip(": \t\u00a0\u202f").split()).lower()
             key = SECTIONS.get(name)
             if len(heading.group(1)) == 2 and key:
                 if key in sections:
@@ -117,7 +119,7 @@ def parse_note_body(
             current = None
             continue
         if current is None:
-            if line.strip() and not preamble_line:
+            if line.strip() and not preamble_line and not seen_heading:
                 preamble_line = lineno
             continue
         sections[current].append(line)
