@@ -53,8 +53,7 @@ def errors_to_diagnostics(
     exc: ValidationError, model: type[BaseModel], fm: FrontMatterFile, fallback_code: str
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for err in exc.errors(include_url=False):
-        loc: Loc = tuple(err["loc"])
+    for err, loc in _union_errors_merged(model, exc.errors(include_url=False)):
         kind = err["type"]
         field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
         dotted = _dotted(loc)
@@ -95,13 +94,85 @@ def errors_to_diagnostics(
     return out
 
 
+_EXPECTED = {
+    "string_type": "a text",
+    "list_type": "a list",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date such as 2017-04-18",
+    "date_parsing": "a date such as 2017-04-18",
+    "dict_type": "a group of 'key: value' lines",
+    "model_type": "a group of 'key: value' lines",
+}
+
+
+def _clean_loc(model: type[BaseModel], loc: Loc, kind: str) -> tuple[Loc, Loc | None]:
+    """``loc`` without pydantic's union-member tags (such as ``constrained-str`` or
+    ``list[constrained-str]``), and the loc of the union field when a tag was removed.
+
+    A string part is kept when it names a field of the model reached so far (or is the
+    unknown key of an ``extra_forbidden`` error); list indexes are always kept.
+    """
+    kept: list[str | int] = []
+    union: Loc | None = None
+    current: type[BaseModel] | None = model
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            kept.append(part)
+        elif current is not None and part in current.model_fields:
+            kept.append(part)
+            current = _model_at(current, (part,))
+        elif kind == "extra_forbidden" and i == len(loc) - 1:
+            kept.append(part)
+        elif union is None:
+            union = tuple(kept)
+    return tuple(kept), union
+
+
+def _union_errors_merged(
+    model: type[BaseModel], errors: list[Any]
+) -> list[tuple[Any, Loc]]:
+    """Errors with clean locs. When a value fits no member of a union (``rapporteur: 5``
+    against "a name or a list of names"), pydantic reports one error per member; they become
+    one error saying what was expected. When one member got further than a type mismatch
+    (``rapporteur: ["", x]``: it is a list, one item is wrong), only the errors of the members
+    that got further are kept."""
+    cleaned = [(err, *_clean_loc(model, tuple(err["loc"]), err["type"])) for err in errors]
+    groups: dict[Loc, list[tuple[Any, Loc]]] = {}
+    for err, loc, union in cleaned:
+        if union is not None:
+            groups.setdefault(union, []).append((err, loc))
+    out: list[tuple[Any, Loc]] = []
+    done: set[Loc] = set()
+    for err, loc, union in cleaned:
+        if union is None:
+            out.append((err, loc))
+            continue
+        if union in done:
+            continue
+        done.add(union)
+        members = groups[union]
+        closer = [
+            (e, lc) for e, lc in members if e["type"] not in _EXPECTED or len(lc) > len(union)
+        ]
+        if closer or len(members) == 1:
+            out.extend(closer or members)
+            continue
+        wanted = list(dict.fromkeys(_EXPECTED[e["type"]] for e, _ in members))
+        merged = {**members[0][0], "type": "union_mismatch",
+                  "msg": "expected " + " or ".join(wanted)}
+        out.append((merged, union))
+    return out
+
+
 def _dotted(loc: Loc) -> str:
     parts: list[str] = []
     for p in loc:
         if isinstance(p, int):
             parts.append(f"[{p}]")
-        elif p.startswith(("function-", "constrained-")) or p in ("str", "list[str]", "date"):
-            continue
         else:
             parts.append(("." if parts else "") + p)
     return "".join(parts)
