@@ -15,9 +15,10 @@ from typing import Any
 from idmbook import __version__
 from idmbook.assemble import Assembled, assemble
 from idmbook.buildinfo import BuildInfo, build_info
+from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
-from idmbook.manifest import MANIFEST_SUFFIX, input_hashes, make_manifest, up_to_date
+from idmbook.manifest import MANIFEST_SUFFIX, input_hashes, make_manifest, sha256, up_to_date
 from idmbook.markdown import READER
 from idmbook.output import build_lock, write_all
 from idmbook.project import Project
@@ -130,11 +131,13 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
         raise IdmbookError(f"unknown format {', '.join(unknown)}; choose from docx, pdf, html")
     root = project.root
     out_dir = (options.out or root / config.output.directory).absolute()
-    templates = root / "templates"
-    template_files = sorted(p for p in templates.rglob("*") if p.is_file()) if templates.is_dir() \
-        else []
+    templates = project_templates(root)
+    template_files = sorted(p for p in templates.rglob("*") if p.is_file())
     info = build_info(root, project.inputs)
-    inputs = input_hashes(root, project.inputs + template_files)
+    inputs = input_hashes(root, project.inputs)
+    for path in template_files:
+        inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(path.read_bytes())
+    inputs = dict(sorted(inputs.items()))
     tools = _tools()
     opts = {
         "formats": list(formats),

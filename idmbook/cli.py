@@ -221,6 +221,95 @@ def build(
 
 
 @app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
+    no_build: Annotated[
+        bool, typer.Option("--no-build", help="Do not build the example book.")
+    ] = False,
+) -> None:
+    """Create a new publication project, validate it and build its example book.
+
+    Example: [bold]idmbook init idm-2018[/]
+    """
+    from idmbook.scaffold import init_project
+    from idmbook.validate import validate as run
+
+    created = init_project(directory)
+    for path in created:
+        out_console.print(f"created {path}")
+    _, report = run(directory)
+    _emit_report(report, OutputFormat.human)
+    if report.has_errors:
+        raise typer.Exit(1)
+    if not no_build:
+        build(fmt=None, out=None, draft=True, final=False, force=False, pdf_standard=None,
+              diagnostics=OutputFormat.human, project=directory)
+    out_console.print(f"next: cd {directory}, fill in the TODOs in idmbook.yaml, then "
+                      "`idmbook validate` and `idmbook build`")
+
+
+new_app = typer.Typer(help="Create a note or a contribution with its front matter filled in.",
+                      no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+
+def _open(project: Path | None) -> tuple[object, object, Path]:
+    from idmbook.project import open_project
+
+    opened = open_project(project or Path.cwd())
+    from idmbook.diagnostics import Report
+
+    if isinstance(opened, Report):
+        _emit_report(opened, OutputFormat.human)
+        raise typer.Exit(1)
+    return opened.config, opened.taxonomy, opened.root
+
+
+@new_app.command("note")
+def new_note(
+    workshop: Annotated[str, typer.Option(help="Workshop id from idmbook.yaml.")],
+    session: Annotated[str, typer.Option(help="Session id from the workshop's agenda.")],
+    rapporteur: Annotated[str | None, typer.Option(help="Your name.")] = None,
+    project: Annotated[Path | None, typer.Option("--project", "-C")] = None,
+) -> None:
+    """Create a rapporteur note for one session, with the sections in place.
+
+    Example: [bold]idmbook new note --workshop new-york --session opening[/]
+    """
+    from idmbook.scaffold import new_note as create
+
+    config, taxonomy, root = _open(project)
+    path = create(root, config, taxonomy, workshop, session, rapporteur)  # type: ignore[arg-type]
+    out_console.print(f"created {path}")
+
+
+@new_app.command("contribution")
+def new_contribution(
+    workshop: Annotated[str, typer.Option(help="Workshop id from idmbook.yaml.")],
+    organisation: Annotated[str, typer.Option(help="The submitting organisation.")],
+    stakeholder_type: Annotated[
+        str, typer.Option("--type", help="government, local_authority, "
+                          "international_organisation, civil_society, migrant_diaspora, "
+                          "private_sector, academia or other.")
+    ],
+    title: Annotated[str | None, typer.Option(help="Title of the submission.")] = None,
+    language: Annotated[str, typer.Option(help="Language tag, e.g. en, fr, es.")] = "en",
+    project: Annotated[Path | None, typer.Option("--project", "-C")] = None,
+) -> None:
+    """Create a stakeholder contribution with its front matter filled in.
+
+    Example: [bold]idmbook new contribution --workshop geneva --organisation "City of Milan"
+    --type local_authority[/]
+    """
+    from idmbook.scaffold import new_contribution as create
+
+    config, taxonomy, root = _open(project)
+    path = create(root, config, taxonomy, workshop, organisation,  # type: ignore[arg-type]
+                  stakeholder_type, title, language)
+    out_console.print(f"created {path}")
+
+
+@app.command()
 def rules(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:

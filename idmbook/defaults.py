@@ -1,0 +1,49 @@
+"""Where idmbook's packaged defaults live: the templates and the files `init` copies.
+
+The repository's own ``templates/`` folder is the one source of truth for the templates: the
+wheel packages it as ``idmbook/data/templates`` (see pyproject.toml), and a source checkout
+reads it in place, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from idmbook.errors import IdmbookError
+
+DATA = Path(__file__).parent / "data"
+REQUIRED_TEMPLATES = (
+    "book/labels.yaml",
+    "book/theme.md.j2",
+    "book/recommendations.md.j2",
+    "book/workshop.md.j2",
+    "book/contributions-list.md.j2",
+    "book/contributions-texts.md.j2",
+    "book/imprint.md.j2",
+    "reference.docx",
+    "idm.typ",
+)
+
+
+def default_templates() -> Path:
+    """The packaged templates (in a wheel) or the checkout's templates/ folder."""
+    for candidate in (DATA / "templates", Path(__file__).parent.parent / "templates"):
+        if (candidate / "book" / "labels.yaml").is_file():
+            return candidate
+    raise IdmbookError("idmbook's default templates are missing; reinstall idmbook")
+
+
+def project_templates(root: Path) -> Path:
+    """The project's templates/ folder when it has one, else the defaults; every required
+    template must be there."""
+    folder = root / "templates"
+    if not folder.is_dir():
+        return default_templates()
+    missing = [name for name in REQUIRED_TEMPLATES if not (folder / name).is_file()]
+    if missing:
+        raise IdmbookError(
+            f"templates/ lacks {', '.join(missing)}",
+            "copy the missing files from a project made with `idmbook init`, or delete "
+            "templates/ to use idmbook's defaults",
+        )
+    return folder
