@@ -26,7 +26,11 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
     if not found:
         lowered = {c.lower(): c for c in choices}
         found = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-        return lowered[found[0]] if found else None
+        if found:
+            return lowered[found[0]]
+        # an abbreviation: 'rights' for 'rights-wellbeing'
+        starting = [c for c in choices if len(word) >= 3 and c.lower().startswith(word.lower())]
+        return starting[0] if len(starting) == 1 else None
     return found[0]
 
 
