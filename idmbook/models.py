@@ -115,7 +115,7 @@ class Recommendation:
     actors: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Note:
     """A rapporteur note: its metadata and its three sections."""
 
@@ -125,9 +125,11 @@ class Note:
     key_messages: str
     recommendations: tuple[Recommendation, ...]
     words: int
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Line and column of each front-matter key."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Contribution:
     """A stakeholder contribution: metadata and Markdown text."""
 
@@ -135,6 +137,8 @@ class Contribution:
     meta: ContributionMeta
     body: str
     words: int
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Line and column of each front-matter key."""
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,7 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
         key_messages=body.sections.get("key_messages", ""),
         recommendations=tuple(recs),
         words=len(fm.body.split()),
+        lines=_key_lines(fm),
     )
 
 
@@ -275,7 +276,12 @@ def _load_contribution(fm: FrontMatterFile, project: Project, base: Path) -> Con
     if meta is None:
         return None
     project.report.extend(check_contribution(meta, fm, project.config, project.taxonomy))
-    return Contribution(fm.rel, meta, fm.body.strip("\n"), len(fm.body.split()))
+    return Contribution(fm.rel, meta, fm.body.strip("\n"), len(fm.body.split()),
+                        _key_lines(fm))
+
+
+def _key_lines(fm: FrontMatterFile) -> dict[str, tuple[int, int]]:
+    return {str(loc[0]): pos for loc, pos in fm.positions.items() if len(loc) == 1}
 
 
 def _load_chapter(fm: FrontMatterFile, project: Project, base: Path) -> Chapter | None:

@@ -10,6 +10,7 @@ from idmbook.diagnostics import Diagnostic
 from idmbook.rules.codes import diag
 
 if TYPE_CHECKING:
+    from idmbook.models import Note
     from idmbook.project import Project
 
 
@@ -28,17 +29,19 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
     for note in docs.notes:
         by_session[(note.meta.workshop, note.meta.session)].append(note.rel)
         if note.meta.status == "draft":
-            out.append(diag("IDM045", note.rel, 1, 1, "the note is still a draft",
+            line, col = note.lines.get("status", (1, 1))
+            out.append(diag("IDM045", note.rel, line, col, "the note is still a draft",
                             "set status: final when the rapporteur has signed off; "
                             "`idmbook build --final` refuses drafts"))
     for (workshop, session), rels in by_session.items():
         for rel in rels[1:]:
-            out.append(diag("IDM041", rel, 1, 1,
+            out.append(diag("IDM041", rel, *_session_line(docs.notes, rel),
                             f"session '{session}' of '{workshop}' already has a note: {rels[0]}",
                             "merge the two notes, or correct the session id"))
     for contribution in docs.contributions:
         if not contribution.meta.consent:
-            out.append(diag("IDM043", contribution.rel, 1, 1,
+            line, col = contribution.lines.get("consent", (1, 1))
+            out.append(diag("IDM043", contribution.rel, line, col,
                             "no consent to publish: the contribution will be left out of the "
                             "book", "set consent: true once the authors have agreed"))
     seen: dict[str, str] = {}
@@ -47,7 +50,8 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
         if source is None:
             continue
         if source.sha256 in seen:
-            out.append(diag("IDM046", contribution.rel, 1, 1,
+            line, col = contribution.lines.get("source", (1, 1))
+            out.append(diag("IDM046", contribution.rel, line, col,
                             f"same source file as {seen[source.sha256]} ({source.file})"))
         else:
             seen[source.sha256] = contribution.rel
@@ -75,6 +79,11 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
             out.append(diag("IDM044", where, 0, 0,
                             f"no note or contribution is tagged with theme '{theme.id}'"))
     return out
+
+
+def _session_line(notes: list[Note], rel: str) -> tuple[int, int]:
+    note = next((n for n in notes if n.rel == rel), None)
+    return note.lines.get("session", (1, 1)) if note else (1, 1)
 
 
 def _parent(project: Project, theme_id: str) -> str | None:
