@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from idmbook.diagnostics import Diagnostic
 from idmbook.rules import diag
@@ -15,6 +16,11 @@ _RAW = re.compile(
     r"|(?P<latex>\\(?:begin|end|input|include|usepackage|documentclass)\b)"
 )
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+# Reference-style pictures: ![alt][label], ![alt][] and ![alt] (pandoc reads the picture the
+# label's definition points at, exactly as for ![alt](target)).
+_IMAGE_REF = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\](?:\[([^\]]*)\])?(?![(\[])")
+_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 
 
@@ -24,8 +30,10 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     ``base`` is the folder relative image paths are resolved from; ``root`` the project root.
     """
     problems: list[Diagnostic] = []
+    lines = body.split("\n")
+    definitions = _definitions(lines, first_line)
     fence: str | None = None
-    for i, line in enumerate(body.split("\n")):
+    for i, line in enumerate(lines):
         lineno = first_line + i
         fence_match = _FENCE.match(line)
         if fence_match:
@@ -44,8 +52,20 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
             continue
         if fence:
             continue
+        line = _blank_code_spans(line)
         for match in _IMAGE.finditer(line):
-            problems += _check_image(match, rel, lineno, root, base)
+            alt, target = match.group(1), match.group(2)
+            col = match.start() + 1
+            problems += _check_image(
+                alt, target, rel, (lineno, col), (lineno, col + len(alt) + 4), root, base
+            )
+        for match in _IMAGE_REF.finditer(line):
+            label = _label(match.group(2) or match.group(1))
+            if label in definitions:
+                target, where = definitions[label]
+                problems += _check_image(
+                    match.group(1), target, rel, (lineno, match.start() + 1), where, root, base
+                )
         for match in _RAW.finditer(line):
             if match.group("fmt"):
                 what = f"raw {match.group('fmt')}"
@@ -61,39 +81,83 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     return problems
 
 
+def _blank_code_spans(line: str) -> str:
+    """The line with the inside of `code spans` replaced by spaces (columns are kept):
+    pictures and markup in code are printed as code."""
+    return _CODE_SPAN.sub(lambda m: m.group(1) + " " * len(m.group(2)) + m.group(1), line)
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _definitions(lines: list[str], first_line: int) -> dict[str, tuple[str, tuple[int, int]]]:
+    """Link reference definitions ``[label]: target``: label -> (target, its line and column)."""
+    found: dict[str, tuple[str, tuple[int, int]]] = {}
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        match = None if fence else _DEFINITION.match(line)
+        if match:
+            target = match.group(2)
+            column = match.start(2) + 1
+            if target.startswith("<"):
+                target, column = target[1:-1], column + 1
+            found.setdefault(_label(match.group(1)), (target, (first_line + i, column)))
+    return found
+
+
 def _check_image(
-    match: re.Match[str], rel: str, lineno: int, root: Path, base: Path
+    alt: str,
+    target: str,
+    rel: str,
+    at: tuple[int, int],
+    target_at: tuple[int, int],
+    root: Path,
+    base: Path,
 ) -> list[Diagnostic]:
-    alt, target = match.group(1), match.group(2)
-    col = match.start() + 1
+    """``at`` is where the picture is written, ``target_at`` where its file name is."""
     out: list[Diagnostic] = []
     if not alt.strip():
         out.append(
-            diag("IDM050", rel, lineno, col, f"picture '{target}' has no alternative text",
+            diag("IDM050", rel, *at, f"picture '{target}' has no alternative text",
                  "describe the picture between the brackets: ![what it shows](...)")
         )
     resolved = resolve_image(target, root, base)
     if isinstance(resolved, str):
-        out.append(diag("IDM051", rel, lineno, col + len(alt) + 4, resolved,
+        out.append(diag("IDM051", rel, *target_at, resolved,
                         "put the picture in the project's media folder and link it there"))
     elif not resolved.is_file():
-        out.append(diag("IDM053", rel, lineno, col + len(alt) + 4,
-                        f"picture '{target}' does not exist"))
+        out.append(diag("IDM053", rel, *target_at, f"picture '{target}' does not exist"))
     elif resolved.suffix.lower() not in IMAGE_SUFFIXES:
-        out.append(diag("IDM053", rel, lineno, col + len(alt) + 4,
+        out.append(diag("IDM053", rel, *target_at,
                         f"'{target}' is not a PNG, JPEG, GIF or SVG picture"))
     return out
 
 
 def resolve_image(target: str, root: Path, base: Path) -> Path | str:
-    """The picture's path inside the project, or a message saying why it is refused."""
+    """The picture's path inside the project, or a message saying why it is refused.
+
+    pandoc percent-decodes local paths (``%2e%2e/x.png`` reads ``../x.png``), so the decoded
+    path is the one checked.
+    """
     if not target:
         return "the picture has no file name"
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", target) or target.startswith("//"):
-        return f"picture '{target}' is a URL; idmbook never fetches from the network"
-    if target.startswith(("/", "\\")) or "\\" in target:
-        return f"picture '{target}' is an absolute path; only project files are used"
-    candidate = (base / PurePosixPath(target)).resolve()
+    decoded = unquote(target)
+    for form in dict.fromkeys((target, decoded)):
+        drive = re.match(r"^[A-Za-z]:([\\/]|$)", form)
+        if not drive and (re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", form) or form.startswith("//")):
+            return f"picture '{target}' is a URL; idmbook never fetches from the network"
+        if drive or form.startswith(("/", "\\")) or "\\" in form:
+            return f"picture '{target}' is an absolute path; only project files are used"
+    candidate = (base / PurePosixPath(decoded)).resolve()
     try:
         candidate.relative_to(root.resolve())
     except ValueError:
