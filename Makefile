@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build draft validate test lint format bench schemas reference-docx clean
+.PHONY: help install build draft validate test lint format bench schemas reference-docx pictures clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +49,9 @@ schemas: $(STAMP) ## Write JSON Schemas of the front matter into schemas/
 
 reference-docx: $(STAMP) ## Regenerate templates/reference.docx from its script
 	$(BIN)/python scripts/make_reference_docx.py templates/reference.docx
+
+pictures: build ## Regenerate the README's pictures of the built book (needs pdftoppm)
+	$(BIN)/python scripts/make_pictures.py
 
 clean: ## Remove the virtual environment, caches and outputs
 	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -40,6 +40,8 @@ class BuildOptions:
     final: bool = False
     force: bool = False
     pdf_standard: str | None = None
+    lock_timeout: float = 600.0
+    """How long to wait for another build of the same output folder."""
 
 
 @dataclass
@@ -147,7 +149,8 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
         "source_date_epoch": info.timestamp,
         "commit": info.commit if options.draft else None,
     }
-    with build_lock(out_dir, on_wait=lambda: progress("waiting for another build to finish")):
+    with build_lock(out_dir, wait=options.lock_timeout,
+                    on_wait=lambda: progress("waiting for another build to finish")):
         return _build_locked(project, options, progress, result, formats, out_dir, templates,
                              info, inputs, tools, opts)
 

@@ -49,6 +49,8 @@ class Project:
     """Every file read, for the build manifest."""
     config_source: FrontMatterFile | None = None
     """idmbook.yaml as parsed, for positions of its keys."""
+    unloaded_sessions: set[tuple[str, str]] = field(default_factory=set)
+    """(workshop, session) of notes that exist but could not be loaded."""
 
 
 def find_root(start: Path) -> Path:
@@ -245,6 +247,9 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
     report.extend(problems)
     report.extend(content.scan(fm.body, fm.rel, fm.body_line, project.root, base))
     if meta is None:
+        workshop, session = fm.data.get("workshop"), fm.data.get("session")
+        if isinstance(workshop, str) and isinstance(session, str):
+            project.unloaded_sessions.add((workshop, session))
         return None
     report.extend(check_note(meta, body, fm, project.config, project.taxonomy))
     recs = []

@@ -59,7 +59,12 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
         return out
     for wi, workshop in enumerate(project.config.workshops):
         for si, session in enumerate(workshop.sessions):
-            if session.note_required and (workshop.id, session.id) not in by_session:
+            key = (workshop.id, session.id)
+            if (
+                session.note_required
+                and key not in by_session
+                and key not in project.unloaded_sessions
+            ):
                 line, col = _session_position(project, wi, si)
                 out.append(diag("IDM040", CONFIG_NAME, line, col, f"session '{session.id}' of workshop '{workshop.id}' has no "
                                 "rapporteur note",
