@@ -94,7 +94,7 @@ def _source_line(report: Report, d: Diagnostic) -> str | None:
     text = report.sources.get(d.path)
     if text is None or d.line < 1:
         return None
-    lines = text.splitlines()
+    lines = text.split("\n")  # as the loaders count lines; splitlines() also splits at \f, \u2028…
     if d.line > len(lines):
         return None
     return lines[d.line - 1]
@@ -102,6 +102,7 @@ def _source_line(report: Report, d: Diagnostic) -> str | None:
 
 def format_human(report: Report, color: bool = False) -> str:
     """Compiler-style text: location, message, the offending line with a caret, the hint."""
+    from rich.cells import cell_len
     from rich.markup import escape
 
     out: list[str] = []
@@ -121,7 +122,10 @@ def format_human(report: Report, color: bool = False) -> str:
             shown = line.expandtabs(4)
             if len(shown) > 200:
                 shown = shown[:200] + "…"
-            caret_col = min(max(d.column, 1), len(shown) + 1)
+            # the column counts characters; the caret goes under the same character on screen,
+            # after tabs are expanded and with wide (CJK) characters taking two cells
+            before = line[: max(d.column, 1) - 1].expandtabs(4)
+            caret_col = min(cell_len(before), cell_len(shown)) + 1
             text_line = gutter + shown
             caret = " " * 5 + " | " + " " * (caret_col - 1) + "^"
             out.append(escape(text_line) if color else text_line)
