@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from urllib.parse import quote
 
 
 class Severity(str, Enum):
@@ -183,7 +184,7 @@ def format_sarif(report: Report, rules: Sequence[tuple[str, str]] = ()) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": Path(d.path).as_posix()},
+                        "artifactLocation": {"uri": quote(Path(d.path).as_posix(), safe="/")},
                         "region": region,
                     }
                 }
