@@ -1,0 +1,585 @@
+"""The PDF edition: pandoc writes Typst with ``templates/idm.typ``; the typst package typesets it.
+
+The body arrives as a pandoc JSON AST. Before pandoc sees it, :func:`prepare_blocks` makes it safe
+and complete for Typst: raw Typst/HTML/LaTeX and citations become plain text, ``typst:*``
+attributes (which pandoc would paste into the output as code) are dropped, languages of Divs and
+Spans reach Typst as ``text(lang: ..., region: ...)``, pictures and equations get the alt text that
+PDF/UA requires, and every chapter starts on a new page. The book's metadata travels as pandoc
+metadata, so pandoc escapes it; the only Typst code written here is built from validated values
+and strings escaped by :func:`typst_string`.
+
+Typst then compiles in a fresh temporary folder that holds the generated ``.typ`` and copies of
+the pictures and nothing else: it is the compiler's root, and Typst cannot read outside it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, cast
+
+from idmbook.errors import IdmbookError, ToolMissing
+from idmbook.render.common import BookMeta, ast_bytes, run_pandoc
+
+TEMPLATE_NAME = "idm.typ"
+"""The pandoc Typst template inside the project's templates folder."""
+MAIN_NAME = "book.typ"
+"""Name of the generated Typst file inside the build folder."""
+PANDOC_API_VERSION = [1, 23, 1, 1]
+"""Used when the AST given to the renderer does not say which version it is."""
+
+PDF_STANDARDS = frozenset(
+    {
+        "1.4", "1.5", "1.6", "1.7", "2.0",
+        "a-1a", "a-1b", "a-2a", "a-2b", "a-2u", "a-3a", "a-3b", "a-3u",
+        "a-4", "a-4e", "a-4f", "ua-1",
+    }
+)  # fmt: skip
+"""The values typst accepts for ``pdf_standards``."""
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+"""Picture formats Typst can place."""
+FALLBACK_ALT = "Image"
+"""Alt text of a picture that has neither a description, a title nor a caption."""
+
+_LANGUAGE = re.compile(
+    r"(?P<lang>[A-Za-z]{2,3})(?:-[A-Za-z]{4})?(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-[A-Za-z0-9]{1,8})*"
+)
+_LENGTH = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)(?P<unit>%|pt|mm|cm|in|em|px)")
+_CODE_LANGUAGE = re.compile(r"[A-Za-z0-9_+-]{1,32}")
+_IMAGE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_LINE_START = re.compile(r"[=+/-]|[0-9]+[.)]")
+_HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+Node = dict[str, Any]
+
+
+# ---------------------------------------------------------------- public API
+
+
+def render_typst_source(ast: dict[str, Any], meta: BookMeta, templates: Path) -> str:
+    """The Typst source of the book: ``ast`` and ``meta`` through pandoc and ``idm.typ``.
+
+    Pictures are referred to by their names in ``meta.images`` (``media/<hash>.<ext>``),
+    relative to the ``.typ`` file.
+    """
+    return _typst_source(ast, meta, templates)[0]
+
+
+def render_pdf(ast: dict[str, Any], meta: BookMeta, templates: Path) -> bytes:
+    """The book as PDF bytes (A4, tagged, PDF/UA-1 unless ``meta.pdf_standard`` says otherwise).
+
+    Raises IdmbookError when the book cannot be typeset, ToolMissing when pandoc or typst is
+    unusable. Nothing is written outside a temporary folder, which is removed afterwards.
+    """
+    standards = pdf_standards(meta.pdf_standard)
+    source, pictures = _typst_source(ast, meta, templates)
+    with tempfile.TemporaryDirectory(prefix="idmbook-pdf-") as folder:
+        root = Path(folder)
+        main = root / MAIN_NAME
+        main.write_text(source, encoding="utf-8")
+        _copy_images(pictures, meta.images, root)
+        return _compile(main, root, standards, meta.timestamp)
+
+
+# ---------------------------------------------------------------- checks of the metadata
+
+
+def typst_language(tag: str) -> tuple[str, str | None] | None:
+    """Typst's ``(lang, region)`` for a BCP 47 tag (``"fr-CA"`` -> ``("fr", "CA")``), or None.
+
+    Typst wants an ISO 639 code and an optional ISO 3166-1 alpha-2 region; numeric regions
+    (``es-419``) and scripts are dropped.
+    """
+    match = _LANGUAGE.fullmatch(tag.strip())
+    if match is None:
+        return None
+    region = match.group("region")
+    if region is not None and not region.isalpha():
+        region = None
+    return match.group("lang").lower(), region.upper() if region else None
+
+
+def pdf_standards(value: str) -> list[str]:
+    """The typst ``pdf_standards`` for ``meta.pdf_standard``: "ua-1", "a-2b", "a-2a,ua-1"....
+
+    An empty value (or ``"none"``) means a plain PDF; an unknown one raises IdmbookError.
+    """
+    names = [name for name in re.split(r"[\s,+]+", value.strip().lower()) if name]
+    if names == ["none"]:
+        return []
+    unknown = [name for name in names if name not in PDF_STANDARDS]
+    if unknown:
+        raise IdmbookError(
+            f"unknown PDF standard {', '.join(unknown)!s} in pdf_standard {value!r}",
+            f"use one of: {', '.join(sorted(PDF_STANDARDS))} (default: ua-1)",
+        )
+    return names
+
+
+def _book_language(meta: BookMeta) -> tuple[str, str | None]:
+    """The book's language for Typst; a tag Typst cannot use raises IdmbookError."""
+    language = typst_language(meta.language)
+    if language is None:
+        raise IdmbookError(
+            f"the book's language {meta.language!r} is not a language tag",
+            "set language to a BCP 47 tag such as 'en', 'fr' or 'es-ES'",
+        )
+    return language
+
+
+def _image_name(name: str) -> PurePosixPath:
+    """A picture name as a safe path inside the build folder; anything else raises."""
+    path = PurePosixPath(name)
+    safe = (
+        not path.is_absolute()
+        and bool(path.parts)
+        and all(_IMAGE_PART.fullmatch(part) for part in path.parts)
+        and ".." not in path.parts
+        and path.suffix.lower() in IMAGE_SUFFIXES
+    )
+    if not safe:
+        raise IdmbookError(
+            f"the picture name {name!r} cannot be used in the PDF",
+            "picture names look like 'media/<hash>.png' (png, jpg, gif, svg or webp)",
+        )
+    return path
+
+
+# ---------------------------------------------------------------- Typst code built here
+
+
+def typst_string(text: str) -> str:
+    """``text`` as a Typst string literal, with every character that could end it escaped."""
+    out = []
+    for char in text:
+        if char in _STRING_ESCAPES:
+            out.append(_STRING_ESCAPES[char])
+        elif ord(char) < 32 or ord(char) == 127 or char in "\u0085\u2028\u2029":
+            out.append(f"\\u{{{ord(char):x}}}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _language_args(lang: str, region: str | None) -> str:
+    """Arguments of ``text()`` for a validated language and region."""
+    region_code = typst_string(region) if region else "none"
+    return f"lang: {typst_string(lang)}, region: {region_code}"
+
+
+def _typst_length(value: str) -> str | None:
+    """A pandoc width/height attribute (``50%``, ``8cm``, ``300px``) as a Typst length."""
+    match = _LENGTH.fullmatch(value.strip())
+    if match is None:
+        return None
+    number, unit = float(match.group("number")), match.group("unit")
+    if unit == "px":
+        number, unit = number * 0.75, "pt"
+    return f"{number:g}{unit}"
+
+
+def _raw_inline(code: str) -> Node:
+    return {"t": "RawInline", "c": ["typst", code]}
+
+
+def _raw_block(code: str) -> Node:
+    return {"t": "RawBlock", "c": ["typst", code]}
+
+
+# ---------------------------------------------------------------- plain text from the AST
+
+
+def stringify(value: Any) -> str:
+    """The text of inlines (or blocks), footnotes left out, whitespace collapsed."""
+    return " ".join(_text_of(value).split())
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, list):
+        return "".join(_text_of(item) for item in value)
+    if not isinstance(value, dict):
+        return ""
+    kind, content = value.get("t"), value.get("c", [])
+    if kind == "Str":
+        return str(content)
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind in ("Code", "Math", "RawInline"):
+        return str(content[1])
+    if kind == "Note":
+        return ""
+    if kind == "Quoted":
+        mark = '"' if content[0].get("t") == "DoubleQuote" else "'"
+        return mark + _text_of(content[1]) + mark
+    if kind in ("Link", "Image", "Cite", "Span"):
+        return _text_of(content[1])
+    return _text_of(content) + (" " if kind in ("Para", "Plain", "Header") else "")
+
+
+def text_inlines(text: str) -> list[Node]:
+    """Plain text as pandoc inlines: words, spaces, and a LineBreak for every newline."""
+    inlines: list[Node] = []
+    for number, line in enumerate(text.splitlines()):
+        if number:
+            inlines.append({"t": "LineBreak"})
+        for index, word in enumerate(line.split()):
+            if index:
+                inlines.append({"t": "Space"})
+            inlines.append({"t": "Str", "c": word})
+    return inlines
+
+
+# ---------------------------------------------------------------- metadata for the template
+
+
+def pandoc_meta(meta: BookMeta) -> dict[str, Any]:
+    """``meta`` as pandoc metadata for ``idm.typ`` (values are inlines, escaped by pandoc)."""
+    lang, region = _book_language(meta)
+    values: dict[str, Any] = {
+        "title": _meta_text(meta.title),
+        "subtitle": _meta_text(meta.subtitle),
+        "series-line": _meta_text(meta.series_line),
+        "publisher": _meta_text(meta.publisher),
+        "year": _meta_text(str(meta.year)),
+        "author": _meta_text(meta.author),
+        "subject": _meta_text(meta.subject),
+        "keywords": _meta_list(meta.keywords),
+        "imprint": _meta_list(meta.imprint),
+        "contents-label": _meta_text(meta.contents_label),
+        "running-header": _meta_text(meta.running_header or meta.title),
+        "draft": {"t": "MetaBool", "c": meta.draft},
+        "watermark": _meta_text(meta.watermark),
+        "footer-note": _meta_text(meta.footer_note),
+        "lang-code": _meta_text(lang),
+        "region-code": _meta_text(region),
+    }
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _meta_text(text: str | None) -> Node | None:
+    if text is None or not text.strip():
+        return None
+    return {"t": "MetaInlines", "c": text_inlines(text)}
+
+
+def _meta_list(items: tuple[str, ...]) -> Node:
+    entries = [entry for entry in map(_meta_text, items) if entry is not None]
+    return {"t": "MetaList", "c": entries}
+
+
+# ---------------------------------------------------------------- the body, made safe for Typst
+
+
+@dataclass
+class _Context:
+    """What a node's rewrite needs to know about where it is."""
+
+    caption: str | None = None
+    """The caption text when inside a Figure (a picture there is placed without a box)."""
+
+
+@dataclass
+class _Prepare:
+    """One pass over the body: sanitising, languages, pictures, equations, anchors."""
+
+    images: dict[str, Path]
+    targets: set[str]
+    """Identifiers that internal links may point at (unique ids of headings, divs, figures)."""
+    used: set[str] = field(default_factory=set)
+    """Picture names the body uses."""
+
+    def walk(self, value: Any, context: _Context) -> Any:
+        """``value`` with every node rewritten (children first); lists of nodes are spliced."""
+        if isinstance(value, list):
+            if _is_attr(value):
+                return _clean_attr(value)
+            result: list[Any] = []
+            for item in value:
+                if isinstance(item, dict) and "t" in item:
+                    result.extend(self.node(item, context))
+                else:
+                    result.append(self.walk(item, context))
+            return result
+        if isinstance(value, dict):
+            return {key: self.walk(item, context) for key, item in value.items()}
+        return value
+
+    def node(self, node: Node, context: _Context) -> list[Node]:
+        """The nodes that replace ``node``."""
+        kind = node["t"]
+        if kind == "Figure":
+            context = _Context(caption=stringify(node["c"][1][1]) or None)
+        elif kind == "Note":
+            context = _Context()
+        if "c" in node:
+            node = {"t": kind, "c": self.walk(node["c"], context)}
+        rewrite = _REWRITES.get(kind)
+        return rewrite(self, node, context) if rewrite else [node]
+
+    def image(self, node: Node, context: _Context) -> list[Node]:
+        """A picture as Typst ``image()`` with its alt text and size."""
+        attr, description, (target, title) = node["c"]
+        if target not in self.images:
+            raise IdmbookError(
+                f"the picture {target!r} is not among the book's pictures",
+                "the assemble stage must list every picture of the body in BookMeta.images",
+            )
+        _image_name(target)
+        self.used.add(target)
+        alt = stringify(description) or title.strip() or context.caption or FALLBACK_ALT
+        args = [typst_string(target), f"alt: {typst_string(alt)}"]
+        for key, value in attr[2]:
+            length = _typst_length(value) if key in ("width", "height") else None
+            if length:
+                args.append(f"{key}: {length}")
+        code = f"image({', '.join(args)})"
+        return [_raw_inline(f"#{code}" if context.caption is not None else f"#box({code})")]
+
+    def link(self, node: Node, context: _Context) -> list[Node]:
+        """An internal link to nothing (or to a repeated id) keeps only its text."""
+        target = node["c"][2][0]
+        if target.startswith("#") and target[1:] not in self.targets:
+            return list(node["c"][1])
+        return [node]
+
+
+def _is_attr(value: list[Any]) -> bool:
+    """Whether ``value`` is a pandoc Attr: ``[id, [classes], [[key, value], ...]]``."""
+    return (
+        len(value) == 3
+        and isinstance(value[0], str)
+        and isinstance(value[1], list)
+        and isinstance(value[2], list)
+        and all(isinstance(item, str) for item in value[1])
+        and all(isinstance(pair, list) and len(pair) == 2 for pair in value[2])
+    )
+
+
+def _clean_attr(attr: list[Any]) -> list[Any]:
+    """Drop ``typst:*`` attributes: pandoc would paste their values into the output as code."""
+    pairs = [[key, val] for key, val in attr[2] if not str(key).lower().startswith("typst")]
+    return [attr[0], list(attr[1]), pairs]
+
+
+def _raw_to_text(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """Raw Typst, HTML, LaTeX... is never passed through: a block shows as code, inline as text."""
+    fmt, text = node["c"]
+    if str(fmt).lower().startswith("html") and _HTML_COMMENT.fullmatch(text):
+        return []
+    if node["t"] == "RawBlock":
+        return [{"t": "CodeBlock", "c": [["", [], []], text]}]
+    return text_inlines(text.replace("\n", " "))
+
+
+def _cite_to_text(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """A citation (``@word``) becomes its text: Typst would fail looking for a bibliography."""
+    return list(node["c"][1])
+
+
+def _code_block(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """Keep only class names that are safe as the language of a Typst raw block."""
+    (ident, classes, pairs), text = node["c"]
+    safe = [name for name in classes if _CODE_LANGUAGE.fullmatch(name)]
+    return [{"t": "CodeBlock", "c": [[ident, safe, pairs], text]}]
+
+
+def _split_lang(attr: list[Any]) -> tuple[list[Any], tuple[str, str | None] | None, bool]:
+    """``attr`` without ``lang``, the Typst language (None if absent or invalid), and whether
+    ``attr`` had a ``lang`` at all."""
+    ident, classes, pairs = attr
+    tags = [value for key, value in pairs if key == "lang"]
+    rest = [[key, value] for key, value in pairs if key != "lang"]
+    language = typst_language(tags[-1]) if tags else None
+    return [ident, classes, rest], language, bool(tags)
+
+
+def _div(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """A Div is unwrapped (pandoc would make it a Typst block, where no page may break).
+
+    Its language becomes a ``set text(lang: ...)`` scoped to its content; its id an anchor.
+    """
+    attr, blocks = node["c"]
+    attr, language, _had_lang = _split_lang(attr)
+    anchor = [_raw_block(f"#metadata(none)#label({typst_string(attr[0])})")] if attr[0] else []
+    if language is None:
+        return [*anchor, *blocks]
+    opening = _raw_block(f"#[#set text({_language_args(*language)});")
+    return [*anchor, opening, *blocks, _raw_block("]")]
+
+
+def _span(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """A Span's language becomes ``text(lang: ...)`` around its content."""
+    attr, inlines = node["c"]
+    attr, language, had_lang = _split_lang(attr)
+    inner = [{"t": "Span", "c": [attr, inlines]}] if attr != ["", [], []] else list(inlines)
+    if language is None:
+        return inner if had_lang else [node]
+    opening = _raw_inline(f"#text({_language_args(*language)})[#[];")
+    return [opening, *inner, _raw_inline("]")]
+
+
+def _math(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """An equation gets its TeX source as alt text (PDF/UA requires one)."""
+    alt = " ".join(str(node["c"][1]).split()) or "equation"
+    return [_raw_inline(f"#[#set math.equation(alt: {typst_string(alt)});"), node, _raw_inline("]")]
+
+
+def _guard_line_start(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """Text that starts like Typst markup (``= x``, ``- x``, ``1. x``) stays text.
+
+    pandoc escapes such text at the start of a paragraph but not at the start of a list item or
+    a table cell; an empty expression before it stops it becoming a heading or a list.
+    """
+    inlines = node["c"]
+    first = inlines[0] if inlines else {}
+    if first.get("t") == "Str" and _LINE_START.match(first["c"]):
+        return [{"t": node["t"], "c": [_raw_inline("#[];"), *inlines]}]
+    return [node]
+
+
+def _image(prepare: _Prepare, node: Node, context: _Context) -> list[Node]:
+    return prepare.image(node, context)
+
+
+def _link(prepare: _Prepare, node: Node, context: _Context) -> list[Node]:
+    return prepare.link(node, context)
+
+
+_REWRITES = {
+    "RawBlock": _raw_to_text,
+    "RawInline": _raw_to_text,
+    "Cite": _cite_to_text,
+    "CodeBlock": _code_block,
+    "Div": _div,
+    "Span": _span,
+    "Math": _math,
+    "Image": _image,
+    "Link": _link,
+    "Para": _guard_line_start,
+    "Plain": _guard_line_start,
+}
+
+
+def _link_targets(blocks: list[Any]) -> set[str]:
+    """Ids that occur exactly once on a heading, a div or a figure."""
+    counts: Counter[str] = Counter()
+
+    def visit(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            kind, content = value.get("t"), value.get("c", [])
+            if kind == "Header":
+                counts[content[1][0]] += 1
+            elif kind in ("Div", "Figure"):
+                counts[content[0][0]] += 1
+            visit(content)
+
+    visit(blocks)
+    return {ident for ident, count in counts.items() if ident and count == 1}
+
+
+def _chapter_breaks(blocks: list[Node]) -> list[Node]:
+    """A page break before every level-1 heading of the flow: each chapter starts a page."""
+    result: list[Node] = []
+    for block in blocks:
+        if block.get("t") == "Header" and block["c"][0] == 1:
+            result.append(_raw_block("#pagebreak(weak: true)"))
+        result.append(block)
+    return result
+
+
+def prepare_blocks(blocks: list[Any], images: dict[str, Path]) -> tuple[list[Node], set[str]]:
+    """The body's blocks made safe for the Typst writer, and the picture names they use."""
+    prepare = _Prepare(images=images, targets=_link_targets(blocks))
+    prepared = prepare.walk(blocks, _Context())
+    return _chapter_breaks(prepared), prepare.used
+
+
+# ---------------------------------------------------------------- pandoc and typst
+
+
+def _template(templates: Path) -> Path:
+    template = templates / TEMPLATE_NAME
+    if not template.is_file():
+        raise IdmbookError(
+            f"the PDF template {template} is missing",
+            f"put {TEMPLATE_NAME} (the pandoc Typst template of the publication) in {templates}",
+        )
+    return template
+
+
+def _typst_source(ast: dict[str, Any], meta: BookMeta, templates: Path) -> tuple[str, set[str]]:
+    """The Typst text and the names of the pictures it places."""
+    template = _template(templates)
+    blocks, used = prepare_blocks(list(ast.get("blocks", [])), meta.images)
+    document = {
+        "pandoc-api-version": ast.get("pandoc-api-version", PANDOC_API_VERSION),
+        "meta": pandoc_meta(meta),
+        "blocks": blocks,
+    }
+    args = ["-f", "json", "-t", "typst", "--template", str(template), "--wrap=none", "--sandbox"]
+    return run_pandoc(args, ast_bytes(document)).decode("utf-8"), used
+
+
+def _copy_images(names: set[str], images: dict[str, Path], root: Path) -> None:
+    """Copy the pictures the body uses into the build folder, under their picture names."""
+    for name in sorted(names):
+        destination = root.joinpath(*_image_name(name).parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(images[name], destination)
+        except OSError as exc:
+            raise IdmbookError(
+                f"the picture {name!r} could not be read from {images[name]}: {exc.strerror}",
+                "check that the file exists and is readable",
+            ) from None
+
+
+def _compile(main: Path, root: Path, standards: list[str], timestamp: int) -> bytes:
+    """Typeset ``main`` with the typst package, with ``root`` as the only readable folder."""
+    try:
+        import typst
+    except ImportError as exc:
+        raise ToolMissing(
+            f"the typst package is not available: {exc}",
+            "reinstall idmbook (`make install`); it depends on the typst package",
+        ) from None
+    try:
+        pdf = typst.compile(
+            str(main),
+            root=str(root),
+            ignore_system_fonts=True,
+            format="pdf",
+            pdf_standards=cast(Any, standards),
+            timestamp=timestamp,
+        )
+    except typst.TypstError as exc:
+        raise IdmbookError(_typst_failure(exc), _typst_hint(exc)) from None
+    except RuntimeError as exc:
+        raise IdmbookError(f"Typst could not typeset the PDF: {exc}") from None
+    if not isinstance(pdf, bytes):
+        raise ToolMissing("the typst package returned no PDF", "reinstall idmbook")
+    return pdf
+
+
+def _typst_failure(exc: Any) -> str:
+    """The message of a TypstError, with where it happened when Typst says so."""
+    message = str(getattr(exc, "message", "") or exc)
+    diagnostic = str(getattr(exc, "diagnostic", "") or "").strip()
+    text = f"Typst could not typeset the PDF: {message}"
+    if diagnostic and diagnostic != message:
+        text += "\n" + "\n".join(diagnostic.splitlines()[:12])
+    return text
+
+
+def _typst_hint(exc: Any) -> str | None:
+    hints = [str(hint) for hint in getattr(exc, "hints", None) or []]
+    return "; ".join(hints) if hints else None
