@@ -133,7 +133,7 @@ STYLES: tuple[ParagraphStyle, ...] = (
     ),
     # Cover and imprint
     ParagraphStyle(
-        "Cover Series", font=SANS, size=13, bold=True, caps=True, color=IOM_BLUE, before=110,
+        "Cover Series", font=SANS, size=13, bold=True, caps=True, color=IOM_BLUE, before=96,
         after=28, borders=(Border("bottom", 36, IOM_BLUE, 10),), custom=True,
     ),
     ParagraphStyle(
@@ -145,7 +145,7 @@ STYLES: tuple[ParagraphStyle, ...] = (
         after=0, line=1.1,
     ),
     ParagraphStyle(
-        "Cover Publisher", font=SANS, size=12, bold=True, color=IOM_BLUE, before=210, after=2,
+        "Cover Publisher", font=SANS, size=12, bold=True, color=IOM_BLUE, before=200, after=2,
         borders=(Border("top", 6, RULE_GREY, 8),), keep_next=True, custom=True,
     ),
     ParagraphStyle("Cover Date", font=SANS, size=12, color=GREY, before=0, after=0, custom=True),

@@ -50,9 +50,11 @@ STYLE_COVER_DATE = "Cover Date"
 STYLE_IMPRINT = "Imprint"
 STYLE_TOC_HEADING = "TOC Heading"
 STYLE_FOOTER_NOTE = "Footer Note"
-TOC_STYLES = ("toc 1", "toc 2", "toc 3")
-HEADING_STYLES = ("heading 1", "heading 2", "heading 3")
-TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
+TOC_DEPTH = 3
+"""Heading levels listed in the table of contents (the reference document styles toc 1-3)."""
+TOC_STYLES = tuple(f"toc {level}" for level in range(1, TOC_DEPTH + 1))
+HEADING_STYLES = tuple(f"heading {level}" for level in range(1, TOC_DEPTH + 1))
+TOC_INSTRUCTION = f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u '
 
 ZIP_EPOCH_MIN = 315532800
 """1980-01-01T00:00:00Z: the earliest date a ZIP entry can carry."""
@@ -76,13 +78,16 @@ def render_docx(ast: dict[str, Any], meta: BookMeta, templates: Path) -> bytes:
             "run `python scripts/make_reference_docx.py` or restore templates/reference.docx",
         )
     document = prepare_ast(ast, meta)
-    with tempfile.TemporaryDirectory(prefix="idmbook-docx-") as tmp:
-        staging = Path(tmp) / "stage"
-        staging.mkdir()
-        _stage_images(meta.images, staging)
-        _copy_file(reference, staging / REFERENCE_NAME, "the Word template")
-        (Path(tmp) / "data").mkdir()
-        raw = _run_pandoc_docx(document, staging, Path(tmp) / "data", meta.timestamp)
+    try:
+        with tempfile.TemporaryDirectory(prefix="idmbook-docx-") as tmp:
+            staging, data_dir = Path(tmp) / "stage", Path(tmp) / "data"
+            staging.mkdir()
+            data_dir.mkdir()  # empty: no user defaults or templates leak into the build
+            _stage_images(meta.images, staging)
+            _copy_file(reference, staging / REFERENCE_NAME, "the Word template")
+            raw = _run_pandoc_docx(document, staging, data_dir, meta.timestamp)
+    except OSError as exc:
+        raise IdmbookError(f"the DOCX could not be prepared in a temporary folder: {exc}") from None
     return finish_docx(raw, meta)
 
 
@@ -508,15 +513,16 @@ def _fill_header_footer(document: Any, meta: BookMeta, styles: _StyleIds) -> Non
     if header.paragraphs:
         header.paragraphs[0].text = running
     else:
-        header.add_paragraph(running, style=styles["header"])
+        header.add_paragraph(running)._p.style = styles["header"]
     if not meta.draft:
         return
     for number, part in enumerate((section.first_page_header, header), start=1):
         paragraph = part.paragraphs[0] if part.paragraphs else part.add_paragraph()
         paragraph._p.append(_watermark_run(meta.watermark, number))
     if meta.footer_note:
+        note_style = styles[STYLE_FOOTER_NOTE]
         for footer in (section.first_page_footer, section.footer):
-            footer.add_paragraph(meta.footer_note, style=document.styles[STYLE_FOOTER_NOTE])
+            footer.add_paragraph(meta.footer_note)._p.style = note_style
 
 
 _WATERMARK_XML = """\
