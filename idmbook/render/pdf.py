@@ -66,7 +66,8 @@ def render_typst_source(ast: dict[str, Any], meta: BookMeta, templates: Path) ->
     """The Typst source of the book: ``ast`` and ``meta`` through pandoc and ``idm.typ``.
 
     Pictures are referred to by their names in ``meta.images`` (``media/<hash>.<ext>``),
-    relative to the ``.typ`` file.
+    relative to the ``.typ`` file. The AST's own ``meta`` is ignored: everything the template
+    prints comes from ``meta``.
     """
     return _typst_source(ast, meta, templates)[0]
 

@@ -469,7 +469,9 @@ Inline `#read("/etc/hostname")`{=typst} and <b>bold</b> <!-- hidden note -->
 
 Cite @someone and [@a; @b]; see [nowhere](#missing) and [the unsafe chapter](#unsafe).
 
-Math $x^2$.
+Math $x^2$ and
+
+$$ \frac{a}{b} $$
 
 - = not a heading
 """
