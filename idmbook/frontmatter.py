@@ -225,6 +225,19 @@ class _Builder:
     def _pos(self, node: Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
 
+    def _value_pos(self, key_node: Node, value_node: Node) -> tuple[int, int]:
+        """Where a key's value starts. An empty value (``title:``) has no text of its own and
+        the parser marks it at the next token, often the next key's line; it is placed just
+        after the key's colon instead."""
+        if (
+            isinstance(value_node, ScalarNode)
+            and value_node.value == ""
+            and not value_node.style
+        ):
+            end = key_node.end_mark
+            return end.line + 1 + self.offset, end.column + 2
+        return self._pos(value_node)
+
     def _refuse(self, node: Node, code: str, message: str, hint: str | None = None) -> None:
         line, col = self._pos(node)
         self.problems.append(diag(code, self.rel, line, col, message, hint))
@@ -261,7 +274,7 @@ class _Builder:
                     )
                     continue
                 self.positions[(*loc, key)] = self._pos(key_node)
-                self.values[(*loc, key)] = self._pos(value_node)
+                self.values[(*loc, key)] = self._value_pos(key_node, value_node)
                 result[key] = self.build(value_node, (*loc, key), depth + 1)
             return result
         if isinstance(node, SequenceNode):
