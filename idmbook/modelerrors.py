@@ -81,14 +81,17 @@ def errors_to_diagnostics(
             expected = _literal_values(model, loc)
             given = str(err.get("input"))
             code = _LITERAL_CODES.get(field_name, fallback_code)
+            problem = "no value given" if err.get("input") is None else f"'{given}' is not allowed"
             out.append(
-                diag(code, fm.rel, line, col, f"{dotted}: '{given}' is not allowed",
+                diag(code, fm.rel, line, col, f"{dotted}: {problem}",
                      did_you_mean(given, expected) if expected else err["msg"])
             )
         else:
             line, col = fm.position(loc, value=True)
             message = err["msg"]
-            if message.startswith("Value error, "):
+            if err.get("input", ...) is None and loc:
+                message = "no value given"
+            elif message.startswith("Value error, "):
                 message = message[len("Value error, ") :]
             where = f"{dotted}: " if dotted else ""
             out.append(
