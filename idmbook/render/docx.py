@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 import docx
@@ -186,6 +186,7 @@ def _unique_identifier(node: dict[str, Any], seen: set[str], count: int) -> None
 
 
 def _str(text: str) -> dict[str, Any]:
+    """A pandoc Str inline."""
     return {"t": "Str", "c": text}
 
 
@@ -222,9 +223,9 @@ def _front_paragraphs(meta: BookMeta) -> list[tuple[str, str]]:
         (STYLE_COVER_PUBLISHER, meta.publisher),
         (STYLE_COVER_DATE, str(meta.year)),
     ]
-    paragraphs = [(style, text) for style, text in cover if text]
+    paragraphs = [(style, text) for style, text in cover if text and text.strip()]
     paragraphs += [(STYLE_IMPRINT, text) for text in meta.imprint if text.strip()]
-    paragraphs.append((STYLE_TOC_HEADING, meta.contents_label))
+    paragraphs.append((STYLE_TOC_HEADING, meta.contents_label.strip() or "Contents"))
     return paragraphs
 
 
@@ -377,10 +378,33 @@ def _bookmark_name(paragraph: Any) -> str | None:
     return None
 
 
-def _toc_entries(document: Any, start: Any, styles: _StyleIds) -> list[tuple[int, str, str]]:
-    """(level, text, bookmark) of every heading of levels 1-3 after the ``start`` paragraph."""
+class TocEntry(NamedTuple):
+    """One line of the table of contents."""
+
+    level: int
+    text: str
+    bookmark: str
+    language: str | None
+    """The heading's own language (w:lang of its text), when it differs from the book's."""
+
+
+def _run_language(run: Any) -> str | None:
+    """The w:lang of a run, if it has one."""
+    lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+    return None if lang is None else str(lang.get(qn("w:val")))
+
+
+def _heading_language(paragraph: Any) -> str | None:
+    """The language pandoc marked on all of a heading's text (a heading in a ``lang`` Div)."""
+    text_runs = (run for run in paragraph.iter(qn("w:r")) if run.find(qn("w:t")) is not None)
+    languages = {_run_language(run) for run in text_runs}
+    return languages.pop() if len(languages) == 1 else None
+
+
+def _toc_entries(document: Any, start: Any, styles: _StyleIds) -> list[TocEntry]:
+    """The entry of every heading of levels 1 to TOC_DEPTH after the ``start`` paragraph."""
     levels = {styles[name]: level for level, name in enumerate(HEADING_STYLES, start=1)}
-    entries: list[tuple[int, str, str]] = []
+    entries: list[TocEntry] = []
     after = False
     for paragraph in document.element.body.iter(qn("w:p")):
         if paragraph is start:
@@ -391,7 +415,7 @@ def _toc_entries(document: Any, start: Any, styles: _StyleIds) -> list[tuple[int
             continue
         text, name = _heading_text(paragraph), _bookmark_name(paragraph)
         if text and name:
-            entries.append((level, text, name))
+            entries.append(TocEntry(level, text, name, _heading_language(paragraph)))
     return entries
 
 
@@ -401,19 +425,27 @@ def _w(tag: str, **attrs: str) -> Any:
 
 
 def _run(child: Any) -> Any:
+    """A run holding ``child``."""
     run = _w("r")
     run.append(child)
     return run
 
 
-def _text_run(text: str) -> Any:
+def _text_run(text: str, language: str | None = None) -> Any:
+    """A run of plain text, marked as being in ``language`` when given."""
     t = _w("t")
     t.text = text
     t.set(qn("xml:space"), "preserve")
-    return _run(t)
+    run = _run(t)
+    if language:
+        rpr = _w("rPr")
+        rpr.append(_w("lang", val=language))
+        run.insert(0, rpr)
+    return run
 
 
 def _toc_paragraph(style_id: str) -> Any:
+    """An empty paragraph in the paragraph style ``style_id``."""
     paragraph = _w("p")
     ppr = _w("pPr")
     ppr.append(_w("pStyle", val=style_id))
@@ -421,7 +453,7 @@ def _toc_paragraph(style_id: str) -> Any:
     return paragraph
 
 
-def _toc_field(entries: list[tuple[int, str, str]], styles: _StyleIds) -> list[Any]:
+def _toc_field(entries: list[TocEntry], styles: _StyleIds) -> list[Any]:
     """The table of contents: paragraphs making up a TOC field whose result is filled in.
 
     One paragraph per entry in style "toc N", each a hyperlink to the heading's bookmark. The
@@ -431,10 +463,10 @@ def _toc_field(entries: list[tuple[int, str, str]], styles: _StyleIds) -> list[A
     """
     toc_ids = [styles[name] for name in TOC_STYLES]
     paragraphs = []
-    for level, text, bookmark in entries:
-        paragraph = _toc_paragraph(toc_ids[level - 1])
-        link = _w("hyperlink", anchor=bookmark, history="1")
-        link.append(_text_run(text))
+    for entry in entries:
+        paragraph = _toc_paragraph(toc_ids[entry.level - 1])
+        link = _w("hyperlink", anchor=entry.bookmark, history="1")
+        link.append(_text_run(entry.text, entry.language))
         paragraph.append(link)
         paragraphs.append(paragraph)
     if not paragraphs:

@@ -50,11 +50,18 @@ Over 300 participants met in New York.
 : Participation in the 2017 workshops
 
 ::: {lang=fr}
+## Migrants et développement
+
 Les migrants sont des acteurs du développement.
 :::
 """
 
-HEADINGS = ["Foreword", "Migrants and vulnerability", "Whole-of-society approaches"]
+HEADINGS = [
+    "Foreword",
+    "Migrants and vulnerability",
+    "Whole-of-society approaches",
+    "Migrants et développement",
+]
 IMPRINT = (
     "The opinions expressed in the report are those of the authors.",
     "International Organization for Migration\n17 route des Morillons\n1211 Geneva 19",
@@ -134,7 +141,13 @@ def test_toc_entries_are_the_headings_in_order(final: Any) -> None:
     assert headings == HEADINGS
     assert toc == HEADINGS
     levels = [p.style.name for p in styled(final, "toc 1", "toc 2", "toc 3")]
-    assert levels == ["toc 1", "toc 1", "toc 2"]
+    assert levels == ["toc 1", "toc 1", "toc 2", "toc 2"]
+
+
+def test_toc_entries_keep_the_language_of_their_heading(final: Any) -> None:
+    toc = styled(final, "toc 1", "toc 2", "toc 3")
+    languages = [{lang.get(qn("w:val")) for lang in p._p.iter(qn("w:lang"))} for p in toc]
+    assert languages == [set(), set(), set(), {"fr"}]
 
 
 def test_toc_is_a_field_with_hyperlinks_to_heading_bookmarks(final: Any) -> None:
@@ -147,7 +160,12 @@ def test_toc_is_a_field_with_hyperlinks_to_heading_bookmarks(final: Any) -> None
     bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
     assert len(anchors) == len(HEADINGS)
     assert set(anchors) <= bookmarks
-    assert anchors == ["foreword", "migrants-and-vulnerability", "whole-of-society-approaches"]
+    assert anchors == [
+        "foreword",
+        "migrants-and-vulnerability",
+        "whole-of-society-approaches",
+        "migrants-et-développement",
+    ]
 
 
 def test_contents_heading_comes_from_meta_and_stays_out_of_the_outline(
@@ -187,11 +205,12 @@ def test_cover_then_imprint_then_contents(final: Any) -> None:
     assert first_toc > names.index("TOC Heading") > texts.index(IMPRINT[-1])
 
 
-def test_missing_subtitle_and_series_line_are_left_out(book_ast: dict[str, Any]) -> None:
-    meta = make_meta(subtitle=None, series_line=None, imprint=())
+def test_empty_cover_fields_are_left_out(book_ast: dict[str, Any]) -> None:
+    meta = make_meta(subtitle=None, series_line=None, imprint=(" ",), contents_label="")
     document = docx.Document(io.BytesIO(render_docx(book_ast, meta, TEMPLATES)))
     names = [p.style.name for p in document.paragraphs]
     assert names[:4] == ["Title", "Cover Publisher", "Cover Date", "TOC Heading"]
+    assert document.paragraphs[3].text == "Contents"  # an empty label falls back
 
 
 # -- styles, language, properties ------------------------------------------------------------
