@@ -162,11 +162,16 @@ def _parse_recommendations(
     problems: list[Diagnostic] = []
     blank = False
     stray_line = 0
+    content = 0  # where the text of the current item starts: deeper list items belong to it
     for i, line in enumerate(lines):
         lineno = first_line + i
         match = _ITEM.match(line)
-        if match:
+        if match and items and content and len(match.group(1)) >= content:
+            items[-1][1].append(line[content:])  # a nested list item is part of the item
+            blank = False
+        elif match:
             items.append((lineno, [line[match.end() :]]))
+            content = match.end() if match.group(3) else 0
             blank = False
         elif not line.strip():
             blank = True
@@ -189,13 +194,13 @@ def _parse_recommendations(
             parts.pop()
         text = "\n".join(parts)
         rec = RawRecommendation(text=text.strip(), line=lineno)
-        block = _ATTR_BLOCK.search(text)
-        if block and _ATTR_START.match(block.group(1)):
+        block = _attribute_block(text)
+        if block:
             before = text[: block.start()]
             attr_line = lineno + before.count("\n")
             last = parts[before.count("\n")]
             column = (len(before) - before.rfind("\n") - 1 if "\n" in before else len(before))
-            indent = len(lines[attr_line - first_line]) - len(last) if last else 0
+            indent = max(lines[attr_line - first_line].find(last), 0) if last else 0
             rec.attr_line, rec.attr_column = attr_line, column + indent + 1
             attrs, problem = _parse_attributes(block.group(1))
             if problem:
@@ -204,12 +209,23 @@ def _parse_recommendations(
                          'write key="value" pairs: themes, levels, actors')
                 )
             rec.attributes = attrs
-            rec.text = before.strip()
+            rec.text = (before.rstrip() + text[block.end() :]).strip()
         if not rec.text:
             problems.append(diag("IDM034", rel, lineno, 1, "the recommendation is empty"))
             continue
         result.append(rec)
     return result, problems
+
+
+def _attribute_block(text: str) -> re.Match[str] | None:
+    """The item's attribute block: at the end of the item, or at the end of its first line
+    when a nested list follows."""
+    first_end = text.find("\n")
+    for end in (len(text), first_end):
+        block = _ATTR_BLOCK.search(text, 0, end) if end > 0 else None
+        if block and _ATTR_START.match(block.group(1)):
+            return block
+    return None
 
 
 def _parse_attributes(text: str) -> tuple[dict[str, str], str | None]:
