@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from idmbook import __version__
 from idmbook.errors import IdmbookError
@@ -119,10 +120,20 @@ def validate(
                 raise IdmbookError(f"{p}: no such file")
             targets.extend(sorted(p.rglob("*.md")) if p.is_dir() else [p])
     start = project or (targets[0].parent if targets else Path.cwd())
-    _, report = run(start, targets, strict=strict)
+    loaded, report = run(start, targets, strict=strict)
     _emit_report(report, fmt)
+    if loaded is None and any(d.code <= "IDM009" for d in report.diagnostics):
+        raise typer.Exit(2)  # idmbook.yaml could not even be read: nothing was validated
     if report.has_errors:
         raise typer.Exit(1)
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the current folder when it is inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _report_build_problems(report: object, fmt: OutputFormat) -> None:
@@ -196,13 +207,10 @@ def build(
     stats = result.stats
     if result.up_to_date:
         err_console.print("outputs are up to date (use --force to rebuild)")
-    table = Table(title="Built" if not result.up_to_date else "Up to date", show_header=True)
-    table.add_column("output")
-    table.add_column("size", justify="right")
+    verb = "up to date" if result.up_to_date else "wrote"
     for path in [*result.outputs.values(), result.manifest]:
         if path is not None and path.exists():
-            table.add_row(str(path), f"{path.stat().st_size / 1024:,.0f} KB")
-    out_console.print(table)
+            out_console.print(f"{verb} {_shown(path)} ({path.stat().st_size / 1024:,.0f} KB)")
     themes = Table(title="By theme")
     themes.add_column("theme")
     for col in ("notes", "contributions", "recommendations"):
@@ -213,7 +221,7 @@ def build(
     out_console.print(themes)
     pages = stats.get("pages")
     out_console.print(
-        f"{pages if pages is not None else '?'} pages, {stats.get('words', 0):,} words, "
+        (f"{pages} pages, " if pages else "") + f"{stats.get('words', 0):,} words, "
         f"{stats.get('notes', 0)} notes, {stats.get('contributions_published', 0)} "
         f"contributions published ({stats.get('contributions_withheld', 0)} withheld without "
         f"consent), {stats.get('recommendations', 0)} recommendations"
@@ -351,31 +359,26 @@ def schema(
 
 
 def main() -> None:
-    """Entry point: run the app and turn errors into exit codes in one place."""
+    """Entry point: run the app and turn errors into exit codes in one place.
+
+    Typer's standalone mode reports usage errors itself (exit 2); idmbook's own errors and
+    anything unexpected are caught here, so no traceback reaches the user without --debug.
+    """
     try:
-        app(standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        app()
     except IdmbookError as exc:
-        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
         if exc.hint:
-            err_console.print(f"  hint: {exc.hint}", highlight=False)
+            err_console.print(f"  hint: {escape(exc.hint)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
         if _state["debug"]:
             raise
         err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}\n"
             "  this is a bug in idmbook; run again with --debug for details and report it",
             highlight=False,
         )

@@ -31,22 +31,6 @@ MakeProject = Callable[..., ProjectDir]
 
 CASE_NOTE = "chapters/notes/new-york/closing.md"
 
-# idmbook.cli.main runs `app(standalone_mode=False)`; in that mode typer *returns* the code of
-# `raise typer.Exit(1)` instead of raising it, and main() ignores the return value, so
-# `idmbook validate` exits 0 even when it reports errors. Reported; remove the marker when fixed.
-EXIT_CODE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="cli.main drops the exit code returned by app(standalone_mode=False): exits 0 on errors",
-)
-# main() handles usage errors with `import click`, but typer 0.29 vendors click as typer._click
-# and click is not installed: every usage error ends in ModuleNotFoundError and a traceback.
-USAGE_ERROR_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="cli.main imports click, which typer>=0.29 no longer installs: usage errors give a "
-    "traceback",
-)
-
-
 @pytest.fixture
 def broken(make_project: MakeProject) -> ProjectDir:
     """A project with one error (unknown session, line 4 column 10) and nothing else."""
@@ -69,7 +53,6 @@ def test_clean_project_exits_0(project: ProjectDir, run_main: RunMain) -> None:
     assert result.stderr.strip() == "no problems found"
 
 
-@EXIT_CODE_BUG
 def test_errors_exit_1(broken: ProjectDir, run_main: RunMain) -> None:
     assert run_main(["validate"], cwd=broken).exit_code == 1
 
@@ -80,7 +63,6 @@ def test_warnings_alone_exit_0(warned: ProjectDir, run_main: RunMain) -> None:
     assert "warning[IDM045]" in result.stderr
 
 
-@EXIT_CODE_BUG
 def test_strict_turns_a_warning_into_exit_1(warned: ProjectDir, run_main: RunMain) -> None:
     assert run_main(["validate", "--strict"], cwd=warned).exit_code == 1
 
@@ -109,11 +91,6 @@ def test_config_not_utf8_exits_2(make_project: MakeProject, run_main: RunMain) -
     assert "0xe8" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an idmbook.yaml that is not YAML is reported as IDM006 and (once the exit-code bug "
-    "is fixed) exits 1; the tool cannot validate anything then, which is exit 2",
-)
 def test_config_not_yaml_exits_2(make_project: MakeProject, run_main: RunMain) -> None:
     project = make_project({"idmbook.yaml": CONFIG.replace("title: Strengthening", "title: [x")})
     assert run_main(["validate"], cwd=project).exit_code == 2
@@ -141,7 +118,6 @@ def test_real_process_exit_codes(project: ProjectDir, tmp_path: Path) -> None:
     assert run_subprocess(["validate"], tmp_path).exit_code == 2
 
 
-@EXIT_CODE_BUG
 def test_real_process_exit_code_on_errors(broken: ProjectDir) -> None:
     assert run_subprocess(["validate"], broken).exit_code == 1
 
@@ -379,9 +355,9 @@ NO_TRACEBACK_CASES = {
     "missing file": ["validate", "nothere.md"],
     "outside": ["validate", "/etc/hostname"],
     "rules": ["rules"],
-    "bad format": pytest.param(["validate", "--format", "xml"], marks=USAGE_ERROR_BUG),
-    "unknown command": pytest.param(["frobnicate"], marks=USAGE_ERROR_BUG),
-    "unknown option": pytest.param(["validate", "--nope"], marks=USAGE_ERROR_BUG),
+    "bad format": pytest.param(["validate", "--format", "xml"]),
+    "unknown command": pytest.param(["frobnicate"]),
+    "unknown option": pytest.param(["validate", "--nope"]),
 }
 
 
@@ -400,7 +376,6 @@ def test_no_traceback(args: list[str], make_project: MakeProject) -> None:
     assert result.exit_code in (0, 1, 2)
 
 
-@USAGE_ERROR_BUG
 def test_usage_error_exits_2(project: ProjectDir, run_main: RunMain) -> None:
     result = run_main(["validate", "--format", "xml"], cwd=project)
     assert result.exit_code == 2
