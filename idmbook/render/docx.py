@@ -50,7 +50,7 @@ STYLE_COVER_DATE = "Cover Date"
 STYLE_IMPRINT = "Imprint"
 STYLE_TOC_HEADING = "TOC Heading"
 STYLE_FOOTER_NOTE = "Footer Note"
-TOC_DEPTH = 3
+TOC_DEPTH = 2
 """Heading levels listed in the table of contents (the reference document styles toc 1-3)."""
 TOC_STYLES = tuple(f"toc {level}" for level in range(1, TOC_DEPTH + 1))
 HEADING_STYLES = tuple(f"heading {level}" for level in range(1, TOC_DEPTH + 1))
