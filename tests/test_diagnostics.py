@@ -17,7 +17,7 @@ from idmbook.diagnostics import (
 )
 from idmbook.rules import RULES, diag
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 def report(*diagnostics: Diagnostic, sources: dict[str, str] | None = None) -> Report:
@@ -37,7 +37,7 @@ def test_every_rule_has_code_name_summary_and_explanation() -> None:
 
 def test_diag_uses_the_rule_severity() -> None:
     assert diag("IDM050", "a.md", 1, 1, "m").severity is W
-    assert diag("IDM044", "a.md", 0, 0, "m").severity is I
+    assert diag("IDM044", "a.md", 0, 0, "m").severity is INFO
     assert diag("IDM050", "a.md", 1, 1, "m", severity=E).severity is E
     with pytest.raises(KeyError):
         diag("IDM999", "a.md", 1, 1, "m")
@@ -63,19 +63,19 @@ def test_report_sorted_dedupes_and_orders() -> None:
     d = Diagnostic("IDM030", E, "b.md", 1, 9, "m")
     r = report(a, b, c, d, a)
     assert r.sorted() == [c, d, b, a]
-    assert (r.count(E), r.count(W), r.count(I)) == (3, 2, 0)
+    assert (r.count(E), r.count(W), r.count(INFO)) == (3, 2, 0)
 
 
 def test_strict_promotes_warnings_only() -> None:
     r = report(
         Diagnostic("IDM050", W, "a.md", 1, 1, "w"),
-        Diagnostic("IDM044", I, "idmbook.yaml", 0, 0, "i"),
+        Diagnostic("IDM044", INFO, "idmbook.yaml", 0, 0, "i"),
     )
     assert not r.has_errors
     strict = r.strict()
     assert strict.has_errors
-    assert [d.severity for d in strict.diagnostics] == [E, I]
-    assert [d.severity for d in r.diagnostics] == [W, I]  # the original is unchanged
+    assert [d.severity for d in strict.diagnostics] == [E, INFO]
+    assert [d.severity for d in r.diagnostics] == [W, INFO]  # the original is unchanged
     assert strict.sources is r.sources
 
 
@@ -85,7 +85,7 @@ def test_strict_promotes_warnings_only() -> None:
 def test_human_location_source_caret_hint_and_summary() -> None:
     r = report(
         Diagnostic("IDM022", E, "n.md", 2, 10, "session 'closng' is unknown", "did you mean?"),
-        Diagnostic("IDM044", I, "idmbook.yaml", 0, 0, "theme unused"),
+        Diagnostic("IDM044", INFO, "idmbook.yaml", 0, 0, "theme unused"),
         sources={
             "n.md": "---\nsession: closng\n---\n",
         },
@@ -206,7 +206,7 @@ def test_github_annotations() -> None:
     r = report(
         Diagnostic("IDM022", E, "a.md", 4, 10, "bad session", "did you mean 'opening'?"),
         Diagnostic("IDM050", W, "a.md", 9, 1, "no alt"),
-        Diagnostic("IDM044", I, "idmbook.yaml", 0, 0, "unused"),
+        Diagnostic("IDM044", INFO, "idmbook.yaml", 0, 0, "unused"),
     )
     assert format_github(r).split("\n") == [
         "::error file=a.md,line=4,col=10,title=IDM022::bad session (hint: did you mean 'opening'?)",
@@ -232,7 +232,7 @@ def test_github_empty_report_is_empty() -> None:
 def test_sarif_shape() -> None:
     r = report(
         Diagnostic("IDM051", E, "contributions/a b#1.md", 3, 7, "outside", "move it"),
-        Diagnostic("IDM044", I, "idmbook.yaml", 0, 0, "unused"),
+        Diagnostic("IDM044", INFO, "idmbook.yaml", 0, 0, "unused"),
         Diagnostic("IDM050", W, "c.md", 2, 1, "no alt"),
     )
     doc = json.loads(format_sarif(r, [(c, rule.summary) for c, rule in RULES.items()]))
