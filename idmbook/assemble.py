@@ -140,9 +140,11 @@ class Assembler:
 
         def note_key(note: Note) -> tuple[int, int, str]:
             workshop = config.workshop(note.meta.workshop)
-            order = next(
-                (s.order for s in workshop.sessions if s.id == note.meta.session), 999
-            ) if workshop else 999
+            order = (
+                next((s.order for s in workshop.sessions if s.id == note.meta.session), 999)
+                if workshop
+                else 999
+            )
             return workshop_order.get(note.meta.workshop, 999), order, note.rel
 
         self.notes = sorted(docs.notes, key=note_key)
@@ -210,8 +212,14 @@ class Assembler:
                     "anchor": Md(self.anchors[note.rel]),
                     "workshop": self._workshop(note.meta.workshop),
                     "date": self._note_date(note),
-                    "key_messages": _wrap(note.key_messages, self.anchors[note.rel], note.rel, 4,
-                                          note.meta.language, self.lang),
+                    "key_messages": _wrap(
+                        note.key_messages,
+                        self.anchors[note.rel],
+                        note.rel,
+                        4,
+                        note.meta.language,
+                        self.lang,
+                    ),
                 }
                 for note in g.notes
             ]
@@ -220,16 +228,29 @@ class Assembler:
                 for c in g.contributions
             ]
             see_also = [
-                {"title": n.meta.title, "anchor": Md(self.anchors[n.rel]),
-                 "where": self.where.get(n.rel, "")}
+                {
+                    "title": n.meta.title,
+                    "anchor": Md(self.anchors[n.rel]),
+                    "where": self.where.get(n.rel, ""),
+                }
                 for n in g.see_also_notes
             ] + [
-                {"title": c.meta.title, "anchor": Md(self.anchors[c.rel]),
-                 "where": self.where.get(c.rel, "")}
+                {
+                    "title": c.meta.title,
+                    "anchor": Md(self.anchors[c.rel]),
+                    "where": self.where.get(c.rel, ""),
+                }
                 for c in g.see_also_contributions
             ]
-            out.append(self._render("theme.md.j2", theme=g.theme, notes=notes,
-                                    contributions=contributions, see_also=see_also))
+            out.append(
+                self._render(
+                    "theme.md.j2",
+                    theme=g.theme,
+                    notes=notes,
+                    contributions=contributions,
+                    see_also=see_also,
+                )
+            )
         self._groups = groups
         return out
 
@@ -248,16 +269,22 @@ class Assembler:
             for note, rec in g.recommendations:
                 number += 1
                 text = contain(rec.text, f"rec{number}")
-                items.append({
-                    "number": number,
-                    "text": Md(_indent_continuation(
-                        f"[{text}]{{.idm-src data-src=\"{note.rel}\"}}"
-                        if "\n\n" not in text else text)),
-                    "workshop": self._workshop(note.meta.workshop),
-                    "session_title": self._session_title(note),
-                    "levels": ", ".join(names.get(level, level) for level in rec.levels),
-                    "actors": "; ".join(rec.actors),
-                })
+                items.append(
+                    {
+                        "number": number,
+                        "text": Md(
+                            _indent_continuation(
+                                f'[{text}]{{.idm-src data-src="{note.rel}"}}'
+                                if "\n\n" not in text
+                                else text
+                            )
+                        ),
+                        "workshop": self._workshop(note.meta.workshop),
+                        "session_title": self._session_title(note),
+                        "levels": ", ".join(names.get(level, level) for level in rec.levels),
+                        "actors": "; ".join(rec.actors),
+                    }
+                )
             groups.append({"theme": g.theme, "recs": items})
         return self._render("recommendations.md.j2", groups=groups), number
 
@@ -278,15 +305,31 @@ class Assembler:
                 if note.meta.workshop != workshop.id:
                     continue
                 rapporteur = note.meta.rapporteur
-                summaries.append({
-                    "note": note,
-                    "rapporteur": ", ".join(rapporteur) if isinstance(rapporteur, list)
-                    else rapporteur,
-                    "summary": _wrap(note.summary, f"sum-{self.anchors[note.rel]}", note.rel, 4,
-                                     note.meta.language, self.lang),
-                })
-            out.append(self._render("workshop.md.j2", workshop=workshop, dates=format_range(workshop.start, workshop.end, self.labels),
-                                    agenda=agenda, summaries=summaries))
+                summaries.append(
+                    {
+                        "note": note,
+                        "rapporteur": ", ".join(rapporteur)
+                        if isinstance(rapporteur, list)
+                        else rapporteur,
+                        "summary": _wrap(
+                            note.summary,
+                            f"sum-{self.anchors[note.rel]}",
+                            note.rel,
+                            4,
+                            note.meta.language,
+                            self.lang,
+                        ),
+                    }
+                )
+            out.append(
+                self._render(
+                    "workshop.md.j2",
+                    workshop=workshop,
+                    dates=format_range(workshop.start, workshop.end, self.labels),
+                    agenda=agenda,
+                    summaries=summaries,
+                )
+            )
         return out
 
     def annexes(self) -> list[str]:
@@ -307,26 +350,31 @@ class Assembler:
             sections = []
             for kind in STAKEHOLDER_TYPES:
                 items = [
-                    {"contribution": c, "anchor": Md(self.anchors[c.rel]),
-                     "country": self._country(c)}
-                    for c in self.published if c.meta.stakeholder_type == kind
+                    {
+                        "contribution": c,
+                        "anchor": Md(self.anchors[c.rel]),
+                        "country": self._country(c),
+                    }
+                    for c in self.published
+                    if c.meta.stakeholder_type == kind
                 ]
                 if items:
                     sections.append({"label": types.get(kind, kind), "entries": items})
-            out.append(self._render("contributions-list.md.j2", number=next_number(),
-                                    sections=sections))
+            out.append(
+                self._render("contributions-list.md.j2", number=next_number(), sections=sections)
+            )
             items = [
                 {
                     "contribution": c,
                     "anchor": Md(self.anchors[c.rel]),
                     "country": self._country(c),
-                    "body": _wrap(c.body, self.anchors[c.rel], c.rel, 3, c.meta.language,
-                                  self.lang),
+                    "body": _wrap(
+                        c.body, self.anchors[c.rel], c.rel, 3, c.meta.language, self.lang
+                    ),
                 }
                 for c in self.published
             ]
-            out.append(self._render("contributions-texts.md.j2", number=next_number(),
-                                    items=items))
+            out.append(self._render("contributions-texts.md.j2", number=next_number(), items=items))
         return out
 
     def imprint(self, draft: bool, footer_note: str | None) -> tuple[str, ...]:
@@ -336,7 +384,10 @@ class Assembler:
         )
         try:
             text = env.get_template("imprint.md.j2").render(
-                config=self.config, labels=self.labels, sample=sample, draft=draft,
+                config=self.config,
+                labels=self.labels,
+                sample=sample,
+                draft=draft,
                 footer_note=footer_note or "",
             )
         except jinja2.TemplateError as exc:

@@ -69,8 +69,13 @@ def check_for_build(project: Project, report: Report, final: bool) -> Report:
     return Report(promoted, report.sources)
 
 
-def book_meta(project: Project, assembled: Assembled, info: BuildInfo, options: BuildOptions,
-              images: dict[str, Path]) -> BookMeta:
+def book_meta(
+    project: Project,
+    assembled: Assembled,
+    info: BuildInfo,
+    options: BuildOptions,
+    images: dict[str, Path],
+) -> BookMeta:
     config = project.config
     series_line = f"{config.series.name} No. {config.series.number}" if config.series else None
     return BookMeta(
@@ -124,8 +129,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
     result = BuildResult(report=report)
     if report.has_errors:
         what = "--final build refused" if options.final else "build stopped"
-        raise ProblemsFound(f"{what}: validation found errors; nothing was written",
-                            report=report)
+        raise ProblemsFound(f"{what}: validation found errors; nothing was written", report=report)
     config = project.config
     formats = options.formats or tuple(config.output.formats)
     unknown = [f for f in formats if f not in FORMATS]
@@ -149,10 +153,24 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
         "source_date_epoch": info.timestamp,
         "commit": info.commit if options.draft else None,
     }
-    with build_lock(out_dir, wait=options.lock_timeout,
-                    on_wait=lambda: progress("waiting for another build to finish")):
-        return _build_locked(project, options, progress, result, formats, out_dir, templates,
-                             info, inputs, tools, opts)
+    with build_lock(
+        out_dir,
+        wait=options.lock_timeout,
+        on_wait=lambda: progress("waiting for another build to finish"),
+    ):
+        return _build_locked(
+            project,
+            options,
+            progress,
+            result,
+            formats,
+            out_dir,
+            templates,
+            info,
+            inputs,
+            tools,
+            opts,
+        )
 
 
 def _build_locked(
@@ -179,11 +197,16 @@ def _build_locked(
         return result
 
     progress("assembling the book")
-    assembled = assemble(config, project.taxonomy, project.documents, templates,
-                         draft=options.draft, footer_note=info.footer_note())
+    assembled = assemble(
+        config,
+        project.taxonomy,
+        project.documents,
+        templates,
+        draft=options.draft,
+        footer_note=info.footer_note(),
+    )
     progress("parsing the assembled text")
-    ast = json.loads(run_pandoc(["-f", READER, "-t", "json"],
-                                assembled.markdown.encode("utf-8")))
+    ast = json.loads(run_pandoc(["-f", READER, "-t", "json"], assembled.markdown.encode("utf-8")))
     ast, images = sanitize(ast, root)
     meta = book_meta(project, assembled, info, options, images)
     for image in images.values():

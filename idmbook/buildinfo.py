@@ -36,7 +36,10 @@ class BuildInfo:
 def _git(root: Path, *args: str) -> str | None:
     try:
         proc = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10,
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            timeout=10,
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired):

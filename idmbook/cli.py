@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.markup import escape
 
 from idmbook import __version__
 from idmbook.errors import IdmbookError
+
+if TYPE_CHECKING:
+    from idmbook.config import Config, Taxonomy
 
 app = typer.Typer(
     name="idmbook",
@@ -33,7 +36,7 @@ out_console = Console(highlight=False, emoji=False)
 _state = {"debug": False}
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     auto = "auto"
     human = "human"
     json = "json"
@@ -76,8 +79,12 @@ def _emit_report(report: object, fmt: OutputFormat) -> None:
         fmt = OutputFormat.github if os.environ.get("GITHUB_ACTIONS") else OutputFormat.human
     if fmt is OutputFormat.human:
         if report.diagnostics:
-            err_console.print(format_human(report, color=err_console.is_terminal), soft_wrap=True,
-                              highlight=False, markup=err_console.is_terminal)
+            err_console.print(
+                format_human(report, color=err_console.is_terminal),
+                soft_wrap=True,
+                highlight=False,
+                markup=err_console.is_terminal,
+            )
         else:
             err_console.print("no problems found")
     elif fmt is OutputFormat.json:
@@ -140,8 +147,9 @@ def _report_build_problems(report: object, fmt: OutputFormat) -> None:
     from idmbook.diagnostics import Report, Severity
 
     assert isinstance(report, Report)
-    shown = Report([d for d in report.diagnostics if d.severity is not Severity.INFO],
-                   report.sources)
+    shown = Report(
+        [d for d in report.diagnostics if d.severity is not Severity.INFO], report.sources
+    )
     if shown.diagnostics:
         _emit_report(shown, fmt)
 
@@ -150,19 +158,26 @@ def _report_build_problems(report: object, fmt: OutputFormat) -> None:
 def build(
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="Comma-separated formats: docx, pdf, html "
-                     "(default: the config's output.formats)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Comma-separated formats: docx, pdf, html (default: the config's output.formats).",
+        ),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder (default: dist/).")
     ] = None,
     draft: Annotated[
-        bool, typer.Option("--draft", help="Watermark every page DRAFT; version and commit in "
-                           "the footer.")
+        bool,
+        typer.Option(
+            "--draft", help="Watermark every page DRAFT; version and commit in the footer."
+        ),
     ] = False,
     final: Annotated[
-        bool, typer.Option("--final", help="Refuse to build if any note is a draft or any "
-                           "error is found.")
+        bool,
+        typer.Option(
+            "--final", help="Refuse to build if any note is a draft or any error is found."
+        ),
     ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even when the outputs are up to date.")
@@ -192,12 +207,14 @@ def build(
     if pdf_standard not in (None, "ua-1", "a-2a", "a-2b"):
         raise IdmbookError(f"unknown PDF standard '{pdf_standard}'; use ua-1, a-2a or a-2b")
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
-    options = BuildOptions(formats=formats, out=out, draft=draft, final=final, force=force,
-                           pdf_standard=pdf_standard)
+    options = BuildOptions(
+        formats=formats, out=out, draft=draft, final=final, force=force, pdf_standard=pdf_standard
+    )
     with err_console.status("building…") as status:
         try:
-            result = run_build(project or Path.cwd(),
-                               options, progress=lambda m: status.update(m + "…"))
+            result = run_build(
+                project or Path.cwd(), options, progress=lambda m: status.update(m + "…")
+            )
         except ProblemsFound as exc:
             report = getattr(exc, "report", None)
             if report is not None:
@@ -216,8 +233,12 @@ def build(
     for col in ("notes", "contributions", "recommendations"):
         themes.add_column(col, justify="right")
     for theme in stats.get("themes", {}).values():
-        themes.add_row(theme["title"], str(theme["notes"]), str(theme["contributions"]),
-                       str(theme["recommendations"]))
+        themes.add_row(
+            theme["title"],
+            str(theme["notes"]),
+            str(theme["contributions"]),
+            str(theme["recommendations"]),
+        )
     out_console.print(themes)
     pages = stats.get("pages")
     out_console.print(
@@ -250,23 +271,33 @@ def init(
     if report.has_errors:
         raise typer.Exit(1)
     if not no_build:
-        build(fmt=None, out=None, draft=True, final=False, force=False, pdf_standard=None,
-              diagnostics=OutputFormat.human, project=directory)
-    out_console.print(f"next: cd {directory}, fill in the TODOs in idmbook.yaml, then "
-                      "`idmbook validate` and `idmbook build`")
+        build(
+            fmt=None,
+            out=None,
+            draft=True,
+            final=False,
+            force=False,
+            pdf_standard=None,
+            diagnostics=OutputFormat.human,
+            project=directory,
+        )
+    out_console.print(
+        f"next: cd {directory}, fill in the TODOs in idmbook.yaml, then "
+        "`idmbook validate` and `idmbook build`"
+    )
 
 
-new_app = typer.Typer(help="Create a note or a contribution with its front matter filled in.",
-                      no_args_is_help=True)
+new_app = typer.Typer(
+    help="Create a note or a contribution with its front matter filled in.", no_args_is_help=True
+)
 app.add_typer(new_app, name="new")
 
 
-def _open(project: Path | None) -> tuple[object, object, Path]:
+def _open(project: Path | None) -> tuple[Config, Taxonomy, Path]:
+    from idmbook.diagnostics import Report
     from idmbook.project import open_project
 
     opened = open_project(project or Path.cwd())
-    from idmbook.diagnostics import Report
-
     if isinstance(opened, Report):
         _emit_report(opened, OutputFormat.human)
         raise typer.Exit(1)
@@ -287,7 +318,7 @@ def new_note(
     from idmbook.scaffold import new_note as create
 
     config, taxonomy, root = _open(project)
-    path = create(root, config, taxonomy, workshop, session, rapporteur)  # type: ignore[arg-type]
+    path = create(root, config, taxonomy, workshop, session, rapporteur)
     out_console.print(f"created {path}")
 
 
@@ -296,9 +327,13 @@ def new_contribution(
     workshop: Annotated[str, typer.Option(help="Workshop id from idmbook.yaml.")],
     organisation: Annotated[str, typer.Option(help="The submitting organisation.")],
     stakeholder_type: Annotated[
-        str, typer.Option("--type", help="government, local_authority, "
-                          "international_organisation, civil_society, migrant_diaspora, "
-                          "private_sector, academia or other.")
+        str,
+        typer.Option(
+            "--type",
+            help="government, local_authority, "
+            "international_organisation, civil_society, migrant_diaspora, "
+            "private_sector, academia or other.",
+        ),
     ],
     title: Annotated[str | None, typer.Option(help="Title of the submission.")] = None,
     language: Annotated[str, typer.Option(help="Language tag, e.g. en, fr, es.")] = "en",
@@ -312,8 +347,16 @@ def new_contribution(
     from idmbook.scaffold import new_contribution as create
 
     config, taxonomy, root = _open(project)
-    path = create(root, config, taxonomy, workshop, organisation,  # type: ignore[arg-type]
-                  stakeholder_type, title, language)
+    path = create(
+        root,
+        config,
+        taxonomy,
+        workshop,
+        organisation,
+        stakeholder_type,
+        title,
+        language,
+    )
     out_console.print(f"created {path}")
 
 
@@ -329,8 +372,13 @@ def rules(
 
     if fmt == "json":
         data = [
-            {"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary,
-             "explanation": r.explanation}
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "explanation": r.explanation,
+            }
             for r in RULES.values()
         ]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -374,7 +422,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if _state["debug"]:
             raise
         err_console.print(

@@ -43,9 +43,14 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
                 if "{=" in info:
                     fmt = info.split("{=", 1)[1].split("}", 1)[0].strip()
                     problems.append(
-                        diag("IDM052", rel, lineno, line.index("{=") + 1,
-                             f"raw {fmt} block will be printed as text, not run",
-                             "write plain Markdown instead")
+                        diag(
+                            "IDM052",
+                            rel,
+                            lineno,
+                            line.index("{=") + 1,
+                            f"raw {fmt} block will be printed as text, not run",
+                            "write plain Markdown instead",
+                        )
                     )
             elif marker.startswith(fence):
                 fence = None
@@ -74,9 +79,14 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
             else:
                 what = "LaTeX"
             problems.append(
-                diag("IDM052", rel, lineno, match.start() + 1,
-                     f"{what} markup will be printed as text, not interpreted",
-                     "write plain Markdown instead")
+                diag(
+                    "IDM052",
+                    rel,
+                    lineno,
+                    match.start() + 1,
+                    f"{what} markup will be printed as text, not interpreted",
+                    "write plain Markdown instead",
+                )
             )
     return problems
 
@@ -127,18 +137,31 @@ def _check_image(
     out: list[Diagnostic] = []
     if not alt.strip():
         out.append(
-            diag("IDM050", rel, *at, f"picture '{target}' has no alternative text",
-                 "describe the picture between the brackets: ![what it shows](...)")
+            diag(
+                "IDM050",
+                rel,
+                *at,
+                f"picture '{target}' has no alternative text",
+                "describe the picture between the brackets: ![what it shows](...)",
+            )
         )
     resolved = resolve_image(target, root, base)
     if isinstance(resolved, str):
-        out.append(diag("IDM051", rel, *target_at, resolved,
-                        "put the picture in the project's media folder and link it there"))
+        out.append(
+            diag(
+                "IDM051",
+                rel,
+                *target_at,
+                resolved,
+                "put the picture in the project's media folder and link it there",
+            )
+        )
     elif not resolved.is_file():
         out.append(diag("IDM053", rel, *target_at, f"picture '{target}' does not exist"))
     elif resolved.suffix.lower() not in IMAGE_SUFFIXES:
-        out.append(diag("IDM053", rel, *target_at,
-                        f"'{target}' is not a PNG, JPEG, GIF or SVG picture"))
+        out.append(
+            diag("IDM053", rel, *target_at, f"'{target}' is not a PNG, JPEG, GIF or SVG picture")
+        )
     return out
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import quote
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How serious a diagnostic is."""
 
     ERROR = "error"
@@ -64,8 +64,7 @@ class Report:
         self.diagnostics.extend(diagnostics)
 
     def sorted(self) -> list[Diagnostic]:
-        seen: set[Diagnostic] = set()
-        unique = [d for d in self.diagnostics if not (d in seen or seen.add(d))]
+        unique = list(dict.fromkeys(self.diagnostics))
         return sorted(
             unique, key=lambda d: (d.path, d.line, d.column, _SEVERITY_ORDER[d.severity], d.code)
         )
@@ -107,7 +106,11 @@ def format_human(report: Report, color: bool = False) -> str:
     from rich.markup import escape
 
     out: list[str] = []
-    styles = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
+    styles = {
+        Severity.ERROR: "bold red",
+        Severity.WARNING: "bold yellow",
+        Severity.INFO: "bold blue",
+    }
     for d in report.sorted():
         loc = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
         head = f"{loc}: {d.severity.value}[{d.code}]: {d.message}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
@@ -20,7 +20,7 @@ StakeholderType = Literal[
     "academia",
     "other",
 ]
-STAKEHOLDER_TYPES: tuple[str, ...] = StakeholderType.__args__
+STAKEHOLDER_TYPES: tuple[str, ...] = get_args(StakeholderType)
 
 Id = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", min_length=1, max_length=64)
@@ -35,7 +35,8 @@ def _language(value: str) -> str:
 
     if not langcodes.tag_is_valid(value):
         raise PydanticCustomError(
-            "bad_language", "'{value}' is not a BCP 47 language tag (for example en, fr, es)",
+            "bad_language",
+            "'{value}' is not a BCP 47 language tag (for example en, fr, es)",
             {"value": value},
         )
     return value
@@ -47,7 +48,8 @@ def _country(value: str) -> str:
     code = value.upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
         raise PydanticCustomError(
-            "bad_country", "'{value}' is not an ISO 3166-1 alpha-2 country code (for example MX)",
+            "bad_country",
+            "'{value}' is not an ISO 3166-1 alpha-2 country code (for example MX)",
             {"value": value},
         )
     return code
@@ -61,7 +63,8 @@ def _isbn(value: str) -> str:
         return str(isbn.format(isbn.validate(value)))
     except ValidationError as exc:
         raise PydanticCustomError(
-            "bad_identifier", "'{value}' is not a valid ISBN: {why}",
+            "bad_identifier",
+            "'{value}' is not a valid ISBN: {why}",
             {"value": value, "why": str(exc).rstrip(".")},
         ) from None
 
@@ -74,7 +77,8 @@ def _issn(value: str) -> str:
         return str(issn.format(issn.validate(value)))
     except ValidationError as exc:
         raise PydanticCustomError(
-            "bad_identifier", "'{value}' is not a valid ISSN: {why}",
+            "bad_identifier",
+            "'{value}' is not a valid ISSN: {why}",
             {"value": value, "why": str(exc).rstrip(".")},
         ) from None
 

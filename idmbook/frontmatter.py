@@ -73,15 +73,26 @@ def decode(raw: bytes, rel: str) -> tuple[TextFile | None, list[Diagnostic]]:
     if len(raw) > MAX_FILE_BYTES:
         size = len(raw) / 1024 / 1024
         return None, [
-            diag("IDM004", rel, 0, 0, f"file is {size:.1f} MB; the limit is "
-                 f"{MAX_FILE_BYTES // 1024 // 1024} MB")
+            diag(
+                "IDM004",
+                rel,
+                0,
+                0,
+                f"file is {size:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB",
+            )
         ]
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():
         return None, [diag("IDM003", rel, 0, 0, "file is empty")]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         return None, [
-            diag("IDM001", rel, 1, 1, "file is UTF-16, not UTF-8",
-                 "save it again as UTF-8 (Save As, Encoding: UTF-8)")
+            diag(
+                "IDM001",
+                rel,
+                1,
+                1,
+                "file is UTF-16, not UTF-8",
+                "save it again as UTF-8 (Save As, Encoding: UTF-8)",
+            )
         ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -93,9 +104,14 @@ def decode(raw: bytes, rel: str) -> tuple[TextFile | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         line, col = _line_col(raw, exc.start)
         return None, [
-            diag("IDM001", rel, line, col,
-                 f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                 "save the file as UTF-8 (Save As, Encoding: UTF-8)")
+            diag(
+                "IDM001",
+                rel,
+                line,
+                col,
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                "save the file as UTF-8 (Save As, Encoding: UTF-8)",
+            )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return TextFile(rel, text), []
@@ -134,9 +150,14 @@ def split(
         if not required:
             return FrontMatterFile(rel, text, {}, body=text, body_line=1), []
         return None, [
-            diag("IDM005", rel, first + 1 if first < len(lines) else 1, 1,
-                 "the file does not start with front matter ('---' on the first line)",
-                 "start the file with '---', the metadata lines, then '---'")
+            diag(
+                "IDM005",
+                rel,
+                first + 1 if first < len(lines) else 1,
+                1,
+                "the file does not start with front matter ('---' on the first line)",
+                "start the file with '---', the metadata lines, then '---'",
+            )
         ]
     end = None
     for i in range(first + 1, min(len(lines), first + 1 + MAX_FRONT_MATTER_LINES)):
@@ -146,13 +167,24 @@ def split(
     if end is None:
         if len(lines) > first + 1 + MAX_FRONT_MATTER_LINES:
             return None, [
-                diag("IDM004", rel, first + 1, 1,
-                     f"front matter is longer than {MAX_FRONT_MATTER_LINES} lines or not closed",
-                     "close the front matter with a line '---'")
+                diag(
+                    "IDM004",
+                    rel,
+                    first + 1,
+                    1,
+                    f"front matter is longer than {MAX_FRONT_MATTER_LINES} lines or not closed",
+                    "close the front matter with a line '---'",
+                )
             ]
         return None, [
-            diag("IDM005", rel, first + 1, 1, "the front matter is never closed",
-                 "add a line '---' after the last metadata line")
+            diag(
+                "IDM005",
+                rel,
+                first + 1,
+                1,
+                "the front matter is never closed",
+                "add a line '---' after the last metadata line",
+            )
         ]
     yaml_text = "\n".join(lines[first + 1 : end])
     offset = first + 1  # 0-based line index of the YAML's first line
@@ -184,8 +216,14 @@ def parse_yaml(
         col = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         return None, [
-            diag("IDM006", rel, line, col, f"invalid YAML: {problem}",
-                 "check indentation and quote values containing ': '")
+            diag(
+                "IDM006",
+                rel,
+                line,
+                col,
+                f"invalid YAML: {problem}",
+                "check indentation and quote values containing ': '",
+            )
         ]
     except (YAMLError, RecursionError, ValueError) as exc:
         return None, [diag("IDM006", rel, line_offset + 1, 1, f"invalid YAML: {exc}")]
@@ -194,9 +232,14 @@ def parse_yaml(
     builder = _Builder(rel, line_offset)
     if not isinstance(node, MappingNode):
         return None, [
-            diag("IDM008", rel, node.start_mark.line + 1 + line_offset,
-                 node.start_mark.column + 1, f"the {top_level} must be a mapping of keys to "
-                 "values", "write one 'key: value' per line")
+            diag(
+                "IDM008",
+                rel,
+                node.start_mark.line + 1 + line_offset,
+                node.start_mark.column + 1,
+                f"the {top_level} must be a mapping of keys to values",
+                "write one 'key: value' per line",
+            )
         ]
     try:
         value = builder.build(node, (), 0)
@@ -229,11 +272,7 @@ class _Builder:
         """Where a key's value starts. An empty value (``title:``) has no text of its own and
         the parser marks it at the next token, often the next key's line; it is placed just
         after the key's colon instead."""
-        if (
-            isinstance(value_node, ScalarNode)
-            and value_node.value == ""
-            and not value_node.style
-        ):
+        if isinstance(value_node, ScalarNode) and value_node.value == "" and not value_node.style:
             end = key_node.end_mark
             return end.line + 1 + self.offset, end.column + 2
         return self._pos(value_node)
@@ -248,16 +287,28 @@ class _Builder:
         if self.count > MAX_NODES or depth > MAX_DEPTH:
             self._refuse(node, "IDM004", "front matter is too large or too deeply nested")
         if id(node) in self.seen:
-            self._refuse(node, "IDM009", "aliases ('*name') are not allowed",
-                         "write the value out instead of referring to an anchor")
+            self._refuse(
+                node,
+                "IDM009",
+                "aliases ('*name') are not allowed",
+                "write the value out instead of referring to an anchor",
+            )
         self.seen.add(id(node))
         if getattr(node, "anchor", None):
-            self._refuse(node, "IDM009", f"anchors ('&{node.anchor}') are not allowed",
-                         "write the value out instead of using an anchor")
+            self._refuse(
+                node,
+                "IDM009",
+                f"anchors ('&{node.anchor}') are not allowed",
+                "write the value out instead of using an anchor",
+            )
         tag = str(node.tag)
         if tag not in _ALLOWED_TAGS:
-            self._refuse(node, "IDM009", f"the YAML tag '{tag.replace(_CORE, '!!')}' is not "
-                         "allowed", "remove the tag; plain values are enough")
+            self._refuse(
+                node,
+                "IDM009",
+                f"the YAML tag '{tag.replace(_CORE, '!!')}' is not allowed",
+                "remove the tag; plain values are enough",
+            )
         if isinstance(node, MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -268,9 +319,14 @@ class _Builder:
                     first = self.positions.get((*loc, key), (0, 0))
                     line, col = self._pos(key_node)
                     self.problems.append(
-                        diag("IDM007", self.rel, line, col,
-                             f"duplicate key '{key}' (first set on line {first[0]})",
-                             "keep one of the two; YAML would silently drop the first")
+                        diag(
+                            "IDM007",
+                            self.rel,
+                            line,
+                            col,
+                            f"duplicate key '{key}' (first set on line {first[0]})",
+                            "keep one of the two; YAML would silently drop the first",
+                        )
                     )
                     continue
                 self.positions[(*loc, key)] = self._pos(key_node)

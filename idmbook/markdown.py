@@ -38,8 +38,10 @@ def contain(body: str, prefix: str) -> str:
             marker = match.group(1)
             if fence is None:
                 fence = marker
-            elif marker.startswith(fence[0]) and len(marker) >= len(fence) and (
-                not line[match.end() :].strip()
+            elif (
+                marker.startswith(fence[0])
+                and len(marker) >= len(fence)
+                and (not line[match.end() :].strip())
             ):
                 fence = None
             out.append(line)

@@ -70,8 +70,14 @@ def errors_to_diagnostics(
         elif kind == "missing":
             line, col = fm.position(loc[:-1]) if loc[:-1] else (fm.front_line, 1)
             out.append(
-                diag("IDM011", fm.rel, line, col, f"missing required key '{dotted}'",
-                     _field_help(model, loc))
+                diag(
+                    "IDM011",
+                    fm.rel,
+                    line,
+                    col,
+                    f"missing required key '{dotted}'",
+                    _field_help(model, loc),
+                )
             )
         elif kind in _CUSTOM:
             line, col = fm.position(loc, value=True)
@@ -83,8 +89,14 @@ def errors_to_diagnostics(
             code = _LITERAL_CODES.get(field_name, fallback_code)
             problem = "no value given" if err.get("input") is None else f"'{given}' is not allowed"
             out.append(
-                diag(code, fm.rel, line, col, f"{dotted}: {problem}",
-                     did_you_mean(given, expected) if expected else err["msg"])
+                diag(
+                    code,
+                    fm.rel,
+                    line,
+                    col,
+                    f"{dotted}: {problem}",
+                    did_you_mean(given, expected) if expected else err["msg"],
+                )
             )
         else:
             line, col = fm.position(loc, value=True)
@@ -95,8 +107,7 @@ def errors_to_diagnostics(
                 message = message[len("Value error, ") :]
             where = f"{dotted}: " if dotted else ""
             out.append(
-                diag(fallback_code, fm.rel, line, col, f"{where}{message}",
-                     _field_help(model, loc))
+                diag(fallback_code, fm.rel, line, col, f"{where}{message}", _field_help(model, loc))
             )
     return out
 
@@ -139,9 +150,7 @@ def _clean_loc(model: type[BaseModel], loc: Loc, kind: str) -> tuple[Loc, Loc | 
     return tuple(kept), union
 
 
-def _union_errors_merged(
-    model: type[BaseModel], errors: list[Any]
-) -> list[tuple[Any, Loc]]:
+def _union_errors_merged(model: type[BaseModel], errors: list[Any]) -> list[tuple[Any, Loc]]:
     """Errors with clean locs. When a value fits no member of a union (``rapporteur: 5``
     against "a name or a list of names"), pydantic reports one error per member; they become
     one error saying what was expected. When one member got further than a type mismatch
@@ -169,8 +178,11 @@ def _union_errors_merged(
             out.extend(closer or members)
             continue
         wanted = list(dict.fromkeys(_EXPECTED[e["type"]] for e, _ in members))
-        merged = {**members[0][0], "type": "union_mismatch",
-                  "msg": "expected " + " or ".join(wanted)}
+        merged = {
+            **members[0][0],
+            "type": "union_mismatch",
+            "msg": "expected " + " or ".join(wanted),
+        }
         out.append((merged, union))
     return out
 

@@ -74,9 +74,7 @@ class NoteBody:
     recommendations: list[RawRecommendation]
 
 
-def parse_note_body(
-    body: str, rel: str, first_line: int
-) -> tuple[NoteBody, list[Diagnostic]]:
+def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, list[Diagnostic]]:
     """Split a note body into its sections and recommendations."""
     problems: list[Diagnostic] = []
     lines = body.split("\n")
@@ -103,18 +101,28 @@ def parse_note_body(
             if len(heading.group(1)) == 2 and key:
                 if key in sections:
                     problems.append(
-                        diag("IDM030", rel, lineno, 1,
-                             f"section '{heading.group(2)}' appears twice",
-                             "merge the two sections into one")
+                        diag(
+                            "IDM030",
+                            rel,
+                            lineno,
+                            1,
+                            f"section '{heading.group(2)}' appears twice",
+                            "merge the two sections into one",
+                        )
                     )
                 current = key
                 sections.setdefault(key, [])
                 section_lines[key] = lineno
                 continue
             problems.append(
-                diag("IDM033", rel, lineno, 1,
-                     f"section '{heading.group(2)}' is not published",
-                     "use the sections Summary, Key messages and Recommendations")
+                diag(
+                    "IDM033",
+                    rel,
+                    lineno,
+                    1,
+                    f"section '{heading.group(2)}' is not published",
+                    "use the sections Summary, Key messages and Recommendations",
+                )
             )
             current = None
             continue
@@ -125,15 +133,26 @@ def parse_note_body(
         sections[current].append(line)
     if preamble_line:
         problems.append(
-            diag("IDM033", rel, preamble_line, 1,
-                 "text before the first section is not published",
-                 "move it under '## Summary'")
+            diag(
+                "IDM033",
+                rel,
+                preamble_line,
+                1,
+                "text before the first section is not published",
+                "move it under '## Summary'",
+            )
         )
     for key, title in SECTION_TITLES.items():
         if key not in sections:
             problems.append(
-                diag("IDM030", rel, first_line, 1, f"the section '## {title}' is missing",
-                     "a note has the sections Summary, Key messages and Recommendations")
+                diag(
+                    "IDM030",
+                    rel,
+                    first_line,
+                    1,
+                    f"the section '## {title}' is missing",
+                    "a note has the sections Summary, Key messages and Recommendations",
+                )
             )
         elif not "\n".join(sections[key]).strip():
             problems.append(
@@ -147,9 +166,14 @@ def parse_note_body(
         problems += rec_problems
         if not recommendations and "\n".join(sections["recommendations"]).strip():
             problems.append(
-                diag("IDM031", rel, section_lines["recommendations"], 1,
-                     "the Recommendations section has no list items",
-                     "write each recommendation as a list item starting with '- ' or '1. '")
+                diag(
+                    "IDM031",
+                    rel,
+                    section_lines["recommendations"],
+                    1,
+                    "the Recommendations section has no list items",
+                    "write each recommendation as a list item starting with '- ' or '1. '",
+                )
             )
     text = {k: "\n".join(v).strip("\n") for k, v in sections.items()}
     return NoteBody(text, section_lines, recommendations), problems
@@ -184,9 +208,14 @@ def _parse_recommendations(
                 stray_line = lineno
     if stray_line and items:
         problems.append(
-            diag("IDM033", rel, stray_line, 1,
-                 "text in the Recommendations section outside a list item is not published",
-                 "make it a list item, or move it to Key messages")
+            diag(
+                "IDM033",
+                rel,
+                stray_line,
+                1,
+                "text in the Recommendations section outside a list item is not published",
+                "make it a list item, or move it to Key messages",
+            )
         )
     result = []
     for lineno, parts in items:
@@ -199,14 +228,20 @@ def _parse_recommendations(
             before = text[: block.start()]
             attr_line = lineno + before.count("\n")
             last = parts[before.count("\n")]
-            column = (len(before) - before.rfind("\n") - 1 if "\n" in before else len(before))
+            column = len(before) - before.rfind("\n") - 1 if "\n" in before else len(before)
             indent = max(lines[attr_line - first_line].find(last), 0) if last else 0
             rec.attr_line, rec.attr_column = attr_line, column + indent + 1
             attrs, problem = _parse_attributes(block.group(1))
             if problem:
                 problems.append(
-                    diag("IDM032", rel, rec.attr_line, rec.attr_column, problem,
-                         'write key="value" pairs: themes, levels, actors')
+                    diag(
+                        "IDM032",
+                        rel,
+                        rec.attr_line,
+                        rec.attr_column,
+                        problem,
+                        'write key="value" pairs: themes, levels, actors',
+                    )
                 )
             rec.attributes = attrs
             rec.text = (before.rstrip() + text[block.end() :]).strip()

@@ -52,21 +52,22 @@ def write_all(files: dict[Path, bytes]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                       dir=target.parent)
-            staged.append((Path(tmp), target))
+            fd, tmp_name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            )
+            staged.append((Path(tmp_name), target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp_name, 0o644)
     except OSError as exc:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+        for part, _ in staged:
+            part.unlink(missing_ok=True)
         raise OutputError(
             f"cannot write the outputs in {next(iter(files)).parent}: {exc.strerror}",
             "check that the folder is writable and the disk is not full; the previous "
             "outputs are unchanged",
         ) from None
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    for part, target in staged:
+        os.replace(part, target)

@@ -10,7 +10,7 @@ from typing import Literal
 
 from idmbook import content
 from idmbook.config import CONFIG_NAME, Config, Taxonomy
-from idmbook.diagnostics import Diagnostic, Report
+from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError, ProjectNotFound
 from idmbook.frontmatter import FrontMatterFile, decode, parse_yaml, split
 from idmbook.modelerrors import errors_to_diagnostics, validate_model
@@ -31,9 +31,11 @@ from idmbook.rules.references import check_chapter, check_contribution, check_no
 Kind = Literal["note", "contribution", "chapter"]
 JUNK_PREFIXES = ("~$", "._", ".")
 _WINDOWS_BAD = set('<>:"|?*') | {chr(c) for c in range(32)}
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {
-    f"LPT{i}" for i in range(1, 10)
-}
+_WINDOWS_RESERVED = (
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"COM{i}" for i in range(1, 10)}
+    | {f"LPT{i}" for i in range(1, 10)}
+)
 
 
 @dataclass
@@ -111,9 +113,14 @@ def load_taxonomy(root: Path, config: Config, report: Report) -> Taxonomy | None
             raw = path.read_bytes()
         except (ValueError, OSError):
             report.add(
-                diag("IDM061", CONFIG_NAME, 1, 1,
-                     f"taxonomy file '{config.taxonomy}' cannot be read inside the project",
-                     "remove the taxonomy key to use the built-in New York Declaration themes")
+                diag(
+                    "IDM061",
+                    CONFIG_NAME,
+                    1,
+                    1,
+                    f"taxonomy file '{config.taxonomy}' cannot be read inside the project",
+                    "remove the taxonomy key to use the built-in New York Declaration themes",
+                )
             )
             return None
         text_file, problems = decode(raw, rel)
@@ -146,8 +153,13 @@ def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
                 continue
             if not _inside(path, root):
                 report.add(
-                    diag("IDM062", rel, 0, 0,
-                         "the file is a link to a place outside the project; it is not read")
+                    diag(
+                        "IDM062",
+                        rel,
+                        0,
+                        0,
+                        "the file is a link to a place outside the project; it is not read",
+                    )
                 )
                 continue
             kind: Kind | None = None
@@ -177,8 +189,13 @@ def _check_names(found: list[tuple[Path, Kind | None]], root: Path, report: Repo
         key = unicodedata.normalize("NFC", rel).casefold()
         if key in folded:
             report.add(
-                diag("IDM047", rel, 0, 0,
-                     f"'{rel}' and '{folded[key]}' differ only in letter case or accents form")
+                diag(
+                    "IDM047",
+                    rel,
+                    0,
+                    0,
+                    f"'{rel}' and '{folded[key]}' differ only in letter case or accents form",
+                )
             )
         folded[key] = rel
         name = path.name
@@ -232,9 +249,14 @@ def load_file(
     if kind == "chapter":
         return _load_chapter(fm, project, base)
     report.add(
-        diag("IDM011", rel, fm.front_line, 1,
-             "cannot tell whether this is a note, a contribution or a chapter",
-             "a note has 'session', a contribution has 'organisation', a chapter has 'part'")
+        diag(
+            "IDM011",
+            rel,
+            fm.front_line,
+            1,
+            "cannot tell whether this is a note, a contribution or a chapter",
+            "a note has 'session', a contribution has 'organisation', a chapter has 'part'",
+        )
     )
     return None
 
@@ -281,8 +303,7 @@ def _load_contribution(fm: FrontMatterFile, project: Project, base: Path) -> Con
     if meta is None:
         return None
     project.report.extend(check_contribution(meta, fm, project.config, project.taxonomy))
-    return Contribution(fm.rel, meta, fm.body.strip("\n"), len(fm.body.split()),
-                        _key_lines(fm))
+    return Contribution(fm.rel, meta, fm.body.strip("\n"), len(fm.body.split()), _key_lines(fm))
 
 
 def _key_lines(fm: FrontMatterFile) -> dict[str, tuple[int, int]]:

@@ -38,7 +38,7 @@ class Sanitizer:
 
     def block(self, block: Node, src: str | None) -> list[Node]:
         kind = block.get("t")
-        c = block.get("c")
+        c: Any = block.get("c")
         if kind == "Div":
             (ident, classes, attrs), content = c
             if "idm-src" in classes:
@@ -65,23 +65,30 @@ class Sanitizer:
         if kind == "OrderedList":
             return [{"t": kind, "c": [c[0], [self.blocks(item, src) for item in c[1]]]}]
         if kind == "DefinitionList":
-            return [{
-                "t": kind,
-                "c": [
-                    [self.inlines(term, src), [self.blocks(d, src) for d in defs]]
-                    for term, defs in c
-                ],
-            }]
+            return [
+                {
+                    "t": kind,
+                    "c": [
+                        [self.inlines(term, src), [self.blocks(d, src) for d in defs]]
+                        for term, defs in c
+                    ],
+                }
+            ]
         if kind == "LineBlock":
             return [{"t": kind, "c": [self.inlines(line, src) for line in c]}]
         if kind == "Figure":
             attr, caption, content = c
             short, long = caption
-            return [{
-                "t": "Figure",
-                "c": [attr, [short and self.inlines(short, src), self.blocks(long, src)],
-                      self.blocks(content, src)],
-            }]
+            return [
+                {
+                    "t": "Figure",
+                    "c": [
+                        attr,
+                        [short and self.inlines(short, src), self.blocks(long, src)],
+                        self.blocks(content, src),
+                    ],
+                }
+            ]
         if kind == "Table":
             return [self._table(block, src)]
         return [block]
@@ -91,8 +98,13 @@ class Sanitizer:
 
         def cells(rows: list[Any]) -> list[Any]:
             return [
-                [row_attr, [[a, al, rs, cs, self.blocks(content, src)]
-                            for a, al, rs, cs, content in row_cells]]
+                [
+                    row_attr,
+                    [
+                        [a, al, rs, cs, self.blocks(content, src)]
+                        for a, al, rs, cs, content in row_cells
+                    ],
+                ]
                 for row_attr, row_cells in rows
             ]
 
@@ -118,7 +130,7 @@ class Sanitizer:
 
     def inline(self, node: Node, src: str | None) -> list[Node]:
         kind = node.get("t")
-        c = node.get("c")
+        c: Any = node.get("c")
         if kind == "RawInline":
             self.dropped_raw += 1
             return [{"t": "Code", "c": [["", [], []], c[1]]}]
@@ -127,8 +139,15 @@ class Sanitizer:
             if "idm-src" in classes:
                 return self.inlines(content, dict(attrs).get("data-src", src))
             return [{"t": "Span", "c": [[ident, classes, attrs], self.inlines(content, src)]}]
-        if kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
-                    "Underline"):
+        if kind in (
+            "Emph",
+            "Strong",
+            "Strikeout",
+            "Superscript",
+            "Subscript",
+            "SmallCaps",
+            "Underline",
+        ):
             return [{"t": kind, "c": self.inlines(c, src)}]
         if kind == "Quoted":
             return [{"t": kind, "c": [c[0], self.inlines(c[1], src)]}]

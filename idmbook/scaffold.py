@@ -57,17 +57,27 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def new_note(root: Path, config: Config, taxonomy: Taxonomy, workshop_id: str,
-             session_id: str, rapporteur: str | None = None) -> Path:
+def new_note(
+    root: Path,
+    config: Config,
+    taxonomy: Taxonomy,
+    workshop_id: str,
+    session_id: str,
+    rapporteur: str | None = None,
+) -> Path:
     """A rapporteur note for one agenda session, front matter filled from the agenda."""
     workshop = config.workshop(workshop_id)
     if workshop is None:
-        raise IdmbookError(f"unknown workshop '{workshop_id}'",
-                           did_you_mean(workshop_id, [w.id for w in config.workshops]))
+        raise IdmbookError(
+            f"unknown workshop '{workshop_id}'",
+            did_you_mean(workshop_id, [w.id for w in config.workshops]),
+        )
     session = next((s for s in workshop.sessions if s.id == session_id), None)
     if session is None:
-        raise IdmbookError(f"session '{session_id}' is not on the agenda of '{workshop_id}'",
-                           did_you_mean(session_id, [s.id for s in workshop.sessions]))
+        raise IdmbookError(
+            f"session '{session_id}' is not on the agenda of '{workshop_id}'",
+            did_you_mean(session_id, [s.id for s in workshop.sessions]),
+        )
     path = root / "chapters" / "notes" / workshop.id / f"{session.id}.md"
     themes = ", ".join(t.id for t in taxonomy.themes)
     text = (
@@ -89,16 +99,27 @@ def new_note(root: Path, config: Config, taxonomy: Taxonomy, workshop_id: str,
     return _create(path, text)
 
 
-def new_contribution(root: Path, config: Config, taxonomy: Taxonomy, workshop_id: str,
-                     organisation: str, stakeholder_type: str, title: str | None = None,
-                     language: str = "en") -> Path:
+def new_contribution(
+    root: Path,
+    config: Config,
+    taxonomy: Taxonomy,
+    workshop_id: str,
+    organisation: str,
+    stakeholder_type: str,
+    title: str | None = None,
+    language: str = "en",
+) -> Path:
     """A contribution with its front matter filled in and consent still to be confirmed."""
     if config.workshop(workshop_id) is None:
-        raise IdmbookError(f"unknown workshop '{workshop_id}'",
-                           did_you_mean(workshop_id, [w.id for w in config.workshops]))
+        raise IdmbookError(
+            f"unknown workshop '{workshop_id}'",
+            did_you_mean(workshop_id, [w.id for w in config.workshops]),
+        )
     if stakeholder_type not in STAKEHOLDER_TYPES:
-        raise IdmbookError(f"unknown stakeholder type '{stakeholder_type}'",
-                           did_you_mean(stakeholder_type, list(STAKEHOLDER_TYPES)))
+        raise IdmbookError(
+            f"unknown stakeholder type '{stakeholder_type}'",
+            did_you_mean(stakeholder_type, list(STAKEHOLDER_TYPES)),
+        )
     path = root / "contributions" / f"{_slug(organisation)}.md"
     text = (
         "---\n"

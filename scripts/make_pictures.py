@@ -32,15 +32,27 @@ def main() -> int:
     )
     if target_page is None:
         target_page = next(
-            i + 1 for i, page in enumerate(reader.pages)
+            i + 1
+            for i, page in enumerate(reader.pages)
             if i > 3 and "Key recommendations" in (page.extract_text() or "")
         )
     out = root / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
     for name, page in (("cover", 1), ("key-recommendations", target_page)):
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "70", "-singlefile", "-f", str(page), "-l", str(page),
-             str(pdf), str(out / name)],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "70",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+                str(out / name),
+            ],
             check=True,
         )
         print(f"wrote {out / name}.png (page {page})")

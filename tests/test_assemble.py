@@ -22,8 +22,9 @@ def _book(
     loaded, report = validate(project.root)
     assert loaded is not None
     assert allow_errors or not report.has_errors, [d.message for d in report.diagnostics]
-    assembled = assemble(loaded.config, loaded.taxonomy, loaded.documents,
-                         Path(__file__).parent.parent / "templates")
+    assembled = assemble(
+        loaded.config, loaded.taxonomy, loaded.documents, Path(__file__).parent.parent / "templates"
+    )
     ast = json.loads(run_pandoc(["-f", READER, "-t", "json"], assembled.markdown.encode()))
     ast, images = sanitize(ast, project.root)
     return assembled.markdown, ast, images
@@ -79,11 +80,15 @@ def test_book_order_follows_the_series(project: ProjectDir) -> None:
 def test_contribution_without_consent_appears_nowhere(
     make_project: Callable[..., ProjectDir],
 ) -> None:
-    project = make_project({
-        "contributions/secret.md": contribution_text(
-            "Unpublished Org", consent="false", body="\nThe words QUIXOTIC-MARKER stay private.\n"
-        )
-    })
+    project = make_project(
+        {
+            "contributions/secret.md": contribution_text(
+                "Unpublished Org",
+                consent="false",
+                body="\nThe words QUIXOTIC-MARKER stay private.\n",
+            )
+        }
+    )
     markdown, ast, _ = _book(project)
     assert "Unpublished" not in markdown and "QUIXOTIC" not in markdown
     assert "Unpublished" not in _text(ast["blocks"])
@@ -93,22 +98,33 @@ def test_contribution_without_consent_appears_nowhere(
 def test_item_with_several_themes_is_placed_once_and_referenced(
     make_project: Callable[..., ProjectDir],
 ) -> None:
-    project = make_project({
-        "chapters/notes/geneva/children.md": note_text(
-            "geneva", "children", "[rights-wellbeing, forced-irregular]"
-        )
-    })
-    markdown, ast, _ = _book(project)
+    project = make_project(
+        {
+            "chapters/notes/geneva/children.md": note_text(
+                "geneva", "children", "[rights-wellbeing, forced-irregular]"
+            )
+        }
+    )
+    _, ast, _ = _book(project)
     assert _headings(ast).count("Session children") == 2  # theme chapter + session summaries
     blocks = ast["blocks"]
-    starts = {_text(b["c"][2]): i for i, b in enumerate(blocks)
-              if b["t"] == "Header" and b["c"][0] == 1}
-    rights = _text(blocks[starts["Protecting the rights and well-being of migrants"]:
-                          starts["Reducing the incidence and impact of forced and irregular "
-                                 "migration"]])
-    forced = _text(blocks[starts["Reducing the incidence and impact of forced and irregular "
-                                 "migration"]:starts["Addressing the mobility dimensions of "
-                                                     "crises"]])
+    starts = {
+        _text(b["c"][2]): i for i, b in enumerate(blocks) if b["t"] == "Header" and b["c"][0] == 1
+    }
+    rights = _text(
+        blocks[
+            starts["Protecting the rights and well-being of migrants"] : starts[
+                "Reducing the incidence and impact of forced and irregular migration"
+            ]
+        ]
+    )
+    forced = _text(
+        blocks[
+            starts["Reducing the incidence and impact of forced and irregular migration"] : starts[
+                "Addressing the mobility dimensions of crises"
+            ]
+        ]
+    )
     assert "Session children" in rights and "Cooperation matters" in rights
     assert "Also discussed in other chapters" in forced
     assert "Session children" in forced and "Cooperation matters" not in forced
@@ -123,16 +139,23 @@ def test_recommendations_are_numbered_across_themes_with_attribution(
         'actors="local authorities; child protection services"}\n'
         "- Fund data systems.\n"
     )
-    project = make_project({
-        "chapters/notes/geneva/children.md": note_text(
-            "geneva", "children", "[forced-irregular]", body=body)
-    })
+    project = make_project(
+        {
+            "chapters/notes/geneva/children.md": note_text(
+                "geneva", "children", "[forced-irregular]", body=body
+            )
+        }
+    )
     _, ast, _ = _book(project)
     blocks = ast["blocks"]
-    start = next(i for i, b in enumerate(blocks)
-                 if b["t"] == "Header" and _text(b["c"][2]) == "Key recommendations")
-    end = next(i for i, b in enumerate(blocks) if i > start and b["t"] == "Header"
-               and b["c"][0] == 1)
+    start = next(
+        i
+        for i, b in enumerate(blocks)
+        if b["t"] == "Header" and _text(b["c"][2]) == "Key recommendations"
+    )
+    end = next(
+        i for i, b in enumerate(blocks) if i > start and b["t"] == "Header" and b["c"][0] == 1
+    )
     section = blocks[start:end]
     lists = [b for b in section if b["t"] == "OrderedList"]
     numbers = []
@@ -141,9 +164,13 @@ def test_recommendations_are_numbered_across_themes_with_attribution(
         numbers += list(range(first, first + len(lst["c"][1])))
     # five notes' recommendations: 2 each from the fixture, numbered 1..8 without gaps
     assert numbers == list(range(1, 9))
-    rights_at = next(i for i, b in enumerate(section) if b["t"] == "Header"
-                     and _text(b["c"][2]) == "Protecting the rights and well-being of migrants")
-    following = _text(section[rights_at:rights_at + 2])
+    rights_at = next(
+        i
+        for i, b in enumerate(section)
+        if b["t"] == "Header"
+        and _text(b["c"][2]) == "Protecting the rights and well-being of migrants"
+    )
+    following = _text(section[rights_at : rights_at + 2])
     assert "Protect children." in following
     assert "Geneva workshop: Addressing the needs of children on the move." in following
     assert "Levels: local, national." in following
@@ -153,19 +180,21 @@ def test_recommendations_are_numbered_across_themes_with_attribution(
 def test_submitted_markup_cannot_escape_or_run(make_project: Callable[..., ProjectDir]) -> None:
     body = (
         "\n# A top heading\n\nSee[^1].\n\n[^1]: First footnote text.\n\n"
-        "```{=typst}\n#read(\"/etc/passwd\")\n```\n\n"
-        "Inline `#image(\"/etc/passwd\")`{=typst} and <script>alert(1)</script>.\n\n"
+        '```{=typst}\n#read("/etc/passwd")\n```\n\n'
+        'Inline `#image("/etc/passwd")`{=typst} and <script>alert(1)</script>.\n\n'
         "![secret](/etc/passwd) ![up](../../outside.png) ![web](http://example.com/x.png)\n\n"
         "[local file](file:///etc/passwd) and [site](https://www.iom.int)\n\n"
         ":::\n\n```\nunclosed code block\n"
     )
     other = "\nAlso[^1].\n\n[^1]: Second footnote text.\n"
-    project = make_project({
-        "contributions/a.md": contribution_text("Org A", body=body),
-        "contributions/b.md": contribution_text("Org B", body=other),
-    })
+    project = make_project(
+        {
+            "contributions/a.md": contribution_text("Org A", body=body),
+            "contributions/b.md": contribution_text("Org B", body=other),
+        }
+    )
     # validation refuses these pictures (IDM051); the sanitiser must hold even without it
-    markdown, ast, images = _book(project, allow_errors=True)
+    _, ast, images = _book(project, allow_errors=True)
     raw = json.dumps(ast)
     assert '"RawBlock"' not in raw and '"RawInline"' not in raw
     text = _text(ast["blocks"])
@@ -185,10 +214,14 @@ def test_pictures_inside_the_project_are_kept(make_project: Callable[..., Projec
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
         "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
     )
-    project = make_project({
-        "contributions/media/map.png": png,
-        "contributions/a.md": contribution_text("Org A", body="\n![Route map](media/map.png)\n"),
-    })
+    project = make_project(
+        {
+            "contributions/media/map.png": png,
+            "contributions/a.md": contribution_text(
+                "Org A", body="\n![Route map](media/map.png)\n"
+            ),
+        }
+    )
     _, ast, images = _book(project)
     assert len(images) == 1
     name, source = next(iter(images.items()))

@@ -68,8 +68,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _docx_paragraphs(path: Path) -> list[tuple[str, str]]:
     from docx import Document
 
-    return [(p.style.name if p.style is not None else "", p.text)
-            for p in Document(str(path)).paragraphs]
+    return [
+        (p.style.name if p.style is not None else "", p.text)
+        for p in Document(str(path)).paragraphs
+    ]
 
 
 def test_docx_has_every_chapter_as_heading_1(built: dict[str, Path]) -> None:
@@ -115,9 +117,19 @@ def test_libreoffice_opens_the_docx_and_shows_the_contents(
     if soffice is None:
         pytest.skip("LibreOffice is not installed (.ci/run installs it)")
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(built["docx"])],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built["docx"]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = tmp_path / (built["docx"].stem + ".pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(pdf)).pages).split())
@@ -132,8 +144,10 @@ def test_manifest_lists_inputs_tools_and_outputs(built: dict[str, Path]) -> None
     from hashlib import sha256
 
     manifest = json.loads(built["manifest"].read_text())
-    assert manifest["inputs"]["idmbook.yaml"] == sha256(
-        (built["root"] / "idmbook.yaml").read_bytes()).hexdigest()
+    assert (
+        manifest["inputs"]["idmbook.yaml"]
+        == sha256((built["root"] / "idmbook.yaml").read_bytes()).hexdigest()
+    )
     assert "chapters/notes/geneva/children.md" in manifest["inputs"]
     assert "templates/idm.typ" in manifest["inputs"]
     assert set(manifest["tools"]) == {"idmbook", "pandoc", "typst"}
@@ -159,9 +173,12 @@ def test_unchanged_project_is_up_to_date(project: ProjectDir, epoch: int) -> Non
     assert not first.up_to_date
     again = build(project.root, BuildOptions(formats=("docx",)))
     assert again.up_to_date
-    project.write("chapters/notes/geneva/children.md",
-                  note_text("geneva", "children", "[forced-irregular, nyd-k]")
-                  .replace("Cooperation matters", "Cooperation matters a lot"))
+    project.write(
+        "chapters/notes/geneva/children.md",
+        note_text("geneva", "children", "[forced-irregular, nyd-k]").replace(
+            "Cooperation matters", "Cooperation matters a lot"
+        ),
+    )
     changed = build(project.root, BuildOptions(formats=("docx",)))
     assert not changed.up_to_date
 
@@ -173,18 +190,22 @@ def test_errors_stop_the_build_and_keep_old_outputs(project: ProjectDir, epoch: 
     with pytest.raises(ProblemsFound) as caught:
         build(project.root, BuildOptions(formats=("docx",), force=True))
     report = caught.value.report
-    assert any(d.code == "IDM020" and d.path == "contributions/bad.md"
-               for d in report.diagnostics)  # type: ignore[attr-defined]
+    assert any(d.code == "IDM020" and d.path == "contributions/bad.md" for d in report.diagnostics)  # type: ignore[attr-defined]
     assert good.outputs["docx"].read_bytes() == before
 
 
 def test_final_refuses_drafts_and_names_them(project: ProjectDir, epoch: int) -> None:
-    project.write("chapters/notes/geneva/children.md",
-                  note_text("geneva", "children", "[forced-irregular]", status="draft"))
+    project.write(
+        "chapters/notes/geneva/children.md",
+        note_text("geneva", "children", "[forced-irregular]", status="draft"),
+    )
     with pytest.raises(ProblemsFound) as caught:
         build(project.root, BuildOptions(formats=("docx",), final=True))
-    drafts = [d for d in caught.value.report.diagnostics  # type: ignore[attr-defined]
-              if d.code == "IDM045"]
+    drafts = [
+        d
+        for d in caught.value.report.diagnostics  # type: ignore[attr-defined]
+        if d.code == "IDM045"
+    ]
     assert [(d.path, d.line, d.severity.value) for d in drafts] == [
         ("chapters/notes/geneva/children.md", 6, "error")
     ]
@@ -217,9 +238,11 @@ def test_failed_write_leaves_previous_outputs(
 
 
 def test_second_build_waits_then_fails_clearly(project: ProjectDir, epoch: int) -> None:
-    with build_lock(project.root / "dist"):
-        with pytest.raises(BuildLocked, match="another idmbook build"):
-            build(project.root, BuildOptions(formats=("html",), lock_timeout=0.2))
+    with (
+        build_lock(project.root / "dist"),
+        pytest.raises(BuildLocked, match="another idmbook build"),
+    ):
+        build(project.root, BuildOptions(formats=("html",), lock_timeout=0.2))
     assert (project.root / "dist" / LOCK_NAME).exists()
 
 

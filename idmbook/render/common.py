@@ -77,8 +77,9 @@ def run_pandoc(args: list[str], stdin: bytes, cwd: Path | None = None) -> bytes:
             timeout=600,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ToolMissing(f"pandoc could not run: {exc}",
-                          "reinstall idmbook (`make install`)") from None
+        raise ToolMissing(
+            f"pandoc could not run: {exc}", "reinstall idmbook (`make install`)"
+        ) from None
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip()
         raise ToolMissing(f"pandoc failed (exit {proc.returncode}): {message[:2000]}")

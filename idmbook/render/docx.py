@@ -303,7 +303,7 @@ def finish_docx(raw: bytes, meta: BookMeta) -> bytes:
     """Add what pandoc cannot write to the DOCX ``raw`` and return reproducible bytes."""
     try:
         document = docx.Document(io.BytesIO(raw))
-    except Exception as exc:  # python-docx raises several types for a broken package
+    except Exception as exc:  # noqa: BLE001 - python-docx raises several types for a broken package
         raise IdmbookError(f"the DOCX written by pandoc could not be read: {exc}") from None
     styles = _StyleIds(document)
     front = _front_styles(document, meta, styles)

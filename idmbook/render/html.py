@@ -31,7 +31,15 @@ def render_html(ast: dict[str, Any], meta: BookMeta, templates: Path) -> bytes:
         }
         (folder / "meta.json").write_text(json.dumps(metadata, ensure_ascii=False), "utf-8")
         args = [
-            "-f", "json", "-t", "html5", "--standalone", "--toc", "--toc-depth=2",
-            "--embed-resources", "--metadata-file=meta.json", "--resource-path=.",
+            "-f",
+            "json",
+            "-t",
+            "html5",
+            "--standalone",
+            "--toc",
+            "--toc-depth=2",
+            "--embed-resources",
+            "--metadata-file=meta.json",
+            "--resource-path=.",
         ]
         return run_pandoc(args, ast_bytes(ast), cwd=folder)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from idmbook.diagnostics import Diagnostic, Severity
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass(frozen=True)
@@ -26,117 +26,331 @@ class Rule:
 
 _RULES = [
     # --- reading files -------------------------------------------------------------------
-    Rule("IDM001", "not-utf8", E, "The file is not UTF-8 text.",
-         "Save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8). UTF-16 and legacy "
-         "encodings such as Windows-1252 are refused because accents would come out wrong."),
-    Rule("IDM002", "nul-bytes", E, "The file contains NUL bytes.",
-         "A text file never contains NUL bytes; the file is binary or damaged. Send the original."),
-    Rule("IDM003", "empty-file", E, "The file is empty.",
-         "An empty note or contribution cannot be published. Fill it in or delete it."),
-    Rule("IDM004", "too-large", E, "The file is larger than idmbook accepts.",
-         "Notes and contributions are text; a file of several megabytes is not one. Split it, or "
-         "move pictures into the media folder and link them."),
-    Rule("IDM005", "front-matter-missing", E, "The YAML front matter is missing or not closed.",
-         "A note starts with a line '---', the metadata, and a closing line '---'.\n"
-         "Bad:  title: Opening (no '---' lines)\nGood: ---\\ntitle: Opening\\n---"),
-    Rule("IDM006", "yaml-syntax", E, "The front matter is not valid YAML.",
-         "Check indentation (spaces, not tabs) and quote values that contain ': ' or start with "
-         "a special character such as '[', '{', '*', '&', '!', '%', '@' or '`'."),
-    Rule("IDM007", "duplicate-key", E, "A key appears twice in the same mapping.",
-         "YAML libraries silently keep the last value; idmbook refuses, because one of the two "
-         "values is lost. Keep one."),
-    Rule("IDM008", "not-a-mapping", E, "The front matter is not a mapping of keys to values.",
-         "Front matter is a list of 'key: value' lines, not a list or a single value."),
-    Rule("IDM009", "yaml-feature", E, "The front matter uses a YAML feature idmbook refuses.",
-         "Tags (such as '!!python/object'), anchors ('&x') and aliases ('*x') are not needed in "
-         "metadata and can be used to attack a parser. Write the values out."),
-    Rule("IDM010", "unknown-key", E, "The key is not one idmbook knows.",
-         "Usually a typo: the message names the closest valid key. `idmbook schema` writes JSON "
-         "Schemas that let an editor complete keys as you type."),
-    Rule("IDM011", "missing-key", E, "A required key is missing.",
-         "Add the key to the front matter; the message says which one."),
-    Rule("IDM012", "invalid-value", E, "The value has the wrong type or form.",
-         "The message says what was expected, for example a date written 2017-04-18, a list "
-         "written [a, b], or true/false."),
+    Rule(
+        "IDM001",
+        "not-utf8",
+        ERR,
+        "The file is not UTF-8 text.",
+        "Save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8). UTF-16 and legacy "
+        "encodings such as Windows-1252 are refused because accents would come out wrong.",
+    ),
+    Rule(
+        "IDM002",
+        "nul-bytes",
+        ERR,
+        "The file contains NUL bytes.",
+        "A text file never contains NUL bytes; the file is binary or damaged. Send the original.",
+    ),
+    Rule(
+        "IDM003",
+        "empty-file",
+        ERR,
+        "The file is empty.",
+        "An empty note or contribution cannot be published. Fill it in or delete it.",
+    ),
+    Rule(
+        "IDM004",
+        "too-large",
+        ERR,
+        "The file is larger than idmbook accepts.",
+        "Notes and contributions are text; a file of several megabytes is not one. Split it, or "
+        "move pictures into the media folder and link them.",
+    ),
+    Rule(
+        "IDM005",
+        "front-matter-missing",
+        ERR,
+        "The YAML front matter is missing or not closed.",
+        "A note starts with a line '---', the metadata, and a closing line '---'.\n"
+        "Bad:  title: Opening (no '---' lines)\nGood: ---\\ntitle: Opening\\n---",
+    ),
+    Rule(
+        "IDM006",
+        "yaml-syntax",
+        ERR,
+        "The front matter is not valid YAML.",
+        "Check indentation (spaces, not tabs) and quote values that contain ': ' or start with "
+        "a special character such as '[', '{', '*', '&', '!', '%', '@' or '`'.",
+    ),
+    Rule(
+        "IDM007",
+        "duplicate-key",
+        ERR,
+        "A key appears twice in the same mapping.",
+        "YAML libraries silently keep the last value; idmbook refuses, because one of the two "
+        "values is lost. Keep one.",
+    ),
+    Rule(
+        "IDM008",
+        "not-a-mapping",
+        ERR,
+        "The front matter is not a mapping of keys to values.",
+        "Front matter is a list of 'key: value' lines, not a list or a single value.",
+    ),
+    Rule(
+        "IDM009",
+        "yaml-feature",
+        ERR,
+        "The front matter uses a YAML feature idmbook refuses.",
+        "Tags (such as '!!python/object'), anchors ('&x') and aliases ('*x') are not needed in "
+        "metadata and can be used to attack a parser. Write the values out.",
+    ),
+    Rule(
+        "IDM010",
+        "unknown-key",
+        ERR,
+        "The key is not one idmbook knows.",
+        "Usually a typo: the message names the closest valid key. `idmbook schema` writes JSON "
+        "Schemas that let an editor complete keys as you type.",
+    ),
+    Rule(
+        "IDM011",
+        "missing-key",
+        ERR,
+        "A required key is missing.",
+        "Add the key to the front matter; the message says which one.",
+    ),
+    Rule(
+        "IDM012",
+        "invalid-value",
+        ERR,
+        "The value has the wrong type or form.",
+        "The message says what was expected, for example a date written 2017-04-18, a list "
+        "written [a, b], or true/false.",
+    ),
     # --- identifiers ---------------------------------------------------------------------
-    Rule("IDM020", "unknown-theme", E, "The theme id is not in the taxonomy.",
-         "Use an id from `idmbook rules --themes` (or the project's taxonomy file); the message "
-         "suggests the closest one."),
-    Rule("IDM021", "unknown-workshop", E, "The workshop id is not in idmbook.yaml.",
-         "Use one of the workshop ids listed in the project's idmbook.yaml."),
-    Rule("IDM022", "unknown-session", E, "The session is not on the workshop's agenda.",
-         "A note belongs to one session of the agenda in idmbook.yaml; use its id."),
-    Rule("IDM023", "unknown-level", E, "The governance level is not one of local, national, "
-         "regional, global.", "Use one or more of: local, national, regional, global."),
-    Rule("IDM024", "unknown-stakeholder-type", E, "The stakeholder type is not known.",
-         "Use one of: government, local_authority, international_organisation, civil_society, "
-         "migrant_diaspora, private_sector, academia, other."),
-    Rule("IDM025", "bad-language", E, "The language is not a valid BCP 47 tag.",
-         "Write the language as a tag such as en, fr, es or es-419, not as a name."),
-    Rule("IDM026", "bad-country", E, "The country is not an ISO 3166-1 code.",
-         "Write the two-letter code, for example MX for Mexico or NO for Norway."),
-    Rule("IDM027", "bad-identifier", E, "The ISBN or ISSN has a wrong check digit or form.",
-         "Copy the number again from the publications unit's record; a single wrong digit makes "
-         "the check digit fail."),
-    Rule("IDM028", "unknown-sdg-target", E, "The SDG target is not among the migration-related "
-         "targets.", "Use a target such as 10.7, 8.8 or 17.18; the message lists them."),
-    Rule("IDM029", "unknown-thematic-session", E, "The thematic session is not TS1 to TS6.",
-         "The six thematic sessions of the global compact process are TS1 to TS6."),
+    Rule(
+        "IDM020",
+        "unknown-theme",
+        ERR,
+        "The theme id is not in the taxonomy.",
+        "Use an id from `idmbook rules --themes` (or the project's taxonomy file); the message "
+        "suggests the closest one.",
+    ),
+    Rule(
+        "IDM021",
+        "unknown-workshop",
+        ERR,
+        "The workshop id is not in idmbook.yaml.",
+        "Use one of the workshop ids listed in the project's idmbook.yaml.",
+    ),
+    Rule(
+        "IDM022",
+        "unknown-session",
+        ERR,
+        "The session is not on the workshop's agenda.",
+        "A note belongs to one session of the agenda in idmbook.yaml; use its id.",
+    ),
+    Rule(
+        "IDM023",
+        "unknown-level",
+        ERR,
+        "The governance level is not one of local, national, regional, global.",
+        "Use one or more of: local, national, regional, global.",
+    ),
+    Rule(
+        "IDM024",
+        "unknown-stakeholder-type",
+        ERR,
+        "The stakeholder type is not known.",
+        "Use one of: government, local_authority, international_organisation, civil_society, "
+        "migrant_diaspora, private_sector, academia, other.",
+    ),
+    Rule(
+        "IDM025",
+        "bad-language",
+        ERR,
+        "The language is not a valid BCP 47 tag.",
+        "Write the language as a tag such as en, fr, es or es-419, not as a name.",
+    ),
+    Rule(
+        "IDM026",
+        "bad-country",
+        ERR,
+        "The country is not an ISO 3166-1 code.",
+        "Write the two-letter code, for example MX for Mexico or NO for Norway.",
+    ),
+    Rule(
+        "IDM027",
+        "bad-identifier",
+        ERR,
+        "The ISBN or ISSN has a wrong check digit or form.",
+        "Copy the number again from the publications unit's record; a single wrong digit makes "
+        "the check digit fail.",
+    ),
+    Rule(
+        "IDM028",
+        "unknown-sdg-target",
+        ERR,
+        "The SDG target is not among the migration-related targets.",
+        "Use a target such as 10.7, 8.8 or 17.18; the message lists them.",
+    ),
+    Rule(
+        "IDM029",
+        "unknown-thematic-session",
+        ERR,
+        "The thematic session is not TS1 to TS6.",
+        "The six thematic sessions of the global compact process are TS1 to TS6.",
+    ),
     # --- note structure ------------------------------------------------------------------
-    Rule("IDM030", "missing-section", E, "A required section of the note is missing.",
-         "A note has three sections, in this order: '## Summary', '## Key messages' and "
-         "'## Recommendations'. Add the heading that is missing."),
-    Rule("IDM031", "no-recommendations", W, "The Recommendations section has no items.",
-         "Each recommendation is a list item ('- ' or '1. ') under '## Recommendations'."),
-    Rule("IDM032", "bad-recommendation-attributes", E,
-         "A recommendation's attribute block cannot be read.",
-         "Attributes go at the end of the item in braces, key=\"value\" pairs:\n"
-         "- Set up a one-stop shop. {themes=\"rights-wellbeing\" levels=\"local national\" "
-         "actors=\"local authorities; civil society\"}\nKeys: themes, levels, actors."),
-    Rule("IDM033", "unexpected-section", I, "The note has a section idmbook does not publish.",
-         "Only Summary, Key messages and Recommendations are published; text under other "
-         "level-2 headings is kept in the file but left out of the book."),
-    Rule("IDM034", "empty-section", W, "A section of the note is empty.",
-         "Write at least a sentence, or remove the note from the build until it is ready."),
+    Rule(
+        "IDM030",
+        "missing-section",
+        ERR,
+        "A required section of the note is missing.",
+        "A note has three sections, in this order: '## Summary', '## Key messages' and "
+        "'## Recommendations'. Add the heading that is missing.",
+    ),
+    Rule(
+        "IDM031",
+        "no-recommendations",
+        WARN,
+        "The Recommendations section has no items.",
+        "Each recommendation is a list item ('- ' or '1. ') under '## Recommendations'.",
+    ),
+    Rule(
+        "IDM032",
+        "bad-recommendation-attributes",
+        ERR,
+        "A recommendation's attribute block cannot be read.",
+        'Attributes go at the end of the item in braces, key="value" pairs:\n'
+        '- Set up a one-stop shop. {themes="rights-wellbeing" levels="local national" '
+        'actors="local authorities; civil society"}\nKeys: themes, levels, actors.',
+    ),
+    Rule(
+        "IDM033",
+        "unexpected-section",
+        INFO,
+        "The note has a section idmbook does not publish.",
+        "Only Summary, Key messages and Recommendations are published; text under other "
+        "level-2 headings is kept in the file but left out of the book.",
+    ),
+    Rule(
+        "IDM034",
+        "empty-section",
+        WARN,
+        "A section of the note is empty.",
+        "Write at least a sentence, or remove the note from the build until it is ready.",
+    ),
     # --- across files --------------------------------------------------------------------
-    Rule("IDM040", "session-without-note", W, "An agenda session has no rapporteur note.",
-         "The book's supplementary materials will have a gap. Ask the session's rapporteur, or "
-         "create a stub with `idmbook new note`."),
-    Rule("IDM041", "duplicate-note", E, "Two notes claim the same session.",
-         "Merge the two notes into one, or correct the session id of one of them."),
-    Rule("IDM043", "no-consent", W, "The contribution has no consent to publish.",
-         "It will be left out of the publication entirely (not listed, text not printed). Set "
-         "consent: true once the author has agreed."),
-    Rule("IDM044", "unused-theme", I, "No note or contribution is tagged with this theme.",
-         "The theme's chapter will be short. Check whether material was tagged elsewhere."),
-    Rule("IDM045", "draft-note", W, "The note is still a draft.",
-         "A final build refuses drafts. Set status: final when the rapporteur has signed off."),
-    Rule("IDM046", "duplicate-submission", E, "Two contributions come from the same file.",
-         "The same source sha256 appears twice; delete one of the contributions."),
-    Rule("IDM047", "duplicate-id", E, "Two files differ only in letter case or Unicode form.",
-         "On Windows and macOS they are the same file. Rename one."),
+    Rule(
+        "IDM040",
+        "session-without-note",
+        WARN,
+        "An agenda session has no rapporteur note.",
+        "The book's supplementary materials will have a gap. Ask the session's rapporteur, or "
+        "create a stub with `idmbook new note`.",
+    ),
+    Rule(
+        "IDM041",
+        "duplicate-note",
+        ERR,
+        "Two notes claim the same session.",
+        "Merge the two notes into one, or correct the session id of one of them.",
+    ),
+    Rule(
+        "IDM043",
+        "no-consent",
+        WARN,
+        "The contribution has no consent to publish.",
+        "It will be left out of the publication entirely (not listed, text not printed). Set "
+        "consent: true once the author has agreed.",
+    ),
+    Rule(
+        "IDM044",
+        "unused-theme",
+        INFO,
+        "No note or contribution is tagged with this theme.",
+        "The theme's chapter will be short. Check whether material was tagged elsewhere.",
+    ),
+    Rule(
+        "IDM045",
+        "draft-note",
+        WARN,
+        "The note is still a draft.",
+        "A final build refuses drafts. Set status: final when the rapporteur has signed off.",
+    ),
+    Rule(
+        "IDM046",
+        "duplicate-submission",
+        ERR,
+        "Two contributions come from the same file.",
+        "The same source sha256 appears twice; delete one of the contributions.",
+    ),
+    Rule(
+        "IDM047",
+        "duplicate-id",
+        ERR,
+        "Two files differ only in letter case or Unicode form.",
+        "On Windows and macOS they are the same file. Rename one.",
+    ),
     # --- content -------------------------------------------------------------------------
-    Rule("IDM050", "missing-alt-text", W, "A picture has no alternative text.",
-         "Screen-reader users and PDF/UA need a description: ![Map of the route](media/map.png)."),
-    Rule("IDM051", "bad-image-target", E, "A picture points outside the project or to the web.",
-         "Pictures must be files inside the project (for example contributions/media/...). "
-         "idmbook never reads other files or the network."),
-    Rule("IDM052", "raw-content", W, "The text contains raw Typst, OpenXML, HTML or LaTeX.",
-         "Submitted text is printed as text, never run. Remove the raw block; write plain Markdown."),
-    Rule("IDM053", "broken-image", E, "A picture file is missing or is not an image.",
-         "Check the file name and that the file is a PNG, JPEG, GIF or SVG."),
+    Rule(
+        "IDM050",
+        "missing-alt-text",
+        WARN,
+        "A picture has no alternative text.",
+        "Screen-reader users and PDF/UA need a description: ![Map of the route](media/map.png).",
+    ),
+    Rule(
+        "IDM051",
+        "bad-image-target",
+        ERR,
+        "A picture points outside the project or to the web.",
+        "Pictures must be files inside the project (for example contributions/media/...). "
+        "idmbook never reads other files or the network.",
+    ),
+    Rule(
+        "IDM052",
+        "raw-content",
+        WARN,
+        "The text contains raw Typst, OpenXML, HTML or LaTeX.",
+        "Submitted text is printed as text, never run. Remove the raw block; write plain Markdown.",
+    ),
+    Rule(
+        "IDM053",
+        "broken-image",
+        ERR,
+        "A picture file is missing or is not an image.",
+        "Check the file name and that the file is a PNG, JPEG, GIF or SVG.",
+    ),
     # --- project -------------------------------------------------------------------------
-    Rule("IDM060", "config", E, "idmbook.yaml has a problem.",
-         "The message names the key; see the editor's guide for every setting."),
-    Rule("IDM061", "taxonomy", E, "The theme taxonomy file has a problem.",
-         "Each theme has an id, a title and a description; sub-themes belong to a theme."),
-    Rule("IDM062", "outside-project", E, "A file is a link to somewhere outside the project.",
-         "idmbook reads only files inside the project folder. Copy the file in instead."),
-    Rule("IDM063", "bad-file-name", W, "The file name is not portable.",
-         "Names with characters such as < > : \" | ? * or a trailing dot or space cannot be "
-         "opened on Windows. Rename the file."),
-    Rule("IDM064", "chapter", E, "An editorial chapter has a problem.",
-         "Editorial chapters have front matter with title, part (front or annex) and order."),
+    Rule(
+        "IDM060",
+        "config",
+        ERR,
+        "idmbook.yaml has a problem.",
+        "The message names the key; see the editor's guide for every setting.",
+    ),
+    Rule(
+        "IDM061",
+        "taxonomy",
+        ERR,
+        "The theme taxonomy file has a problem.",
+        "Each theme has an id, a title and a description; sub-themes belong to a theme.",
+    ),
+    Rule(
+        "IDM062",
+        "outside-project",
+        ERR,
+        "A file is a link to somewhere outside the project.",
+        "idmbook reads only files inside the project folder. Copy the file in instead.",
+    ),
+    Rule(
+        "IDM063",
+        "bad-file-name",
+        WARN,
+        "The file name is not portable.",
+        'Names with characters such as < > : " | ? * or a trailing dot or space cannot be '
+        "opened on Windows. Rename the file.",
+    ),
+    Rule(
+        "IDM064",
+        "chapter",
+        ERR,
+        "An editorial chapter has a problem.",
+        "Editorial chapters have front matter with title, part (front or annex) and order.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -30,20 +30,41 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
         by_session[(note.meta.workshop, note.meta.session)].append(note.rel)
         if note.meta.status == "draft":
             line, col = note.lines.get("status", (1, 1))
-            out.append(diag("IDM045", note.rel, line, col, "the note is still a draft",
-                            "set status: final when the rapporteur has signed off; "
-                            "`idmbook build --final` refuses drafts"))
-    for (workshop, session), rels in by_session.items():
+            out.append(
+                diag(
+                    "IDM045",
+                    note.rel,
+                    line,
+                    col,
+                    "the note is still a draft",
+                    "set status: final when the rapporteur has signed off; "
+                    "`idmbook build --final` refuses drafts",
+                )
+            )
+    for (workshop_id, session_id), rels in by_session.items():
         for rel in rels[1:]:
-            out.append(diag("IDM041", rel, *_session_line(docs.notes, rel),
-                            f"session '{session}' of '{workshop}' already has a note: {rels[0]}",
-                            "merge the two notes, or correct the session id"))
+            out.append(
+                diag(
+                    "IDM041",
+                    rel,
+                    *_session_line(docs.notes, rel),
+                    f"session '{session_id}' of '{workshop_id}' already has a note: {rels[0]}",
+                    "merge the two notes, or correct the session id",
+                )
+            )
     for contribution in docs.contributions:
         if not contribution.meta.consent:
             line, col = contribution.lines.get("consent", (1, 1))
-            out.append(diag("IDM043", contribution.rel, line, col,
-                            "no consent to publish: the contribution will be left out of the "
-                            "book", "set consent: true once the authors have agreed"))
+            out.append(
+                diag(
+                    "IDM043",
+                    contribution.rel,
+                    line,
+                    col,
+                    "no consent to publish: the contribution will be left out of the book",
+                    "set consent: true once the authors have agreed",
+                )
+            )
     seen: dict[str, str] = {}
     for contribution in docs.contributions:
         source = contribution.meta.source
@@ -51,8 +72,15 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
             continue
         if source.sha256 in seen:
             line, col = contribution.lines.get("source", (1, 1))
-            out.append(diag("IDM046", contribution.rel, line, col,
-                            f"same source file as {seen[source.sha256]} ({source.file})"))
+            out.append(
+                diag(
+                    "IDM046",
+                    contribution.rel,
+                    line,
+                    col,
+                    f"same source file as {seen[source.sha256]} ({source.file})",
+                )
+            )
         else:
             seen[source.sha256] = contribution.rel
     if not whole:
@@ -66,10 +94,17 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
                 and key not in project.unloaded_sessions
             ):
                 line, col = _session_position(project, wi, si)
-                out.append(diag("IDM040", CONFIG_NAME, line, col, f"session '{session.id}' of workshop '{workshop.id}' has no "
-                                "rapporteur note",
-                                f"idmbook new note --workshop {workshop.id} --session "
-                                f"{session.id}"))
+                out.append(
+                    diag(
+                        "IDM040",
+                        CONFIG_NAME,
+                        line,
+                        col,
+                        f"session '{session.id}' of workshop '{workshop.id}' has no "
+                        "rapporteur note",
+                        f"idmbook new note --workshop {workshop.id} --session {session.id}",
+                    )
+                )
     used = set()
     for note in docs.notes:
         used |= {_parent(project, t) for t in note.meta.themes}
@@ -81,8 +116,15 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
     for theme in project.taxonomy.themes:
         if theme.id not in used:
             where = project.config.taxonomy or CONFIG_NAME
-            out.append(diag("IDM044", where, 0, 0,
-                            f"no note or contribution is tagged with theme '{theme.id}'"))
+            out.append(
+                diag(
+                    "IDM044",
+                    where,
+                    0,
+                    0,
+                    f"no note or contribution is tagged with theme '{theme.id}'",
+                )
+            )
     return out
 
 

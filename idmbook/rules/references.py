@@ -18,8 +18,16 @@ def _check_themes(themes: list[str], fm: FrontMatterFile, taxonomy: Taxonomy) ->
     for i, theme in enumerate(themes):
         if theme not in valid:
             line, col = fm.position(("themes", i), value=True)
-            out.append(diag("IDM020", fm.rel, line, col, f"unknown theme '{theme}'",
-                            did_you_mean(theme, valid)))
+            out.append(
+                diag(
+                    "IDM020",
+                    fm.rel,
+                    line,
+                    col,
+                    f"unknown theme '{theme}'",
+                    did_you_mean(theme, valid),
+                )
+            )
     return out
 
 
@@ -27,8 +35,16 @@ def _check_workshop(workshop: str, fm: FrontMatterFile, config: Config) -> list[
     if config.workshop(workshop) is not None:
         return []
     line, col = fm.position(("workshop",), value=True)
-    return [diag("IDM021", fm.rel, line, col, f"unknown workshop '{workshop}'",
-                 did_you_mean(workshop, [w.id for w in config.workshops]))]
+    return [
+        diag(
+            "IDM021",
+            fm.rel,
+            line,
+            col,
+            f"unknown workshop '{workshop}'",
+            did_you_mean(workshop, [w.id for w in config.workshops]),
+        )
+    ]
 
 
 def _check_vocab(
@@ -38,8 +54,16 @@ def _check_vocab(
     for i, value in enumerate(values):
         if value not in valid:
             line, col = fm.position((key, i), value=True)
-            out.append(diag(code, fm.rel, line, col, f"unknown {key[:-1].replace('_', ' ')} "
-                            f"'{value}'", did_you_mean(value, valid)))
+            out.append(
+                diag(
+                    code,
+                    fm.rel,
+                    line,
+                    col,
+                    f"unknown {key[:-1].replace('_', ' ')} '{value}'",
+                    did_you_mean(value, valid),
+                )
+            )
     return out
 
 
@@ -52,26 +76,51 @@ def check_note(
     if workshop is not None and meta.session not in [s.id for s in workshop.sessions]:
         line, col = fm.position(("session",), value=True)
         out.append(
-            diag("IDM022", fm.rel, line, col,
-                 f"session '{meta.session}' is not on the agenda of workshop '{workshop.id}'",
-                 did_you_mean(meta.session, [s.id for s in workshop.sessions]))
+            diag(
+                "IDM022",
+                fm.rel,
+                line,
+                col,
+                f"session '{meta.session}' is not on the agenda of workshop '{workshop.id}'",
+                did_you_mean(meta.session, [s.id for s in workshop.sessions]),
+            )
         )
-    out += _check_vocab(meta.sdg_targets, "sdg_targets", "IDM028",
-                        [v.id for v in taxonomy.sdg_targets], fm)
-    out += _check_vocab(meta.thematic_sessions, "thematic_sessions", "IDM029",
-                        [v.id for v in taxonomy.thematic_sessions], fm)
+    out += _check_vocab(
+        meta.sdg_targets, "sdg_targets", "IDM028", [v.id for v in taxonomy.sdg_targets], fm
+    )
+    out += _check_vocab(
+        meta.thematic_sessions,
+        "thematic_sessions",
+        "IDM029",
+        [v.id for v in taxonomy.thematic_sessions],
+        fm,
+    )
     valid_themes = taxonomy.all_ids()
     for rec in body.recommendations:
         for theme in rec.split("themes"):
             if theme not in valid_themes:
-                out.append(diag("IDM020", fm.rel, rec.attr_line, rec.attr_column,
-                                f"unknown theme '{theme}' in a recommendation",
-                                did_you_mean(theme, valid_themes)))
+                out.append(
+                    diag(
+                        "IDM020",
+                        fm.rel,
+                        rec.attr_line,
+                        rec.attr_column,
+                        f"unknown theme '{theme}' in a recommendation",
+                        did_you_mean(theme, valid_themes),
+                    )
+                )
         for level in rec.split("levels"):
             if level not in LEVELS:
-                out.append(diag("IDM023", fm.rel, rec.attr_line, rec.attr_column,
-                                f"unknown level '{level}' in a recommendation",
-                                did_you_mean(level, list(LEVELS))))
+                out.append(
+                    diag(
+                        "IDM023",
+                        fm.rel,
+                        rec.attr_line,
+                        rec.attr_column,
+                        f"unknown level '{level}' in a recommendation",
+                        did_you_mean(level, list(LEVELS)),
+                    )
+                )
     return out
 
 

@@ -153,7 +153,7 @@ def test_toc_entries_keep_the_language_of_their_heading(final: Any) -> None:
 def test_toc_is_a_field_with_hyperlinks_to_heading_bookmarks(final: Any) -> None:
     body = final.element.body
     instructions = [t.text for t in body.iter(qn("w:instrText"))]
-    assert instructions == [' TOC \\o "1-3" \\h \\z \\u ']
+    assert instructions == [' TOC \\o "1-2" \\h \\z \\u ']
     kinds = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
     assert kinds == ["begin", "separate", "end"]
     anchors = [link.get(qn("w:anchor")) for link in body.iter(qn("w:hyperlink"))]
