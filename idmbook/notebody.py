@@ -78,7 +78,8 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
     """Split a note body into its sections and recommendations."""
     problems: list[Diagnostic] = []
     lines = body.split("\n")
-    sections: dict[str, list[str]] = {}
+    # each section's text, as blocks (first line, lines): a section given twice has two
+    sections: dict[str, list[tuple[int, list[str]]]] = {}
     section_lines: dict[str, int] = {}
     current: str | None = None
     fence: str | None = None
@@ -111,8 +112,8 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
                         )
                     )
                 current = key
-                sections.setdefault(key, [])
-                section_lines[key] = lineno
+                sections.setdefault(key, []).append((lineno + 1, []))
+                section_lines.setdefault(key, lineno)
                 continue
             problems.append(
                 diag(
@@ -130,7 +131,7 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
             if line.strip() and not preamble_line and not seen_heading:
                 preamble_line = lineno
             continue
-        sections[current].append(line)
+        sections[current][-1][1].append(line)
     if preamble_line:
         problems.append(
             diag(
@@ -142,6 +143,7 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
                 "move it under '## Summary'",
             )
         )
+    text = {k: "\n".join("\n".join(lines) for _, lines in v) for k, v in sections.items()}
     for key, title in SECTION_TITLES.items():
         if key not in sections:
             problems.append(
@@ -154,29 +156,28 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
                     "a note has the sections Summary, Key messages and Recommendations",
                 )
             )
-        elif not "\n".join(sections[key]).strip():
+        elif not text[key].strip():
             problems.append(
                 diag("IDM034", rel, section_lines[key], 1, f"the section '{title}' is empty")
             )
     recommendations: list[RawRecommendation] = []
-    if "recommendations" in sections:
-        recommendations, rec_problems = _parse_recommendations(
-            sections["recommendations"], rel, section_lines["recommendations"] + 1
-        )
+    for start, block in sections.get("recommendations", []):
+        found, rec_problems = _parse_recommendations(block, rel, start)
+        recommendations += found
         problems += rec_problems
-        if not recommendations and "\n".join(sections["recommendations"]).strip():
-            problems.append(
-                diag(
-                    "IDM031",
-                    rel,
-                    section_lines["recommendations"],
-                    1,
-                    "the Recommendations section has no list items",
-                    "write each recommendation as a list item starting with '- ' or '1. '",
-                )
+    if "recommendations" in sections and not recommendations and text["recommendations"].strip():
+        problems.append(
+            diag(
+                "IDM031",
+                rel,
+                section_lines["recommendations"],
+                1,
+                "the Recommendations section has no list items",
+                "write each recommendation as a list item starting with '- ' or '1. '",
             )
-    text = {k: "\n".join(v).strip("\n") for k, v in sections.items()}
-    return NoteBody(text, section_lines, recommendations), problems
+        )
+    stripped = {k: v.strip("\n") for k, v in text.items()}
+    return NoteBody(stripped, section_lines, recommendations), problems
 
 
 def _parse_recommendations(
