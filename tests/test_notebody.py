@@ -260,3 +260,10 @@ def test_code_block_inside_recommendations_is_not_a_heading() -> None:
     items, problems = recs("- A.\n\n  ```\n  ## Not a heading\n  ```\n")
     assert problems == []
     assert [r.text for r in items] == ["A.\n\n```\n## Not a heading\n```"]
+
+
+def test_recommendations_section_twice_keeps_line_numbers() -> None:
+    items, problems = recs("- First.\n\n## Recommendations\n\n- Second. {levels=local}\n")
+    assert [(r.text, r.line) for r in items] == [("First.", 11), ("Second.", 15)]
+    assert (items[1].attr_line, items[1].attr_column) == (15, 11)
+    assert found(problems) == [("IDM030", 13, 1)]
