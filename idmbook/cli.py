@@ -249,6 +249,54 @@ def build(
     )
 
 
+class StatusFormat(StrEnum):
+    human = "human"
+    json = "json"
+
+
+@app.command()
+def status(
+    fmt: Annotated[
+        StatusFormat, typer.Option("--format", "-f", help="human (tables) or json.")
+    ] = StatusFormat.human,
+    chart: Annotated[
+        Path | None,
+        typer.Option(
+            "--chart",
+            help="Also draw the coverage matrix and the contributions by stakeholder type "
+            "into this .png or .svg file.",
+        ),
+    ] = None,
+    project: Annotated[
+        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
+    ] = None,
+) -> None:
+    """Show what has come in: notes per session, contributions, theme coverage, and what
+    would block a --final build.
+
+    Example: [bold]idmbook status --chart coverage.png[/]
+    """
+    from idmbook.status import project_status, render_tables
+
+    if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+        raise IdmbookError(f"cannot draw a chart as '{chart.name}'", "name the file .png or .svg")
+    result = project_status(project or Path.cwd())
+    if chart is not None:
+        from idmbook.charts import status_chart
+
+        status_chart(result, chart)
+    if fmt is StatusFormat.json:
+        sys.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for renderable in render_tables(result):
+            out_console.print(renderable)
+            out_console.print()
+    if chart is not None:
+        err_console.print(f"wrote {_shown(chart)}")
+    if not result.config_ok:
+        raise typer.Exit(1)
+
+
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new project.")],
