@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from ruamel.yaml import YAML
 
+from idmbook import i18n
 from idmbook.config import Config, Taxonomy, Workshop
 from idmbook.errors import IdmbookError
 from idmbook.fields import STAKEHOLDER_TYPES
@@ -39,6 +39,11 @@ class Assembled:
     labels: dict[str, Any]
     imprint: tuple[str, ...]
     stats: dict[str, Any] = field(default_factory=dict)
+    themes: tuple[str, ...] = ()
+    """Theme titles in the book's language, in chapter order."""
+    contributors: tuple[tuple[str, int], ...] = ()
+    """(stakeholder type in the book's language, published contributions) for the chart of
+    who contributed; empty when the chart is off or nothing is published."""
 
 
 _PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -50,7 +55,10 @@ def _finalize(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
-    return text if _PLAIN_WORD.match(text) else escape(text)
+    if _PLAIN_WORD.match(text):
+        return text
+    # escape() folds all white space; keep the no-break spaces of French typography
+    return "\u00a0".join(escape(part) for part in text.split("\u00a0"))
 
 
 def anchor(value: object) -> Md:
@@ -60,19 +68,13 @@ def anchor(value: object) -> Md:
 
 
 def format_date(day: dt.date, labels: dict[str, Any]) -> str:
-    months = labels.get("months") or []
-    month = months[day.month - 1] if len(months) == 12 else day.strftime("%B")
-    return f"{day.day} {month} {day.year}"
+    """``day`` in the labels' language (see :func:`idmbook.i18n.format_date`)."""
+    return i18n.format_date(day, labels)
 
 
 def format_range(start: dt.date, end: dt.date, labels: dict[str, Any]) -> str:
-    if start == end:
-        return format_date(start, labels)
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{format_date(end, labels)}"
-    if start.year == end.year:
-        return format_date(start, labels).rsplit(" ", 1)[0] + " – " + format_date(end, labels)
-    return f"{format_date(start, labels)} – {format_date(end, labels)}"
+    """A span of days in the labels' language (see :func:`idmbook.i18n.format_range`)."""
+    return i18n.format_range(start, end, labels)
 
 
 def _environment(folder: Path, finalize: Callable[[object], str] | None) -> jinja2.Environment:
@@ -92,15 +94,9 @@ def _environment(folder: Path, finalize: Callable[[object], str] | None) -> jinj
     return env
 
 
-def load_labels(templates: Path) -> dict[str, Any]:
-    path = templates / "book" / "labels.yaml"
-    try:
-        data = YAML(typ="safe", pure=True).load(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IdmbookError(f"cannot read {path}: {exc}") from None
-    if not isinstance(data, dict):
-        raise IdmbookError(f"{path} must be a mapping of label names to words")
-    return data
+def load_labels(templates: Path, language: str = "en") -> dict[str, Any]:
+    """The book's words in ``language`` (see :func:`idmbook.i18n.load_labels`)."""
+    return i18n.load_labels(templates, language)
 
 
 def _slug(rel: str) -> str:
@@ -126,14 +122,23 @@ def _wrap(body: str, prefix: str, rel: str, top: int, lang: str | None, book_lan
 class Assembler:
     """Builds the book's Markdown from a loaded project."""
 
-    def __init__(self, config: Config, taxonomy: Taxonomy, docs: Documents, templates: Path):
+    def __init__(
+        self,
+        config: Config,
+        taxonomy: Taxonomy,
+        docs: Documents,
+        templates: Path,
+        source_language: str | None = None,
+    ):
         self.config = config
-        self.taxonomy = taxonomy
         self.docs = docs
         self.templates = templates
-        self.labels = load_labels(templates)
+        self.labels = load_labels(templates, config.language)
+        self.taxonomy = i18n.localize_taxonomy(taxonomy, self.labels)
         self.env = _environment(templates / "book", _finalize)
         self.lang = config.language
+        self.source_lang = source_language or config.language
+        """Language of editorial chapters that do not name theirs (the project's own)."""
         self.anchors: dict[str, str] = {}
         self.where: dict[str, str] = {}
         workshop_order = {w.id: i for i, w in enumerate(config.workshops)}
@@ -179,22 +184,19 @@ class Assembler:
 
     def _country(self, contribution: Contribution) -> str:
         code = contribution.meta.country
-        if not code:
-            return ""
-        import pycountry
-
-        country = pycountry.countries.get(alpha_2=code)
-        return str(getattr(country, "common_name", None) or country.name) if country else code
+        return i18n.country_name(code, self.lang) if code else ""
 
     # ------------------------------------------------------------------ parts
     def chapters(self, part: str) -> list[Chapter]:
         chosen = [c for c in self.docs.chapters if c.meta.part == part]
         return sorted(chosen, key=lambda c: (c.meta.order, c.rel))
 
-    def editorial(self, chapter: Chapter, title_prefix: str = "") -> str:
+    def editorial(self, chapter: Chapter, title_prefix: str = "", title: str | None = None) -> str:
         anchor = f"chapter-{_slug(chapter.rel)}"
-        body = _wrap(chapter.body, anchor, chapter.rel, 2, chapter.meta.language, self.lang)
-        return f"# {escape(title_prefix + chapter.meta.title)} {{#{anchor}}}\n\n{body}\n"
+        language = chapter.meta.language or self.source_lang
+        body = _wrap(chapter.body, anchor, chapter.rel, 2, language, self.lang)
+        heading = _finalize(title if title is not None else title_prefix + chapter.meta.title)
+        return f"# {heading} {{#{anchor}}}\n\n{body}\n"
 
     def theme_chapters(self) -> list[str]:
         out = []
@@ -269,16 +271,14 @@ class Assembler:
             for note, rec in g.recommendations:
                 number += 1
                 text = contain(rec.text, f"rec{number}")
+                if "\n\n" not in text:
+                    text = f'[{text}]{{.idm-src data-src="{note.rel}"}}'
+                    if note.meta.language != self.lang:  # the note's language, kept
+                        text = f'[{text}]{{lang="{note.meta.language}"}}'
                 items.append(
                     {
                         "number": number,
-                        "text": Md(
-                            _indent_continuation(
-                                f'[{text}]{{.idm-src data-src="{note.rel}"}}'
-                                if "\n\n" not in text
-                                else text
-                            )
-                        ),
+                        "text": Md(_indent_continuation(text)),
                         "workshop": self._workshop(note.meta.workshop),
                         "session_title": self._session_title(note),
                         "levels": ", ".join(names.get(level, level) for level in rec.levels),
@@ -343,8 +343,10 @@ class Assembler:
             return roman[number - 1] if number <= len(roman) else str(number)
 
         for chapter in self.chapters("annex"):
-            prefix = f"{self.labels.get('annex', 'Annex')} {next_number()}: "
-            out.append(self.editorial(chapter, prefix))
+            title = str(self.labels["annex_title"]).format(
+                number=next_number(), title=chapter.meta.title
+            )
+            out.append(self.editorial(chapter, title=title))
         if self.published:
             types = self.labels.get("stakeholder_types", {})
             sections = []
@@ -379,11 +381,13 @@ class Assembler:
 
     def imprint(self, draft: bool, footer_note: str | None) -> tuple[str, ...]:
         env = _environment(self.templates / "book", None)
+        env.loader = jinja2.FileSystemLoader(i18n.template_folders(self.templates))
+        name = i18n.template_name(self.templates, "imprint.md.j2", self.lang)
         sample = any(n.meta.sample for n in self.docs.notes) or any(
             c.meta.sample for c in self.docs.contributions
         )
         try:
-            text = env.get_template("imprint.md.j2").render(
+            text = env.get_template(name).render(
                 config=self.config,
                 labels=self.labels,
                 sample=sample,
@@ -391,9 +395,72 @@ class Assembler:
                 footer_note=footer_note or "",
             )
         except jinja2.TemplateError as exc:
-            raise IdmbookError(f"template templates/book/imprint.md.j2: {exc}") from None
-        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+            raise IdmbookError(f"template templates/book/{name}: {exc}") from None
+        # white space folded, but not the no-break spaces of French typography
+        paragraphs = [re.sub(r"[^\S\u00a0]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
         return tuple(p for p in paragraphs if p)
+
+
+# --------------------------------------------------------------------------- the contributors chart
+
+FIGURE_SLOT = "idm-contributors-chart"
+"""Id of the empty div that marks where the chart of who contributed goes; the build puts the
+figure there after the submitted text has been sanitised (the chart is not a project file)."""
+
+
+def contributor_counts(
+    published: list[Contribution], labels: dict[str, Any]
+) -> tuple[tuple[str, int], ...]:
+    """(stakeholder type in the book's language, count) of the published contributions."""
+    names = labels.get("stakeholder_types", {})
+    counts = [
+        (str(names.get(kind, kind)), sum(1 for c in published if c.meta.stakeholder_type == kind))
+        for kind in STAKEHOLDER_TYPES
+    ]
+    return tuple((name, n) for name, n in counts if n)
+
+
+def contributors_figure(
+    counts: tuple[tuple[str, int], ...], labels: dict[str, Any], target: str
+) -> str:
+    """The Markdown of the chart of who contributed: a heading, then the picture ``target``
+    with its caption and an alternative text that gives every number of the chart."""
+    labelled = str(labels["labelled"])
+    items = "; ".join(labelled.format(label=name, value=n) for name, n in counts)
+    alt = str(labels["contributors_alt"]).format(total=sum(n for _, n in counts), items=items)
+    alt = re.sub(r"[^\S\u00a0]+", " ", alt.replace('"', "\u201d").replace("\\", "/")).strip()
+    return (
+        f"## {_finalize(labels['contributors_heading'])} {{#contributors-chart}}\n\n"
+        f"![{_finalize(labels['contributors_caption'])}]({target})"
+        f'{{#fig-contributors alt="{alt}" width=85%}}\n'
+    )
+
+
+def place_figure(ast: dict[str, Any], blocks: list[Any]) -> dict[str, Any]:
+    """``ast`` with the :data:`FIGURE_SLOT` div replaced by ``blocks`` (at any depth)."""
+
+    def walk(items: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for block in items:
+            if block.get("t") == "Div":
+                (ident, classes, attrs), content = block["c"]
+                if ident == FIGURE_SLOT:
+                    out.extend(blocks)
+                    continue
+                block = {"t": "Div", "c": [[ident, classes, attrs], walk(content)]}
+            out.append(block)
+        return out
+
+    return {**ast, "blocks": walk(ast["blocks"])}
+
+
+def _introduction(chapters: list[Chapter]) -> int | None:
+    """Index of the introduction among the front chapters: the file named introduction.md,
+    else the last front chapter."""
+    for index, chapter in enumerate(chapters):
+        if chapter.rel.rsplit("/", 1)[-1] == "introduction.md":
+            return index
+    return len(chapters) - 1 if chapters else None
 
 
 def assemble(
@@ -403,10 +470,21 @@ def assemble(
     templates: Path,
     draft: bool = False,
     footer_note: str | None = None,
+    source_language: str | None = None,
 ) -> Assembled:
-    """The whole book body as Markdown."""
-    a = Assembler(config, taxonomy, docs, templates)
-    parts = [a.editorial(c) for c in a.chapters("front")]
+    """The whole book body as Markdown.
+
+    ``source_language`` is the language the project's editorial chapters are written in when
+    they do not say (the config's own, when the book is built in another with --lang).
+    """
+    a = Assembler(config, taxonomy, docs, templates, source_language)
+    front = a.chapters("front")
+    parts = [a.editorial(c) for c in front]
+    contributors: tuple[tuple[str, int], ...] = ()
+    where = _introduction(front)
+    if config.output.contributors_chart and a.published and where is not None:
+        contributors = contributor_counts(a.published, a.labels)
+        parts[where] = parts[where].rstrip("\n") + f"\n\n::: {{#{FIGURE_SLOT}}}\n:::\n"
     parts += a.theme_chapters()
     recommendations, count = a.recommendations()
     parts.append(recommendations)
@@ -433,4 +511,6 @@ def assemble(
         labels=a.labels,
         imprint=a.imprint(draft, footer_note),
         stats=stats,
+        themes=tuple(t.title for t in a.taxonomy.themes),
+        contributors=contributors,
     )

@@ -5,7 +5,9 @@ Everything is read and checked before anything is written; outputs appear only c
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from idmbook import __version__
-from idmbook.assemble import Assembled, assemble
+from idmbook.assemble import Assembled, assemble, contributors_figure, place_figure
 from idmbook.buildinfo import BuildInfo, build_info
+from idmbook.config import Config
 from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
+from idmbook.i18n import draft_note, load_labels, localize_config
 from idmbook.manifest import MANIFEST_SUFFIX, input_hashes, make_manifest, sha256, up_to_date
 from idmbook.markdown import READER
 from idmbook.output import build_lock, write_all
@@ -40,6 +44,9 @@ class BuildOptions:
     final: bool = False
     force: bool = False
     pdf_standard: str | None = None
+    language: str | None = None
+    """Build the book in this language (en, fr, es...) instead of the config's `language`;
+    the outputs are then named BASENAME-LANG."""
     lock_timeout: float = 600.0
     """How long to wait for another build of the same output folder."""
 
@@ -77,7 +84,12 @@ def book_meta(
     images: dict[str, Path],
 ) -> BookMeta:
     config = project.config
-    series_line = f"{config.series.name} No. {config.series.number}" if config.series else None
+    labels = assembled.labels
+    series_line = (
+        str(labels["series_line"]).format(name=config.series.name, number=config.series.number)
+        if config.series
+        else None
+    )
     return BookMeta(
         title=config.title,
         subtitle=config.subtitle,
@@ -87,16 +99,57 @@ def book_meta(
         language=config.language,
         author=", ".join(config.editors) or config.publisher.name,
         subject=series_line or config.title,
-        keywords=tuple(t.title for t in project.taxonomy.themes),
+        keywords=assembled.themes or tuple(t.title for t in project.taxonomy.themes),
         imprint=assembled.imprint,
         contents_label=str(assembled.labels.get("contents", "Contents")),
         draft=options.draft,
-        footer_note=info.footer_note() if options.draft else None,
+        watermark=str(labels.get("draft_watermark") or "DRAFT"),
+        footer_note=draft_note(labels, info.version, info.date, info.commit)
+        if options.draft
+        else None,
         running_header=series_line or config.title,
         pdf_standard=options.pdf_standard or config.output.pdf_standard,
         timestamp=info.timestamp,
         images=images,
     )
+
+
+def in_language(config: Config, language: str | None) -> Config:
+    """The config of the book in ``language`` (its own when None): translated words from its
+    ``translations``, and outputs named BASENAME-LANG when the language is not the config's."""
+    localized = localize_config(config, language)
+    if language and language != config.language:
+        basename = f"{config.output.basename}-{language}"
+        output = config.output.model_copy(update={"basename": basename})
+        localized = localized.model_copy(update={"output": output})
+    return localized
+
+
+@dataclass
+class Figures:
+    """Figures the build draws itself (not project files), in a temporary folder."""
+
+    blocks: list[Any]
+    """The AST blocks that replace the figure's slot in the book."""
+    images: dict[str, Path]
+    """Picture names used in ``blocks`` -> their files in ``folder``."""
+    folder: tempfile.TemporaryDirectory[str]
+
+
+def generated_figures(assembled: Assembled) -> Figures | None:
+    """The chart of who contributed (output.contributors_chart), drawn into a temporary
+    folder, or None when the book has none."""
+    if not assembled.contributors:
+        return None
+    from idmbook.charts import contributors_chart
+
+    folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
+    path = Path(folder.name) / "contributors.png"
+    contributors_chart(assembled.contributors, path, str(assembled.labels["contributors_axis"]))
+    name = f"media/{sha256(path.read_bytes())[:16]}.png"
+    markdown = contributors_figure(assembled.contributors, assembled.labels, name)
+    blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8")))
+    return Figures(blocks["blocks"], {name: path}, folder)
 
 
 def _tools() -> dict[str, str]:
@@ -130,6 +183,8 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
     if report.has_errors:
         what = "--final build refused" if options.final else "build stopped"
         raise ProblemsFound(f"{what}: validation found errors; nothing was written", report=report)
+    source_language = project.config.language
+    project.config = in_language(project.config, options.language)
     config = project.config
     formats = options.formats or tuple(config.output.formats)
     unknown = [f for f in formats if f not in FORMATS]
@@ -138,6 +193,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
     root = project.root
     out_dir = (options.out or root / config.output.directory).absolute()
     templates = project_templates(root)
+    load_labels(templates, config.language)  # a language without words stops here
     template_files = sorted(p for p in templates.rglob("*") if p.is_file())
     info = build_info(root, project.inputs)
     inputs = input_hashes(root, project.inputs)
@@ -152,6 +208,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
         "pdf_standard": options.pdf_standard or config.output.pdf_standard,
         "source_date_epoch": info.timestamp,
         "commit": info.commit if options.draft else None,
+        "language": config.language,
     }
     with build_lock(
         out_dir,
@@ -170,6 +227,7 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
             inputs,
             tools,
             opts,
+            source_language=source_language,
         )
 
 
@@ -185,6 +243,7 @@ def _build_locked(
     inputs: dict[str, str],
     tools: dict[str, str],
     opts: dict[str, Any],
+    source_language: str | None = None,
 ) -> BuildResult:
     root, config = project.root, project.config
     base = config.output.basename
@@ -203,7 +262,10 @@ def _build_locked(
         project.documents,
         templates,
         draft=options.draft,
-        footer_note=info.footer_note(),
+        footer_note=draft_note(
+            load_labels(templates, config.language), info.version, info.date, info.commit
+        ),
+        source_language=source_language,
     )
     progress("parsing the assembled text")
     ast = json.loads(run_pandoc(["-f", READER, "-t", "json"], assembled.markdown.encode("utf-8")))
@@ -212,10 +274,16 @@ def _build_locked(
     for image in images.values():
         rel = image.resolve().relative_to(root.resolve()).as_posix()
         inputs.setdefault(rel, input_hashes(root, [image])[rel])
+    figures = generated_figures(assembled)
+    if figures is not None:
+        ast = place_figure(ast, figures.blocks)
+        meta = dataclasses.replace(meta, images={**meta.images, **figures.images})
     progress(f"rendering {', '.join(formats)}")
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {f: pool.submit(_render, f, ast, meta, templates) for f in formats}
         rendered = {f: fut.result() for f, fut in futures.items()}
+    if figures is not None:
+        figures.folder.cleanup()
     stats = dict(assembled.stats)
     if "pdf" in rendered:
         stats["pages"] = _page_count(rendered["pdf"])

@@ -185,6 +185,14 @@ def build(
     pdf_standard: Annotated[
         str | None, typer.Option("--pdf-standard", help="ua-1 (default), a-2a or a-2b.")
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the book's own words: en, fr or es (default: the config's "
+            "language). Outputs are then named BASENAME-LANG.",
+        ),
+    ] = None,
     diagnostics: Annotated[
         OutputFormat, typer.Option("--diagnostics", help="Format of validation messages.")
     ] = OutputFormat.auto,
@@ -194,7 +202,7 @@ def build(
 ) -> None:
     """Build the publication as DOCX and PDF (and HTML on request) into dist/.
 
-    Example: [bold]idmbook build --draft[/]
+    Example: [bold]idmbook build --draft[/] or [bold]idmbook build --lang fr[/]
     """
     from rich.table import Table
 
@@ -206,9 +214,20 @@ def build(
         raise IdmbookError("--draft and --final cannot be used together")
     if pdf_standard not in (None, "ua-1", "a-2a", "a-2b"):
         raise IdmbookError(f"unknown PDF standard '{pdf_standard}'; use ua-1, a-2a or a-2b")
+    if lang is not None:
+        import langcodes
+
+        if not langcodes.tag_is_valid(lang):
+            raise IdmbookError(f"'{lang}' is not a language tag", "use en, fr or es")
     formats = tuple(f.strip() for f in fmt.split(",") if f.strip()) if fmt else None
     options = BuildOptions(
-        formats=formats, out=out, draft=draft, final=final, force=force, pdf_standard=pdf_standard
+        formats=formats,
+        out=out,
+        draft=draft,
+        final=final,
+        force=force,
+        pdf_standard=pdf_standard,
+        language=lang,
     )
     with err_console.status("building…") as status:
         try:

@@ -101,6 +101,47 @@ class Output(_Strict):
     """Folder for the outputs, relative to the project."""
     pdf_standard: Literal["ua-1", "a-2a", "a-2b"] = "ua-1"
     """PDF conformance: ua-1 (accessible, the default), a-2a or a-2b (archival)."""
+    contributors_chart: bool = False
+    """Add a chart of who contributed (published contributions by stakeholder type) at the
+    end of the introduction, with alternative text generated from the numbers."""
+
+
+class WorkshopTranslation(_Strict):
+    """A workshop's own words in another language; what is left out stays as written."""
+
+    title: NonEmpty | None = None
+    """Full title of the workshop."""
+    city: NonEmpty | None = None
+    """City where it was held, for example Genève."""
+    venue: str | None = None
+    """Venue and room."""
+    participants: str | None = None
+    """Attendance as reported."""
+    sessions: dict[Id, NonEmpty] = {}
+    """Session titles, by session id."""
+
+
+class Translation(_Strict):
+    """The config's own words (title, series, publisher, agenda) in another language.
+
+    The words idmbook generates (chapter headings, table headers, dates...) come from
+    templates/book/labels.LANG.yaml; these are the project's own.
+    """
+
+    title: NonEmpty | None = None
+    """Main title of the publication."""
+    subtitle: str | None = None
+    """Subtitle printed under the title."""
+    series: NonEmpty | None = None
+    """Name of the series, for example Dialogue international sur la migration."""
+    publisher: NonEmpty | None = None
+    """Name of the publisher, for example Organisation internationale pour les migrations."""
+    address: list[NonEmpty] | None = None
+    """Postal address, one line per item."""
+    copyright: str | None = None
+    """Copyright holder when it is not the publisher."""
+    workshops: dict[Id, WorkshopTranslation] = {}
+    """Workshop titles, cities, venues and session titles, by workshop id."""
 
 
 class Config(_Strict):
@@ -133,6 +174,9 @@ class Config(_Strict):
     absent."""
     output: Output = Output()
     """Output settings."""
+    translations: dict[Language, Translation] = {}
+    """The config's own words in other languages, by language tag (fr, es...): used when the
+    book is built in that language (`language` above, or `idmbook build --lang`)."""
 
     @model_validator(mode="after")
     def _check(self) -> Config:
@@ -140,6 +184,24 @@ class Config(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"workshop ids used twice: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _check_translations(self) -> Config:
+        for language, translation in self.translations.items():
+            for workshop_id, words in translation.workshops.items():
+                workshop = self.workshop(workshop_id)
+                if workshop is None:
+                    raise ValueError(
+                        f"translations.{language}: no workshop '{workshop_id}' to translate"
+                    )
+                known = {s.id for s in workshop.sessions}
+                unknown = sorted(set(words.sessions) - known)
+                if unknown:
+                    raise ValueError(
+                        f"translations.{language}.workshops.{workshop_id}: no session "
+                        f"{', '.join(repr(u) for u in unknown)} on the agenda"
+                    )
         return self
 
     def workshop(self, workshop_id: str) -> Workshop | None:
