@@ -1,0 +1,320 @@
+"""Convert a submission to the project's Markdown through pandoc's AST, safely.
+
+pandoc runs with ``--sandbox`` (its readers and writers may read only the file named on its
+command line and never the network), in an empty folder that is also its resource path, and
+with a time and memory limit. The document goes to pandoc's JSON AST, is cleaned here (raw
+markup becomes text, unsafe links and pictures are removed, attributes dropped, headings
+normalised) and is written as Markdown with every raw-markup extension off. The Markdown is
+then read back the way the book reads it, and refused if anything raw survived.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from idmbook.ingest.archive import Limits
+from idmbook.ingest.findings import Finding, Refused
+from idmbook.markdown import READER
+from idmbook.render.common import pandoc_path
+
+WRITER = (
+    "markdown-raw_html-raw_attribute-raw_tex-native_divs-native_spans-fenced_divs"
+    "-bracketed_spans-link_attributes-header_attributes-inline_code_attributes"
+    "-fenced_code_attributes-smart-tex_math_dollars-tex_math_single_backslash"
+    "-tex_math_double_backslash-citations-yaml_metadata_block"
+)
+"""pandoc's Markdown with every extension that could carry raw markup or attributes off."""
+
+_NO_ATTR: list[Any] = ["", [], []]
+_SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.I)
+Node = dict[str, Any]
+_CONTAINERS = {"Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"}
+
+
+def run_pandoc(
+    args: list[str], workdir: Path, limits: Limits, stdin: bytes = b"", what: str = "file"
+) -> bytes:
+    """pandoc in a sandbox, in ``workdir``, with ``limits``; a failure refuses the file."""
+    command = [
+        pandoc_path(),
+        "+RTS",
+        f"-M{limits.pandoc_memory}",
+        "-RTS",
+        "--sandbox",
+        f"--resource-path={workdir}",
+        *args,
+    ]
+    try:
+        proc = subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            cwd=workdir,
+            check=False,
+            timeout=limits.pandoc_timeout,
+        )
+    except subprocess.TimeoutExpired:
+        raise Refused(
+            "IDM116",
+            f"converting the {what} took longer than {limits.pandoc_timeout:.0f} s",
+            "ask the sender to open the file and save it again as .docx",
+        ) from None
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = message[0] if message else f"exit status {proc.returncode}"
+        raise Refused(
+            "IDM116",
+            f"pandoc could not read the {what}: {first[:300]}",
+            "ask the sender to open the file and save it again as .docx",
+        )
+    return proc.stdout
+
+
+@cache
+def api_version() -> list[int]:
+    """The AST version of the bundled pandoc, for ASTs built here."""
+    proc = subprocess.run(
+        [pandoc_path(), "-f", "markdown", "-t", "json"],
+        input=b"",
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    try:
+        version = json.loads(proc.stdout)["pandoc-api-version"]
+    except (ValueError, KeyError, TypeError):
+        return [1, 23]
+    return [int(v) for v in version]
+
+
+def to_ast(args: list[str], workdir: Path, limits: Limits, stdin: bytes = b"") -> Node:
+    """pandoc's JSON AST of the input named in ``args`` (or given on ``stdin``)."""
+    out = run_pandoc([*args, "-t", "json"], workdir, limits, stdin)
+    try:
+        ast = json.loads(out)
+    except ValueError as exc:
+        raise Refused("IDM116", f"pandoc's output could not be read: {exc}") from None
+    if not isinstance(ast, dict) or not isinstance(ast.get("blocks"), list):
+        raise Refused("IDM116", "pandoc's output has no document in it")
+    return ast
+
+
+def text_ast(text: str) -> Node:
+    """A plain text file as an AST: paragraphs at blank lines, lines kept as line breaks."""
+    blocks: list[Node] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip("\n")):
+        inlines: list[Node] = []
+        for i, line in enumerate(paragraph.split("\n")):
+            if i:
+                inlines.append({"t": "LineBreak"})
+            words = line.split()
+            for j, word in enumerate(words):
+                if j:
+                    inlines.append({"t": "Space"})
+                inlines.append({"t": "Str", "c": word})
+        if inlines:
+            blocks.append({"t": "Para", "c": inlines})
+    return {"pandoc-api-version": api_version(), "meta": {}, "blocks": blocks}
+
+
+@dataclass
+class Cleaner:
+    """Cleans an AST; ``picture`` maps a picture's target and alt text to its new target
+    (None leaves the picture out, keeping its alt text)."""
+
+    picture: Callable[[str, str], str | None]
+    findings: list[Finding] = field(default_factory=list)
+    raw: int = 0
+    links_removed: list[str] = field(default_factory=list)
+
+    def blocks(self, blocks: list[Node]) -> list[Node]:
+        cleaned = self._walk(blocks)
+        assert isinstance(cleaned, list)
+        return [b for b in cleaned if not _empty(b)]
+
+    def report(self) -> list[Finding]:
+        out = list(self.findings)
+        if self.raw:
+            out.append(
+                Finding(
+                    "IDM119",
+                    f"{self.raw} piece{'s' * (self.raw != 1)} of raw markup kept as plain text",
+                )
+            )
+        if self.links_removed:
+            shown = ", ".join(f"'{u[:60]}'" for u in self.links_removed[:3])
+            more = len(self.links_removed) - 3
+            out.append(
+                Finding(
+                    "IDM117",
+                    f"{len(self.links_removed)} link{'s' * (len(self.links_removed) != 1)} "
+                    f"replaced by their text ({shown}{f' and {more} more' if more > 0 else ''})",
+                )
+            )
+        return out
+
+    def _walk(self, value: Any) -> Any:
+        if isinstance(value, list):
+            out: list[Any] = []
+            for item in value:
+                result = self._walk(item)
+                if _is_node(item) and isinstance(result, list):
+                    out.extend(result)
+                else:
+                    out.append(result)
+            return out
+        if _is_node(value):
+            node: Node = {"t": value["t"]}
+            if "c" in value:
+                node["c"] = self._walk(value["c"])
+            return self._node(node)
+        return value
+
+    def _node(self, node: Node) -> Node | list[Node]:
+        kind, c = node["t"], node.get("c", [])
+        if kind == "RawInline":
+            self.raw += 1
+            return {"t": "Str", "c": c[1]} if c[1] else []
+        if kind == "RawBlock":
+            self.raw += 1
+            inlines: list[Node] = []
+            for i, line in enumerate(c[1].split("\n")):
+                if i:
+                    inlines.append({"t": "LineBreak"})
+                if line:
+                    inlines.append({"t": "Str", "c": line})
+            return {"t": "Para", "c": inlines}
+        if kind in ("Span", "Div"):
+            return list(c[1])
+        if kind == "Cite":
+            return list(c[1])
+        if kind == "Link":
+            url = c[2][0]
+            if not _SAFE_LINK.match(url):
+                if not url.startswith("#"):
+                    self.links_removed.append(url)
+                return list(c[1])
+            return {"t": "Link", "c": [_NO_ATTR, c[1], [url, c[2][1]]]}
+        if kind == "Image":
+            alt = plain_text(c[1])
+            target = self.picture(c[2][0], alt)
+            if target is None:
+                return [{"t": "Str", "c": f"[{alt}]"}] if alt else []
+            return {"t": "Image", "c": [_NO_ATTR, c[1], [target, ""]]}
+        if kind in ("Header",):
+            return {"t": kind, "c": [c[0], _NO_ATTR, c[2]]}
+        if kind in ("Code", "CodeBlock"):
+            return {"t": kind, "c": [_NO_ATTR, c[1]]}
+        if kind == "Figure":
+            return {"t": kind, "c": [_NO_ATTR, c[1], c[2]]}
+        return node
+
+
+def _is_node(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("t"), str)
+
+
+def _empty(block: Node) -> bool:
+    return block["t"] in ("Para", "Plain") and not block.get("c")
+
+
+def plain_text(inlines: list[Any]) -> str:
+    """The text of a list of inlines, as a reader would say it (notes left out)."""
+    out: list[str] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if not _is_node(item):
+                continue
+            kind, c = item["t"], item.get("c", [])
+            if kind == "Str":
+                out.append(c)
+            elif kind in ("Space", "SoftBreak", "LineBreak"):
+                out.append(" ")
+            elif kind in ("Code", "Math", "RawInline"):
+                out.append(c[1])
+            elif kind == "Note":
+                continue
+            elif kind in _CONTAINERS:
+                walk(c)
+            elif kind == "Quoted":
+                quote = '"' if c[0]["t"] == "DoubleQuote" else "'"
+                out.append(quote)
+                walk(c[1])
+                out.append(quote)
+            elif kind in ("Link", "Image", "Span", "Cite"):
+                walk(c[1])
+            elif kind in ("Plain", "Para"):
+                walk(c)
+
+    walk(inlines)
+    return " ".join("".join(out).split())
+
+
+def block_text(block: Node) -> str:
+    """The text of one block, for messages and for matching."""
+    kind, c = block["t"], block.get("c", [])
+    if kind in ("Para", "Plain"):
+        return plain_text(c)
+    if kind == "Header":
+        return plain_text(c[2])
+    if kind in ("BulletList", "OrderedList"):
+        items = c if kind == "BulletList" else c[1]
+        return " ".join(block_text(b) for item in items for b in item)
+    return ""
+
+
+def normalise_headings(blocks: list[Node]) -> tuple[list[Node], dict[int, int]]:
+    """Shift headings so the highest is level 2; returns the blocks and old -> new levels."""
+    levels = sorted({b["c"][0] for b in blocks if b["t"] == "Header"})
+    if not levels:
+        return blocks, {}
+    shift = 2 - levels[0]
+    mapping = {level: min(max(level + shift, 2), 6) for level in levels}
+    out = []
+    for block in blocks:
+        if block["t"] == "Header":
+            if not plain_text(block["c"][2]):
+                continue
+            block = {"t": "Header", "c": [mapping[block["c"][0]], *block["c"][1:]]}
+        out.append(block)
+    return out, {k: v for k, v in mapping.items() if k != v}
+
+
+def to_markdown(blocks: list[Node], workdir: Path, limits: Limits) -> str:
+    """Markdown of ``blocks`` with raw markup and attributes off, one line per paragraph."""
+    ast = {"pandoc-api-version": api_version(), "meta": {}, "blocks": blocks}
+    data = json.dumps(ast, ensure_ascii=False).encode("utf-8")
+    out = run_pandoc(["-f", "json", "-t", WRITER, "--wrap=none"], workdir, limits, data)
+    return out.decode("utf-8").replace("\r\n", "\n").strip("\n")
+
+
+def check_markdown(markdown: str, workdir: Path, limits: Limits) -> None:
+    """Read ``markdown`` back as the book does; refuse it if raw markup survived."""
+    ast = to_ast(["-f", READER], workdir, limits, markdown.encode("utf-8"))
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif _is_node(value):
+            if value["t"] in ("RawBlock", "RawInline"):
+                found.append(str(value["c"][0]))
+            walk(value.get("c"))
+
+    walk(ast["blocks"])
+    if found:
+        raise Refused(
+            "IDM116",
+            f"the converted text would carry raw {', '.join(sorted(set(found)))} markup; "
+            "it was not written",
+            "this is a bug in idmbook; please report it with the file",
+        )

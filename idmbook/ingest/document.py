@@ -1,0 +1,271 @@
+"""Read one submitted file, whatever its format, into pandoc's AST and what was found in it.
+
+The file's content (not its name) decides how it is read. Containers are checked and
+cleaned first (archive.py, docx.py, odt.py); pandoc then reads the cleaned copy in a
+sandbox. Pictures are looked up in the cleaned container, never on disk or the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from idmbook.frontmatter import TextFile, split
+from idmbook.ingest.archive import Limits, read_zip, write_zip
+from idmbook.ingest.convert import Node, text_ast, to_ast
+from idmbook.ingest.docx import inspect_docx
+from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.odt import inspect_odt
+from idmbook.ingest.package import Package
+from idmbook.ingest.sniff import Sniffed
+from idmbook.markdown import READER
+
+_RTF_FIELD = re.compile(rb"\\fldinst[^}]{0,200}?\b(INCLUDETEXT|INCLUDEPICTURE|IMPORT)\b", re.I)
+_HTML_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
+_ASK_DOCX = "ask the sender for the text saved as a Word document (.docx)"
+
+
+@dataclass
+class Document:
+    """A submission as pandoc's AST, with what was found in it on the way."""
+
+    ast: Node
+    findings: list[Finding] = field(default_factory=list)
+    package: Package | None = None
+    pictures: dict[str, bytes] = field(default_factory=dict)
+    """Picture bytes by the target pandoc gives them in the AST."""
+    front_matter: dict[str, Any] = field(default_factory=dict)
+    """Front matter of a Markdown submission."""
+    converted: str | None = None
+    """How the file was converted before pandoc read it (LibreOffice for a .doc)."""
+
+    @property
+    def blocks(self) -> list[Node]:
+        blocks = self.ast["blocks"]
+        assert isinstance(blocks, list)
+        return blocks
+
+    def meta_text(self, key: str) -> str:
+        """A metadata field pandoc found (a title in HTML or RTF), as plain text."""
+        from idmbook.ingest.convert import plain_text
+
+        value = self.ast.get("meta", {}).get(key)
+        if not isinstance(value, dict):
+            return ""
+        if value.get("t") == "MetaInlines":
+            return plain_text(value["c"])
+        if value.get("t") == "MetaString":
+            return str(value["c"])
+        return ""
+
+
+def read_document(
+    raw: bytes, sniffed: Sniffed, suffix: str, workdir: Path, limits: Limits
+) -> Document:
+    """The AST of a supported file; :class:`Refused` for anything else."""
+    kind = sniffed.kind
+    if kind == "doc":
+        docx, finding = _from_legacy_doc(raw, workdir, limits)
+        document = _read_docx(docx, workdir, limits, macros=False)
+        document.findings.insert(0, finding)
+        document.converted = "LibreOffice"
+        return document
+    if kind == "docx":
+        return _read_docx(raw, workdir, limits, macros=sniffed.macros or suffix == ".docm")
+    if kind == "odt":
+        members = read_zip(raw, limits)
+        package = inspect_odt(members, limits)
+        (workdir / "in.odt").write_bytes(write_zip(package.members))
+        ast = to_ast(["-f", "odt", "in.odt"], workdir, limits)
+        pictures = {n: d for n, d in package.members.items() if n.startswith("Pictures/")}
+        return Document(ast, list(package.findings), package, pictures)
+    if kind == "rtf":
+        return _read_rtf(raw, workdir, limits)
+    if kind in ("html", "text"):
+        text, findings = decode_text(raw)
+        if kind == "html" or suffix in (".html", ".htm"):
+            ast = to_ast(["-f", "html-raw_html"], workdir, limits, text.encode("utf-8"))
+            return Document(ast, findings, pictures=_data_pictures(ast))
+        if suffix in (".md", ".markdown"):
+            fm, _ = split(TextFile("submission", text), required=False)
+            data = fm.data if fm is not None else {}
+            body = fm.body if fm is not None else text
+            ast = to_ast(["-f", READER], workdir, limits, body.encode("utf-8"))
+            return Document(ast, findings, front_matter=data)
+        return Document(text_ast(text), findings)
+    raise Refused("IDM100", f"the file is {sniffed.what}, which idmbook cannot ingest", _ASK_DOCX)
+
+
+def _read_docx(raw: bytes, workdir: Path, limits: Limits, macros: bool) -> Document:
+    members = read_zip(raw, limits)
+    package = inspect_docx(members, limits, macros=macros)
+    (workdir / "in.docx").write_bytes(write_zip(package.members))
+    ast = to_ast(["-f", "docx", "--track-changes=accept", "in.docx"], workdir, limits)
+    base = package.media_base
+    pictures = {
+        name[len(base) :]: data
+        for name, data in package.members.items()
+        if name.startswith(base + "media/")
+    }
+    return Document(ast, list(package.findings), package, pictures)
+
+
+def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
+    findings: list[Finding] = []
+    for match in _RTF_FIELD.finditer(raw):
+        findings.append(
+            Finding(
+                "IDM107",
+                f"{match.group(1).decode().upper()} field not followed",
+                "the text last shown for the field is kept",
+            )
+        )
+    if b"\\object" in raw:
+        findings.append(Finding("IDM106", "embedded objects removed"))
+    if b"\\deleted" in raw or b"\\revised" in raw:
+        findings.append(
+            Finding(
+                "IDM108",
+                "the RTF file has tracked changes, which pandoc cannot accept from RTF: "
+                "deleted text may appear in the contribution",
+                "ask the sender to accept all changes and send the file again, or check the text",
+                severity=None,
+            )
+        )
+    (workdir / "in.rtf").write_bytes(raw)
+    media = workdir / "media"
+    ast = to_ast(["-f", "rtf", f"--extract-media={media}", "in.rtf"], workdir, limits)
+    _clear_placeholder_alt(ast["blocks"])
+    pictures: dict[str, bytes] = {}
+    if media.is_dir():
+        for path in media.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                pictures[str(path)] = path.read_bytes()
+                pictures[path.relative_to(workdir).as_posix()] = pictures[str(path)]
+    return Document(ast, findings, pictures=pictures)
+
+
+def _clear_placeholder_alt(value: Any) -> None:
+    """pandoc's RTF reader gives every picture the alt text 'image'; it is no description."""
+    if isinstance(value, list):
+        for item in value:
+            _clear_placeholder_alt(item)
+    elif isinstance(value, dict) and "t" in value:
+        if value["t"] == "Image" and value["c"][1] == [{"t": "Str", "c": "image"}]:
+            value["c"][1] = []
+        _clear_placeholder_alt(value.get("c"))
+
+
+def _data_pictures(ast: Node) -> dict[str, bytes]:
+    """Pictures embedded in a web page as data: URIs; anything else is never fetched."""
+    found: dict[str, bytes] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict) and "t" in value:
+            if value["t"] == "Image":
+                target = value["c"][2][0]
+                if target.startswith("data:image/") and ";base64," in target[:100]:
+                    with contextlib.suppress(binascii.Error, ValueError):
+                        found[target] = base64.b64decode(target.split(",", 1)[1], validate=True)
+            walk(value.get("c"))
+
+    walk(ast["blocks"])
+    return found
+
+
+def decode_text(raw: bytes) -> tuple[str, list[Finding]]:
+    """Text of a .txt, .md or .html file: UTF-8 or UTF-16 (with a byte order mark),
+    a declared charset, else Windows-1252 with a warning."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _normalise(raw.decode("utf-16", "replace")), []
+    elif b"\x00" in raw[:2048]:
+        half = len(raw[:2048]) // 2
+        codec = "utf-16-le" if raw[1:2048:2].count(0) > half * 0.7 else "utf-16-be"
+        return _normalise(raw.decode(codec, "replace")), []
+    try:
+        return _normalise(raw.decode("utf-8")), []
+    except UnicodeDecodeError:
+        pass
+    declared = _HTML_CHARSET.search(raw[:4096])
+    if declared:
+        try:
+            return _normalise(raw.decode(declared.group(1).decode("ascii"))), []
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return _normalise(raw.decode("cp1252", "replace")), [
+        Finding("IDM123", "the file is not UTF-8; it was read as Windows-1252")
+    ]
+
+
+def _normalise(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def libreoffice() -> str | None:
+    """The LibreOffice program, when installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _from_legacy_doc(raw: bytes, workdir: Path, limits: Limits) -> tuple[bytes, Finding]:
+    program = libreoffice()
+    if program is None:
+        raise Refused(
+            "IDM100",
+            "the file is a Word 97-2003 document (.doc), which idmbook reads only through "
+            "LibreOffice, and LibreOffice is not installed",
+            "ask the sender to save it as .docx (File > Save As > Word Document), or "
+            "install LibreOffice",
+        )
+    source = workdir / "legacy.doc"
+    source.write_bytes(raw)
+    out = workdir / "libreoffice"
+    command = [
+        program,
+        f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "docx:MS Word 2007 XML",
+        "--outdir",
+        str(out),
+        str(source),
+    ]
+    try:
+        subprocess.run(
+            command,
+            capture_output=True,
+            check=False,
+            timeout=max(limits.pandoc_timeout, 60),
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Refused(
+            "IDM116",
+            f"LibreOffice could not convert the Word 97-2003 document: {exc}",
+            "ask the sender to save it as .docx (File > Save As > Word Document)",
+        ) from None
+    result = out / "legacy.docx"
+    if not result.is_file():
+        raise Refused(
+            "IDM116",
+            "LibreOffice could not convert the Word 97-2003 document (it may be damaged or "
+            "protected by a password)",
+            "ask the sender to save it as .docx (File > Save As > Word Document)",
+        )
+    return result.read_bytes(), Finding(
+        "IDM103", "converted from Word 97-2003 (.doc) to .docx with LibreOffice"
+    )

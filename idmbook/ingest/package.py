@@ -1,0 +1,27 @@
+"""What the inspection of a document container (.docx, .odt) yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from idmbook.ingest.findings import Finding
+
+
+@dataclass
+class Package:
+    """A container's members after cleaning, with what was found and counted in it."""
+
+    members: dict[str, bytes]
+    """The members handed to pandoc: dangerous parts and external references removed."""
+    media_base: str
+    """Folder that picture paths in pandoc's output are relative to ("word/" for .docx)."""
+    findings: list[Finding] = field(default_factory=list)
+    insertions: int = 0
+    deletions: int = 0
+    comments: int = 0
+    pictures: int = 0
+    pictures_without_alt: int = 0
+    properties: dict[str, str] = field(default_factory=dict)
+    """Document properties: title, language, keywords, company, creator."""
+    custom: dict[str, str] = field(default_factory=dict)
+    """Custom document properties (Word's File > Properties > Custom), by name."""

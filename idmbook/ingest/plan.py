@@ -1,0 +1,146 @@
+"""Where an ingested file goes, whether it was ingested before, and writing it safely.
+
+A contribution is named after its organisation (or title); a name already taken by another
+contribution or media folder, comparing names as Windows and macOS do (letter case and
+Unicode form ignored), gets a number. A file whose SHA-256 is the source of an existing
+contribution (or note) is not ingested again. Writing goes through temporary files in the
+target folder that are moved into place when complete; the contribution's Markdown file is
+moved last, so an interrupted ingest leaves no contribution behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from idmbook.errors import OutputError
+from idmbook.frontmatter import decode, split
+from idmbook.ingest.register import fold
+
+_SHA_COMMENT = re.compile(r"^# .*\bsha256 ([0-9a-f]{64})\b", re.M)
+
+
+def slugify(text: str, fallback: str = "contribution") -> str:
+    """Lower-case ASCII words joined by hyphens: 'Ville de Montréal' -> 'ville-de-montreal'."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > 60:
+        slug = slug[:60].rsplit("-", 1)[0] or slug[:60]
+    return slug or fallback
+
+
+@dataclass
+class ProjectIndex:
+    """What the project already holds: sources by SHA-256 and the names in use."""
+
+    root: Path
+    by_sha: dict[str, str] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+
+    def claim(self, slug: str) -> str:
+        """A name for a new contribution, distinct from every name in use."""
+        candidate, n = slug, 1
+        while fold(candidate) in self.taken:
+            n += 1
+            candidate = f"{slug}-{n}"
+        self.taken.add(fold(candidate))
+        return candidate
+
+
+def index_project(root: Path) -> ProjectIndex:
+    """Read the sources of existing contributions and notes, and the names in use."""
+    index = ProjectIndex(root)
+    contributions = root / "contributions"
+    if contributions.is_dir():
+        for path in sorted(contributions.rglob("*.md")):
+            parts = path.relative_to(contributions).parts
+            if "media" in parts[:-1]:
+                continue
+            index.taken.add(fold(path.stem))
+            sha = _contribution_sha(path)
+            if sha:
+                index.by_sha.setdefault(sha, path.relative_to(root).as_posix())
+        media = contributions / "media"
+        if media.is_dir():
+            index.taken.update(fold(p.name) for p in media.iterdir())
+    notes = root / "chapters" / "notes"
+    if notes.is_dir():
+        for path in sorted(notes.rglob("*.md")):
+            try:
+                head = path.read_text("utf-8", "replace")[:4000]
+            except OSError:
+                continue
+            match = _SHA_COMMENT.search(head)
+            if match:
+                index.by_sha.setdefault(match.group(1), path.relative_to(root).as_posix())
+    return index
+
+
+def _contribution_sha(path: Path) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    text_file, _ = decode(raw, path.name)
+    if text_file is None:
+        return None
+    fm, _ = split(text_file)
+    source = fm.data.get("source") if fm is not None else None
+    if isinstance(source, dict) and isinstance(source.get("sha256"), str):
+        return str(source["sha256"])
+    return None
+
+
+def note_sha(text: str) -> str | None:
+    """The source SHA-256 recorded in an ingested note's front-matter comment."""
+    match = _SHA_COMMENT.search(text[:4000])
+    return match.group(1) if match else None
+
+
+def install(path: Path, text: str, media_dir: Path | None, media: dict[str, bytes]) -> None:
+    """Write ``media`` into ``media_dir`` and ``text`` to ``path``, all or nothing.
+
+    Neither ``path`` nor ``media_dir`` may exist. On any failure, whatever was written is
+    removed again and :class:`OutputError` is raised.
+    """
+    if path.exists() or (media and media_dir is not None and media_dir.exists()):
+        raise OutputError(f"{path} already exists; idmbook never overwrites a file")
+    placed: Path | None = None
+    temp_file: str | None = None
+    try:
+        if media and media_dir is not None:
+            media_dir.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{media_dir.name}.", dir=media_dir.parent))
+            try:
+                for name, data in media.items():
+                    (staging / name).write_bytes(data)
+                os.replace(staging, media_dir)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            placed = media_dir
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp_file = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            raise OutputError(f"{path} appeared while ingesting; it was not overwritten")
+        os.replace(temp_file, path)
+        temp_file = None
+    except BaseException as exc:
+        if temp_file is not None:
+            Path(temp_file).unlink(missing_ok=True)
+        if placed is not None:
+            shutil.rmtree(placed, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
