@@ -12,7 +12,7 @@ from idmbook import content
 from idmbook.config import CONFIG_NAME, Config, Taxonomy
 from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError, ProjectNotFound
-from idmbook.frontmatter import FrontMatterFile, decode, parse_yaml, split
+from idmbook.frontmatter import FrontMatterFile, TextFile, decode, parse_yaml, split
 from idmbook.modelerrors import errors_to_diagnostics, validate_model
 from idmbook.models import (
     Chapter,
@@ -231,6 +231,8 @@ def load_file(
         report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.strerror}"))
         return None
     project.inputs.append(path)
+    if path.suffix.lower() == ".docx":
+        return _load_docx_note(path, raw, rel, project)
     text_file, problems = decode(raw, rel)
     report.extend(problems)
     if text_file is None:
@@ -259,6 +261,25 @@ def load_file(
         )
     )
     return None
+
+
+def _load_docx_note(path: Path, raw: bytes, rel: str, project: Project) -> Note | None:
+    """A rapporteur note written in Word: converted to note Markdown in memory, then loaded
+    as a Markdown note; diagnostics point at the Word document's table rows and paragraphs."""
+    from idmbook.ingest.notes import note_from_docx
+
+    report = project.report
+    converted, problems = note_from_docx(raw, rel)
+    report.extend(problems)
+    if converted is None:
+        return None
+    report.sources[rel] = converted.view
+    start = len(report.diagnostics)
+    fm, problems = split(TextFile(rel, converted.markdown))
+    report.extend(problems)
+    note = _load_note(fm, project, path.parent) if fm is not None else None
+    report.diagnostics[start:] = [converted.locate(d) for d in report.diagnostics[start:]]
+    return note
 
 
 def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None:
