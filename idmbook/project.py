@@ -279,6 +279,10 @@ def _load_docx_note(path: Path, raw: bytes, rel: str, project: Project) -> Note 
     report.extend(problems)
     note = _load_note(fm, project, path.parent) if fm is not None else None
     report.diagnostics[start:] = [converted.locate(d) for d in report.diagnostics[start:]]
+    if note is not None:  # checks across files use the key positions: point them at the rows
+        for key, (line, _) in list(note.lines.items()):
+            row = converted.lines.get(line)
+            note.lines[key] = (row, 1) if row else (0, 0)
     return note
 
 

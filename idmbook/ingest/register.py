@@ -104,7 +104,9 @@ class Register:
             return folded[0]
         return None
 
-    def unused(self) -> list[Diagnostic]:
+    def unused(self, names: list[str]) -> list[Diagnostic]:
+        """Rows that name none of the files ``names``."""
+        folded = {fold(n) for n in names}
         return [
             diag(
                 "IDM112",
@@ -115,7 +117,7 @@ class Register:
                 "check the file name (spelling, extension) against the inbox",
             )
             for row in self.rows
-            if row.line not in self.used
+            if row.file not in names and fold(row.file) not in folded
         ]
 
 

@@ -106,7 +106,7 @@ def ingest(
             result.report.extend(item.diagnostics)
             advance(path.name)  # type: ignore[operator]
     if register is not None:
-        result.report.extend(register.unused())
+        result.report.extend(register.unused(run.names))
     return result
 
 
