@@ -9,11 +9,12 @@ refused before anything is constructed.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from idmbook.diagnostics import Diagnostic
@@ -209,7 +210,11 @@ def parse_yaml(
 ) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
     """Parse YAML into plain data, with 1-based positions of every key and value."""
     try:
-        node = YAML(typ="safe", pure=True).compose(yaml_text)
+        with warnings.catch_warnings():
+            # a reused anchor is refused below (IDM009); ruamel's warning would only print
+            # parser internals on the user's terminal
+            warnings.simplefilter("ignore", ReusedAnchorWarning)
+            node = YAML(typ="safe", pure=True).compose(yaml_text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
