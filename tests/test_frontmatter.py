@@ -350,3 +350,12 @@ def test_note_front_matter_into_the_model() -> None:
     meta = NoteMeta.model_validate(fm.data)
     assert meta.rapporteur == ["A", "B"]
     assert meta.sdg_targets == ["10.7"]
+
+
+def test_reused_anchor_is_refused_without_a_python_warning(
+    recwarn: pytest.WarningsRecorder,
+) -> None:
+    parsed, problems = _yaml("themes:\n  - &a x\n  - &a y\n")
+    assert parsed is None
+    assert codes(problems) == [("IDM009", 2, 5)]
+    assert [str(w.message) for w in recwarn] == []
