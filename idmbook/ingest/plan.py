@@ -114,6 +114,9 @@ def install(path: Path, text: str, media_dir: Path | None, media: dict[str, byte
         raise OutputError(f"{path} already exists; idmbook never overwrites a file")
     placed: Path | None = None
     temp_file: str | None = None
+    new_parent = (
+        media_dir.parent if media_dir is not None and not media_dir.parent.exists() else None
+    )
     try:
         if media and media_dir is not None:
             media_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -141,6 +144,8 @@ def install(path: Path, text: str, media_dir: Path | None, media: dict[str, byte
             Path(temp_file).unlink(missing_ok=True)
         if placed is not None:
             shutil.rmtree(placed, ignore_errors=True)
+        if new_parent is not None and new_parent.is_dir() and not any(new_parent.iterdir()):
+            new_parent.rmdir()
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise

@@ -1,0 +1,181 @@
+"""Build real submission files for the ingest tests: python-docx documents patched with the
+XML python-docx cannot write (tracked changes, comments, footnotes, fields, macros)."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+
+import docx
+from docx.shared import Inches
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f'xmlns:w="{W_NS}"'
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def png(width: int = 4, height: int = 3, colour: bytes = b"\xff\x00\x00") -> bytes:
+    """A real PNG picture."""
+    raw = b"".join(b"\x00" + colour * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def marker(name: str) -> str:
+    """Where :func:`patch` inserts raw XML: a paragraph holding just ``name``."""
+    return f"<w:p><w:r><w:t>{name}</w:t></w:r></w:p>"
+
+
+def document(build: Callable[[docx.document.Document], None]) -> bytes:
+    d = docx.Document()
+    build(d)
+    buffer = io.BytesIO()
+    d.save(buffer)
+    return buffer.getvalue()
+
+
+def patch(
+    data: bytes,
+    replace: dict[str, str] | None = None,
+    parts: dict[str, bytes | str] | None = None,
+    rels: list[str] | None = None,
+    content_types: list[str] | None = None,
+    drop: tuple[str, ...] = (),
+    part_edits: dict[str, Callable[[bytes], bytes]] | None = None,
+) -> bytes:
+    """``data`` with text replaced in document.xml, parts added, relationships and content
+    types added to the main document."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename in drop:
+                continue
+            content = source.read(info)
+            if info.filename == "word/document.xml" and replace:
+                text = content.decode("utf-8")
+                for old, new in replace.items():
+                    assert old in text, old
+                    text = text.replace(old, new)
+                content = text.encode("utf-8")
+            if info.filename == "word/_rels/document.xml.rels" and rels:
+                content = content.replace(
+                    b"</Relationships>", "".join(rels).encode() + b"</Relationships>"
+                )
+            if info.filename == "[Content_Types].xml" and content_types:
+                content = content.replace(
+                    b"</Types>", "".join(content_types).encode() + b"</Types>"
+                )
+            if part_edits and info.filename in part_edits:
+                content = part_edits[info.filename](content)
+            target.writestr(info.filename, content)
+        for name, value in (parts or {}).items():
+            target.writestr(name, value.encode() if isinstance(value, str) else value)
+    return out.getvalue()
+
+
+def rich_french_docx() -> bytes:
+    """A French submission with everything a real one has: a title heading, sub-headings,
+    a tracked insertion and deletion, a comment, a footnote, a table with merged cells, a
+    picture with alt text and one without, a list, and a paragraph in Arabic (right to left)."""
+
+    def build(d: docx.document.Document) -> None:
+        d.add_heading("Contribution de la Ville de Montréal", 1)
+        d.add_paragraph("La ville accueille chaque année de nouveaux résidents.")
+        d.add_paragraph("TRACKED")
+        d.add_paragraph("FOOTNOTE")
+        d.add_heading("Nos recommandations", 2)
+        d.add_paragraph("Un guichet unique pour tous.", style="List Bullet")
+        d.add_paragraph("Des cours de langue gratuits.", style="List Bullet")
+        table = d.add_table(rows=3, cols=3)
+        table.cell(0, 0).text = "Service"
+        table.cell(0, 1).text = "Public"
+        table.cell(0, 2).text = "Langues"
+        table.cell(1, 0).text = "Guichet"
+        table.cell(1, 1).text = "Tous"
+        table.cell(1, 2).text = "français"
+        merged = table.cell(2, 0).merge(table.cell(2, 2))
+        merged.text = "Cellule fusionnée sur trois colonnes"
+        d.add_picture(io.BytesIO(png(4, 3)), width=Inches(1))
+        d.add_picture(io.BytesIO(png(5, 2, b"\x00\x00\xff")), width=Inches(1))
+        d.add_paragraph("مرحبا بالمهاجرين في مدينتنا")
+
+    data = document(build)
+    tracked = (
+        '<w:p><w:r><w:t xml:space="preserve">Nous avons ouvert </w:t></w:r>'
+        '<w:ins w:id="11" w:author="A" w:date="2017-05-01T00:00:00Z"><w:r><w:t>trois</w:t></w:r>'
+        '</w:ins><w:del w:id="12" w:author="A" w:date="2017-05-01T00:00:00Z"><w:r>'
+        "<w:delText>deux</w:delText></w:r></w:del>"
+        '<w:commentRangeStart w:id="5"/><w:r><w:t xml:space="preserve"> centres.</w:t></w:r>'
+        '<w:commentRangeEnd w:id="5"/><w:r><w:commentReference w:id="5"/></w:r></w:p>'
+    )
+    footnote = (
+        '<w:p><w:r><w:t xml:space="preserve">Selon nos données</w:t></w:r>'
+        '<w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:t>.</w:t></w:r></w:p>'
+    )
+    rtl = "<w:p><w:r><w:t>مرحبا بالمهاجرين في مدينتنا</w:t></w:r></w:p>"
+    rtl_bidi = (
+        '<w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:rtl/><w:lang w:bidi="ar-SA"/></w:rPr>'
+        "<w:t>مرحبا بالمهاجرين في مدينتنا</w:t></w:r></w:p>"
+    )
+    data = patch(
+        data,
+        replace={marker("TRACKED"): tracked, marker("FOOTNOTE"): footnote, rtl: rtl_bidi},
+        parts={
+            "word/comments.xml": f'<?xml version="1.0"?><w:comments {W}><w:comment w:id="5" '
+            'w:author="Relecteur"><w:p><w:r><w:t>COMMENTAIRE INTERNE</w:t></w:r></w:p>'
+            "</w:comment></w:comments>",
+            "word/footnotes.xml": f'<?xml version="1.0"?><w:footnotes {W}><w:footnote w:id="1">'
+            "<w:p><w:r><w:t>Rapport annuel 2016 de la ville.</w:t></w:r></w:p></w:footnote>"
+            "</w:footnotes>",
+        },
+        rels=[
+            f'<Relationship Id="rIdC1" Type="{REL}/comments" Target="comments.xml"/>',
+            f'<Relationship Id="rIdF1" Type="{REL}/footnotes" Target="footnotes.xml"/>',
+        ],
+        content_types=[
+            '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.comments+xml"/>',
+            '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats'
+            '-officedocument.wordprocessingml.footnotes+xml"/>',
+        ],
+    )
+    # alt text on the first picture only
+    return patch(
+        data,
+        replace={
+            '<wp:docPr id="1" name="Picture 1"/>': '<wp:docPr id="1" name="Picture 1" '
+            'descr="Carte des quartiers d\'accueil"/>'
+        },
+    )
+
+
+def simple_docx(text: str = "Un texte simple.", heading: str | None = None) -> bytes:
+    def build(d: docx.document.Document) -> None:
+        if heading:
+            d.add_heading(heading, 1)
+        d.add_paragraph(text)
+
+    return document(build)
+
+
+def zip_bytes(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as zf:
+        for name, data in members.items():
+            zf.writestr(zipfile.ZipInfo(name), data, compress_type=method)
+    return out.getvalue()
