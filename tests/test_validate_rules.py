@@ -118,13 +118,18 @@ COVERED_ELSEWHERE = {
 }
 
 
+# `idmbook validate`'s codes; IDM100 and up belong to `idmbook ingest` and its tests.
+VALIDATE_CODES = {code for code in RULES if int(code[3:]) < 100}
+
+
 def test_cases_cover_every_rule() -> None:
-    """Every code in codes.py is expected by at least one case (or covered by a named test
-    below), so a new rule without a case fails here."""
+    """Every validate code in codes.py is expected by at least one case (or covered by a
+    named test below), so a new rule without a case fails here."""
     seen: set[str] = set()
     for case in CASE_FILES:
         seen |= {e["code"] for e in _load_expectation(case)["expect"]}
-    missing = set(RULES) - seen - set(COVERED_ELSEWHERE)
+    assert seen <= set(RULES)
+    missing = VALIDATE_CODES - seen - set(COVERED_ELSEWHERE)
     assert not missing, f"codes without a rule case: {sorted(missing)}"
 
 
