@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build draft validate test lint format bench schemas reference-docx pictures clean
+.PHONY: help install build draft validate status test lint format bench schemas reference-docx pictures clean
+.PHONY: ci-validate release github-release docs
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -28,6 +29,24 @@ draft: $(STAMP) ## Build a watermarked release draft into dist/
 
 validate: $(STAMP) ## Check every note, contribution and the config
 	$(BIN)/idmbook validate
+
+status: $(STAMP) ## Show notes per session, contributions, theme coverage, --final blockers
+	$(BIN)/idmbook status
+
+ci-validate: $(STAMP) ## CI: validate with GitHub annotations on the pull request
+	$(BIN)/idmbook validate --format github
+
+release: $(STAMP) ## CI on a tag: build the final book (refuses drafts and errors) into dist/
+	$(BIN)/idmbook build --final --force
+
+TAG ?= $(GITHUB_REF_NAME)
+github-release: ## CI on a tag: attach dist/ (DOCX, PDF, manifest) to the GitHub release TAG (needs gh)
+	@test -n "$(TAG)" || { echo "TAG is not set (make github-release TAG=v1.0)"; exit 2; }
+	gh release create "$(TAG)" --verify-tag --title "$(TAG)" --generate-notes \
+	  dist/*.docx dist/*.pdf dist/*.manifest.json
+
+docs: $(STAMP) ## Regenerate docs/rules.md from the rules in idmbook/rules/codes.py
+	$(BIN)/python scripts/make_rule_docs.py docs/rules.md
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/pytest -q

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 app = typer.Typer(
     name="idmbook",
     help="Compile rapporteur notes and stakeholder contributions into a publication.",
+    epilog="Example: [bold]idmbook validate[/], [bold]idmbook status[/], then [bold]idmbook "
+    "build --draft[/]. Shell completion: [bold]idmbook --install-completion[/].",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
@@ -154,6 +156,12 @@ def _report_build_problems(report: object, fmt: OutputFormat) -> None:
         _emit_report(shown, fmt)
 
 
+def _book_languages() -> list[str]:
+    from idmbook.i18n import BOOK_LANGUAGES
+
+    return list(BOOK_LANGUAGES)
+
+
 @app.command()
 def build(
     fmt: Annotated[
@@ -191,6 +199,7 @@ def build(
             "--lang",
             help="Language of the book's own words: en, fr or es (default: the config's "
             "language). Outputs are then named BASENAME-LANG.",
+            autocompletion=_book_languages,
         ),
     ] = None,
     diagnostics: Annotated[
@@ -290,8 +299,12 @@ def status(
         Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
     ] = None,
 ) -> None:
-    """Show what has come in: notes per session, contributions, theme coverage, and what
-    would block a --final build.
+    """Show what has come in, which themes lack material, and what blocks a --final build.
+
+    Notes per workshop session (status, rapporteur, words, recommendations), contributions
+    by stakeholder type, theme, workshop and language, the theme coverage matrices with
+    their gaps, and each problem that would stop `idmbook build --final` with the command
+    that shows its details.
 
     Example: [bold]idmbook status --chart coverage.png[/]
     """
@@ -355,7 +368,10 @@ def init(
 
 
 new_app = typer.Typer(
-    help="Create a note or a contribution with its front matter filled in.", no_args_is_help=True
+    help="Create a note or a contribution with its front matter filled in.\n\n"
+    "Example: [bold]idmbook new note --workshop geneva --session children[/]",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
 )
 app.add_typer(new_app, name="new")
 
