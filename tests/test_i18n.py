@@ -414,3 +414,34 @@ def test_build_lang_refuses_a_language_without_words(
     result = run_main(["build", "--lang", "français"], cwd=project)
     assert result.exit_code == 2
     assert "not a language tag" in result.stderr
+
+
+def test_contributors_figure_gives_every_number_in_its_alt_text() -> None:
+    from idmbook.assemble import FIGURE_SLOT, contributors_figure, place_figure
+
+    labels = load_labels(TEMPLATES, "es")
+    counts = (("Gobiernos", 3), ("Sector privado", 1))
+    markdown = contributors_figure(counts, labels, "media/chart.png")
+    assert markdown.startswith("## Procedencia de las contribuciones {#contributors-chart}")
+    assert "(media/chart.png){#fig-contributors" in markdown
+    assert (
+        'alt="Gráfico de barras de las 4 contribuciones de las partes interesadas publicadas en '
+        'esta obra, por tipo de parte interesada: Gobiernos: 3; Sector privado: 1."'
+    ) in markdown
+    slot = {"t": "Div", "c": [[FIGURE_SLOT, [], []], []]}
+    ast = {"blocks": [{"t": "Div", "c": [["intro", [], []], [slot]]}]}
+    figure = {"t": "Para", "c": []}
+    assert place_figure(ast, [figure]) == {
+        "blocks": [{"t": "Div", "c": [["intro", [], []], [figure]]}]
+    }
+
+
+def test_contributors_chart_is_reproducible(tmp_path: Path) -> None:
+    from idmbook.charts import contributors_chart
+
+    counts = (("Gouvernements", 2), ("Milieux universitaires", 1))
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    contributors_chart(counts, first, "Nombre de contributions")
+    contributors_chart(counts, second, "Nombre de contributions")
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes().startswith(b"\x89PNG")

@@ -199,3 +199,19 @@ def test_chart_refuses_other_formats(
     assert result.exit_code == 2
     assert "name the file .png or .svg" in result.stderr
     assert not (tmp_path / "chart.pdf").exists()
+
+
+def test_a_note_for_a_session_not_on_the_agenda_is_listed(
+    make_project: Callable[..., ProjectDir], run_main: Callable[..., CliResult]
+) -> None:
+    project = make_project({"chapters/notes/geneva/lunch.md": note_text("geneva", "lunch")})
+    status = project_status(project.root)
+    [row] = [s for s in status.sessions if not s.on_agenda]
+    assert (row.workshop, row.session, row.note) == (
+        "geneva",
+        "lunch",
+        "chapters/notes/geneva/lunch.md",
+    )
+    assert "IDM022" in {b.code for b in status.blockers}
+    result = run_main(["status"], cwd=project, COLUMNS="200")
+    assert "lunch (not on the agenda)" in result.stdout
