@@ -31,6 +31,7 @@ MakeProject = Callable[..., ProjectDir]
 
 CASE_NOTE = "chapters/notes/new-york/closing.md"
 
+
 @pytest.fixture
 def broken(make_project: MakeProject) -> ProjectDir:
     """A project with one error (unknown session, line 4 column 10) and nothing else."""
