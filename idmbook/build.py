@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from idmbook import __version__
 from idmbook.assemble import Assembled, assemble, contributors_figure, place_figure
 from idmbook.buildinfo import BuildInfo, build_info
+from idmbook.cache import Cache, parse_markdown
 from idmbook.config import Config
 from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
@@ -29,6 +33,9 @@ from idmbook.project import Project
 from idmbook.render.common import BookMeta, pandoc_version, run_pandoc
 from idmbook.sanitize import sanitize
 from idmbook.validate import validate
+
+if TYPE_CHECKING:
+    from idmbook.render.pdf import TypstSession
 
 FORMATS = ("docx", "pdf", "html")
 Progress = Callable[[str], None]
@@ -49,6 +56,10 @@ class BuildOptions:
     the outputs are then named BASENAME-LANG."""
     lock_timeout: float = 600.0
     """How long to wait for another build of the same output folder."""
+    cache: bool = True
+    """Keep pandoc's work in the project's .idmbook-cache/ and reuse it."""
+    markdown_out: Path | None = None
+    """Also write the assembled Markdown there (what pandoc parses; for the benchmark)."""
 
 
 @dataclass
@@ -60,6 +71,8 @@ class BuildResult:
     stats: dict[str, Any] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
     up_to_date: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage (not in the manifest: it would not be reproducible)."""
 
 
 def _nothing(_: str) -> None:
@@ -158,58 +171,86 @@ def _tools() -> dict[str, str]:
     return {"idmbook": __version__, "pandoc": pandoc_version(), "typst": md.version("typst")}
 
 
-def _render(fmt: str, ast: dict[str, Any], meta: BookMeta, templates: Path) -> bytes:
+def _render(
+    fmt: str, ast: dict[str, Any], meta: BookMeta, templates: Path, cache: Cache | None
+) -> bytes:
     if fmt == "docx":
         from idmbook.render.docx import render_docx
 
-        return render_docx(ast, meta, templates)
-    if fmt == "pdf":
-        from idmbook.render.pdf import render_pdf
-
-        return render_pdf(ast, meta, templates)
+        return render_docx(ast, meta, templates, cache)
     from idmbook.render.html import render_html
 
     return render_html(ast, meta, templates)
 
 
-def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> BuildResult:
-    """Build the publication of the project containing ``start``."""
+def render_all(
+    formats: tuple[str, ...],
+    ast: dict[str, Any],
+    meta: BookMeta,
+    templates: Path,
+    cache: Cache | None = None,
+    session: TypstSession | None = None,
+) -> dict[str, bytes]:
+    """Every format of the book, in parallel threads (pandoc and Typst release the GIL).
+
+    Typst is the longest task, so the PDF's Typst files are made first, with every processor;
+    the other formats start when Typst starts typesetting, and are done before it is. With a
+    long-lived ``session`` (watch mode), Typst's work is small and everything starts at once.
+    """
+    from idmbook.render.pdf import render_pdf
+
+    typesetting = threading.Event()
+    if "pdf" not in formats or session is not None:
+        typesetting.set()
+
+    def pdf() -> bytes:
+        try:
+            return render_pdf(ast, meta, templates, cache, session, typesetting.set)
+        finally:
+            typesetting.set()
+
+    def other(fmt: str) -> bytes:
+        typesetting.wait()
+        return _render(fmt, ast, meta, templates, cache)
+
+    with ThreadPoolExecutor(max_workers=len(formats)) as pool:
+        futures = {f: pool.submit(pdf) if f == "pdf" else pool.submit(other, f) for f in formats}
+        return {f: future.result() for f, future in futures.items()}
+
+
+def build(
+    start: Path,
+    options: BuildOptions,
+    progress: Progress = _nothing,
+    session: TypstSession | None = None,
+    on_validated: Callable[[Report], None] | None = None,
+) -> BuildResult:
+    """Build the publication of the project containing ``start``.
+
+    ``session`` is a long-lived Typst compiler, for builds one after another (watch mode);
+    ``on_validated`` receives the validation report as soon as it is known, before rendering.
+    """
+    started = time.perf_counter()
+    if not options.force and options.markdown_out is None:
+        unchanged = _unchanged(start, options)
+        if unchanged is not None:
+            return unchanged
     progress("validating sources")
     project, report = validate(start)
     if project is None:
         raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
     report = check_for_build(project, report, options.final)
-    result = BuildResult(report=report)
+    result = BuildResult(report=report, timings={"validate": time.perf_counter() - started})
+    if on_validated is not None:
+        on_validated(report)
     if report.has_errors:
         what = "--final build refused" if options.final else "build stopped"
         raise ProblemsFound(f"{what}: validation found errors; nothing was written", report=report)
     source_language = project.config.language
     project.config = in_language(project.config, options.language)
-    config = project.config
-    formats = options.formats or tuple(config.output.formats)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise IdmbookError(f"unknown format {', '.join(unknown)}; choose from docx, pdf, html")
-    root = project.root
-    out_dir = (options.out or root / config.output.directory).absolute()
-    templates = project_templates(root)
-    load_labels(templates, config.language)  # a language without words stops here
-    template_files = sorted(p for p in templates.rglob("*") if p.is_file())
-    info = build_info(root, project.inputs)
-    inputs = input_hashes(root, project.inputs)
-    for path in template_files:
-        inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(path.read_bytes())
-    inputs = dict(sorted(inputs.items()))
-    tools = _tools()
-    opts = {
-        "formats": list(formats),
-        "draft": options.draft,
-        "final": options.final,
-        "pdf_standard": options.pdf_standard or config.output.pdf_standard,
-        "source_date_epoch": info.timestamp,
-        "commit": info.commit if options.draft else None,
-        "language": config.language,
-    }
+    plan = _plan(project.root, project.config, project.inputs, options)
+    formats, out_dir, templates = plan.formats, plan.out_dir, plan.templates
+    info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
     with build_lock(
         out_dir,
         wait=options.lock_timeout,
@@ -228,7 +269,87 @@ def build(start: Path, options: BuildOptions, progress: Progress = _nothing) -> 
             tools,
             opts,
             source_language=source_language,
+            session=session,
         )
+
+
+@dataclass
+class _Plan:
+    """What a build of a project with these options will read and write."""
+
+    formats: tuple[str, ...]
+    out_dir: Path
+    templates: Path
+    info: BuildInfo
+    inputs: dict[str, str]
+    """Hashes of the config, the sources and the templates (not yet the pictures)."""
+    tools: dict[str, str]
+    opts: dict[str, Any]
+
+
+def _plan(root: Path, config: Config, sources: list[Path], options: BuildOptions) -> _Plan:
+    formats = options.formats or tuple(config.output.formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise IdmbookError(f"unknown format {', '.join(unknown)}; choose from docx, pdf, html")
+    out_dir = (options.out or root / config.output.directory).absolute()
+    templates = project_templates(root)
+    load_labels(templates, config.language)  # a language without words stops here
+    template_files = sorted(p for p in templates.rglob("*") if p.is_file())
+    info = build_info(root, sources)
+    inputs = input_hashes(root, sources)
+    for path in template_files:
+        inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(path.read_bytes())
+    inputs = dict(sorted(inputs.items()))
+    opts = {
+        "formats": list(formats),
+        "draft": options.draft,
+        "final": options.final,
+        "pdf_standard": options.pdf_standard or config.output.pdf_standard,
+        "source_date_epoch": info.timestamp,
+        "commit": info.commit if options.draft else None,
+        "language": config.language,
+    }
+    return _Plan(formats, out_dir, templates, info, inputs, _tools(), opts)
+
+
+def _unchanged(start: Path, options: BuildOptions) -> BuildResult | None:
+    """The last build's result when its manifest lists the same inputs (every source, template
+    and picture, hashed), tools and options, and its outputs are intact; else None.
+
+    Checked before validating: validation depends on nothing else, and a build only writes a
+    manifest when validation found no errors. Diagnostics are therefore not shown again.
+    """
+    from idmbook.config import CONFIG_NAME
+    from idmbook.project import discover, open_project
+
+    try:
+        opened = open_project(start)
+        if isinstance(opened, Report) or opened.config.taxonomy is not None:
+            return None  # (the manifest does not list a taxonomy file)
+        root = opened.root
+        config = in_language(opened.config, options.language)
+        sources = [root / CONFIG_NAME, *(path for path, _ in discover(root, Report()))]
+        plan = _plan(root, config, sources, options)
+        manifest_path = plan.out_dir / f"{config.output.basename}{MANIFEST_SUFFIX}"
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        inputs = dict(plan.inputs)
+        for rel in manifest["inputs"]:
+            if rel not in inputs:  # a picture the last build placed
+                picture = (root / rel).resolve()
+                picture.relative_to(root.resolve())
+                inputs[rel] = sha256(picture.read_bytes())
+    except (IdmbookError, OSError, ValueError, KeyError, TypeError):
+        return None
+    if not up_to_date(manifest_path, dict(sorted(inputs.items())), plan.tools, plan.opts):
+        return None
+    base = config.output.basename
+    return BuildResult(
+        outputs={f: plan.out_dir / f"{base}.{f}" for f in plan.formats},
+        manifest=manifest_path,
+        stats=manifest.get("stats", {}),
+        up_to_date=True,
+    )
 
 
 def _build_locked(
@@ -244,8 +365,11 @@ def _build_locked(
     tools: dict[str, str],
     opts: dict[str, Any],
     source_language: str | None = None,
+    session: TypstSession | None = None,
 ) -> BuildResult:
     root, config = project.root, project.config
+    cache = Cache.for_project(root) if options.cache else None
+    clock = time.perf_counter()
     base = config.output.basename
     manifest_path = out_dir / f"{base}{MANIFEST_SUFFIX}"
     if not options.force and up_to_date(manifest_path, inputs, tools, opts):
@@ -267,9 +391,14 @@ def _build_locked(
         ),
         source_language=source_language,
     )
+    if options.markdown_out is not None:
+        options.markdown_out.write_text(assembled.markdown, encoding="utf-8")
+    result.timings["assemble"] = time.perf_counter() - clock
     progress("parsing the assembled text")
-    ast = json.loads(run_pandoc(["-f", READER, "-t", "json"], assembled.markdown.encode("utf-8")))
+    clock = time.perf_counter()
+    ast = parse_markdown(assembled.markdown, READER, cache)
     ast, images = sanitize(ast, root)
+    result.timings["parse"] = time.perf_counter() - clock
     meta = book_meta(project, assembled, info, options, images)
     for image in images.values():
         rel = image.resolve().relative_to(root.resolve()).as_posix()
@@ -279,9 +408,9 @@ def _build_locked(
         ast = place_figure(ast, figures.blocks)
         meta = dataclasses.replace(meta, images={**meta.images, **figures.images})
     progress(f"rendering {', '.join(formats)}")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {f: pool.submit(_render, f, ast, meta, templates) for f in formats}
-        rendered = {f: fut.result() for f, fut in futures.items()}
+    clock = time.perf_counter()
+    rendered = render_all(formats, ast, meta, templates, cache, session)
+    result.timings["render"] = time.perf_counter() - clock
     if figures is not None:
         figures.folder.cleanup()
     stats = dict(assembled.stats)
@@ -296,10 +425,27 @@ def _build_locked(
     result.outputs = {fmt: out_dir / f"{base}.{fmt}" for fmt in rendered}
     result.manifest = manifest_path
     result.stats = stats
+    if cache is not None:
+        cache.prune()
     return result
 
 
+_PAGE_TREE = re.compile(rb"/Type\s*/Pages\b")
+
+
 def _page_count(pdf: bytes) -> int | None:
+    """Pages of ``pdf``: from the root of its page tree when it is plain text (Typst writes it
+    so), else with pypdf."""
+    roots = []
+    for match in _PAGE_TREE.finditer(pdf):
+        start = pdf.rfind(b" obj", 0, match.start())
+        end = pdf.find(b"endobj", match.end())
+        body = pdf[start:end] if start != -1 and end != -1 else b""
+        count = re.search(rb"/Count\s+(\d+)", body)
+        if count is not None and b"/Parent" not in body:
+            roots.append(int(count.group(1)))
+    if len(roots) == 1:
+        return roots[0]
     try:
         import io
 

@@ -208,6 +208,12 @@ def build(
     project: Annotated[
         Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
     ] = None,
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", "-w", help="Keep running and rebuild whenever a source changes (Ctrl-C)."
+        ),
+    ] = False,
 ) -> None:
     """Build the publication as DOCX and PDF (and HTML on request) into dist/.
 
@@ -238,6 +244,9 @@ def build(
         pdf_standard=pdf_standard,
         language=lang,
     )
+    if watch:
+        _watch(project or Path.cwd(), options, diagnostics)
+        return
     with err_console.status("building…") as status:
         try:
             result = run_build(
@@ -280,6 +289,78 @@ def build(
 class StatusFormat(StrEnum):
     human = "human"
     json = "json"
+
+
+def _watch(start: Path, options: object, diagnostics: OutputFormat) -> None:
+    """Run the watch loop, printing what happens as it happens; Ctrl-C ends it with status 0."""
+    from idmbook.build import BuildOptions
+    from idmbook.watch import WatchEvent
+    from idmbook.watch import watch as run_watch
+
+    assert isinstance(options, BuildOptions)
+
+    def show(event: WatchEvent) -> None:
+        if event.report is not None and event.report.diagnostics:
+            _emit_report(event.report, diagnostics)
+        if event.kind == "watching":
+            err_console.print(f"watching {escape(event.message)} for changes (Ctrl-C to stop)")
+        elif event.kind == "changed":
+            err_console.print(f"changed: {escape(', '.join(event.changed))}")
+        elif event.kind in ("built", "unchanged") and event.result is not None:
+            names = ", ".join(_shown(p) for p in event.result.outputs.values())
+            verb = "up to date:" if event.kind == "unchanged" else "[green]wrote[/]"
+            err_console.print(f"{verb} {escape(names)} ({event.seconds:.1f} s)")
+        elif event.kind == "failed":
+            err_console.print(f"[bold red]build failed:[/] {escape(event.message)}")
+            if event.hint:
+                err_console.print(f"  hint: {escape(event.hint)}")
+
+    code = run_watch(start, options, show)
+    err_console.print("stopped watching")
+    raise typer.Exit(code)
+
+
+@app.command("watch")
+def watch_command(
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Comma-separated formats (default: the config's)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: dist/).")
+    ] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Watermark every page DRAFT.")] = False,
+    pdf_standard: Annotated[
+        str | None, typer.Option("--pdf-standard", help="ua-1 (default), a-2a or a-2b.")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the book's own words: en, fr or es."),
+    ] = None,
+    diagnostics: Annotated[
+        OutputFormat, typer.Option("--diagnostics", help="Format of validation messages.")
+    ] = OutputFormat.auto,
+    project: Annotated[
+        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
+    ] = None,
+) -> None:
+    """Build, then rebuild whenever a note, contribution, chapter, template or the config
+    changes; problems are shown at once and a broken change keeps the previous outputs.
+
+    Same as [bold]idmbook build --watch[/]. Example: [bold]idmbook watch -f pdf[/]
+    """
+    build(
+        fmt=fmt,
+        out=out,
+        draft=draft,
+        final=False,
+        force=False,
+        pdf_standard=pdf_standard,
+        lang=lang,
+        diagnostics=diagnostics,
+        project=project,
+        watch=True,
+    )
 
 
 @app.command()

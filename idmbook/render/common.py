@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -46,7 +52,18 @@ class BookMeta:
 
 @cache
 def pandoc_path() -> str:
-    """The pandoc bundled with pypandoc-binary."""
+    """The pandoc bundled with pypandoc-binary.
+
+    Found where pypandoc-binary puts it without importing pypandoc (which takes longer than
+    a whole no-change rebuild should); pypandoc is asked only when it is not there.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = Path(folder) / "files" / "pandoc"
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
     try:
         import pypandoc
 
@@ -65,17 +82,49 @@ def pandoc_version() -> str:
     return out.decode("utf-8", "replace").split("\n", 1)[0].split()[-1]
 
 
-def run_pandoc(args: list[str], stdin: bytes, cwd: Path | None = None) -> bytes:
-    """Run pandoc with ``args`` and ``stdin``; a failure raises ToolMissing with its stderr."""
+_SPANS: list[tuple[str, float, float]] = []
+_SPANS_LOCK = threading.Lock()
+
+
+@contextmanager
+def tool_span(name: str) -> Iterator[None]:
+    """Record how long an external tool (pandoc, typst) worked, for the benchmark."""
+    start = time.monotonic()
     try:
-        proc = subprocess.run(
-            [pandoc_path(), *args],
-            input=stdin,
-            capture_output=True,
-            cwd=cwd,
-            check=False,
-            timeout=600,
-        )
+        yield
+    finally:
+        with _SPANS_LOCK:
+            _SPANS.append((name, start, time.monotonic()))
+
+
+def tool_spans() -> list[tuple[str, float, float]]:
+    """(tool, start, end) of every pandoc and typst run of this process, in
+    ``time.monotonic()`` seconds (comparable between processes on one machine)."""
+    with _SPANS_LOCK:
+        return list(_SPANS)
+
+
+def run_pandoc(
+    args: list[str],
+    stdin: bytes,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> bytes:
+    """Run pandoc with ``args`` and ``stdin``; a failure raises ToolMissing with its stderr.
+
+    ``env`` adds variables to pandoc's environment (SOURCE_DATE_EPOCH, for example).
+    """
+    try:
+        with tool_span("pandoc"):
+            proc = subprocess.run(
+                [pandoc_path(), *args],
+                input=stdin,
+                capture_output=True,
+                cwd=cwd,
+                env={**os.environ, **env} if env else None,
+                check=False,
+                timeout=600,
+            )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ToolMissing(
             f"pandoc could not run: {exc}", "reinstall idmbook (`make install`)"
@@ -86,5 +135,33 @@ def run_pandoc(args: list[str], stdin: bytes, cwd: Path | None = None) -> bytes:
     return proc.stdout
 
 
-def ast_bytes(ast: dict[str, Any]) -> bytes:
-    return json.dumps(ast, ensure_ascii=False).encode("utf-8")
+def run_pandoc_jobs(jobs: Sequence[tuple[list[str], bytes]]) -> list[bytes]:
+    """Run independent pandoc conversions, as many at once as there are processors."""
+    if len(jobs) <= 1:
+        return [run_pandoc(args, stdin) for args, stdin in jobs]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda job: run_pandoc(*job), jobs))
+
+
+def balanced_runs(indices: list[int], sizes: list[int], minimum: int) -> list[list[int]]:
+    """``indices`` in order, cut into one run per processor of similar total ``sizes``
+    (a single run when they add up to less than ``minimum``): work for :func:`run_pandoc_jobs`.
+    """
+    count = min(os.cpu_count() or 1, len(indices))
+    total = sum(sizes[i] for i in indices)
+    if count <= 1 or total < minimum:
+        return [indices] if indices else []
+    runs: list[list[int]] = [[]]
+    filled = 0
+    for index in indices:
+        if filled >= total / count * len(runs) and len(runs) < count:
+            runs.append([])
+        runs[-1].append(index)
+        filled += sizes[index]
+    return runs
+
+
+def ast_bytes(ast: Any) -> bytes:
+    """A pandoc AST (or part of one) as compact JSON, the way pandoc reads it."""
+    return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -8,27 +8,50 @@ PDF/UA requires, and every chapter starts on a new page. The book's metadata tra
 metadata, so pandoc escapes it; the only Typst code written here is built from validated values
 and strings escaped by :func:`typst_string`.
 
-Typst then compiles in a fresh temporary folder that holds the generated ``.typ`` and copies of
-the pictures and nothing else: it is the compiler's root, and Typst cannot read outside it.
+Each chapter becomes its own ``.typ`` file, included by the main file that the template makes:
+pandoc converts only chapters it has not converted before (see :mod:`idmbook.cache`), and a
+long-lived :class:`TypstSession` (``idmbook watch``) lets Typst's incremental compiler redo only
+the chapters that changed.
+
+Typst then compiles in a fresh temporary folder that holds the generated ``.typ`` files and
+copies of the pictures and nothing else: it is the compiler's root, and Typst cannot read
+outside it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
-from idmbook.render.common import BookMeta, ast_bytes, run_pandoc
+from idmbook.render.common import (
+    BookMeta,
+    ast_bytes,
+    balanced_runs,
+    pandoc_version,
+    run_pandoc,
+    run_pandoc_jobs,
+    tool_span,
+)
+
+if TYPE_CHECKING:
+    from idmbook.cache import Cache
 
 TEMPLATE_NAME = "idm.typ"
 """The pandoc Typst template inside the project's templates folder."""
 MAIN_NAME = "book.typ"
 """Name of the generated Typst file inside the build folder."""
+CHAPTER_NAME = "chapter-{index:04d}.typ"
+"""Name of a chapter's Typst file, next to the main file (pictures are relative to both)."""
 PANDOC_API_VERSION = [1, 23, 1, 1]
 """Used when the AST given to the renderer does not say which version it is."""
 
@@ -54,12 +77,40 @@ _CODE_LANGUAGE = re.compile(r"[A-Za-z0-9_+-]{1,32}")
 _IMAGE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _LINE_START = re.compile(r"[=+/-]|[0-9]+[.)]")
 _HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+_PAGEBREAK = "#pagebreak(weak: true)"
+_LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
+"""Inline nodes without children or attributes, which no rewrite changes."""
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 Node = dict[str, Any]
 
 
 # ---------------------------------------------------------------- public API
+
+
+@dataclass(frozen=True)
+class TypstBook:
+    """The book as Typst files: the main file (the template filled in) includes one file per
+    chapter."""
+
+    main: str
+    """Text of ``book.typ``."""
+    chapters: tuple[str, ...]
+    """Text of ``chapter-0000.typ``, ``chapter-0001.typ``... in order."""
+    includes: str
+    """The lines of ``main`` that include the chapters."""
+    pictures: frozenset[str]
+    """Names of the pictures the body places (``media/<hash>.<ext>``)."""
+
+    def files(self) -> dict[str, str]:
+        """Every Typst file by its path relative to the build folder."""
+        files = {MAIN_NAME: self.main}
+        files.update((_chapter_name(i), text) for i, text in enumerate(self.chapters))
+        return files
+
+    def single_source(self) -> str:
+        """The whole book as one Typst file, each chapter in place of its include line."""
+        return self.main.replace(self.includes, "".join(self.chapters).rstrip("\n"), 1)
 
 
 def render_typst_source(ast: dict[str, Any], meta: BookMeta, templates: Path) -> str:
@@ -69,23 +120,94 @@ def render_typst_source(ast: dict[str, Any], meta: BookMeta, templates: Path) ->
     relative to the ``.typ`` file. The AST's own ``meta`` is ignored: everything the template
     prints comes from ``meta``.
     """
-    return _typst_source(ast, meta, templates)[0]
+    return typst_book(ast, meta, templates).single_source()
 
 
-def render_pdf(ast: dict[str, Any], meta: BookMeta, templates: Path) -> bytes:
+def render_pdf(
+    ast: dict[str, Any],
+    meta: BookMeta,
+    templates: Path,
+    cache: Cache | None = None,
+    session: TypstSession | None = None,
+    on_typesetting: Callable[[], None] | None = None,
+) -> bytes:
     """The book as PDF bytes (A4, tagged, PDF/UA-1 unless ``meta.pdf_standard`` says otherwise).
 
+    ``cache`` keeps pandoc's Typst of each chapter for the next build; ``session`` compiles
+    with a long-lived Typst compiler (watch mode) instead of in a fresh temporary folder;
+    ``on_typesetting`` is called when the Typst files are ready, before Typst starts.
     Raises IdmbookError when the book cannot be typeset, ToolMissing when pandoc or typst is
     unusable. Nothing is written outside a temporary folder, which is removed afterwards.
     """
     standards = pdf_standards(meta.pdf_standard)
-    source, pictures = _typst_source(ast, meta, templates)
+    book = typst_book(ast, meta, templates, cache)
+    if on_typesetting is not None:
+        on_typesetting()
+    if session is not None:
+        return session.compile(book, meta.images, standards, meta.timestamp)
     with tempfile.TemporaryDirectory(prefix="idmbook-pdf-") as folder:
         root = Path(folder)
-        main = root / MAIN_NAME
-        main.write_text(source, encoding="utf-8")
-        _copy_images(pictures, meta.images, root)
-        return _compile(main, root, standards, meta.timestamp)
+        _write_files(book.files(), root)
+        _copy_images(book.pictures, meta.images, root)
+        return _compile(root / MAIN_NAME, root, standards, meta.timestamp)
+
+
+class TypstSession:
+    """A long-lived Typst compiler over a private build folder, for one build after another.
+
+    Typst keeps what it computed for files that did not change, so after a small edit only the
+    chapters that changed are typeset again. Only changed files are rewritten. Call
+    :meth:`close` (or use ``with``) to delete the folder.
+    """
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="idmbook-typst-"))
+        self._written: dict[str, str] = {}
+        self._compiler: Any = None
+
+    def __enter__(self) -> TypstSession:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._compiler = None
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def compile(
+        self, book: TypstBook, images: dict[str, Path], standards: list[str], timestamp: int
+    ) -> bytes:
+        """Typeset ``book``; raises like :func:`render_pdf`."""
+        files = book.files()
+        for name in set(self._written) - set(files):
+            (self.folder / name).unlink(missing_ok=True)
+            del self._written[name]
+        changed = {}
+        for name, text in files.items():
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if self._written.get(name) != digest:
+                changed[name] = text
+                self._written[name] = digest
+        _write_files(changed, self.folder)
+        _copy_images(
+            {p for p in book.pictures if not (self.folder / p).is_file()}, images, self.folder
+        )
+        typst = _typst_module()
+        if self._compiler is None:
+            self._compiler = typst.Compiler(
+                str(self.folder / MAIN_NAME), root=str(self.folder), ignore_system_fonts=True
+            )
+        try:
+            return _compiled(
+                lambda: self._compiler.compile(
+                    format="pdf", pdf_standards=cast(Any, standards), timestamp=timestamp
+                ),
+                typst,
+            )
+        except IdmbookError:
+            self._written.clear()  # start from known files next time
+            raise
 
 
 # ---------------------------------------------------------------- checks of the metadata
@@ -303,7 +425,10 @@ class _Prepare:
             result: list[Any] = []
             for item in value:
                 if isinstance(item, dict) and "t" in item:
-                    result.extend(self.node(item, context))
+                    if item["t"] in _LEAVES:
+                        result.append(item)  # plain text: nothing to rewrite
+                    else:
+                        result.extend(self.node(item, context))
                 else:
                     result.append(self.walk(item, context))
             return result
@@ -470,20 +595,21 @@ _REWRITES = {
 def _link_targets(blocks: list[Any]) -> set[str]:
     """Ids that occur exactly once on a heading, a div or a figure."""
     counts: Counter[str] = Counter()
-
-    def visit(value: Any) -> None:
+    stack: list[Any] = [blocks]
+    while stack:
+        value = stack.pop()
         if isinstance(value, list):
-            for item in value:
-                visit(item)
+            stack.extend(value)
         elif isinstance(value, dict):
-            kind, content = value.get("t"), value.get("c", [])
+            kind = value.get("t")
+            if kind in _LEAVES:
+                continue
+            content = value.get("c", [])
             if kind == "Header":
                 counts[content[1][0]] += 1
             elif kind in ("Div", "Figure"):
                 counts[content[0][0]] += 1
-            visit(content)
-
-    visit(blocks)
+            stack.append(content)
     return {ident for ident, count in counts.items() if ident and count == 1}
 
 
@@ -492,7 +618,7 @@ def _chapter_breaks(blocks: list[Node]) -> list[Node]:
     result: list[Node] = []
     for block in blocks:
         if block.get("t") == "Header" and block["c"][0] == 1:
-            result.append(_raw_block("#pagebreak(weak: true)"))
+            result.append(_raw_block(_PAGEBREAK))
         result.append(block)
     return result
 
@@ -517,20 +643,95 @@ def _template(templates: Path) -> Path:
     return template
 
 
-def _typst_source(ast: dict[str, Any], meta: BookMeta, templates: Path) -> tuple[str, set[str]]:
-    """The Typst text and the names of the pictures it places."""
+_WRITER_ARGS = ["-f", "json", "-t", "typst", "--wrap=none", "--sandbox"]
+
+
+def typst_book(
+    ast: dict[str, Any], meta: BookMeta, templates: Path, cache: Cache | None = None
+) -> TypstBook:
+    """The book as Typst files: chapters converted by pandoc (or taken from ``cache``) and the
+    main file made by pandoc from ``idm.typ`` and ``meta``."""
     template = _template(templates)
+    api = ast.get("pandoc-api-version", PANDOC_API_VERSION)
     blocks, used = prepare_blocks(list(ast.get("blocks", [])), meta.images)
-    document = {
-        "pandoc-api-version": ast.get("pandoc-api-version", PANDOC_API_VERSION),
-        "meta": pandoc_meta(meta),
-        "blocks": blocks,
-    }
-    args = ["-f", "json", "-t", "typst", "--template", str(template), "--wrap=none", "--sandbox"]
-    return run_pandoc(args, ast_bytes(document)).decode("utf-8"), used
+    chapters = _typst_chapters(split_chapters(blocks), api, cache)
+    includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(len(chapters)))
+    document = {"pandoc-api-version": api, "meta": pandoc_meta(meta), "blocks": []}
+    if includes:
+        document["blocks"] = [_raw_block(includes)]
+    args = [*_WRITER_ARGS, "--template", str(template)]
+    main = run_pandoc(args, ast_bytes(document)).decode("utf-8")
+    return TypstBook(main, tuple(chapters), includes, frozenset(used))
 
 
-def _copy_images(names: set[str], images: dict[str, Path], root: Path) -> None:
+def _chapter_name(index: int) -> str:
+    return CHAPTER_NAME.format(index=index)
+
+
+def split_chapters(blocks: list[Node]) -> list[list[Node]]:
+    """The prepared body cut before each chapter's page break (none inside a language group)."""
+    chapters: list[list[Node]] = [[]]
+    depth = 0
+    for block in blocks:
+        if block.get("t") == "RawBlock":
+            code = block["c"][1]
+            if code == _PAGEBREAK and depth == 0 and chapters[-1]:
+                chapters.append([])
+            elif code.startswith("#[#set text("):
+                depth += 1
+            elif code == "]":
+                depth -= 1
+        chapters[-1].append(block)
+    return [chapter for chapter in chapters if chapter]
+
+
+def _typst_chapters(chapters: list[list[Node]], api: Any, cache: Cache | None) -> list[str]:
+    """pandoc's Typst for each chapter: from ``cache``, else converted (in as many pandoc
+    processes as there are processors), each chapter's text separated by a marker line."""
+    from idmbook.cache import Cache
+
+    version = pandoc_version()
+    data = [ast_bytes(chapter) for chapter in chapters]
+    keys = [Cache.key("typst", version, *_WRITER_ARGS, ast_bytes(api), d) for d in data]
+    texts: dict[int, str] = {}
+    if cache is not None:
+        for index, key in enumerate(keys):
+            found = cache.get("typst", key)
+            if found is not None:
+                texts[index] = found.decode("utf-8")
+    missing = [index for index in range(len(chapters)) if index not in texts]
+    marker = f"// idmbook-chapter-{secrets.token_hex(8)}"
+    batches = balanced_runs(missing, [len(d) for d in data], minimum=256 * 1024)
+    jobs = []
+    for batch in batches:
+        body: list[Node] = []
+        for index in batch:
+            body += [_raw_block(f"{marker}-{index}"), *chapters[index]]
+        body.append(_raw_block(f"{marker}-end"))
+        document = {"pandoc-api-version": api, "meta": {}, "blocks": body}
+        jobs.append((_WRITER_ARGS, ast_bytes(document)))
+    for batch, out in zip(batches, run_pandoc_jobs(jobs), strict=True):
+        # Each chapter's text runs to the next marker, with the line ending pandoc put after
+        # the chapter's last block: the chapters joined are the whole body, byte for byte.
+        parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
+        names = parts[1::2]
+        if names != [*map(str, batch), "end"] or parts[0].strip():
+            raise IdmbookError("pandoc's Typst could not be cut into chapters")
+        for index, text in zip(batch, parts[2::2], strict=False):
+            texts[index] = text
+            if cache is not None:
+                cache.put("typst", keys[index], texts[index].encode("utf-8"))
+    return [texts[index] for index in range(len(chapters))]
+
+
+def _write_files(files: dict[str, str], root: Path) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _copy_images(names: AbstractSet[str], images: dict[str, Path], root: Path) -> None:
     """Copy the pictures the body uses into the build folder, under their picture names."""
     for name in sorted(names):
         destination = root.joinpath(*_image_name(name).parts)
@@ -544,8 +745,7 @@ def _copy_images(names: set[str], images: dict[str, Path], root: Path) -> None:
             ) from None
 
 
-def _compile(main: Path, root: Path, standards: list[str], timestamp: int) -> bytes:
-    """Typeset ``main`` with the typst package, with ``root`` as the only readable folder."""
+def _typst_module() -> Any:
     try:
         import typst
     except ImportError as exc:
@@ -553,15 +753,30 @@ def _compile(main: Path, root: Path, standards: list[str], timestamp: int) -> by
             f"the typst package is not available: {exc}",
             "reinstall idmbook (`make install`); it depends on the typst package",
         ) from None
-    try:
-        pdf = typst.compile(
+    return typst
+
+
+def _compile(main: Path, root: Path, standards: list[str], timestamp: int) -> bytes:
+    """Typeset ``main`` with the typst package, with ``root`` as the only readable folder."""
+    typst = _typst_module()
+    return _compiled(
+        lambda: typst.compile(
             str(main),
             root=str(root),
             ignore_system_fonts=True,
             format="pdf",
             pdf_standards=cast(Any, standards),
             timestamp=timestamp,
-        )
+        ),
+        typst,
+    )
+
+
+def _compiled(run: Callable[[], Any], typst: Any) -> bytes:
+    """The PDF that ``run()`` returns; Typst's errors become IdmbookError."""
+    try:
+        with tool_span("typst"):
+            pdf = run()
     except typst.TypstError as exc:
         raise IdmbookError(_typst_failure(exc), _typst_hint(exc)) from None
     except RuntimeError as exc:

@@ -1,0 +1,412 @@
+"""A content-addressed cache of pandoc's work, so a rebuild redoes only what changed.
+
+Entries live in ``.idmbook-cache/`` under the project (git-ignored; deleting it is always
+safe). An entry's key is a SHA-256 of everything that decides its content (pandoc's version,
+its arguments, the input bytes), and the entry stores the SHA-256 of its own bytes: a truncated,
+corrupted or foreign file is detected, deleted and treated as a miss. Entries are written to a
+temporary file and renamed into place, so two builds sharing a cache never see half an entry.
+A cache that cannot be read or written only makes the build slower, never wrong or failing.
+
+:func:`parse_markdown` is the book's one pandoc parse, done in pieces: the assembled Markdown is
+cut between its chapters and sections, pieces parsed before come from the cache, and the others
+are parsed together, in as many pandoc processes as there are processors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from idmbook.render.common import (
+    ast_bytes,
+    balanced_runs,
+    pandoc_version,
+    run_pandoc,
+    run_pandoc_jobs,
+)
+
+CACHE_DIR = ".idmbook-cache"
+"""The cache folder inside a project."""
+MAX_BYTES = 512 * 1024 * 1024
+"""The cache is pruned, least recently used first, to this size after each build."""
+_MAGIC = b"idmbook-cache-1\n"
+_KEY = re.compile(r"[0-9a-f]{64}")
+_KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
+
+
+@dataclass
+class Cache:
+    """A cache folder; every method is best effort and never raises OSError."""
+
+    folder: Path
+    max_bytes: int = MAX_BYTES
+    hits: int = 0
+    misses: int = 0
+
+    @classmethod
+    def for_project(cls, root: Path) -> Cache:
+        return cls(root / CACHE_DIR)
+
+    @staticmethod
+    def key(*parts: str | bytes) -> str:
+        """A key from ``parts``; each part is length-prefixed, so no two lists collide."""
+        digest = hashlib.sha256()
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            digest.update(f"{len(data)}:".encode())
+            digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, kind: str, key: str) -> Path:
+        if not _KIND.fullmatch(kind) or not _KEY.fullmatch(key):
+            raise ValueError(f"bad cache entry name {kind}/{key}")
+        return self.folder / kind / key[:2] / key[2:]
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The entry's bytes, or None when it is missing or damaged (then it is deleted)."""
+        path = self._path(kind, key)
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        header_end = len(_MAGIC) + 65
+        head, data = raw[:header_end], raw[header_end:]
+        if (
+            len(head) != header_end
+            or not head.startswith(_MAGIC)
+            or head[len(_MAGIC) :] != hashlib.sha256(data).hexdigest().encode() + b"\n"
+        ):
+            path.unlink(missing_ok=True)
+            self.misses += 1
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: pruned last
+        self.hits += 1
+        return data
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key``, atomically."""
+        path = self._path(kind, key)
+        try:
+            self._prepare()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC + hashlib.sha256(data).hexdigest().encode() + b"\n")
+                    handle.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return
+
+    def _prepare(self) -> None:
+        """Create the folder, marked as a cache for backup tools and ignored by git."""
+        if (self.folder / "CACHEDIR.TAG").is_file():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+        (self.folder / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# idmbook's cache of pandoc's work; deleting this folder is always safe.\n",
+            encoding="utf-8",
+        )
+
+    def prune(self) -> int:
+        """Delete the least recently used entries until the cache fits ``max_bytes``;
+        returns how many were deleted."""
+        entries: list[tuple[float, int, Path]] = []
+        try:
+            for kind in os.scandir(self.folder):
+                if not kind.is_dir(follow_symlinks=False):
+                    continue
+                for bucket in os.scandir(kind.path):
+                    if not bucket.is_dir(follow_symlinks=False):
+                        continue
+                    for entry in os.scandir(bucket.path):
+                        stat = entry.stat(follow_symlinks=False)
+                        entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
+        except OSError:
+            return 0
+        total = sum(size for _, size, _ in entries)
+        removed = 0
+        for _, size, path in sorted(entries, key=lambda item: item[0]):
+            if total <= self.max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed
+
+
+# ---------------------------------------------------------------- the book's parse, in pieces
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_DIV_FENCE = re.compile(r"^(:{3,})(.*)$")
+_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
+_SPLIT_BEFORE = ("# ", "## ")
+
+
+def split_markdown(text: str) -> list[str]:
+    """The assembled Markdown cut before its top-level level-1 and level-2 headings.
+
+    A cut is made only where no code block or fenced div is open and a blank line comes
+    before, so each piece parses on its own as it does in the whole text. Joining the pieces
+    with newlines gives ``text`` back.
+    """
+    lines = text.split("\n")
+    pieces: list[str] = []
+    start = 0
+    depth = 0
+    for number, line in _outside_code(lines):
+        div = _DIV_FENCE.match(line)
+        if div:
+            depth = depth + 1 if div.group(2).strip() else max(depth - 1, 0)
+            continue
+        if (
+            depth == 0
+            and number > start
+            and line.startswith(_SPLIT_BEFORE)
+            and not lines[number - 1].strip()
+        ):
+            pieces.append("\n".join(lines[start:number]))
+            start = number
+    pieces.append("\n".join(lines[start:]))
+    return pieces
+
+
+def _outside_code(lines: list[str]) -> Iterable[tuple[int, str]]:
+    """(number, line) of the lines that are not in a fenced code block (nor its fences)."""
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
+            if fence is None:
+                fence = marker
+            elif (
+                marker[0] == fence[0]
+                and len(marker) >= len(fence)
+                and not line[match.end() :].strip()
+            ):
+                fence = None
+        elif fence is None:
+            yield number, line
+
+
+def _definitions(text: str) -> str:
+    """The link reference definitions of ``text`` (``[label]: url``), one per line.
+
+    Every piece is parsed with all of them, as the whole text would be, so a piece parses to
+    the same thing whichever pieces share its pandoc process.
+    """
+    lines = text.split("\n")
+    return "\n".join(line for _, line in _outside_code(lines) if _REFERENCE.match(line))
+
+
+def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str, Any]:
+    """The pandoc AST (JSON) of ``markdown`` read with ``reader``, parsed in pieces.
+
+    Pieces are parsed with ``-auto_identifiers-implicit_header_references``, and headings get
+    pandoc's identifiers afterwards from :func:`assign_identifiers`, over the whole book: the
+    result does not depend on how the pieces were grouped, so pieces can be cached. (A heading's
+    text in brackets, ``[Heading]``, is therefore not a link: pandoc's implicit header
+    references would reach across the book, from one submission into another.)
+    """
+    reader = f"{reader}-auto_identifiers-implicit_header_references"
+    pieces = split_markdown(markdown)
+    definitions = _definitions(markdown)
+    version = pandoc_version()
+    keys = [Cache.key("parse", version, reader, definitions, piece) for piece in pieces]
+    parsed: dict[int, tuple[Any, list[Any]]] = {}
+    if cache is not None:
+        for index, key in enumerate(keys):
+            data = cache.get("parse", key)
+            if data is not None:
+                entry = json.loads(data)
+                parsed[index] = (entry["api"], entry["blocks"])
+    missing = [index for index in range(len(pieces)) if index not in parsed]
+    try:
+        fresh = _parse_pieces(pieces, missing, reader, definitions)
+    except _NotInPieces:
+        whole = json.loads(run_pandoc(["-f", reader, "-t", "json"], markdown.encode("utf-8")))
+        assign_identifiers(whole["blocks"])
+        return {**whole, "meta": {}}
+    for index, (api, blocks) in fresh.items():
+        parsed[index] = (api, blocks)
+        if cache is not None:
+            cache.put("parse", keys[index], ast_bytes({"api": api, "blocks": blocks}))
+    api_version = parsed[0][0] if parsed else None
+    blocks = [block for index in range(len(pieces)) for block in parsed[index][1]]
+    assign_identifiers(blocks)
+    return {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
+
+
+class _NotInPieces(Exception):
+    """pandoc did not see the pieces where they were cut (the text is not balanced)."""
+
+
+def _parse_pieces(
+    pieces: list[str], indices: list[int], reader: str, definitions: str
+) -> dict[int, tuple[Any, list[Any]]]:
+    """Parse the pieces ``indices``; each batch's pieces are separated by marker headings."""
+    batches = balanced_runs(indices, [len(piece) for piece in pieces], minimum=64 * 1024)
+    marker = f"idmbook-piece-{secrets.token_hex(8)}"
+    jobs = []
+    for batch in batches:
+        parts = []
+        for index in batch:
+            parts += [f"# {marker} {{#{marker}-{index}}}", pieces[index]]
+        parts += [f"# {marker} {{#{marker}-end}}", definitions]
+        jobs.append((["-f", reader, "-t", "json"], "\n\n".join(parts).encode("utf-8")))
+    out: dict[int, tuple[Any, list[Any]]] = {}
+    for batch, result in zip(batches, run_pandoc_jobs(jobs), strict=True):
+        ast = json.loads(result)
+        found = _split_at_markers(ast["blocks"], marker)
+        if [key for key, _ in found] != [*map(str, batch), "end"] or not _starts_with_marker(
+            ast["blocks"], marker
+        ):
+            raise _NotInPieces(marker)
+        for key, blocks in found[:-1]:
+            out[int(key)] = (ast["pandoc-api-version"], blocks)
+    return out
+
+
+def _starts_with_marker(blocks: list[Any], marker: str) -> bool:
+    first = blocks[0] if blocks else {}
+    return first.get("t") == "Header" and str(first["c"][1][0]).startswith(marker)
+
+
+def _split_at_markers(blocks: list[Any], marker: str) -> list[tuple[str, list[Any]]]:
+    found: list[tuple[str, list[Any]]] = []
+    prefix = f"{marker}-"
+    for block in blocks:
+        if block.get("t") == "Header" and str(block["c"][1][0]).startswith(prefix):
+            found.append((block["c"][1][0][len(prefix) :], []))
+        elif found:
+            found[-1][1].append(block)
+    return found
+
+
+# ---------------------------------------------------------------- pandoc's heading identifiers
+
+_ALLOWED_PUNCTUATION = frozenset("_-.")
+_CONTAINERS = frozenset(
+    {"Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"}
+)
+
+
+def stringify(inlines: Iterable[Any]) -> str:
+    """pandoc's ``stringify``: the text of inlines, footnotes left out, quotes as curly marks."""
+    out: list[str] = []
+    _collect(inlines, out)
+    return "".join(out)
+
+
+def _collect(value: Any, out: list[str]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _collect(item, out)
+        return
+    if not isinstance(value, dict):
+        return
+    kind = value.get("t")
+    content: Any = value.get("c")
+    if kind == "Str":
+        out.append(str(content))
+    elif kind in ("Space", "SoftBreak", "LineBreak"):
+        out.append(" ")
+    elif kind in ("Code", "Math"):
+        out.append(str(content[1]))
+    elif kind == "Quoted":
+        double = content[0].get("t") == "DoubleQuote"
+        out.append("\u201c" if double else "\u2018")
+        _collect(content[1], out)
+        out.append("\u201d" if double else "\u2019")
+    elif kind in _CONTAINERS:
+        _collect(content, out)
+    elif kind in ("Span", "Link", "Image", "Cite"):
+        _collect(content[1], out)
+
+
+def identifier(inlines: Iterable[Any]) -> str:
+    """pandoc's ``inlineListToIdentifier`` for Markdown: lower case, words joined by '-',
+    only letters, digits, '_', '-' and '.', starting at the first letter."""
+    text = stringify(inlines).lower()
+    kept = "".join(c for c in text if c.isspace() or c.isalnum() or c in _ALLOWED_PUNCTUATION)
+    ident = "-".join(kept.split())
+    for position, char in enumerate(ident):
+        if char.isalpha():
+            return ident[position:]
+    return ""
+
+
+def assign_identifiers(blocks: list[Any]) -> None:
+    """Give every heading without an identifier pandoc's unique one, in document order
+    (as pandoc's Markdown reader does with ``auto_identifiers``)."""
+    used: set[str] = set()
+    for header in _headers(blocks):
+        attr = header["c"][1]
+        if attr[0]:
+            used.add(attr[0])
+            continue
+        base = identifier(header["c"][2]) or "section"
+        ident = base
+        if ident in used:
+            ident = next(
+                (f"{base}-{n}" for n in range(1, 60001) if f"{base}-{n}" not in used), base
+            )
+        used.add(ident)
+        attr[0] = ident
+
+
+def _headers(value: Any) -> Iterable[dict[str, Any]]:
+    """Every Header node under ``value``, in document order (footnotes are not searched:
+    pandoc numbers a footnote's headings where the footnote is defined)."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            kind = item.get("t")
+            if kind == "Header":
+                yield item
+            elif kind in _BLOCK_CONTAINERS:
+                stack.append(_BLOCK_CONTAINERS[kind](item["c"]))
+
+
+def _cells(rows: list[Any]) -> list[Any]:
+    return [cell[4] for _, cells in rows for cell in cells]
+
+
+def _table(c: list[Any]) -> list[Any]:
+    _, caption, _, head, bodies, foot = c
+    parts = [caption[1], _cells(head[1])]
+    for body in bodies:
+        parts += [_cells(body[2]), _cells(body[3])]
+    return [*parts, _cells(foot[1])]
+
+
+_BLOCK_CONTAINERS: dict[str, Any] = {
+    "Div": lambda c: c[1],
+    "BlockQuote": lambda c: c,
+    "BulletList": lambda c: c,
+    "OrderedList": lambda c: c[1],
+    "DefinitionList": lambda c: [definitions for _, definitions in c],
+    "Figure": lambda c: [c[1][1], c[2]],
+    "Table": _table,
+}
+"""Where each kind of block keeps the blocks inside it."""

@@ -1,0 +1,217 @@
+"""`idmbook watch` (and `idmbook build --watch`): build, then rebuild whenever a source changes.
+
+One process does every build, with one long-lived Typst compiler (:class:`TypstSession`): after
+a small edit Typst typesets again only the chapters that changed, and pandoc converts only what
+the cache (:mod:`idmbook.cache`) has not seen. The diagnostics of a change are reported as soon
+as validation is done, before the book is rendered. A change that breaks the build (an error in
+a note, a template Typst cannot compile) is reported and the previous outputs stay as they are:
+a build writes nothing unless it succeeds. Ctrl-C stops watching; that is a normal end.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from idmbook.build import BuildOptions, BuildResult, build
+from idmbook.cache import CACHE_DIR
+from idmbook.diagnostics import Report, Severity
+from idmbook.errors import IdmbookError, ProblemsFound
+
+if TYPE_CHECKING:
+    from idmbook.render.pdf import TypstSession
+
+IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", CACHE_DIR, "__pycache__", ".venv", "venv"})
+"""Folders whose changes never trigger a build."""
+EDITOR_DEBRIS = ("~", ".swp", ".swx", ".tmp", ".part")
+"""Endings of files that editors and idmbook itself write while saving."""
+
+SOURCE_SUFFIXES = frozenset({".md", ".yaml", ".yml", ".j2", ".typ", ".docx"})
+"""Files whose deletion is news (other vanished files are tools' temporary files)."""
+
+EventKind = Literal["watching", "changed", "validated", "built", "unchanged", "failed"]
+
+
+@dataclass
+class WatchEvent:
+    """Something the watcher wants the user to know."""
+
+    kind: EventKind
+    changed: tuple[str, ...] = ()
+    """Project-relative paths of the files whose change started this build."""
+    report: Report | None = None
+    """Diagnostics to show: of the changed files, and every error (``validated``, ``failed``)."""
+    result: BuildResult | None = None
+    message: str = ""
+    hint: str | None = None
+    seconds: float = 0.0
+    """From the change (or the start) to this event."""
+
+
+@dataclass
+class Watcher:
+    """The state of a watch: the project, what to build, the long-lived Typst compiler."""
+
+    root: Path
+    options: BuildOptions
+    on_event: Callable[[WatchEvent], None]
+    out_dir: Path
+    builds: int = 0
+    failures: int = 0
+
+    def relevant(self, path: Path) -> bool:
+        """Whether a change of ``path`` can change the book (outputs, caches, version control
+        and editors' temporary files cannot)."""
+        try:
+            rel = path.absolute().relative_to(self.root)
+        except ValueError:
+            return False
+        if path.absolute() == self.out_dir or self.out_dir in path.absolute().parents:
+            return False
+        name = path.name
+        return not (
+            any(part in IGNORED_FOLDERS or part.startswith(".") for part in rel.parts)
+            or name.startswith(("#", ".#", "~$"))
+            or name.endswith(EDITOR_DEBRIS)
+        )
+
+    def rebuild(self, changed: tuple[str, ...], session: TypstSession) -> BuildResult | None:
+        """One build; its diagnostics and outcome become events. Never raises an IdmbookError."""
+        started = time.perf_counter()
+        self.builds += 1
+        shown = False
+
+        def validated(report: Report) -> None:
+            nonlocal shown
+            shown = True
+            self.on_event(
+                WatchEvent(
+                    "validated",
+                    changed,
+                    report=_worth_showing(report, changed),
+                    seconds=time.perf_counter() - started,
+                )
+            )
+
+        try:
+            result = build(self.root, self.options, session=session, on_validated=validated)
+        except ProblemsFound as exc:
+            self.failures += 1
+            report = getattr(exc, "report", None)
+            self.on_event(
+                WatchEvent(
+                    "failed",
+                    changed,
+                    report=None if shown or report is None else _worth_showing(report, changed),
+                    message=exc.message,
+                    hint="fix the problems above; the previous outputs are kept",
+                    seconds=time.perf_counter() - started,
+                )
+            )
+            return None
+        except IdmbookError as exc:
+            self.failures += 1
+            self.on_event(
+                WatchEvent(
+                    "failed",
+                    changed,
+                    message=exc.message,
+                    hint=exc.hint or "the previous outputs are kept",
+                    seconds=time.perf_counter() - started,
+                )
+            )
+            return None
+        except OSError as exc:  # a file being saved, a folder being moved...
+            self.failures += 1
+            self.on_event(
+                WatchEvent(
+                    "failed",
+                    changed,
+                    message=f"the build could not read or write a file: {exc}",
+                    hint="the previous outputs are kept; the next change builds again",
+                    seconds=time.perf_counter() - started,
+                )
+            )
+            return None
+        kind: EventKind = "unchanged" if result.up_to_date else "built"
+        self.on_event(
+            WatchEvent(kind, changed, result=result, seconds=time.perf_counter() - started)
+        )
+        return result
+
+
+def _worth_showing(report: Report, changed: tuple[str, ...]) -> Report:
+    """Every error, and the warnings of the changed files (all warnings on the first build)."""
+    keep = [
+        d
+        for d in report.diagnostics
+        if d.severity is Severity.ERROR
+        or (d.severity is Severity.WARNING and (not changed or d.path in changed))
+    ]
+    return Report(keep, report.sources)
+
+
+def file_changes(
+    root: Path, relevant: Callable[[Path], bool], stop: threading.Event | None = None
+) -> Iterator[set[Path]]:
+    """Sets of changed files under ``root``, as the operating system reports them.
+
+    Changes that come together (an editor saving several files) are one set. Ctrl-C ends the
+    iteration with KeyboardInterrupt.
+    """
+    import watchfiles
+
+    for changes in watchfiles.watch(
+        root,
+        watch_filter=lambda _change, name: relevant(Path(name)),
+        stop_event=stop,
+        debounce=1600,
+        step=50,
+        raise_interrupt=True,
+    ):
+        yield {Path(name) for _change, name in changes}
+
+
+def watch(
+    start: Path,
+    options: BuildOptions,
+    on_event: Callable[[WatchEvent], None],
+    changes: Iterable[Collection[Path]] | None = None,
+) -> int:
+    """Build the project containing ``start``, then again after every change, until Ctrl-C
+    (or until ``changes``, when given, is exhausted). Returns the exit status: 0.
+
+    ``changes`` replaces the operating system's notifications (tests, scripts): each item is
+    a collection of changed files.
+    """
+    from idmbook.project import find_root, open_project
+    from idmbook.render.pdf import TypstSession
+
+    root = find_root(start)
+    out_dir = options.out
+    if out_dir is None:
+        opened = open_project(root)
+        folder = "dist" if isinstance(opened, Report) else opened.config.output.directory
+        out_dir = root / folder
+    watcher = Watcher(root, replace(options, force=False), on_event, out_dir.absolute())
+    with TypstSession() as session:
+        try:
+            watcher.rebuild((), session)
+            on_event(WatchEvent("watching", message=str(root)))
+            source = changes if changes is not None else file_changes(root, watcher.relevant)
+            for batch in source:
+                paths = sorted({p for p in batch if watcher.relevant(p)})
+                if not paths:
+                    continue
+                shown = [p for p in paths if p.exists() or p.suffix.lower() in SOURCE_SUFFIXES]
+                paths = shown or paths  # (a tool's temporary file, gone already, is not news)
+                rels = tuple(p.absolute().relative_to(root).as_posix() for p in paths)
+                on_event(WatchEvent("changed", rels))
+                watcher.rebuild(rels, session)
+        except KeyboardInterrupt:
+            pass
+    return 0

@@ -1,0 +1,363 @@
+"""The cache of pandoc's work, the parse in pieces, chapters as Typst files, quick rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NOTE_PATHS, ProjectDir, contribution_text, note_text
+
+from idmbook.build import BuildOptions, build
+from idmbook.cache import (
+    CACHE_DIR,
+    Cache,
+    assign_identifiers,
+    identifier,
+    parse_markdown,
+    split_markdown,
+)
+from idmbook.markdown import READER
+from idmbook.render.common import BookMeta, run_pandoc
+
+# ---------------------------------------------------------------- the store
+
+
+def test_entries_round_trip_and_keys_do_not_collide(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "c")
+    key = Cache.key("parse", "3.9", "text")
+    assert cache.get("parse", key) is None
+    cache.put("parse", key, b"blocks")
+    assert cache.get("parse", key) == b"blocks"
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert Cache.key("ab", "c") != Cache.key("a", "bc"), "parts are length-prefixed"
+    assert (tmp_path / "c" / "CACHEDIR.TAG").is_file()
+    assert (tmp_path / "c" / ".gitignore").read_text() == "*\n"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[:-1],  # truncated
+        lambda raw: raw[:-1] + bytes([raw[-1] ^ 1]),  # one bit flipped
+        lambda raw: b"",  # empty
+        lambda raw: b"not a cache entry at all" * 10,
+        lambda raw: raw[:10],  # header cut short
+    ],
+)
+def test_a_damaged_entry_is_a_miss_and_is_deleted(tmp_path: Path, damage: Any) -> None:
+    cache = Cache(tmp_path)
+    key = Cache.key("x")
+    cache.put("typst", key, b"= Chapter\n" * 50)
+    (path,) = (p for p in (tmp_path / "typst").rglob("*") if p.is_file())
+    path.write_bytes(damage(path.read_bytes()))
+    assert cache.get("typst", key) is None
+    assert not path.exists()
+
+
+def test_a_cache_that_cannot_be_written_is_silently_skipped(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    cache = Cache(blocker)
+    cache.put("parse", Cache.key("x"), b"data")
+    assert cache.get("parse", Cache.key("x")) is None
+    assert cache.prune() == 0
+
+
+def test_bad_entry_names_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        Cache(tmp_path).get("../etc", Cache.key("x"))
+    with pytest.raises(ValueError):
+        Cache(tmp_path).get("parse", "../../passwd")
+
+
+def test_prune_removes_the_least_recently_used_first(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, max_bytes=3 * 1100)
+    keys = [Cache.key(str(n)) for n in range(5)]
+    for age, key in enumerate(keys):
+        cache.put("parse", key, bytes(1000))
+        path = tmp_path / "parse" / key[:2] / key[2:]
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))
+    assert cache.prune() == 2
+    assert [cache.get("parse", key) is not None for key in keys] == [False, False, True, True, True]
+
+
+# ---------------------------------------------------------------- the parse in pieces
+
+TRICKY = """\
+# Foreword {#foreword}
+
+::: {.idm-src data-src="a.md"}
+## Lessons
+
+# A level-one heading inside a div is not a place to cut
+
+```
+# not a heading, in code
+```
+
+See [the reference][ref] and the note.[^a-1]
+
+[^a-1]: A footnote with a heading-like line
+    # inside.
+:::
+
+## Lessons
+
+- A list item
+
+  ## Lessons
+
+> ## Lessons
+
+## Ünïcode — “quoted” `code` *1st* [link](#foreword)
+
+## 2017: numbers first
+
+## Lessons {#lessons-1}
+
+## Lessons
+
+::: {.idm-src data-src="b.md" lang="fr"}
+## Leçons
+
+[ref]: https://www.iom.int "IOM"
+:::
+
+## ...
+
+## Lessons
+"""
+
+
+def whole_parse(markdown: str) -> dict[str, Any]:
+    """One pandoc parse of the whole text, with the reader parse_markdown promises to match."""
+    reader = f"{READER}-implicit_header_references"
+    return dict(json.loads(run_pandoc(["-f", reader, "-t", "json"], markdown.encode())))
+
+
+def test_pieces_are_cut_only_outside_divs_and_code_and_join_back() -> None:
+    pieces = split_markdown(TRICKY)
+    assert "\n".join(pieces) == TRICKY
+    assert [p.split("\n", 1)[0] for p in pieces] == [
+        "# Foreword {#foreword}",
+        "## Lessons",
+        "## Ünïcode — “quoted” `code` *1st* [link](#foreword)",
+        "## 2017: numbers first",
+        "## Lessons {#lessons-1}",
+        "## Lessons",
+        "## ...",
+        "## Lessons",
+    ]
+
+
+def test_parse_in_pieces_equals_one_parse_of_the_whole(tmp_path: Path) -> None:
+    expected = whole_parse(TRICKY)
+    cache = Cache(tmp_path)
+    cold = parse_markdown(TRICKY, READER, cache)
+    assert cold["blocks"] == expected["blocks"]
+    assert cold["pandoc-api-version"] == expected["pandoc-api-version"]
+    warm = parse_markdown(TRICKY, READER, cache)
+    assert warm == cold
+    assert cache.hits == len(split_markdown(TRICKY))
+    assert parse_markdown(TRICKY, READER, None) == cold
+
+
+def test_pieces_parse_the_same_whichever_pieces_share_a_pandoc_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import idmbook.cache as cache_module
+
+    expected = parse_markdown(TRICKY, READER, None)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    real_runs = cache_module.balanced_runs
+    monkeypatch.setattr(
+        cache_module, "balanced_runs", lambda indices, sizes, minimum: real_runs(indices, sizes, 0)
+    )
+    assert parse_markdown(TRICKY, READER, Cache(tmp_path)) == expected
+    edited = TRICKY.replace("## 2017: numbers first", "## 2017: numbers first, edited")
+    assert (
+        parse_markdown(edited, READER, Cache(tmp_path))["blocks"] == whole_parse(edited)["blocks"]
+    )
+
+
+def test_text_that_cannot_be_cut_is_parsed_whole() -> None:
+    unbalanced = "# A\n\n::: {.x}\ntext\n\n# B\n\n## C\n"
+    assert parse_markdown(unbalanced, READER, None)["blocks"] == whole_parse(unbalanced)["blocks"]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Simple heading",
+        "Ünïcode — “quoted” `code` *1st*",
+        "2017: numbers first",
+        "...",
+        "Dots.and_underscores-and-dashes",
+        "[A link](https://iom.int) and **strong**",
+        "Ελληνικά και Русский",
+        "$x^2$ math",
+    ],
+)
+def test_identifiers_are_pandocs(heading: str) -> None:
+    """(Not a heading with a footnote: pandoc makes its identifier before reading the note,
+    from the note's label, which the parsed book no longer has.)"""
+    ast = json.loads(run_pandoc(["-f", "markdown", "-t", "json"], f"# {heading}\n".encode()))
+    header = ast["blocks"][0]
+    expected = header["c"][1][0]
+    assert (identifier(header["c"][2]) or "section") == expected
+    header["c"][1][0] = ""
+    assign_identifiers(ast["blocks"])
+    assert header["c"][1][0] == expected
+
+
+# ---------------------------------------------------------------- chapters as Typst files
+
+
+def test_chapters_converted_apart_make_the_same_typst_as_the_whole_body(
+    tmp_path: Path,
+) -> None:
+    from idmbook.defaults import default_templates
+    from idmbook.render.common import ast_bytes
+    from idmbook.render.pdf import pandoc_meta, prepare_blocks, typst_book
+
+    markdown = "\n\n".join(
+        f"# Chapter {n}\n\nText {n}.[^n{n}]\n\n[^n{n}]: Note {n}.\n\n## Section {n}\n\n"
+        f"- item\n\n::: {{lang=fr}}\n# Chapitre {n}\n\nTexte.\n:::\n"
+        for n in range(6)
+    )
+    ast = parse_markdown(markdown, READER, None)
+    meta = BookMeta(
+        title="T",
+        subtitle=None,
+        series_line=None,
+        publisher="IOM",
+        year=2017,
+        language="en",
+        author="IOM",
+        subject="S",
+        keywords=(),
+        imprint=("Imprint",),
+    )
+    templates = default_templates()
+    blocks, _ = prepare_blocks(list(ast["blocks"]), {})
+    document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": pandoc_meta(meta)}
+    args = ["-f", "json", "-t", "typst", "--wrap=none", "--sandbox"]
+    args += ["--template", str(templates / "idm.typ")]
+    whole = run_pandoc(args, ast_bytes({**document, "blocks": blocks})).decode()
+    cache = Cache(tmp_path)
+    book = typst_book(ast, meta, templates, cache)
+    assert len(book.chapters) == 6, "the French chapter inside its language group stays"
+    assert book.single_source() == whole
+    assert typst_book(ast, meta, templates, cache) == book
+    assert cache.hits == 6
+
+
+# ---------------------------------------------------------------- builds with the cache
+
+
+@pytest.fixture
+def epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
+
+
+def outputs(result: Any) -> dict[str, bytes]:
+    return {fmt: path.read_bytes() for fmt, path in result.outputs.items()}
+
+
+@pytest.mark.slow
+def test_cached_and_uncached_builds_write_the_same_bytes(project: ProjectDir, epoch: None) -> None:
+    options = BuildOptions(formats=("docx", "pdf"), force=True)
+    cold = outputs(build(project.root, options))
+    cache_dir = project.root / CACHE_DIR
+    assert any(p.is_file() for p in (cache_dir / "parse").rglob("*"))
+    warm = outputs(build(project.root, options))
+    assert warm == cold
+    for entry in cache_dir.rglob("*"):
+        if entry.is_file() and entry.parent.parent.parent == cache_dir:
+            entry.write_bytes(entry.read_bytes()[:-3] + b"xyz")  # every entry damaged
+    assert outputs(build(project.root, options)) == cold
+    uncached = BuildOptions(formats=("docx", "pdf"), force=True, cache=False)
+    assert outputs(build(project.root, uncached)) == cold
+
+
+@pytest.mark.slow
+def test_editing_one_note_reparses_only_its_pieces(
+    project: ProjectDir, epoch: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import idmbook.cache as cache_module
+
+    build(project.root, BuildOptions(formats=("pdf",)))
+    parsed: list[int] = []
+    real = cache_module._parse_pieces
+
+    def spy(pieces: list[str], indices: list[int], *rest: Any) -> Any:
+        parsed.extend(indices)
+        return real(pieces, indices, *rest)
+
+    monkeypatch.setattr(cache_module, "_parse_pieces", spy)
+    children = note_text("geneva", "children", "[forced-irregular, nyd-k]")
+    project.write(NOTE_PATHS["geneva", "children"], children.replace("Cooperation", "Trust"))
+    result = build(project.root, BuildOptions(formats=("pdf",)))
+    assert not result.up_to_date
+    markdown_pieces = len(split_markdown(_markdown(project)))
+    assert 0 < len(parsed) < markdown_pieces / 2
+
+
+def _markdown(project: ProjectDir) -> str:
+    out = project.root / "book.md"
+    build(project.root, BuildOptions(formats=("docx",), markdown_out=out, out=project.root / "x"))
+    return out.read_text("utf-8")
+
+
+# ---------------------------------------------------------------- up to date without validating
+
+
+@pytest.mark.slow
+def test_a_project_with_a_picture_is_up_to_date_when_nothing_changed(
+    project: ProjectDir, epoch: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import idmbook.build as build_module
+
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+        b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+        b"\x00\x00\x00IEND\xaeB`\x82"
+    )
+    project.write("contributions/media/dot.png", png)
+    body = "\nWe welcome newcomers.\n\n![A dot](media/dot.png)\n"
+    project.write("contributions/montreal.md", contribution_text(body=body))
+    first = build(project.root, BuildOptions(formats=("docx",)))
+    assert "contributions/media/dot.png" in json.loads(first.manifest.read_text())["inputs"]  # type: ignore[union-attr]
+
+    def no_validation(*_: Any) -> Any:
+        raise AssertionError("an up-to-date build does not validate")
+
+    monkeypatch.setattr(build_module, "validate", no_validation)
+    assert build(project.root, BuildOptions(formats=("docx",))).up_to_date
+    project.write("contributions/media/dot.png", png + b"\x00")
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
+    assert not build(project.root, BuildOptions(formats=("docx",))).up_to_date
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.write("contributions/new.md", contribution_text("City of Lyon")),
+        lambda p: p.write("templates/idm.typ", "// a project template now\n"),
+        lambda p: p.remove("contributions/mexico.md"),
+        lambda p: p.write("idmbook.yaml", p.read("idmbook.yaml") + "\n# a comment\n"),
+    ],
+)
+def test_any_change_to_the_sources_is_not_up_to_date(
+    project: ProjectDir, epoch: None, change: Any
+) -> None:
+    build(project.root, BuildOptions(formats=("docx",)))
+    change(project)
+    from idmbook.build import _unchanged
+
+    assert _unchanged(project.root, BuildOptions(formats=("docx",))) is None
