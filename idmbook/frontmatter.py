@@ -79,7 +79,8 @@ def decode(raw: bytes, rel: str) -> tuple[TextFile | None, list[Diagnostic]]:
                 rel,
                 0,
                 0,
-                f"file is {size:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB",
+                f"file is {size:.1f} MB, more than the limit of "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB",
             )
         ]
     if not raw.removeprefix(b"\xef\xbb\xbf").strip():
