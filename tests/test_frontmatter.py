@@ -100,7 +100,7 @@ def test_decode_size_limit() -> None:
     decoded, problems = decode(at_limit + b"a", "n.md")
     assert decoded is None
     assert codes(problems) == [("IDM004", 0, 0)]
-    assert "limit is 5 MB" in problems[0].message
+    assert problems[0].message == "file is 5.0 MB, more than the limit of 5 MB"
 
 
 # ----------------------------------------------------------------------------- split
