@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,7 +28,7 @@ class NoteMeta(_Strict):
     """Id of the workshop, as listed under `workshops` in idmbook.yaml."""
     session: Id
     """Id of the session on that workshop's agenda."""
-    rapporteur: NonEmpty | list[NonEmpty]
+    rapporteur: NonEmpty | Annotated[list[NonEmpty], Field(min_length=1)]
     """Name of the rapporteur, or a list of names."""
     status: Literal["draft", "final"]
     """`draft` while being written; `final` once the rapporteur has signed off."""

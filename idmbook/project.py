@@ -10,7 +10,7 @@ from typing import Literal
 
 from idmbook import content
 from idmbook.config import CONFIG_NAME, Config, Taxonomy
-from idmbook.diagnostics import Report
+from idmbook.diagnostics import Diagnostic, Report
 from idmbook.errors import IdmbookError, ProjectNotFound
 from idmbook.frontmatter import FrontMatterFile, TextFile, decode, parse_yaml, split
 from idmbook.modelerrors import errors_to_diagnostics, validate_model
@@ -146,10 +146,15 @@ def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
         base = root / folder
         if not base.is_dir():
             continue
-        for path in sorted(base.rglob("*.md")):
+        for path in sorted(base.rglob("*")):
             rel = rel_path(path, root)
             parts = path.relative_to(base).parts
             if any(p.startswith(JUNK_PREFIXES) for p in parts) or "media" in parts[:-1]:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                continue
+            if path.suffix.lower() not in SOURCE_SUFFIXES:
+                report.add(_not_read(path, rel, folder))
                 continue
             if not _inside(path, root):
                 report.add(
@@ -172,6 +177,22 @@ def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
             found.append((path, kind))
     _check_names(found, root, report)
     return found
+
+
+SOURCE_SUFFIXES = (".md", ".markdown")
+
+
+def _not_read(path: Path, rel: str, folder: str) -> Diagnostic:
+    if folder == "contributions":
+        hint = f"turn it into a contribution with `idmbook ingest {rel}`"
+    elif path.suffix.lower() == ".docx":
+        hint = f"turn it into a note with `idmbook ingest --as note {rel}`"
+    else:
+        hint = "save it as Markdown (.md), or move it out of the project"
+    return diag(
+        "IDM065", rel, 0, 0, f"'{path.name}' is not a Markdown file; it is not part of the book",
+        hint,
+    )
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -351,6 +351,15 @@ _RULES = [
         "An editorial chapter has a problem.",
         "Editorial chapters have front matter with title, part (front or annex) and order.",
     ),
+    Rule(
+        "IDM065",
+        "not-a-source",
+        WARN,
+        "A file in chapters/ or contributions/ is not Markdown and is left out of the book.",
+        "Only .md files are read. A Word or PDF submission is turned into a contribution with "
+        "`idmbook ingest`, a Word note into a note with `idmbook ingest --as note`; anything "
+        "else belongs outside these folders (pictures go in a media/ folder).",
+    ),
     # --- ingest: turning submitted files into contributions and notes -----------------------
     Rule(
         "IDM100",
