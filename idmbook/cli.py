@@ -33,8 +33,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-err_console = Console(stderr=True, emoji=False, highlight=False)
-out_console = Console(highlight=False, emoji=False)
+# soft_wrap: messages are never hard-wrapped, so paths stay whole in CI logs and pipes
+err_console = Console(stderr=True, emoji=False, highlight=False, soft_wrap=True)
+out_console = Console(highlight=False, emoji=False, soft_wrap=True)
 _state = {"debug": False}
 
 
@@ -78,7 +79,8 @@ def _emit_report(report: object, fmt: OutputFormat) -> None:
 
     assert isinstance(report, Report)
     if fmt is OutputFormat.auto:
-        fmt = OutputFormat.github if os.environ.get("GITHUB_ACTIONS") else OutputFormat.human
+        on_github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
+        fmt = OutputFormat.github if on_github else OutputFormat.human
     if fmt is OutputFormat.human:
         if report.diagnostics:
             err_console.print(
@@ -127,8 +129,11 @@ def validate(
         for p in paths:
             if not p.exists():
                 raise IdmbookError(f"{p}: no such file")
-            targets.extend(sorted(p.rglob("*.md")) if p.is_dir() else [p])
-    start = project or (targets[0].parent if targets else Path.cwd())
+            if p.is_dir():
+                targets.extend(sorted(p.rglob("*.md")))
+            elif p.name != "idmbook.yaml":  # the config is checked on every run anyway
+                targets.append(p)
+    start = project or (paths[0].parent if paths else Path.cwd())
     loaded, report = run(start, targets, strict=strict)
     _emit_report(report, fmt)
     if loaded is None and any(d.code <= "IDM009" for d in report.diagnostics):
@@ -598,13 +603,20 @@ def ingest(
 @app.command()
 def rules(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    themes: Annotated[
+        bool,
+        typer.Option("--themes", help="List the theme ids of the project's taxonomy instead."),
+    ] = False,
 ) -> None:
-    """List every diagnostic code with its explanation.
+    """List every diagnostic code with its explanation (or, with --themes, the theme ids).
 
-    Example: [bold]idmbook rules[/]
+    Example: [bold]idmbook rules[/], [bold]idmbook rules --themes[/]
     """
     from idmbook.rules import RULES
 
+    if themes:
+        _print_themes()
+        return
     if fmt == "json":
         data = [
             {
@@ -623,6 +635,44 @@ def rules(
         out_console.print(f"  {r.summary}", highlight=False, markup=False)
         for line in r.explanation.splitlines():
             out_console.print(f"    {line}", highlight=False, markup=False)
+
+
+def _print_themes() -> None:
+    """The taxonomy of the project here, or the built-in one outside a project."""
+    from idmbook.config import Taxonomy
+    from idmbook.defaults import DATA
+    from idmbook.errors import ProjectNotFound
+    from idmbook.project import open_project
+
+    taxonomy: Taxonomy | None = None
+    try:
+        opened = open_project(Path.cwd())
+        taxonomy = getattr(opened, "taxonomy", None)
+    except ProjectNotFound:
+        pass
+    if taxonomy is None:
+        from ruamel.yaml import YAML
+
+        data = YAML(typ="safe", pure=True).load((DATA / "themes.yaml").read_text("utf-8"))
+        taxonomy = Taxonomy.model_validate(data)
+    for theme in taxonomy.themes:
+        out_console.print(f"[bold]{theme.id}[/]  {theme.title}", highlight=False, soft_wrap=True)
+        for sub in theme.subthemes:
+            out_console.print(
+                f"    {sub.id}  {sub.title}", highlight=False, markup=False, soft_wrap=True
+            )
+    if taxonomy.thematic_sessions:
+        out_console.print("[bold]thematic_sessions[/]", highlight=False, soft_wrap=True)
+        for v in taxonomy.thematic_sessions:
+            out_console.print(
+                f"    {v.id}  {v.title}", highlight=False, markup=False, soft_wrap=True
+            )
+    if taxonomy.sdg_targets:
+        out_console.print("[bold]sdg_targets[/]", highlight=False, soft_wrap=True)
+        for v in taxonomy.sdg_targets:
+            out_console.print(
+                f"    {v.id}  {v.title}", highlight=False, markup=False, soft_wrap=True
+            )
 
 
 @app.command()
