@@ -246,6 +246,18 @@ def load_file(
     """Load one source file, adding its diagnostics to the project's report."""
     root, report = project.root, project.report
     rel = rel_path(path, root)
+    if path.exists() and not path.is_file():
+        # a named pipe would block the read forever, a device never end
+        report.add(
+            diag(
+                "IDM001",
+                rel,
+                0,
+                0,
+                "cannot read the file: it is not a regular file (a pipe, a device or a folder)",
+            )
+        )
+        return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
