@@ -153,19 +153,11 @@ def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
                 continue
             if path.is_dir() and not path.is_symlink():
                 continue
+            if not _inside(path, root):
+                report.add(_linked_out(rel))
+                continue
             if path.suffix.lower() not in SOURCE_SUFFIXES:
                 report.add(_not_read(path, rel, folder))
-                continue
-            if not _inside(path, root):
-                report.add(
-                    diag(
-                        "IDM062",
-                        rel,
-                        0,
-                        0,
-                        "the file is a link to a place outside the project; it is not read",
-                    )
-                )
                 continue
             kind: Kind | None = None
             if folder == "contributions":
@@ -192,6 +184,12 @@ def _not_read(path: Path, rel: str, folder: str) -> Diagnostic:
     return diag(
         "IDM065", rel, 0, 0, f"'{path.name}' is not a Markdown file; it is not part of the book",
         hint,
+    )
+
+
+def _linked_out(rel: str) -> Diagnostic:
+    return diag(
+        "IDM062", rel, 0, 0, "the file is a link to a place outside the project; it is not read"
     )
 
 
@@ -399,7 +397,14 @@ def load_project(project: Project, paths: list[Path] | None = None) -> Project:
     if paths is None:
         targets = discover(project.root, project.report)
     else:
-        targets = [(p, _kind_from_folder(p, project.root)) for p in paths]
+        targets = []
+        for path in paths:
+            if _lexically_inside(path, project.root) and not _inside(path, project.root):
+                # inside the project by name, elsewhere through a link: not read, as in
+                # discover(); a file outside the project named on the command line is read
+                project.report.add(_linked_out(rel_path(path, project.root)))
+                continue
+            targets.append((path, _kind_from_folder(path, project.root)))
     for path, kind in targets:
         doc = load_file(path, kind, project)
         if isinstance(doc, Note):
@@ -410,6 +415,14 @@ def load_project(project: Project, paths: list[Path] | None = None) -> Project:
             project.documents.chapters.append(doc)
     project.report.extend(check_project(project, whole=paths is None))
     return project
+
+
+def _lexically_inside(path: Path, root: Path) -> bool:
+    try:
+        path.absolute().relative_to(root)
+    except ValueError:
+        return False
+    return True
 
 
 def _kind_from_folder(path: Path, root: Path) -> Kind | None:
