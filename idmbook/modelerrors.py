@@ -101,8 +101,18 @@ def errors_to_diagnostics(
         else:
             line, col = fm.position(loc, value=True)
             message = err["msg"]
-            if err.get("input", ...) is None and loc:
+            given = err.get("input", ...)
+            if given is None and loc:
                 message = "no value given"
+            elif (
+                kind == "string_type"
+                and isinstance(given, int | float)
+                and not isinstance(given, bool)
+            ):
+                message = (
+                    f"{given} was read as a number; write it in quotes to keep it as text, "
+                    f'for example "{given}"'
+                )
             elif message.startswith("Value error, "):
                 message = message[len("Value error, ") :]
             where = f"{dotted}: " if dotted else ""

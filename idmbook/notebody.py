@@ -45,6 +45,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])(\s+|$)")
 _ATTR_BLOCK = re.compile(r"\{([^{}]*)\}\s*$")
 _ATTR_START = re.compile(r"^\s*[A-Za-z_][\w-]*\s*=")
+_MISPLACED_BLOCK = re.compile(r"\{\s*(?:themes|levels|actors)\s*=[^{}]*\}")
 _ATTR = re.compile(r"""\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 
 
@@ -246,6 +247,24 @@ def _parse_recommendations(
                 )
             rec.attributes = attrs
             rec.text = (before.rstrip() + text[block.end() :]).strip()
+        else:
+            misplaced = _MISPLACED_BLOCK.search(text)
+            if misplaced:
+                before = text[: misplaced.start()]
+                line_index = before.count("\n")
+                source = lines[lineno - first_line + line_index]
+                column = source.find(misplaced.group(0)[:20]) + 1
+                problems.append(
+                    diag(
+                        "IDM032",
+                        rel,
+                        lineno + line_index,
+                        max(column, 1),
+                        "the attribute block is not at the end of the recommendation, so it "
+                        "would be printed as text",
+                        "move the {...} block to the very end of the item, after the full stop",
+                    )
+                )
         if not rec.text:
             problems.append(diag("IDM034", rel, lineno, 1, "the recommendation is empty"))
             continue
