@@ -22,6 +22,12 @@ _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _IMAGE_REF = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\](?:\[([^\]]*)\])?(?![(\[])")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
+MAX_CONTAINER_DEPTH = 32
+"""Block quotes and list items opened on one line (``> > - x``)."""
+MAX_BRACKET_DEPTH = 5
+"""``[`` open at once in a paragraph. pandoc's time grows steeply with both: 50,000 nested
+``>`` or ``[`` keep it busy for many minutes, 15 nested ``[x]`` for seconds."""
+_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[*+-](?=[ \t])))+")
 
 
 def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[Diagnostic]:
@@ -29,8 +35,8 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
 
     ``base`` is the folder relative image paths are resolved from; ``root`` the project root.
     """
-    problems: list[Diagnostic] = []
     lines = body.split("\n")
+    problems: list[Diagnostic] = _nesting(lines, rel, first_line)
     definitions = _definitions(lines, first_line)
     fence: str | None = None
     for i, line in enumerate(lines):
@@ -89,6 +95,59 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
                 )
             )
     return problems
+
+
+def _nesting(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
+    """IDM004 for the first line nesting quotes, lists or brackets deeper than pandoc can
+    read in reasonable time (code blocks and code spans are not counted)."""
+    fence: str | None = None
+    depth = 0
+    for i, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+            continue
+        if fence:
+            continue
+        if not line.strip():
+            depth = 0
+            continue
+        containers = _CONTAINERS.match(line)
+        opened = len(re.findall(r"[>*+-]", containers.group())) if containers else 0
+        what = ""
+        if opened > MAX_CONTAINER_DEPTH:
+            what = f"{opened} block quotes or list items nested on one line"
+            limit = MAX_CONTAINER_DEPTH
+        elif "[" in line or depth:
+            escaped = False
+            for char in _blank_code_spans(line):
+                if escaped:
+                    escaped = False
+                elif char == "\\":
+                    escaped = True
+                elif char == "[":
+                    depth += 1
+                    if depth > MAX_BRACKET_DEPTH:
+                        what, limit = f"brackets '[' nested {depth} deep", MAX_BRACKET_DEPTH
+                        break
+                elif char == "]" and depth:
+                    depth -= 1
+        if what:
+            return [
+                diag(
+                    "IDM004",
+                    rel,
+                    first_line + i,
+                    1,
+                    f"{what}; the limit is {limit}",
+                    "write the text without that nesting; pandoc would take minutes to read it",
+                )
+            ]
+    return []
 
 
 def _blank_code_spans(line: str) -> str:
