@@ -329,7 +329,10 @@ def _unchanged(start: Path, options: BuildOptions) -> BuildResult | None:
             return None  # (the manifest does not list a taxonomy file)
         root = opened.root
         config = in_language(opened.config, options.language)
-        sources = [root / CONFIG_NAME, *(path for path, _ in discover(root, Report()))]
+        found = Report()
+        sources = [root / CONFIG_NAME, *(path for path, _ in discover(root, found))]
+        if found.has_errors:
+            return None  # a link out of the project, two names for one file: validate says so
         plan = _plan(root, config, sources, options)
         manifest_path = plan.out_dir / f"{config.output.basename}{MANIFEST_SUFFIX}"
         manifest = json.loads(manifest_path.read_text("utf-8"))
