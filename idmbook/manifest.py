@@ -51,6 +51,8 @@ def up_to_date(
 ) -> bool:
     """True when the previous build had the same inputs, tools and options and its outputs
     are still there unchanged."""
+    if manifest_path.is_symlink():
+        return False  # never read through a link: it may point anywhere
     try:
         old = json.loads(manifest_path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -64,6 +66,8 @@ def up_to_date(
         return False
     for name, info in outputs.items():
         path = manifest_path.parent / name
+        if "/" in name or "\\" in name or name in ("", ".", "..") or path.is_symlink():
+            return False  # not a file the build wrote in its folder: never read
         try:
             if sha256(path.read_bytes()) != info.get("sha256"):
                 return False
