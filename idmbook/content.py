@@ -221,7 +221,53 @@ def _check_image(
         out.append(
             diag("IDM053", rel, *target_at, f"'{target}' is not a PNG, JPEG, GIF or SVG picture")
         )
+    else:
+        problem = picture_problem(resolved)
+        if problem:
+            out.append(
+                diag(
+                    "IDM053",
+                    rel,
+                    *target_at,
+                    f"picture '{target}' cannot be printed: {problem}",
+                    "open the picture in an image editor and export it again as PNG or JPEG",
+                )
+            )
     return out
+
+
+_SVG_DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_SVG_LINK = re.compile(rb"""(?:href|src)\s*=\s*["'](?![#"']|data:)""", re.IGNORECASE)
+
+
+def picture_problem(path: Path) -> str | None:
+    """Why a picture file cannot go into the book safely, or None.
+
+    The file's bytes must be the format its name says, and a raster picture's header must
+    give a size within the limit: Typst decodes what it is given, and a PNG header claiming
+    100,000 x 100,000 pixels makes it ask for 30 GB and abort the whole process. An SVG may
+    declare no DOCTYPE or entities and refer to no other file or address.
+    """
+    from idmbook.ingest.archive import DEFAULT_LIMITS
+    from idmbook.ingest.pictures import check_picture
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        if _SVG_DECLARATIONS.search(data):
+            return "the SVG declares a DOCTYPE or entities"
+        if _SVG_LINK.search(data):
+            return "the SVG refers to another file or a web address"
+        return None
+    extension, problem = check_picture(data, DEFAULT_LIMITS)
+    if extension is None:
+        return problem
+    if extension != {".jpeg": ".jpg"}.get(suffix, suffix):
+        return f"it is a {extension[1:].upper()} picture named '{path.name}'"
+    return None
 
 
 def resolve_image(target: str, root: Path, base: Path) -> Path | str:

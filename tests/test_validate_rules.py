@@ -71,7 +71,12 @@ def test_case(case: Path, make_project: Callable[..., ProjectDir]) -> None:
     expectation = _load_expectation(case)
     place = _place(case, expectation)
     files: dict[str, str | bytes | None] = {place: case.read_bytes()}
-    files.update({str(k): str(v) for k, v in (expectation.get("files") or {}).items()})
+    files.update(
+        {
+            str(k): v if isinstance(v, bytes) else str(v)
+            for k, v in (expectation.get("files") or {}).items()
+        }
+    )
     files.update({str(rel): None for rel in expectation.get("remove") or []})
     project = make_project(files)
 
