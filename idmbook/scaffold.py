@@ -19,7 +19,11 @@ from idmbook.modelerrors import did_you_mean
 
 def init_project(target: Path) -> list[Path]:
     """Create a new publication project in ``target`` (which must be empty or absent)."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    try:
+        occupied = target.exists() and (not target.is_dir() or any(target.iterdir()))
+    except OSError as exc:  # a name too long, a folder that cannot be listed
+        raise IdmbookError(f"cannot create the project in {target}: {exc.strerror}") from None
+    if occupied:
         what = "a project" if (target / CONFIG_NAME).exists() else "files"
         raise IdmbookError(
             f"{target} already contains {what}; idmbook init never overwrites anything",
