@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 .DEFAULT_GOAL := help
 .PHONY: help install build draft validate status test lint format bench schemas reference-docx pictures clean
 .PHONY: ci-validate release github-release docs
+.PHONY: hostile fuzz
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,6 +51,12 @@ docs: $(STAMP) ## Regenerate docs/rules.md from the rules in idmbook/rules/codes
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/pytest -q
+
+hostile: $(STAMP) ## Run the hostile-input corpus and print a table: case, entry point, expected, observed, pass
+	$(BIN)/python scripts/hostile_report.py
+
+fuzz: $(STAMP) ## The property-based tests with a large example budget (HYPOTHESIS_PROFILE=fuzz)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz_sanitize.py
 
 lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
 	$(BIN)/ruff check idmbook tests scripts bench

@@ -1,0 +1,344 @@
+"""Hostile sources and situations given to `idmbook build`, starting from a good build.
+
+Every case starts from the test project with the outputs of a previous good build in dist/.
+A build that fails must leave those outputs exactly as they were; a build that succeeds must
+print hostile text as text (checked in the PDF and the DOCX) and read nothing outside.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+
+from hostile.cases_validate import LAUGHS, E, X, contribution
+from hostile.harness import BUILD_ARGS, Box, Case
+
+P = f"project/{X}"
+
+
+def _symlink_output(box: Box) -> None:
+    target = box.project / "dist" / "publication.docx"
+    target.unlink()
+    os.symlink("../../outside/canary.txt", target)
+
+
+def _dist_is_a_file(box: Box) -> None:
+    import shutil
+
+    shutil.rmtree(box.project / "dist")
+    (box.project / "dist").write_text("not a folder\n")
+
+
+def _tamper_manifest(box: Box) -> None:
+    path = box.project / "dist" / "publication.manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest["outputs"] = {"../../outside/canary.txt": {"sha256": "0" * 64, "bytes": 1}}
+    path.write_text(json.dumps(manifest), "utf-8")
+
+
+def _garbage_manifest(box: Box) -> None:
+    (box.project / "dist" / "publication.manifest.json").write_bytes(b"\x00\xff[{" * 1000)
+
+
+def _png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+        )
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+SVG_HOSTILE = """\
+<?xml version="1.0"?>
+<!DOCTYPE svg [
+  <!ENTITY leak SYSTEM "file:///etc/passwd">
+  <!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+]>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     width="40" height="20" viewBox="0 0 40 20">
+  <image href="../../../outside/canary.png" width="10" height="10"/>
+  <image xlink:href="file:///etc/passwd" width="10" height="10"/>
+  <image href="http://127.0.0.1:9/x.png" width="10" height="10"/>
+  <text x="0" y="15">&leak;&d;</text>
+</svg>
+"""
+
+TYPST_TEXT = [
+    '#read("/etc/passwd")',
+    '#image("/etc/passwd")',
+    '#import "@preview/cetz:0.3.1": *',
+    '#include "../../outside/canary.txt"',
+    "#set page(fill: red)",
+]
+
+RAW_BLOCKS = (
+    '```{=typst}\n#read("/etc/passwd")\n```\n\n'
+    "```{=openxml}\n<w:p><w:r><w:t>OXMLPWN</w:t></w:r></w:p>\n```\n\n"
+    "```{=html}\n<script>HTMLPWN()</script>\n```\n\n"
+    "```{=latex}\n\\input{/etc/passwd}\n```\n\n"
+    'Inline `#read("/etc/passwd")`{=typst} and `<w:t>INLINEPWN</w:t>`{=openxml}.'
+)
+
+STRUCTURE = (
+    "Opening text.\n\n---\ntitle: Hijacked title\nconsent: false\n---\n\n"
+    "::::\n:::: {.hidden}\n\n# Key recommendations\n\n"
+    "[^1]: A footnote label that collides.\n\nText with a note[^1].\n\n"
+    "```\nan unclosed code block swallowing the rest of the book"
+)
+
+FAILING = [
+    Case(
+        "build-stops-on-nul",
+        "build",
+        "a NUL byte in a contribution: no build, old outputs kept",
+        E(1, ("IDM002", X, 13)),
+        {P: contribution(body="Before\x00after.").encode()},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-python-tag",
+        "build",
+        "!!python/object/apply in a contribution: no build",
+        E(1, ("IDM009", X, 11)),
+        {P: contribution('evil: !!python/object/apply:os.system ["touch pwned"]\n')},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-billion-laughs",
+        "build",
+        "exponential aliases in a note's front matter: no build",
+        E(1, ("IDM009", X, 11)),
+        {P: contribution(LAUGHS)},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-picture-outside",
+        "build",
+        "a picture ../../outside/canary.png: no build, canary not copied",
+        E(1, ("IDM051", X, 13)),
+        {P: contribution(body="![A canary](../../outside/canary.png)")},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-passwd-picture",
+        "build",
+        "a picture /etc/passwd: no build",
+        E(1, ("IDM051", X, 13)),
+        {P: contribution(body="![Passwords](/etc/passwd)")},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-linked-chapter",
+        "build",
+        "chapters/evil.md links outside the project: no build",
+        E(1, ("IDM062", "chapters/evil.md", None)),
+        setup=lambda box: os.symlink("../../outside/canary.md", box.project / "chapters/evil.md"),
+        base="built",
+    ),
+    Case(
+        "build-stops-on-50k-quotes",
+        "build",
+        "50,000 nested > (pandoc would need many minutes): no build",
+        E(1, ("IDM004", X, 13)),
+        {P: contribution(body=">" * 50_000 + " deep")},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-50k-brackets",
+        "build",
+        "50,000 nested [ (pandoc would need many minutes): no build",
+        E(1, ("IDM004", X, 13)),
+        {P: contribution(body="[" * 50_000 + "x" + "]" * 50_000)},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-book-metadata",
+        "build",
+        "a contribution setting the book's publisher and header-includes: no build",
+        E(1, ("IDM010", X, 11)),
+        {P: contribution("publisher: Evil Corp\nheader-includes: '#read(\"/etc/passwd\")'\n")},
+        base="built",
+    ),
+    Case(
+        "build-dist-is-a-file",
+        "build",
+        "dist is a file, not a folder",
+        E(2, message="dist"),
+        setup=lambda box: _dist_is_a_file(box),
+        base="built",
+    ),
+    Case(
+        "build-out-is-a-file",
+        "build",
+        "--out names an existing file",
+        E(2, message="idmbook.yaml"),
+        args=(*BUILD_ARGS, "--out", "idmbook.yaml"),
+        base="built",
+    ),
+    Case(
+        "build-unknown-format",
+        "build",
+        "--format exe",
+        E(2, message="unknown format"),
+        args=("build", "--format", "exe"),
+        base="built",
+    ),
+    Case(
+        "build-bad-pdf-standard",
+        "build",
+        "--pdf-standard '; rm -rf /'",
+        E(2, message="unknown PDF standard"),
+        args=("build", "--pdf-standard", "; rm -rf /"),
+        base="built",
+    ),
+    Case(
+        "build-bad-language",
+        "build",
+        "--lang '../../etc'",
+        E(2, message="not a language tag"),
+        args=("build", "--lang", "../../etc"),
+        base="built",
+    ),
+]
+
+SUCCEEDING = [
+    Case(
+        "build-typst-in-text",
+        "build",
+        "Typst code (#read, #image, #import @preview, #include) in a contribution's text",
+        E(0, literal=tuple(TYPST_TEXT)),
+        {P: contribution(body="\n\n".join(TYPST_TEXT))},
+        base="built",
+    ),
+    Case(
+        "build-typst-in-title",
+        "build",
+        "Typst code in a contribution's title and organisation",
+        E(0, literal=('#read("/etc/passwd")', '#import "@preview/x:0.1.0"')),
+        {
+            P: contribution(organisation="'#import \"@preview/x:0.1.0\"'").replace(
+                "title: Submission", 'title: \'#read("/etc/passwd") Submission', 1
+            )
+        },
+        base="built",
+    ),
+    Case(
+        "build-raw-blocks",
+        "build",
+        "raw typst, openxml, html and latex blocks and inlines: printed as code",
+        E(
+            0,
+            ("IDM052", X, 13),
+            literal=('#read("/etc/passwd")', "<w:t>OXMLPWN</w:t>", "<script>HTMLPWN()</script>"),
+        ),
+        {P: contribution(body=RAW_BLOCKS)},
+        base="built",
+    ),
+    Case(
+        "build-structure-escape",
+        "build",
+        "a second YAML block, div fences, a level-1 heading, a colliding footnote, an "
+        "unclosed code block",
+        E(0, literal=("Hijacked title", "Annex II")),
+        {P: contribution(body=STRUCTURE)},
+        base="built",
+    ),
+    Case(
+        "build-links",
+        "build",
+        "links to file:///etc/passwd, a file outside, javascript: and a data: URI",
+        E(
+            0,
+            literal=("ClickMe", "OutsideLink", "ScriptLink"),
+            forbidden=('Target="file:', "/URI (file:", "javascript:", "canary.txt", "data:text"),
+        ),
+        {
+            P: contribution(
+                body="[ClickMe](file:///etc/passwd) [OutsideLink](../../outside/canary.txt) "
+                "[ScriptLink](javascript:alert(1)) <file:///etc/passwd> "
+                "[DataLink](data:text/html;base64,PHNjcmlwdD4=)"
+            )
+        },
+        base="built",
+    ),
+    Case(
+        "build-rtl-combining",
+        "build",
+        "right-to-left override, Arabic and stacked combining marks in a title and the text",
+        E(0, literal=("مرحبا", "Z\u0301\u0302\u0303algo")),
+        {
+            P: contribution(body="\u202eevil\u202c مرحبا Z\u0301\u0302\u0303algo text.").replace(
+                "title: Submission", "title: \u202eevil\u202c مرحبا Submission", 1
+            )
+        },
+        base="built",
+    ),
+    Case(
+        "build-output-is-a-link",
+        "build",
+        "dist/publication.docx is a link to a file outside: replaced, the file outside kept",
+        E(0),
+        setup=lambda box: _symlink_output(box),
+        base="built",
+    ),
+    Case(
+        "build-manifest-points-outside",
+        "build",
+        "the previous manifest lists ../../outside/canary.txt as an output",
+        E(0),
+        setup=lambda box: _tamper_manifest(box),
+        base="built",
+    ),
+    Case(
+        "build-manifest-garbage",
+        "build",
+        "the previous manifest is binary garbage",
+        E(0),
+        setup=lambda box: _garbage_manifest(box),
+        base="built",
+    ),
+    Case(
+        "build-svg-entities-and-links",
+        "build",
+        "an SVG picture with an external entity, entity expansion and links to files outside",
+        E(1, ("IDM053", X, 13)),
+        {
+            "project/contributions/media/evil.svg": SVG_HOSTILE,
+            P: contribution(body="![An evil drawing](media/evil.svg)"),
+        },
+        base="built",
+    ),
+    Case(
+        "build-picture-is-text",
+        "build",
+        "a .png picture that is really text",
+        E(1, ("IDM053", X, 13)),
+        {
+            "project/contributions/media/fake.png": "not a picture\n",
+            P: contribution(body="![A fake picture](media/fake.png)"),
+        },
+        base="built",
+    ),
+    Case(
+        "build-picture-bomb",
+        "build",
+        "a PNG claiming 100,000 x 100,000 pixels",
+        E(1, ("IDM053", X, 13)),
+        {
+            "project/contributions/media/bomb.png": _png(100_000, 100_000),
+            P: contribution(body="![A huge picture](media/bomb.png)"),
+        },
+        base="built",
+    ),
+]
+
+CASES = FAILING + SUCCEEDING

@@ -1,0 +1,122 @@
+"""Every hostile case of the corpus, through the real command line, in worker processes.
+
+The cases selected for this session run once, two at a time, in spawned worker processes (so
+that a crash inside pandoc or Typst fails its case, not the suite); each test then asserts
+on its own case's result. ``make hostile`` prints the same cases as a table.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from hostile.cases import CASES
+from hostile.harness import ENTRY_POINTS, Case, Observed, run_case, run_cases
+
+BY_ID = {case.id: case for case in CASES}
+
+
+@pytest.fixture(scope="module")
+def observed(request: pytest.FixtureRequest) -> dict[str, Observed]:
+    """The result of every case selected in this session, run once."""
+    wanted = [
+        BY_ID[item.callspec.params["case_id"]]
+        for item in request.session.items
+        if getattr(item, "callspec", None) is not None
+        and "case_id" in item.callspec.params
+        and item.fspath is not None
+        and Path(str(item.fspath)).name == Path(__file__).name
+    ]
+    return {obs.case.id: obs for obs in run_cases(wanted)}
+
+
+@pytest.mark.parametrize("case_id", list(BY_ID))
+def test_case(case_id: str, observed: dict[str, Observed]) -> None:
+    result = observed[case_id]
+    assert result.passed, (
+        f"{case_id} ({result.case.what}): expected {result.case.expect.describe()}, "
+        f"observed {result.describe()}\n"
+        + "\n".join(f"  - {f}" for f in result.failures)
+        + f"\nstderr: {result.stderr[-1500:]}"
+    )
+
+
+def test_the_corpus_covers_every_entry_point() -> None:
+    counts = Counter(case.entry for case in CASES)
+    assert set(counts) == set(ENTRY_POINTS), counts
+    assert len(CASES) >= 60
+    assert min(counts.values()) >= 8, counts
+
+
+def test_case_ids_are_unique_and_every_failure_names_a_file() -> None:
+    assert len(BY_ID) == len(CASES)
+    for case in CASES:
+        assert case.entry in ENTRY_POINTS, case.id
+        assert case.expect.exit in (0, 1, 2), case.id
+        if case.expect.exit == 1:
+            assert case.expect.diags, f"{case.id}: exit 1 must come with a diagnostic"
+        if case.expect.exit == 2:
+            assert case.expect.diags or case.expect.message, f"{case.id}: exit 2 says nothing"
+
+
+def test_the_harness_checks_can_fail(tmp_path: Path) -> None:
+    """A case whose expectation is wrong fails, and so does every guard given a violation."""
+    from hostile.harness import TOKEN, Expect, Observed, Tripwire, _check, _Guards, make_box
+
+    wrong = Case(
+        "self-check",
+        "validate",
+        "a valid project said to fail",
+        Expect(1, (("IDM005", "contributions/montreal.md", 1),)),
+    )
+    result = run_case(wrong, tmp_path / "run")
+    assert result.exit == 0
+    assert "exit 0, expected 1" in result.failures
+    assert any("no IDM005 at contributions/montreal.md:1" in f for f in result.failures)
+
+    box = make_box(wrong, tmp_path / "box")
+    (box.project / "stray.txt").write_text(TOKEN)
+    planted = Observed(
+        wrong, exit=1, stderr="Traceback (most recent call last):", changed=["project/stray.txt"]
+    )
+    guards = _Guards(box.outside)
+    guards.reads.append(str(box.outside / "canary.txt"))
+    guards.connects.append("('example.org', 80)")
+    tripwire = Tripwire()
+    tripwire.hits.append("GET http://example.org/ HTTP/1.1")
+    tripwire.close()
+    _check(planted, box, guards, tripwire, None)
+    text = "\n".join(planted.failures)
+    for needle in (
+        "'Traceback' in the output",
+        "no IDM005",
+        "network access from Python",
+        "a tool reached for the network",
+        "read a file outside the project",
+        "changed outside",
+        "canary or /etc/passwd content in project/stray.txt",
+    ):
+        assert needle in text, (needle, text)
+
+
+def test_the_harness_sees_network_and_reads_outside(tmp_path: Path) -> None:
+    import socket
+
+    from hostile.harness import _Guards, _install_audit_hook, _no_network
+
+    _install_audit_hook()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("x")
+    guards = _Guards(outside)
+    with _no_network(guards):
+        _Guards.active = guards
+        try:
+            (outside / "secret.txt").read_text()
+            with pytest.raises(OSError):
+                socket.create_connection(("127.0.0.1", 9))
+        finally:
+            _Guards.active = None
+    assert guards.reads and guards.connects
