@@ -49,6 +49,7 @@ def write_all(files: dict[Path, bytes]) -> None:
     If anything fails before the moves, no output is touched; each move is atomic, so every
     output is either the previous file or the complete new one.
     """
+    _remove_stale_parts(list(files))
     staged: list[tuple[Path, Path]] = []
     try:
         for target, data in files.items():
@@ -69,5 +70,25 @@ def write_all(files: dict[Path, bytes]) -> None:
             "check that the folder is writable and the disk is not full; the previous "
             "outputs are unchanged",
         ) from None
-    for part, target in staged:
-        os.replace(part, target)
+    moved: list[str] = []
+    try:
+        for part, target in staged:
+            os.replace(part, target)
+            moved.append(target.name)
+    except OSError as exc:
+        for part, _ in staged:
+            part.unlink(missing_ok=True)
+        raise OutputError(
+            f"cannot move the outputs into place in {next(iter(files)).parent}: {exc.strerror}",
+            f"replaced before the failure: {', '.join(moved) or 'none'}; every other output is "
+            "the previous one, and the manifest (moved last) makes the next build rebuild",
+        ) from None
+
+
+def _remove_stale_parts(targets: list[Path]) -> None:
+    """Remove the temporary files a killed build left next to ``targets`` (called under the
+    output folder's lock, so no other build is writing them)."""
+    for target in targets:
+        for stale in target.parent.glob(f".{target.name}.*.part"):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink(missing_ok=True)
