@@ -244,10 +244,10 @@ def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str,
         whole = json.loads(run_pandoc(["-f", reader, "-t", "json"], markdown.encode("utf-8")))
         assign_identifiers(whole["blocks"])
         return {**whole, "meta": {}}
-    for index, (api, blocks) in fresh.items():
+    for index, (api, blocks, entry) in fresh.items():
         parsed[index] = (api, blocks)
         if cache is not None:
-            cache.put("parse", keys[index], ast_bytes({"api": api, "blocks": blocks}))
+            cache.put("parse", keys[index], entry)
     api_version = parsed[0][0] if parsed else None
     blocks = [block for index in range(len(pieces)) for block in parsed[index][1]]
     assign_identifiers(blocks)
@@ -260,9 +260,11 @@ class _NotInPieces(Exception):
 
 def _parse_pieces(
     pieces: list[str], indices: list[int], reader: str, definitions: str
-) -> dict[int, tuple[Any, list[Any]]]:
+) -> dict[int, tuple[Any, list[Any], bytes]]:
     """Parse the pieces ``indices``; each batch's pieces are separated by marker headings."""
-    batches = balanced_runs(indices, [len(piece) for piece in pieces], minimum=64 * 1024)
+    # pandoc reads Markdown at a cost that follows its lines more than its bytes.
+    costs = [piece.count("\n") + len(piece) // 1000 + 1 for piece in pieces]
+    batches = balanced_runs(indices, costs, minimum=1000)
     marker = f"idmbook-piece-{secrets.token_hex(8)}"
     jobs = []
     for batch in batches:
@@ -271,32 +273,61 @@ def _parse_pieces(
             parts += [f"# {marker} {{#{marker}-{index}}}", pieces[index]]
         parts += [f"# {marker} {{#{marker}-end}}", definitions]
         jobs.append((["-f", reader, "-t", "json"], "\n\n".join(parts).encode("utf-8")))
-    out: dict[int, tuple[Any, list[Any]]] = {}
+    out: dict[int, tuple[Any, list[Any], bytes]] = {}
     for batch, result in zip(batches, run_pandoc_jobs(jobs), strict=True):
-        ast = json.loads(result)
-        found = _split_at_markers(ast["blocks"], marker)
-        if [key for key, _ in found] != [*map(str, batch), "end"] or not _starts_with_marker(
-            ast["blocks"], marker
+        api, items = _blocks_with_text(result)
+        found = _split_at_markers(items, marker)
+        if [key for key, _, _ in found] != [*map(str, batch), "end"] or not (
+            items and _is_marker(items[0][0], marker)
         ):
             raise _NotInPieces(marker)
-        for key, blocks in found[:-1]:
-            out[int(key)] = (ast["pandoc-api-version"], blocks)
+        api_text = ast_bytes(api).decode("utf-8")
+        for key, blocks, texts in found[:-1]:
+            if all(text is not None for text in texts):
+                joined = ",".join(text for text in texts if text is not None)
+                entry = f'{{"api":{api_text},"blocks":[{joined}]}}'.encode()
+            else:
+                entry = ast_bytes({"api": api, "blocks": blocks})
+            out[int(key)] = (api, blocks, entry)
     return out
 
 
-def _starts_with_marker(blocks: list[Any], marker: str) -> bool:
-    first = blocks[0] if blocks else {}
-    return first.get("t") == "Header" and str(first["c"][1][0]).startswith(marker)
+_PANDOC_JSON_HEAD = re.compile(r'\{"pandoc-api-version":(\[[0-9,]*\]),"meta":\{\},"blocks":\[')
 
 
-def _split_at_markers(blocks: list[Any], marker: str) -> list[tuple[str, list[Any]]]:
-    found: list[tuple[str, list[Any]]] = []
-    prefix = f"{marker}-"
-    for block in blocks:
-        if block.get("t") == "Header" and str(block["c"][1][0]).startswith(prefix):
-            found.append((block["c"][1][0][len(prefix) :], []))
+def _blocks_with_text(output: bytes) -> tuple[Any, list[tuple[Any, str | None]]]:
+    """pandoc's JSON as its API version and its top-level blocks, each with its own JSON text
+    (so a piece is cached as pandoc wrote it, without encoding it again)."""
+    text = output.decode("utf-8").rstrip()
+    head = _PANDOC_JSON_HEAD.match(text)
+    if head is None or not text.endswith("]}"):
+        ast = json.loads(text)
+        return ast["pandoc-api-version"], [(block, None) for block in ast["blocks"]]
+    decoder = json.JSONDecoder()
+    items: list[tuple[Any, str | None]] = []
+    position = head.end()
+    while text[position] != "]":
+        block, end = decoder.raw_decode(text, position)
+        items.append((block, text[position:end]))
+        position = end + (text[end] == ",")
+    return json.loads(head.group(1)), items
+
+
+def _is_marker(block: Any, marker: str) -> bool:
+    return block.get("t") == "Header" and str(block["c"][1][0]).startswith(f"{marker}-")
+
+
+def _split_at_markers(
+    items: list[tuple[Any, str | None]], marker: str
+) -> list[tuple[str, list[Any], list[str | None]]]:
+    """(marker key, blocks, their JSON texts) of each piece, in order."""
+    found: list[tuple[str, list[Any], list[str | None]]] = []
+    for block, text in items:
+        if _is_marker(block, marker):
+            found.append((block["c"][1][0][len(marker) + 1 :], [], []))
         elif found:
             found[-1][1].append(block)
+            found[-1][2].append(text)
     return found
 
 

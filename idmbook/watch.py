@@ -10,6 +10,7 @@ a build writes nothing unless it succeeds. Ctrl-C stops watching; that is a norm
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -156,24 +157,62 @@ def _worth_showing(report: Report, changed: tuple[str, ...]) -> Report:
 
 
 def file_changes(
-    root: Path, relevant: Callable[[Path], bool], stop: threading.Event | None = None
+    root: Path, relevant: Callable[[Path], bool], stop: threading.Event
 ) -> Iterator[set[Path]]:
     """Sets of changed files under ``root``, as the operating system reports them.
 
-    Changes that come together (an editor saving several files) are one set. Ctrl-C ends the
-    iteration with KeyboardInterrupt.
+    The operating system is watched from a background thread that is running when this
+    returns, so no change made after that is missed, even during a build; changes that come
+    while a build runs are merged into one set. Setting ``stop`` ends the iteration.
     """
     import watchfiles
 
-    for changes in watchfiles.watch(
-        root,
-        watch_filter=lambda _change, name: relevant(Path(name)),
-        stop_event=stop,
-        debounce=1600,
-        step=50,
-        raise_interrupt=True,
-    ):
-        yield {Path(name) for _change, name in changes}
+    found: queue.Queue[set[Path] | BaseException | None] = queue.Queue()
+    ready = threading.Event()
+
+    def run() -> None:
+        try:
+            for changes in watchfiles.watch(
+                root,
+                watch_filter=lambda _change, name: relevant(Path(name)),
+                stop_event=stop,
+                debounce=1600,
+                step=50,
+                rust_timeout=500,
+                yield_on_timeout=True,
+                raise_interrupt=False,
+            ):
+                ready.set()  # the first (empty) set proves the operating system is watching
+                if changes:
+                    found.put({Path(name) for _change, name in changes})
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread, raised there
+            found.put(exc)
+        finally:
+            ready.set()
+            found.put(None)
+
+    threading.Thread(target=run, name="idmbook-watch", daemon=True).start()
+    ready.wait()
+
+    def sets() -> Iterator[set[Path]]:
+        while True:
+            item = found.get()
+            batch: set[Path] = set()
+            while True:
+                if item is None:
+                    if batch:
+                        yield batch
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                batch |= item
+                try:
+                    item = found.get_nowait()
+                except queue.Empty:
+                    break
+            yield batch
+
+    return sets()
 
 
 def watch(
@@ -198,11 +237,12 @@ def watch(
         folder = "dist" if isinstance(opened, Report) else opened.config.output.directory
         out_dir = root / folder
     watcher = Watcher(root, replace(options, force=False), on_event, out_dir.absolute())
+    stop = threading.Event()
     with TypstSession() as session:
         try:
+            source = changes if changes is not None else file_changes(root, watcher.relevant, stop)
             watcher.rebuild((), session)
             on_event(WatchEvent("watching", message=str(root)))
-            source = changes if changes is not None else file_changes(root, watcher.relevant)
             for batch in source:
                 paths = sorted({p for p in batch if watcher.relevant(p)})
                 if not paths:
@@ -214,4 +254,6 @@ def watch(
                 watcher.rebuild(rels, session)
         except KeyboardInterrupt:
             pass
+        finally:
+            stop.set()
     return 0

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from conftest import NOTE_PATHS, ProjectDir, note_text
 from pypdf import PdfReader
 
 from idmbook.build import BuildOptions
-from idmbook.watch import Watcher, WatchEvent, watch
+from idmbook.watch import Watcher, WatchEvent, file_changes, watch
 
 pytestmark = pytest.mark.slow
 
@@ -185,3 +186,17 @@ def test_ctrl_c_stops_watching_with_status_0(project: ProjectDir) -> None:
     assert "stopped watching" in err
     assert "Traceback" not in err
     assert (project.root / "dist" / "publication.docx").is_file()
+
+
+def test_the_operating_system_is_watched_before_the_first_change(tmp_path: Path) -> None:
+    stop = threading.Event()
+    changes = file_changes(tmp_path, lambda path: path.suffix == ".md", stop)
+    (tmp_path / "ignored.txt").write_text("not a source")
+    (tmp_path / "note.md").write_text("written as soon as watching started")
+    got: list[set[Path]] = []
+    reader = threading.Thread(target=lambda: got.append(next(changes)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    stop.set()
+    assert got, "the change was seen"
+    assert {p.resolve() for p in got[0]} == {(tmp_path / "note.md").resolve()}

@@ -16,12 +16,11 @@ The work happens in three steps:
 from __future__ import annotations
 
 import io
-import marshal
 import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -129,9 +128,7 @@ def prepare_ast(ast: dict[str, Any], meta: BookMeta) -> dict[str, Any]:
     if "pandoc-api-version" not in ast:
         raise IdmbookError("the book to render has no pandoc-api-version")
     try:
-        # A deep copy (marshal is several times faster than copy.deepcopy on JSON data).
-        blocks = marshal.loads(marshal.dumps(ast["blocks"]))
-        _sanitise(blocks, set(meta.images))
+        blocks = _Sanitiser(set(meta.images)).value(ast["blocks"])
     except RecursionError:
         raise IdmbookError("the book is nested too deeply to be rendered") from None
     return {
@@ -141,41 +138,66 @@ def prepare_ast(ast: dict[str, Any], meta: BookMeta) -> dict[str, Any]:
     }
 
 
-def _nodes(blocks: list[Any]) -> Iterator[dict[str, Any]]:
-    """Yield every AST node (a dict with a "t" key) under ``blocks``, in document order."""
-    stack: list[Any] = [blocks]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if "t" in item:
-                yield item
-            stack.extend(reversed(list(item.values())))
-        elif isinstance(item, list):
-            stack.extend(reversed(item))
+_LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
+"""Nodes with nothing inside that sanitising could change."""
 
 
-def _sanitise(blocks: list[Any], images: set[str]) -> None:
+class _Sanitiser:
     """Neutralise raw code and unknown pictures; give every heading a unique identifier.
 
     RawBlock/RawInline of any format become plain text, so no OpenXML (or any other raw markup)
     reaches the DOCX. An Image whose target is not a staged picture becomes its description, so
-    pandoc never reads a file or URL the caller did not list.
+    pandoc never reads a file or URL the caller did not list. The AST given is not changed:
+    what changes is copied, what does not is shared (a whole copy of a long book is slow and
+    large).
     """
-    seen: set[str] = set()
-    count = 0
-    for node in _nodes(blocks):
-        kind = node["t"]
+
+    def __init__(self, images: set[str]) -> None:
+        self.images = images
+        self.seen: set[str] = set()
+        self.count = 0
+
+    def value(self, value: Any) -> Any:
+        """``value`` sanitised, in document order: the same object when nothing changed."""
+        if isinstance(value, list):
+            copied: list[Any] | None = None
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and item.get("t") in _LEAVES:
+                    continue
+                new = self.value(item)
+                if new is not item:
+                    if copied is None:
+                        copied = list(value)
+                    copied[index] = new
+            return value if copied is None else copied
+        if not isinstance(value, dict):
+            return value
+        node = self.node(value)
+        changed: dict[str, Any] | None = None
+        for key, item in node.items():
+            if isinstance(item, list | dict):
+                new = self.value(item)
+                if new is not item:
+                    if changed is None:
+                        changed = dict(node)
+                    changed[key] = new
+        return node if changed is None else changed
+
+    def node(self, node: dict[str, Any]) -> dict[str, Any]:
+        """The node that replaces ``node`` itself (its children are done by the caller)."""
+        kind = node.get("t")
         if kind == "RawBlock":
-            node["t"], node["c"] = "Para", [_str(_raw_text(node))]
-        elif kind == "RawInline":
-            node["t"], node["c"] = "Str", _raw_text(node)
-        elif kind == "Image" and not _is_staged_image(node.get("c"), images):
+            return {"t": "Para", "c": [_str(_raw_text(node))]}
+        if kind == "RawInline":
+            return _str(_raw_text(node))
+        if kind == "Image" and not _is_staged_image(node.get("c"), self.images):
             content = node.get("c")
             alt = content[1] if isinstance(content, list) and len(content) == 3 else []
-            node["t"], node["c"] = "Span", [["", [], []], alt if isinstance(alt, list) else []]
-        elif kind == "Header":
-            count += 1
-            _unique_identifier(node, seen, count)
+            return {"t": "Span", "c": [["", [], []], alt if isinstance(alt, list) else []]}
+        if kind == "Header":
+            self.count += 1
+            return _unique_identifier(node, self.seen, self.count)
+        return node
 
 
 def _is_staged_image(content: Any, images: set[str]) -> bool:
@@ -198,8 +220,8 @@ def _raw_text(node: dict[str, Any]) -> str:
     return ""
 
 
-def _unique_identifier(node: dict[str, Any], seen: set[str], count: int) -> None:
-    """Give a Header node an identifier no other heading has (it becomes a bookmark name)."""
+def _unique_identifier(node: dict[str, Any], seen: set[str], count: int) -> dict[str, Any]:
+    """A Header node with an identifier no other heading has (it becomes a bookmark name)."""
     content = node.get("c")
     if not (isinstance(content, list) and len(content) == 3 and isinstance(content[1], list)):
         raise IdmbookError("the book contains a malformed heading")
@@ -210,7 +232,10 @@ def _unique_identifier(node: dict[str, Any], seen: set[str], count: int) -> None
         suffix += 1
         ident = f"{base}-{suffix}"
     seen.add(ident)
-    content[1] = [ident, *attr[1:]] if attr else [ident, [], []]
+    if attr and attr[0] == ident:
+        return node
+    new_attr = [ident, *attr[1:]] if attr else [ident, [], []]
+    return {**node, "c": [content[0], new_attr, content[2]]}
 
 
 def _str(text: str) -> dict[str, Any]:

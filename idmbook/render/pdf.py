@@ -598,13 +598,16 @@ def _link_targets(blocks: list[Any]) -> set[str]:
     stack: list[Any] = [blocks]
     while stack:
         value = stack.pop()
-        if isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, dict):
-            kind = value.get("t")
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, list):
+                stack.append(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("t")
             if kind in _LEAVES:
                 continue
-            content = value.get("c", [])
+            content = item.get("c", [])
             if kind == "Header":
                 counts[content[1][0]] += 1
             elif kind in ("Div", "Figure"):
@@ -654,7 +657,17 @@ def typst_book(
     template = _template(templates)
     api = ast.get("pandoc-api-version", PANDOC_API_VERSION)
     blocks, used = prepare_blocks(list(ast.get("blocks", [])), meta.images)
-    chapters = _typst_chapters(split_chapters(blocks), api, cache)
+    owners: list[int] = []
+    pieces: list[list[Node]] = []
+    for number, chapter in enumerate(split_chapters(blocks)):
+        for piece in _split(chapter, _is_section):
+            owners.append(number)
+            pieces.append(piece)
+    texts = _typst_pieces(pieces, api, cache)
+    grouped: dict[int, list[str]] = {}
+    for owner, text in zip(owners, texts, strict=True):
+        grouped.setdefault(owner, []).append(text)
+    chapters = ["".join(parts) for parts in grouped.values()]
     includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(len(chapters)))
     document = {"pandoc-api-version": api, "meta": pandoc_meta(meta), "blocks": []}
     if includes:
@@ -670,24 +683,39 @@ def _chapter_name(index: int) -> str:
 
 def split_chapters(blocks: list[Node]) -> list[list[Node]]:
     """The prepared body cut before each chapter's page break (none inside a language group)."""
-    chapters: list[list[Node]] = [[]]
+    return _split(blocks, _is_pagebreak)
+
+
+def _is_pagebreak(block: Node) -> bool:
+    return block.get("t") == "RawBlock" and block["c"][1] == _PAGEBREAK
+
+
+def _is_section(block: Node) -> bool:
+    return block.get("t") == "Header" and block["c"][0] == 2
+
+
+def _split(blocks: list[Node], starts: Callable[[Node], bool]) -> list[list[Node]]:
+    """``blocks`` cut before every block for which ``starts`` is true, outside language
+    groups (whose opening and closing are separate raw blocks)."""
+    parts: list[list[Node]] = [[]]
     depth = 0
     for block in blocks:
+        if depth == 0 and parts[-1] and starts(block):
+            parts.append([])
         if block.get("t") == "RawBlock":
             code = block["c"][1]
-            if code == _PAGEBREAK and depth == 0 and chapters[-1]:
-                chapters.append([])
-            elif code.startswith("#[#set text("):
+            if code.startswith("#[#set text("):
                 depth += 1
             elif code == "]":
                 depth -= 1
-        chapters[-1].append(block)
-    return [chapter for chapter in chapters if chapter]
+        parts[-1].append(block)
+    return [part for part in parts if part]
 
 
-def _typst_chapters(chapters: list[list[Node]], api: Any, cache: Cache | None) -> list[str]:
-    """pandoc's Typst for each chapter: from ``cache``, else converted (in as many pandoc
-    processes as there are processors), each chapter's text separated by a marker line."""
+def _typst_pieces(chapters: list[list[Node]], api: Any, cache: Cache | None) -> list[str]:
+    """pandoc's Typst for each piece of the body (a chapter's opening, or a section): from
+    ``cache``, else converted in as many pandoc processes as there are processors, the pieces
+    of one process separated by marker lines."""
     from idmbook.cache import Cache
 
     version = pandoc_version()
