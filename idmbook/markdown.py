@@ -6,8 +6,10 @@ import re
 import string
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_DIV_FENCE = re.compile(r"^(\s*)(:{3,})")
+_DIV_FENCE = re.compile(r"^((?:\s|>|[-*+](?=\s)|\d{1,9}[.)](?=\s))*)(:{3,})")
+"""A fenced div's fence, also inside block quotes and list items (``> :::``, ``- :::``)."""
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:")
 _PUNCT = set(string.punctuation)
 
 READER = (
@@ -29,12 +31,17 @@ def contain(body: str, prefix: str) -> str:
     Footnote labels get ``prefix`` so two documents' ``[^1]`` do not collide; lines that
     would open or close a fenced div are escaped, so a body cannot close its wrapper; a code
     block left open at the end is closed, so it cannot swallow the rest of the book.
+
+    Div fences are escaped inside code blocks too (where the backslash shows): where a code
+    block starts is pandoc's to decide, and a fence line that follows a footnote definition,
+    for one, is text to pandoc, not the start of a code block.
     """
     out: list[str] = []
     fence: str | None = None
+    note_paragraph = False  # the first paragraph of a footnote definition: no fence opens
     for line in body.split("\n"):
         match = _FENCE.match(line)
-        if match:
+        if match and not (fence is None and note_paragraph):
             marker = match.group(1)
             if fence is None:
                 fence = marker
@@ -47,9 +54,14 @@ def contain(body: str, prefix: str) -> str:
             out.append(line)
             continue
         if fence is None:
-            div = _DIV_FENCE.match(line)
-            if div:
-                line = div.group(1) + "\\" + line[len(div.group(1)) :]
+            if _NOTE_DEFINITION.match(line):
+                note_paragraph = True
+            elif not line.strip():
+                note_paragraph = False
+        div = _DIV_FENCE.match(line)
+        if div:
+            line = div.group(1) + "\\" + line[len(div.group(1)) :]
+        if fence is None:
             line = _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", line)
         out.append(line)
     if fence is not None:
