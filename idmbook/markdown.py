@@ -14,9 +14,11 @@ _PUNCT = set(string.punctuation)
 
 READER = (
     "markdown-raw_html-raw_tex-raw_attribute-citations-tex_math_dollars"
-    "-tex_math_single_backslash-yaml_metadata_block-latex_macros"
+    "-tex_math_single_backslash-yaml_metadata_block-latex_macros-native_divs-native_spans"
 )
-"""The pandoc reader used for the whole book: raw formats, citations and TeX off."""
+"""The pandoc reader used for the whole book: raw formats, citations and TeX off, and HTML
+``<div>`` and ``<span>`` too (pandoc reads them even without raw HTML: an unclosed ``<div>``
+would swallow the rest of the book)."""
 
 
 def escape(text: object) -> str:
