@@ -44,7 +44,8 @@ class Sanitizer:
             if "idm-src" in classes:
                 attr = dict(attrs)
                 inner = self.blocks(content, attr.get("data-src", src))
-                top = int(attr.get("data-top", "2"))
+                given = attr.get("data-top", "")
+                top = int(given) if re.fullmatch(r"[1-6]", given) else 2
                 _shift_headings(inner, top)
                 if "lang" in attr:
                     return [{"t": "Div", "c": [["", [], [["lang", attr["lang"]]]], inner]}]
