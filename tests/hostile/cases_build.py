@@ -12,7 +12,7 @@ import os
 import zlib
 
 from hostile.cases_validate import LAUGHS, E, X, contribution
-from hostile.harness import BUILD_ARGS, Box, Case
+from hostile.harness import BUILD_ARGS, Box, Case, Expect
 
 P = f"project/{X}"
 
@@ -341,4 +341,44 @@ SUCCEEDING = [
     ),
 ]
 
-CASES = FAILING + SUCCEEDING
+STRUCTURE_CASES = [
+    Case(
+        "build-chapter-injection-after-footnote",
+        "build",
+        "a footnote definition, a fence and ':::' to close the wrapper, then '# Injected "
+        "chapter' (found by test_fuzz_sanitize)",
+        Expect(0, literal=("Injected chapter", "Injected text"), same_chapters=True),
+        {
+            P: contribution(
+                body="Intro.\n\n[^1]: note\n```\n:::\n\n# Injected chapter\n\nInjected text."
+            )
+        },
+        base="built",
+    ),
+    Case(
+        "build-div-in-block-quote",
+        "build",
+        "'> ::: {.idm-src data-top=x}': a div with the book's own attributes in a quote",
+        Expect(0, literal=("Quoted text",), same_chapters=True),
+        {P: contribution(body="Intro.\n\n> ::: {.idm-src data-top=x}\n> Quoted text.\n> :::")},
+        base="built",
+    ),
+    Case(
+        "build-unclosed-html-div",
+        "build",
+        "an unclosed <div> (pandoc reads it even with raw HTML off)",
+        Expect(0, (("IDM052", X, 15),), literal=("<div>", "Inside"), same_chapters=True),
+        {P: contribution(body="Intro.\n\n<div>\n\nInside.")},
+        base="built",
+    ),
+    Case(
+        "build-structure-unchanged",
+        "build",
+        "the structure-escape case above must leave the book's chapters as they were",
+        Expect(0, literal=("Hijacked title",), same_chapters=True),
+        {P: contribution(body=STRUCTURE)},
+        base="built",
+    ),
+]
+
+CASES = FAILING + SUCCEEDING + STRUCTURE_CASES

@@ -105,6 +105,9 @@ class Expect:
     """Files (relative to the box) that must not exist afterwards."""
     forbidden: tuple[str, ...] = ()
     """Text that must appear in no file written (DOCX members and PDF streams included)."""
+    same_chapters: bool = False
+    """Build: the DOCX's level-1 headings are those of the good build (no chapter injected,
+    none swallowed)."""
 
     def describe(self) -> str:
         if self.exit == 0:
@@ -325,6 +328,16 @@ def docx_text(data: bytes) -> str:
                     html.unescape(t) for t in re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml)
                 ]
     return "".join(out)
+
+
+def chapters(docx: bytes) -> list[str]:
+    """The level-1 headings of a DOCX, in order."""
+    from docx import Document
+
+    document = Document(io.BytesIO(docx))
+    return [
+        p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"
+    ]
 
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00ad": None})
@@ -663,6 +676,15 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
             fail(f"{text!r} written to {', '.join(where[:3])}")
     if expect.literal and observed.exit == 0:
         _check_literal(observed, box)
+    if expect.same_chapters and observed.exit == 0:
+        built = box.project / "dist" / "publication.docx"
+        good = good_build() / "dist" / "publication.docx"
+        got, want = chapters(built.read_bytes()), chapters(good.read_bytes())
+        if got != want:
+            fail(
+                f"the book's chapters changed: {[c for c in got if c not in want]} added, "
+                f"{[c for c in want if c not in got]} gone"
+            )
 
 
 def _matches(d: dict[str, Any], code: str, path: str, line: int | None) -> bool:
