@@ -25,9 +25,22 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 MAX_CONTAINER_DEPTH = 32
 """Block quotes and list items opened on one line (``> > - x``)."""
 MAX_BRACKET_DEPTH = 5
-"""``[`` open at once in a paragraph. pandoc's time grows steeply with both: 50,000 nested
-``>`` or ``[`` keep it busy for many minutes, 15 nested ``[x]`` for seconds."""
+"""``[`` open at once in a paragraph."""
+MAX_PAREN_DEPTH = 32
+"""``(`` open at once in a paragraph (``[x](`` repeated is a link never closed)."""
+MAX_OPEN_ANGLES = 64
+"""``<`` never closed in a paragraph (each may start an autolink pandoc looks for)."""
+MAX_INDENT = 128
+"""Columns of indentation (every two are a list level)."""
+MAX_WORD = 5000
+"""Characters without a space: Typst breaks such a word into lines in quadratic time."""
+_LIMIT_HINT = "write the text without it: pandoc or Typst would take minutes over it"
+# pandoc's and Typst's time grows steeply with these: 50,000 nested '>' or '[' keep pandoc
+# busy for many minutes, 15 nested '[x]' for seconds, '[x](' 500 times for more than 30 s,
+# 2,000 list levels or 20,000 '<http://' for more than 40 s; a word of 200,000 characters
+# takes Typst two minutes.
 _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[*+-](?=[ \t])))+")
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 
 
 def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[Diagnostic]:
@@ -98,10 +111,10 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
 
 
 def _nesting(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
-    """IDM004 for the first line nesting quotes, lists or brackets deeper than pandoc can
-    read in reasonable time (code blocks and code spans are not counted)."""
+    """IDM004 for the first line that nests or runs on further than pandoc and Typst can
+    handle in reasonable time (fenced code blocks and code spans are not counted)."""
     fence: str | None = None
-    depth = 0
+    depth = {"[": 0, "(": 0, "<": 0}
     for i, line in enumerate(lines):
         fence_match = _FENCE.match(line)
         if fence_match:
@@ -114,40 +127,49 @@ def _nesting(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
         if fence:
             continue
         if not line.strip():
-            depth = 0
+            depth = dict.fromkeys(depth, 0)
             continue
-        containers = _CONTAINERS.match(line)
-        opened = len(re.findall(r"[>*+-]", containers.group())) if containers else 0
-        what = ""
-        if opened > MAX_CONTAINER_DEPTH:
-            what = f"{opened} block quotes or list items nested on one line"
-            limit = MAX_CONTAINER_DEPTH
-        elif "[" in line or depth:
-            escaped = False
-            for char in _blank_code_spans(line):
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == "[":
-                    depth += 1
-                    if depth > MAX_BRACKET_DEPTH:
-                        what, limit = f"brackets '[' nested {depth} deep", MAX_BRACKET_DEPTH
-                        break
-                elif char == "]" and depth:
-                    depth -= 1
+        what = _too_deep(line, depth)
         if what:
-            return [
-                diag(
-                    "IDM004",
-                    rel,
-                    first_line + i,
-                    1,
-                    f"{what}; the limit is {limit}",
-                    "write the text without that nesting; pandoc would take minutes to read it",
-                )
-            ]
+            return [diag("IDM004", rel, first_line + i, 1, what, _LIMIT_HINT)]
     return []
+
+
+def _too_deep(line: str, depth: dict[str, int]) -> str | None:
+    """What in ``line`` goes past a limit, given what the paragraph left open in ``depth``
+    (updated)."""
+    containers = _CONTAINERS.match(line)
+    opened = len(re.findall(r"[>*+-]", containers.group())) if containers else 0
+    if opened > MAX_CONTAINER_DEPTH:
+        return (
+            f"{opened} block quotes or list items nested on one line; "
+            f"the limit is {MAX_CONTAINER_DEPTH}"
+        )
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+    if indent > MAX_INDENT:
+        return f"the line is indented {indent} columns; the limit is {MAX_INDENT}"
+    word = _LONG_WORD.search(line)
+    if word:
+        return f"a word of {len(word.group())} characters; the limit is {MAX_WORD}"
+    if not any(depth.values()) and not any(c in line for c in "[(<"):
+        return None
+    limits = {"[": MAX_BRACKET_DEPTH, "(": MAX_PAREN_DEPTH, "<": MAX_OPEN_ANGLES}
+    closing = {"]": "[", ")": "(", ">": "<"}
+    escaped = False
+    for char in _blank_code_spans(line):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in limits:
+            depth[char] += 1
+            if depth[char] > limits[char]:
+                if char == "<":
+                    return f"{depth[char]} '<' never closed; the limit is {limits[char]}"
+                return f"'{char}' nested {depth[char]} deep; the limit is {limits[char]}"
+        elif char in closing and depth[closing[char]]:
+            depth[closing[char]] -= 1
+    return None
 
 
 def _blank_code_spans(line: str) -> str:
