@@ -161,6 +161,22 @@ FAILING = [
         base="built",
     ),
     Case(
+        "build-stops-on-2000-list-levels",
+        "build",
+        "a list nested 2,000 levels (pandoc would need minutes): no build",
+        E(1, ("IDM004", X, 78)),
+        {P: contribution(body="".join("  " * i + "- x\n" for i in range(2_000)))},
+        base="built",
+    ),
+    Case(
+        "build-stops-on-long-word",
+        "build",
+        "a word of 1,000,000 characters (Typst would need minutes): no build",
+        E(1, ("IDM004", X, 13)),
+        {P: contribution(body="&amp;" * 200_000)},
+        base="built",
+    ),
+    Case(
         "build-stops-on-book-metadata",
         "build",
         "a contribution setting the book's publisher and header-includes: no build",
