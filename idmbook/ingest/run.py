@@ -91,6 +91,7 @@ def ingest(
         )
     project = opened
     root = project.root
+    _writable_inside(root, root / "contributions" / "x.md", root / "chapters" / "notes" / "x.md")
     register = None
     if options.register is not None:
         register = load_register(options.register, rel_path(options.register, root), options.limits)
@@ -349,10 +350,27 @@ def _contribution(
         item.status = "would ingest"
         return
     media_dir = project.root / "contributions" / "media" / name
+    _writable_inside(project.root, target, media_dir if pictures else None)
     install(target, text, media_dir if pictures else None, pictures)
     run.index.by_sha[sha] = item.target
     item.status = "ingested"
     item.diagnostics += _validate(project.root, target)
+
+
+def _writable_inside(root: Path, *targets: Path | None) -> None:
+    """Refuse to write through a link that leads out of the project (contributions/ or
+    chapters/notes/ made a link to a folder elsewhere)."""
+    real_root = root.resolve()
+    for target in targets:
+        if target is None:
+            continue
+        folder = target.parent.resolve()
+        if not folder.is_relative_to(real_root):
+            raise IdmbookError(
+                f"{rel_path(target.parent, root)} leads outside the project (to {folder}); "
+                "nothing was written there",
+                "make it a real folder inside the project",
+            )
 
 
 def _validate(root: Path, target: Path) -> list[Diagnostic]:
@@ -478,6 +496,7 @@ def _note(path: Path, raw: bytes, sha: str, sniffed: Sniffed, run: _Run, item: F
     if run.options.dry_run:
         item.status = "would ingest"
         return
+    _writable_inside(root, target)
     install(target, text, None, {})
     run.index.by_sha[sha] = item.target
     item.status = "ingested"
