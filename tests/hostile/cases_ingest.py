@@ -289,3 +289,25 @@ CASES = [
         args=ingest("nothing.docx"),
     ),
 ]
+
+
+def _contributions_link_out(box: Box) -> None:
+    import shutil
+
+    shutil.rmtree(box.project / "contributions")
+    (box.outside / "elsewhere").mkdir()
+    (box.outside / "elsewhere" / "old.md").write_text("IDMBOOK-CANARY-7f3a9c\n")
+    os.symlink("../outside/elsewhere", box.project / "contributions")
+
+
+CASES += [
+    Case(
+        "ingest-contributions-folder-links-out",
+        "ingest",
+        "the project's contributions/ is a link to a folder outside the project",
+        E(2, message="contributions", absent=("outside/elsewhere/hostile-input-trust.md",)),
+        {"inbox/note.md": b"A plain submission.\n"},
+        setup=_contributions_link_out,
+        args=ingest("note.md"),
+    ),
+]
