@@ -311,3 +311,87 @@ CASES += [
         args=ingest("note.md"),
     ),
 ]
+
+
+def _note_args(name: str) -> tuple[str, ...]:
+    return ("ingest", "--as", "note", f"{{box}}/inbox/{name}")
+
+
+CASES += [
+    Case(
+        "ingest-note-pdf-as-docx",
+        "ingest",
+        "a PDF renamed .docx handed over as a Word rapporteur note",
+        E(1, ("IDM101", "inbox/note.docx", None)),
+        {"inbox/note.docx": docs.pdf()},
+        args=_note_args("note.docx"),
+    ),
+    Case(
+        "ingest-note-zip-bomb",
+        "ingest",
+        "a zip bomb handed over as a Word rapporteur note",
+        E(1, ("IDM104", "inbox/note.docx", None)),
+        {"inbox/note.docx": docs.zip_bomb_ratio()},
+        args=_note_args("note.docx"),
+    ),
+    Case(
+        "ingest-note-xxe",
+        "ingest",
+        "a Word note whose XML declares an external entity reading /etc/passwd",
+        E(1, ("IDM105", "inbox/note.docx", None)),
+        {
+            "inbox/note.docx": docs.docx(
+                docs.paragraphs("&leak;"), prolog=docs.xxe_prolog("/etc/passwd")
+            )
+        },
+        args=_note_args("note.docx"),
+    ),
+    Case(
+        "ingest-register-zip-bomb",
+        "ingest",
+        "a submissions register (.xlsx) that is a zip bomb",
+        E(2, message="register.xlsx"),
+        {"inbox/register.xlsx": docs.zip_bomb_ratio(), "inbox/a.txt": b"A submission.\n"},
+        args=(
+            "ingest",
+            "{box}/inbox/a.txt",
+            "--register",
+            "{box}/inbox/register.xlsx",
+            *INGEST_META,
+        ),
+    ),
+    Case(
+        "ingest-register-utf16",
+        "ingest",
+        "a register CSV saved as UTF-16",
+        E(2, message="register.csv"),
+        {
+            "inbox/register.csv": "file,organisation\na.txt,Somebody\n".encode("utf-16"),
+            "inbox/a.txt": b"A submission.\n",
+        },
+        args=(
+            "ingest",
+            "{box}/inbox/a.txt",
+            "--register",
+            "{box}/inbox/register.csv",
+            *INGEST_META,
+        ),
+    ),
+    Case(
+        "ingest-register-formula",
+        "ingest",
+        "a register whose organisation is a spreadsheet formula: kept as text, never run",
+        E(0, created=("project/contributions/cmd-c-calc-a0.md",)),
+        {
+            "inbox/register.csv": b"file,organisation\na.txt,=cmd|' /C calc'!A0\n",
+            "inbox/a.txt": b"A submission.\n",
+        },
+        args=(
+            "ingest",
+            "{box}/inbox/a.txt",
+            "--register",
+            "{box}/inbox/register.csv",
+            *INGEST_META,
+        ),
+    ),
+]
