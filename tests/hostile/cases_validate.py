@@ -524,6 +524,18 @@ PROJECT = [
         },
     ),
     Case(
+        "project-workflow-command-in-name",
+        "validate",
+        "a file name with a newline and '::warning::', shown as GitHub annotations",
+        E(
+            0,
+            ("IDM063", "contributions/evil\n::warning::name.md", None),
+            stdout_lines=r"::(error|warning|notice) file=[^\n]*",
+        ),
+        {"project/contributions/evil\n::warning::name.md": contribution(organisation="Evil")},
+        args=("validate", "--format", "github"),
+    ),
+    Case(
         "config-python-tag",
         "validate",
         "idmbook.yaml with !!python/object/apply",

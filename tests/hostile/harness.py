@@ -105,6 +105,8 @@ class Expect:
     """Files (relative to the box) that must not exist afterwards."""
     forbidden: tuple[str, ...] = ()
     """Text that must appear in no file written (DOCX members and PDF streams included)."""
+    stdout_lines: str | None = None
+    """A regular expression every line of stdout must match (one annotation per line)."""
     same_chapters: bool = False
     """Build: the DOCX's level-1 headings are those of the good build (no chapter injected,
     none swallowed)."""
@@ -513,8 +515,36 @@ def _args(case: Case, box: Box, given: list[str] | None) -> list[str]:
     return [a.replace("{box}", str(box.root)).replace("{project}", str(box.project)) for a in args]
 
 
+_ANNOTATION = re.compile(
+    r"::(?P<severity>error|warning|notice) file=(?P<path>[^,]*)(?:,line=(?P<line>\d+))?"
+    r"(?:,col=\d+)?,title=(?P<code>IDM\d+)::"
+)
+
+
+def _unescape_annotation(text: str) -> str:
+    return (
+        text.replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%25", "%")
+    )
+
+
 def _parse_json_diags(stdout: str) -> list[dict[str, Any]]:
+    """The diagnostics of --format json (or of GitHub annotations, --format github)."""
     text = stdout.lstrip()
+    if text.startswith("::"):
+        return [
+            {
+                "code": m["code"],
+                "severity": m["severity"],
+                "path": _unescape_annotation(m["path"]),
+                "line": int(m["line"]) if m["line"] else 0,
+            }
+            for m in map(_ANNOTATION.match, text.splitlines())
+            if m
+        ]
     if not text.startswith("["):
         return []
     try:
@@ -674,6 +704,10 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
         ]
         if where:
             fail(f"{text!r} written to {', '.join(where[:3])}")
+    if expect.stdout_lines is not None:
+        for line in observed.stdout.splitlines():
+            if not re.fullmatch(expect.stdout_lines, line):
+                fail(f"a line of stdout is not an annotation: {line[:80]!r}")
     if expect.literal and observed.exit == 0:
         _check_literal(observed, box)
     if expect.same_chapters and observed.exit == 0:
