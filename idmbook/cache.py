@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from idmbook.errors import ToolMissing
 from idmbook.render.common import (
     ast_bytes,
     balanced_runs,
@@ -297,7 +298,20 @@ _PANDOC_JSON_HEAD = re.compile(r'\{"pandoc-api-version":(\[[0-9,]*\]),"meta":\{\
 
 def _blocks_with_text(output: bytes) -> tuple[Any, list[tuple[Any, str | None]]]:
     """pandoc's JSON as its API version and its top-level blocks, each with its own JSON text
-    (so a piece is cached as pandoc wrote it, without encoding it again)."""
+    (so a piece is cached as pandoc wrote it, without encoding it again).
+
+    Output that is not a pandoc document means pandoc is broken: ToolMissing, not a crash.
+    """
+    try:
+        return _split_blocks(output)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise ToolMissing(
+            f"pandoc's output is not a document ({type(exc).__name__}: {str(exc)[:200]})",
+            "reinstall idmbook (`make install`); pypandoc-binary bundles pandoc",
+        ) from None
+
+
+def _split_blocks(output: bytes) -> tuple[Any, list[tuple[Any, str | None]]]:
     text = output.decode("utf-8").rstrip()
     head = _PANDOC_JSON_HEAD.match(text)
     if head is None or not text.endswith("]}"):
