@@ -29,6 +29,7 @@ text printed literally in the PDF and the DOCX.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import html
@@ -223,6 +224,7 @@ def good_build() -> Path:
     from idmbook.build import build
 
     root = Path(tempfile.mkdtemp(prefix="idmbook-hostile-good-")) / "project"
+    atexit.register(shutil.rmtree, root.parent, True)
     for rel, content in _project_files().items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
