@@ -67,8 +67,9 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format idmbook tests scripts bench
 	$(BIN)/ruff check --fix idmbook tests scripts bench
 
-bench: $(STAMP) ## Time validate on a generated project of 2,000 files
-	$(BIN)/python bench/bench_validate.py
+SCALE ?= idm
+bench: $(STAMP) ## Benchmark against plain pandoc + typst (SCALE=idm|compendium|both; idm takes ~5 min)
+	$(BIN)/python bench/bench.py --scale $(SCALE) --readme
 
 schemas: $(STAMP) ## Write JSON Schemas of the front matter into schemas/
 	$(BIN)/idmbook schema --out schemas

@@ -193,25 +193,40 @@ def render_all(
 ) -> dict[str, bytes]:
     """Every format of the book, in parallel threads (pandoc and Typst release the GIL).
 
-    Typst is the longest task, so the PDF's Typst files are made first, with every processor;
-    the other formats start when Typst starts typesetting, and are done before it is. With a
-    long-lived ``session`` (watch mode), Typst's work is small and everything starts at once.
+    Python's own work (one thread at a time) goes first to the format whose tools take
+    longest. In a fresh build that is the PDF: its Typst files are made first, with every
+    processor, and the other formats start when Typst starts typesetting the whole book. With a
+    long-lived ``session`` (watch mode) Typst redoes only what changed while pandoc still
+    converts the whole book to Word, so Word's file goes first.
     """
+    from idmbook.render.docx import render_docx
     from idmbook.render.pdf import render_pdf
 
-    typesetting = threading.Event()
-    if "pdf" not in formats or session is not None:
+    pdf_first = session is None
+    typesetting, converting = threading.Event(), threading.Event()
+    if "pdf" not in formats:
         typesetting.set()
+    if "docx" not in formats:
+        converting.set()
 
     def pdf() -> bytes:
         try:
+            if not pdf_first:
+                converting.wait()
             return render_pdf(ast, meta, templates, cache, session, typesetting.set)
         finally:
             typesetting.set()
 
     def other(fmt: str) -> bytes:
-        typesetting.wait()
-        return _render(fmt, ast, meta, templates, cache)
+        try:
+            if pdf_first:
+                typesetting.wait()
+            if fmt == "docx":
+                return render_docx(ast, meta, templates, cache, converting.set)
+            return _render(fmt, ast, meta, templates, cache)
+        finally:
+            if fmt == "docx":
+                converting.set()
 
     with ThreadPoolExecutor(max_workers=len(formats)) as pool:
         futures = {f: pool.submit(pdf) if f == "pdf" else pool.submit(other, f) for f in formats}

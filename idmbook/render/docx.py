@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -62,14 +62,19 @@ ZIP_EPOCH_MAX = 4354819199
 
 
 def render_docx(
-    ast: dict[str, Any], meta: BookMeta, templates: Path, cache: Cache | None = None
+    ast: dict[str, Any],
+    meta: BookMeta,
+    templates: Path,
+    cache: Cache | None = None,
+    on_converting: Callable[[], None] | None = None,
 ) -> bytes:
     """Return the finished DOCX of the book whose body is ``ast``.
 
     ``templates`` is the project's templates folder; it must hold ``reference.docx``. Nothing is
     written outside a temporary folder. ``cache`` keeps pandoc's DOCX for the next build with
-    the same body, pictures, template and date. Foreseeable failures raise IdmbookError
-    (ToolMissing when pandoc itself fails).
+    the same body, pictures, template and date; ``on_converting`` is called when pandoc starts
+    (or the cache answered). Foreseeable failures raise IdmbookError (ToolMissing when pandoc
+    itself fails).
     """
     reference = templates / REFERENCE_NAME
     if not reference.is_file():
@@ -83,7 +88,11 @@ def render_docx(
         key = _cache_key(document, meta, reference)
         raw = cache.get("docx", key)
         if raw is not None:
+            if on_converting is not None:
+                on_converting()
             return finish_docx(raw, meta)
+    if on_converting is not None:
+        on_converting()
     try:
         with tempfile.TemporaryDirectory(prefix="idmbook-docx-") as tmp:
             staging, data_dir = Path(tmp) / "stage", Path(tmp) / "data"

@@ -654,6 +654,8 @@ def typst_book(
 ) -> TypstBook:
     """The book as Typst files: chapters converted by pandoc (or taken from ``cache``) and the
     main file made by pandoc from ``idm.typ`` and ``meta``."""
+    from idmbook.cache import Cache
+
     template = _template(templates)
     api = ast.get("pandoc-api-version", PANDOC_API_VERSION)
     blocks, used = prepare_blocks(list(ast.get("blocks", [])), meta.images)
@@ -673,8 +675,14 @@ def typst_book(
     if includes:
         document["blocks"] = [_raw_block(includes)]
     args = [*_WRITER_ARGS, "--template", str(template)]
-    main = run_pandoc(args, ast_bytes(document)).decode("utf-8")
-    return TypstBook(main, tuple(chapters), includes, frozenset(used))
+    data = ast_bytes(document)
+    key = Cache.key("main", pandoc_version(), *args, template.read_bytes(), data)
+    found = cache.get("typst", key) if cache is not None else None
+    if found is None:
+        found = run_pandoc(args, data)
+        if cache is not None:
+            cache.put("typst", key, found)
+    return TypstBook(found.decode("utf-8"), tuple(chapters), includes, frozenset(used))
 
 
 def _chapter_name(index: int) -> str:
@@ -732,12 +740,15 @@ def _typst_pieces(chapters: list[list[Node]], api: Any, cache: Cache | None) -> 
     batches = balanced_runs(missing, [len(d) for d in data], minimum=256 * 1024)
     jobs = []
     for batch in batches:
-        body: list[Node] = []
+        # The document is put together from the pieces' JSON made for their keys.
+        body = []
         for index in batch:
-            body += [_raw_block(f"{marker}-{index}"), *chapters[index]]
-        body.append(_raw_block(f"{marker}-end"))
-        document = {"pandoc-api-version": api, "meta": {}, "blocks": body}
-        jobs.append((_WRITER_ARGS, ast_bytes(document)))
+            body.append(ast_bytes(_raw_block(f"{marker}-{index}")))
+            if data[index] != b"[]":
+                body.append(data[index][1:-1])
+        body.append(ast_bytes(_raw_block(f"{marker}-end")))
+        head = b'{"pandoc-api-version":' + ast_bytes(api) + b',"meta":{},"blocks":['
+        jobs.append((_WRITER_ARGS, head + b",".join(body) + b"]}"))
     for batch, out in zip(batches, run_pandoc_jobs(jobs), strict=True):
         # Each chapter's text runs to the next marker, with the line ending pandoc put after
         # the chapter's last block: the chapters joined are the whole body, byte for byte.
