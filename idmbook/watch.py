@@ -50,7 +50,7 @@ class WatchEvent:
     message: str = ""
     hint: str | None = None
     seconds: float = 0.0
-    """From the change (or the start) to this event."""
+    """From the start of the build (the change was seen just before) to this event."""
 
 
 @dataclass

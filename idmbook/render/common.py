@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -135,21 +135,26 @@ def run_pandoc(
     return proc.stdout
 
 
-def run_pandoc_jobs(jobs: Sequence[tuple[list[str], bytes]]) -> list[bytes]:
-    """Run independent pandoc conversions, as many at once as there are processors."""
+def run_pandoc_each(jobs: Sequence[tuple[list[str], bytes]]) -> Iterator[tuple[int, bytes]]:
+    """(index, output) of independent pandoc conversions as each finishes, as many running at
+    once as there are processors: the caller reads one output while pandoc makes the others."""
     if len(jobs) <= 1:
-        return [run_pandoc(args, stdin) for args, stdin in jobs]
+        yield from ((index, run_pandoc(*job)) for index, job in enumerate(jobs))
+        return
     workers = min(len(jobs), os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(lambda job: run_pandoc(*job), jobs))
+        futures = {pool.submit(run_pandoc, *job): index for index, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def balanced_runs(indices: list[int], sizes: list[int], minimum: int) -> list[list[int]]:
-    """``indices`` in order, cut into one run per processor of similar total ``sizes``
-    (a single run when they add up to less than ``minimum``): work for :func:`run_pandoc_jobs`.
+    """``indices`` in order, cut into one run per processor of similar total ``sizes`` (a
+    single run when they add up to less than ``minimum``): work for :func:`run_pandoc_each`.
+    (More runs than processors cost more processor time than they save in balance.)
     """
-    count = min(os.cpu_count() or 1, len(indices))
     total = sum(sizes[i] for i in indices)
+    count = min(os.cpu_count() or 1, len(indices))
     if count <= 1 or total < minimum:
         return [indices] if indices else []
     runs: list[list[int]] = [[]]

@@ -39,7 +39,7 @@ from idmbook.render.common import (
     balanced_runs,
     pandoc_version,
     run_pandoc,
-    run_pandoc_jobs,
+    run_pandoc_each,
     tool_span,
 )
 
@@ -141,14 +141,16 @@ def render_pdf(
     """
     standards = pdf_standards(meta.pdf_standard)
     book = typst_book(ast, meta, templates, cache)
-    if on_typesetting is not None:
-        on_typesetting()
     if session is not None:
+        if on_typesetting is not None:
+            on_typesetting()
         return session.compile(book, meta.images, standards, meta.timestamp)
     with tempfile.TemporaryDirectory(prefix="idmbook-pdf-") as folder:
         root = Path(folder)
         _write_files(book.files(), root)
         _copy_images(book.pictures, meta.images, root)
+        if on_typesetting is not None:
+            on_typesetting()
         return _compile(root / MAIN_NAME, root, standards, meta.timestamp)
 
 
@@ -749,7 +751,8 @@ def _typst_pieces(chapters: list[list[Node]], api: Any, cache: Cache | None) -> 
         body.append(ast_bytes(_raw_block(f"{marker}-end")))
         head = b'{"pandoc-api-version":' + ast_bytes(api) + b',"meta":{},"blocks":['
         jobs.append((_WRITER_ARGS, head + b",".join(body) + b"]}"))
-    for batch, out in zip(batches, run_pandoc_jobs(jobs), strict=True):
+    for number, out in run_pandoc_each(jobs):
+        batch = batches[number]
         # Each chapter's text runs to the next marker, with the line ending pandoc put after
         # the chapter's last block: the chapters joined are the whole body, byte for byte.
         parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
