@@ -263,7 +263,7 @@ def build(
         raise ProblemsFound(f"{what}: validation found errors; nothing was written", report=report)
     source_language = project.config.language
     project.config = in_language(project.config, options.language)
-    plan = _plan(project.root, project.config, project.inputs, options)
+    plan = _plan(project.root, _Settings.of(project.config), project.inputs, options)
     formats, out_dir, templates = plan.formats, plan.out_dir, plan.templates
     info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
     with build_lock(
@@ -302,30 +302,90 @@ class _Plan:
     opts: dict[str, Any]
 
 
-def _plan(root: Path, config: Config, sources: list[Path], options: BuildOptions) -> _Plan:
-    formats = options.formats or tuple(config.output.formats)
+@dataclass(frozen=True)
+class _Settings:
+    """What the plan of a build takes from the config (in the language of the build)."""
+
+    formats: tuple[str, ...]
+    directory: str
+    basename: str
+    pdf_standard: str
+    language: str
+    taxonomy: str | None
+
+    @classmethod
+    def of(cls, config: Config) -> _Settings:
+        output = config.output
+        return cls(
+            tuple(output.formats),
+            output.directory,
+            output.basename,
+            output.pdf_standard,
+            config.language,
+            config.taxonomy,
+        )
+
+
+def _plan(
+    root: Path,
+    settings: _Settings,
+    sources: list[Path],
+    options: BuildOptions,
+    inputs: dict[str, str] | None = None,
+) -> _Plan:
+    """The plan of a build; ``inputs`` when the caller has hashed them already (the fast
+    up-to-date check, which does not check the labels either: the last build did)."""
+    formats = options.formats or settings.formats
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise IdmbookError(f"unknown format {', '.join(unknown)}; choose from docx, pdf, html")
-    out_dir = (options.out or root / config.output.directory).absolute()
+    out_dir = (options.out or root / settings.directory).absolute()
     templates = project_templates(root)
-    load_labels(templates, config.language)  # a language without words stops here
-    template_files = sorted(p for p in templates.rglob("*") if p.is_file())
+    if inputs is None:
+        load_labels(templates, settings.language)  # a language without words stops here
+        inputs = _input_hashes(root, sources, templates)
     info = build_info(root, sources)
-    inputs = input_hashes(root, sources)
-    for path in template_files:
-        inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(path.read_bytes())
-    inputs = dict(sorted(inputs.items()))
     opts = {
         "formats": list(formats),
         "draft": options.draft,
         "final": options.final,
-        "pdf_standard": options.pdf_standard or config.output.pdf_standard,
+        "pdf_standard": options.pdf_standard or settings.pdf_standard,
         "source_date_epoch": info.timestamp,
         "commit": info.commit if options.draft else None,
-        "language": config.language,
+        "language": settings.language,
     }
     return _Plan(formats, out_dir, templates, info, inputs, _tools(), opts)
+
+
+def _input_hashes(root: Path, sources: list[Path], templates: Path) -> dict[str, str]:
+    """Hashes of the sources and of every template file (pictures are added by the build)."""
+    inputs = input_hashes(root, sources)
+    for path in sorted(p for p in templates.rglob("*") if p.is_file()):
+        inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(path.read_bytes())
+    return dict(sorted(inputs.items()))
+
+
+def _settings(root: Path, options: BuildOptions) -> _Settings | None:
+    """The config's settings for this build, from the cache when idmbook.yaml is the same
+    (reading the YAML is most of an up-to-date check); None when the config is invalid."""
+    from idmbook.config import CONFIG_NAME
+    from idmbook.project import open_project
+
+    cache = Cache.for_project(root) if options.cache else None
+    key = Cache.key(
+        "settings", __version__, (root / CONFIG_NAME).read_bytes(), options.language or ""
+    )
+    found = cache.get("settings", key) if cache is not None else None
+    if found is not None:
+        data = json.loads(found)
+        return _Settings(**{**data, "formats": tuple(data["formats"])})
+    opened = open_project(root)
+    if isinstance(opened, Report):
+        return None
+    settings = _Settings.of(in_language(opened.config, options.language))
+    if cache is not None:
+        cache.put("settings", key, json.dumps(dataclasses.asdict(settings)).encode())
+    return settings
 
 
 def _unchanged(start: Path, options: BuildOptions) -> BuildResult | None:
@@ -333,35 +393,39 @@ def _unchanged(start: Path, options: BuildOptions) -> BuildResult | None:
     and picture, hashed), tools and options, and its outputs are intact; else None.
 
     Checked before validating: validation depends on nothing else, and a build only writes a
-    manifest when validation found no errors. Diagnostics are therefore not shown again.
+    manifest when validation found no errors. Diagnostics are therefore not shown again. The
+    inputs are compared first: after an edit, that is all this check costs.
     """
     from idmbook.config import CONFIG_NAME
-    from idmbook.project import discover, open_project
+    from idmbook.project import discover, find_root
 
     try:
-        opened = open_project(start)
-        if isinstance(opened, Report) or opened.config.taxonomy is not None:
+        root = find_root(start)
+        settings = _settings(root, options)
+        if settings is None or settings.taxonomy is not None:
             return None  # (the manifest does not list a taxonomy file)
-        root = opened.root
-        config = in_language(opened.config, options.language)
         found = Report()
         sources = [root / CONFIG_NAME, *(path for path, _ in discover(root, found))]
         if found.has_errors:
             return None  # a link out of the project, two names for one file: validate says so
-        plan = _plan(root, config, sources, options)
-        manifest_path = plan.out_dir / f"{config.output.basename}{MANIFEST_SUFFIX}"
+        out_dir = (options.out or root / settings.directory).absolute()
+        manifest_path = out_dir / f"{settings.basename}{MANIFEST_SUFFIX}"
         manifest = json.loads(manifest_path.read_text("utf-8"))
-        inputs = dict(plan.inputs)
+        inputs = _input_hashes(root, sources, project_templates(root))
         for rel in manifest["inputs"]:
             if rel not in inputs:  # a picture the last build placed
                 picture = (root / rel).resolve()
                 picture.relative_to(root.resolve())
                 inputs[rel] = sha256(picture.read_bytes())
+        inputs = dict(sorted(inputs.items()))
+        if inputs != manifest["inputs"]:
+            return None
+        plan = _plan(root, settings, sources, options, inputs)
     except (IdmbookError, OSError, ValueError, KeyError, TypeError):
         return None
-    if not up_to_date(manifest_path, dict(sorted(inputs.items())), plan.tools, plan.opts):
+    if not up_to_date(manifest_path, inputs, plan.tools, plan.opts):
         return None
-    base = config.output.basename
+    base = settings.basename
     return BuildResult(
         outputs={f: plan.out_dir / f"{base}.{f}" for f in plan.formats},
         manifest=manifest_path,
