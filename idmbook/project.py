@@ -182,7 +182,11 @@ def _not_read(path: Path, rel: str, folder: str) -> Diagnostic:
     else:
         hint = "save it as Markdown (.md), or move it out of the project"
     return diag(
-        "IDM065", rel, 0, 0, f"'{path.name}' is not a Markdown file; it is not part of the book",
+        "IDM065",
+        rel,
+        0,
+        0,
+        f"'{path.name}' is not a Markdown file; it is not part of the book",
         hint,
     )
 
