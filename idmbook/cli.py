@@ -47,6 +47,14 @@ class OutputFormat(StrEnum):
     sarif = "sarif"
 
 
+ProjectOption = Annotated[
+    Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
+]
+DiagnosticsOption = Annotated[
+    OutputFormat, typer.Option("--diagnostics", help="Format of validation messages.")
+]
+
+
 def _version(value: bool) -> None:
     if value:
         out_console.print(f"idmbook {__version__}")
@@ -113,9 +121,7 @@ def validate(
         typer.Option("--format", "-f", help="human, json, github (annotations) or sarif."),
     ] = OutputFormat.auto,
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
-    project: Annotated[
-        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
-    ] = None,
+    project: ProjectOption = None,
 ) -> None:
     """Check notes, contributions and the config, and report problems with their lines.
 
@@ -207,12 +213,8 @@ def build(
             autocompletion=_book_languages,
         ),
     ] = None,
-    diagnostics: Annotated[
-        OutputFormat, typer.Option("--diagnostics", help="Format of validation messages.")
-    ] = OutputFormat.auto,
-    project: Annotated[
-        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
-    ] = None,
+    diagnostics: DiagnosticsOption = OutputFormat.auto,
+    project: ProjectOption = None,
     watch: Annotated[
         bool,
         typer.Option(
@@ -342,12 +344,8 @@ def watch_command(
         str | None,
         typer.Option("--lang", help="Language of the book's own words: en, fr or es."),
     ] = None,
-    diagnostics: Annotated[
-        OutputFormat, typer.Option("--diagnostics", help="Format of validation messages.")
-    ] = OutputFormat.auto,
-    project: Annotated[
-        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
-    ] = None,
+    diagnostics: DiagnosticsOption = OutputFormat.auto,
+    project: ProjectOption = None,
 ) -> None:
     """Build, then rebuild whenever a note, contribution, chapter, template or the config
     changes; problems are shown at once and a broken change keeps the previous outputs.
@@ -381,9 +379,7 @@ def status(
             "into this .png or .svg file.",
         ),
     ] = None,
-    project: Annotated[
-        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
-    ] = None,
+    project: ProjectOption = None,
 ) -> None:
     """Show what has come in, which themes lack material, and what blocks a --final build.
 
@@ -478,7 +474,7 @@ def new_note(
     workshop: Annotated[str, typer.Option(help="Workshop id from idmbook.yaml.")],
     session: Annotated[str, typer.Option(help="Session id from the workshop's agenda.")],
     rapporteur: Annotated[str | None, typer.Option(help="Your name.")] = None,
-    project: Annotated[Path | None, typer.Option("--project", "-C")] = None,
+    project: ProjectOption = None,
 ) -> None:
     """Create a rapporteur note for one session, with the sections in place.
 
@@ -506,7 +502,7 @@ def new_contribution(
     ],
     title: Annotated[str | None, typer.Option(help="Title of the submission.")] = None,
     language: Annotated[str, typer.Option(help="Language tag, e.g. en, fr, es.")] = "en",
-    project: Annotated[Path | None, typer.Option("--project", "-C")] = None,
+    project: ProjectOption = None,
 ) -> None:
     """Create a stakeholder contribution with its front matter filled in.
 
@@ -558,9 +554,7 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
     ] = False,
-    project: Annotated[
-        Path | None, typer.Option("--project", "-C", help="Project folder (default: here).")
-    ] = None,
+    project: ProjectOption = None,
 ) -> None:
     """Turn submitted files (.docx, .odt, .rtf, .html, .md, .txt) into contributions.
 
