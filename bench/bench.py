@@ -7,13 +7,13 @@
 For each scale a project is generated from a seed (bench/synth.py) and every measurement runs
 in a fresh process, once to warm up and then ``--repeat`` times; the median and the range are
 reported. Measured: validate (the whole project; one file, process start included), a cold
-build (no outputs, no cache), the baseline (bench/baseline.py: the same assembled Markdown and
-the same templates through pandoc to DOCX, pandoc to Typst and the typst package to PDF, one
-after another), a rebuild with nothing changed, a rebuild after editing one note (fresh process,
-and in ``idmbook watch``), validate on a 2,000-file project, and peak memory: the largest
-process (``wait4`` resource usage, children included) and the sum over the process tree
-(sampled from /proc every 0.1 s). Timings are ratios to the baseline and the cold build of the
-same run; they are never asserted in tests.
+build (no outputs, no cache) and the baseline in turn (bench/baseline.py: the same assembled
+Markdown and the same templates through pandoc to DOCX, pandoc to Typst and the typst package
+to PDF, one after another), a rebuild with nothing changed, a rebuild after editing one note
+(fresh process, and in ``idmbook watch``), validate on a 2,000-file project, processor time,
+and peak memory: the largest process (``wait4`` resource usage, children included) and the
+sum over the process tree (sampled from /proc every 0.1 s). Timings are ratios to the
+baseline and the cold build of the same run; they are never asserted in tests.
 
 The table is printed and written to bench/results.json (each scale keeps its latest run);
 ``--readme`` puts it into README.md's Performance section, between the bench markers.
@@ -244,6 +244,23 @@ def measure(name: str, once: Callable[[], Run], repeat: int, warmup: int = 1) ->
     return Series(name, runs)
 
 
+def measure_alternately(
+    first: tuple[str, Callable[[], Run]], second: tuple[str, Callable[[], Run]], repeat: int
+) -> tuple[Series, Series]:
+    """Two measurements taken in turn (a warm-up of each first), so that a machine that
+    speeds up or slows down during the run (a shared one does) favours neither."""
+    (name_a, once_a), (name_b, once_b) = first, second
+    once_a()
+    once_b()
+    runs_a: list[Run] = []
+    runs_b: list[Run] = []
+    for number in range(repeat):
+        for name, once, runs in ((name_a, once_a, runs_a), (name_b, once_b, runs_b)):
+            runs.append(once())
+            print(f"  {name} {number + 1}/{repeat}: {runs[-1].seconds:.2f} s", flush=True)
+    return Series(name_a, runs_a), Series(name_b, runs_b)
+
+
 # ---------------------------------------------------------------- the measurements
 
 
@@ -315,6 +332,12 @@ _BASELINE_CALL = (
 )
 
 
+def _interruptible() -> None:
+    """In the child: let Ctrl-C (SIGINT) through even when the benchmark was started in the
+    background, where the shell makes its children ignore it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class WatchProcess:
     """``idmbook watch`` as a child process, with its messages as they come."""
 
@@ -327,6 +350,7 @@ class WatchProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=_interruptible,
         )
         self.sampler = TreeSampler(self.proc.pid)
         self.sampler.start()
@@ -372,10 +396,11 @@ def bench_scale(scale: Scale, work: Path, repeat: int, seed: int) -> dict[str, A
         clear(project)
         return run([*IDMBOOK, "build"], project, spans=True)
 
-    series["cold"] = measure("cold build", cold, repeat)
     assembled_markdown(project, work / "book.md")
     (work / "meta.json").write_text(json.dumps(baseline_meta(project)), encoding="utf-8")
-    series["baseline"] = measure("baseline", lambda: baseline_run(project, work), repeat)
+    series["cold"], series["baseline"] = measure_alternately(
+        ("cold build", cold), ("baseline", lambda: baseline_run(project, work)), repeat
+    )
 
     clear(project)
     run([*IDMBOOK, "build"], project)

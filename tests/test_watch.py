@@ -168,6 +168,9 @@ def test_ctrl_c_stops_watching_with_status_0(project: ProjectDir) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A test run started in the background gives its children SIGINT ignored; a user's
+        # Ctrl-C reaches a watcher that does not ignore it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert proc.stderr is not None
