@@ -68,7 +68,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix idmbook tests scripts bench
 
 SCALE ?= idm
-bench: $(STAMP) ## Benchmark against plain pandoc + typst (SCALE=idm|compendium|both; idm takes ~5 min)
+bench: $(STAMP) ## Benchmark against plain pandoc + typst (SCALE=idm|compendium|both; idm takes ~6 min)
 	$(BIN)/python bench/bench.py --scale $(SCALE) --readme
 
 schemas: $(STAMP) ## Write JSON Schemas of the front matter into schemas/
