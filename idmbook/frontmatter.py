@@ -9,6 +9,7 @@ refused before anything is constructed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml, when ruamel.yaml.clib is installed (it is a dependency on CPython)
+    from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover
+    CParser = None
 
 from idmbook.diagnostics import Diagnostic
 from idmbook.rules import diag
@@ -206,16 +212,40 @@ def split(
 Positions = dict[Loc, tuple[int, int]]
 
 
+# What the C parser (libyaml, through ruamel.yaml.clib) reads differently from ruamel's YAML 1.2
+# parser: anchors (libyaml does not report them on nodes), tabs (it accepts one after a colon),
+# NEL and the Unicode line and paragraph separators (line breaks in YAML 1.1, not in 1.2), a
+# byte order mark inside the text, and control characters.
+_NEEDS_PURE = re.compile(
+    "[&*!]|[^\n\x20-\x7e\u00a0-\u2027\u202a-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 def parse_yaml(
     yaml_text: str, rel: str, line_offset: int = 0, top_level: str = "front matter"
 ) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
-    """Parse YAML into plain data, with 1-based positions of every key and value."""
+    """Parse YAML into plain data, with 1-based positions of every key and value.
+
+    The C parser is only a faster road to the same result: it is used when it is installed and
+    the text is plain, and its answer is kept only when it is a clean mapping. Anything else,
+    every error included, is read again by ruamel's pure YAML 1.2 parser, so the data and every
+    diagnostic are the pure parser's (tests/test_yaml_parsers.py compares the two)."""
+    if CParser is not None and not _NEEDS_PURE.search(yaml_text):
+        fast = _parse_yaml(yaml_text, rel, line_offset, top_level, pure=False)
+        if fast[0] is not None and not fast[1]:
+            return fast
+    return _parse_yaml(yaml_text, rel, line_offset, top_level, pure=True)
+
+
+def _parse_yaml(
+    yaml_text: str, rel: str, line_offset: int, top_level: str, pure: bool
+) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
     try:
         with warnings.catch_warnings():
             # a reused anchor is refused below (IDM009); ruamel's warning would only print
             # parser internals on the user's terminal
             warnings.simplefilter("ignore", ReusedAnchorWarning)
-            node = YAML(typ="safe", pure=True).compose(yaml_text)
+            node = YAML(typ="safe", pure=pure).compose(yaml_text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1

@@ -1,0 +1,113 @@
+"""The C parser is only a faster road to the same place: for every input, the front matter read
+through libyaml (ruamel.yaml.clib) gives the same data, the same positions and the same
+diagnostics as ruamel's pure YAML 1.2 parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from test_fuzz_loader import FUZZ, yaml_documents, yamlish_text
+
+from idmbook import frontmatter
+from idmbook.frontmatter import decode, parse_yaml, split
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(
+    frontmatter.CParser is None, reason="ruamel.yaml.clib is not installed"
+)
+
+
+def both(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[Any, Any]:
+    """``parse_yaml`` through the C parser (where it is used) and through the pure one."""
+    fast = parse_yaml(text, "n.md", 3)
+    with monkeypatch.context() as patch:
+        patch.setattr(frontmatter, "CParser", None)
+        pure = parse_yaml(text, "n.md", 3)
+    return fast, pure
+
+
+def test_the_c_parser_is_used_for_plain_front_matter(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    real = frontmatter.YAML
+
+    def spy(*, typ: str, pure: bool) -> Any:
+        calls.append(pure)
+        return real(typ=typ, pure=pure)
+
+    monkeypatch.setattr(frontmatter, "YAML", spy)
+    parsed, problems = parse_yaml("title: A\nthemes: [a, b]\nconsent: true\n", "n.md")
+    assert problems == [] and parsed is not None
+    assert parsed[0] == {"title": "A", "themes": ["a", "b"], "consent": True}
+    assert calls == [False]
+    calls.clear()
+    parse_yaml("title: A & B\n", "n.md")  # '&' may start an anchor: the pure parser decides
+    assert calls == [True]
+
+
+def sources() -> list[Path]:
+    found = [p for p in (ROOT / "tests" / "cases").iterdir() if p.suffix in (".md", ".yaml")]
+    found += sorted((ROOT / "chapters").rglob("*.md")) + sorted(
+        (ROOT / "contributions").glob("*.md")
+    )
+    return sorted(p for p in found if not p.name.endswith(".expect.yaml"))
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_same_result_on_every_file_in_the_repository(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text_file, _ = decode(path.read_bytes(), path.name)
+    if text_file is None:
+        return
+    if path.suffix == ".yaml":
+        fast, pure = both(monkeypatch, text_file.text)
+        assert fast == pure
+        return
+    fast_split = split(text_file)
+    with monkeypatch.context() as patch:
+        patch.setattr(frontmatter, "CParser", None)
+        pure_split = split(text_file)
+    assert fast_split == pure_split
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: yes\nb: NO\nc: 012\nd: 2017-05-01\ne: 0o17\nf: 1_000\ng: .inf\nh: ~\n",
+        "title:\nthemes:\n  - a\n  -\n  - 'b'\n",
+        "a: [1\nb: 2\n",
+        "a: 1\n...\nb: 2\n",
+        "a:\t1\n",
+        "a: &x 1\nb: *x\n",
+        "a: !!str 3\n",
+        "%YAML 1.2\n---\na: 1\n",
+        "a: 1\na: 2\n",
+        "- a\n- b\n",
+        'a: "\\/ \\u00e9"\nb: |\n  line\n  two\nc: >-\n  folded\n  text\n',
+        "a: {b: [c, {d: e}]}\n",
+        "é: ü\n'quoted key': 2\n",
+    ],
+)
+def test_same_result_on_tricky_yaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, pure = both(monkeypatch, text)
+    assert fast == pure
+
+
+@FUZZ
+@given(yamlish_text)
+def test_same_result_on_yamlish_text(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, pure = both(monkeypatch, text)
+    assert fast == pure
+
+
+@FUZZ
+@given(yaml_documents)
+def test_same_result_on_mutated_yaml(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, pure = both(monkeypatch, text)
+    assert fast == pure
