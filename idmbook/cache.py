@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -29,6 +28,7 @@ from typing import Any
 from idmbook.errors import ToolMissing
 from idmbook.render.common import (
     ast_bytes,
+    ast_loads,
     balanced_runs,
     pandoc_version,
     run_pandoc,
@@ -236,13 +236,13 @@ def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str,
         for index, key in enumerate(keys):
             data = cache.get("parse", key)
             if data is not None:
-                entry = json.loads(data)
+                entry = ast_loads(data)
                 parsed[index] = (entry["api"], entry["blocks"])
     missing = [index for index in range(len(pieces)) if index not in parsed]
     try:
         fresh = _parse_pieces(pieces, missing, reader, definitions)
     except _NotInPieces:
-        whole = json.loads(run_pandoc(["-f", reader, "-t", "json"], markdown.encode("utf-8")))
+        whole = ast_loads(run_pandoc(["-f", reader, "-t", "json"], markdown.encode("utf-8")))
         assign_identifiers(whole["blocks"])
         return {**whole, "meta": {}}
     for index, (api, blocks, entry) in fresh.items():
@@ -278,34 +278,25 @@ def _parse_pieces(
     out: dict[int, tuple[Any, list[Any], bytes]] = {}
     for number, result in run_pandoc_each(jobs):
         batch = batches[number]
-        api, items = _blocks_with_text(result)
-        found = _split_at_markers(items, marker)
-        if [key for key, _, _ in found] != [*map(str, batch), "end"] or not (
-            items and _is_marker(items[0][0], marker)
+        api, blocks = _document_blocks(result)
+        found = _split_at_markers(blocks, marker)
+        if [key for key, _ in found] != [*map(str, batch), "end"] or not (
+            blocks and _is_marker(blocks[0], marker)
         ):
             raise _NotInPieces(marker)
-        api_text = ast_bytes(api).decode("utf-8")
-        for key, blocks, texts in found[:-1]:
-            if all(text is not None for text in texts):
-                joined = ",".join(text for text in texts if text is not None)
-                entry = f'{{"api":{api_text},"blocks":[{joined}]}}'.encode()
-            else:
-                entry = ast_bytes({"api": api, "blocks": blocks})
-            out[int(key)] = (api, blocks, entry)
+        for key, piece in found[:-1]:
+            out[int(key)] = (api, piece, ast_bytes({"api": api, "blocks": piece}))
     return out
 
 
-_PANDOC_JSON_HEAD = re.compile(r'\{"pandoc-api-version":(\[[0-9,]*\]),"meta":\{\},"blocks":\[')
-
-
-def _blocks_with_text(output: bytes) -> tuple[Any, list[tuple[Any, str | None]]]:
-    """pandoc's JSON as its API version and its top-level blocks, each with its own JSON text
-    (so a piece is cached as pandoc wrote it, without encoding it again).
+def _document_blocks(output: bytes) -> tuple[Any, list[Any]]:
+    """pandoc's JSON as its API version and its top-level blocks.
 
     Output that is not a pandoc document means pandoc is broken: ToolMissing, not a crash.
     """
     try:
-        return _split_blocks(output)
+        ast = ast_loads(output)
+        return ast["pandoc-api-version"], list(ast["blocks"])
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ToolMissing(
             f"pandoc's output is not a document ({type(exc).__name__}: {str(exc)[:200]})",
@@ -313,37 +304,18 @@ def _blocks_with_text(output: bytes) -> tuple[Any, list[tuple[Any, str | None]]]
         ) from None
 
 
-def _split_blocks(output: bytes) -> tuple[Any, list[tuple[Any, str | None]]]:
-    text = output.decode("utf-8").rstrip()
-    head = _PANDOC_JSON_HEAD.match(text)
-    if head is None or not text.endswith("]}"):
-        ast = json.loads(text)
-        return ast["pandoc-api-version"], [(block, None) for block in ast["blocks"]]
-    decoder = json.JSONDecoder()
-    items: list[tuple[Any, str | None]] = []
-    position = head.end()
-    while text[position] != "]":
-        block, end = decoder.raw_decode(text, position)
-        items.append((block, text[position:end]))
-        position = end + (text[end] == ",")
-    return json.loads(head.group(1)), items
-
-
 def _is_marker(block: Any, marker: str) -> bool:
     return block.get("t") == "Header" and str(block["c"][1][0]).startswith(f"{marker}-")
 
 
-def _split_at_markers(
-    items: list[tuple[Any, str | None]], marker: str
-) -> list[tuple[str, list[Any], list[str | None]]]:
-    """(marker key, blocks, their JSON texts) of each piece, in order."""
-    found: list[tuple[str, list[Any], list[str | None]]] = []
-    for block, text in items:
+def _split_at_markers(blocks: list[Any], marker: str) -> list[tuple[str, list[Any]]]:
+    """(marker key, blocks) of each piece, in order."""
+    found: list[tuple[str, list[Any]]] = []
+    for block in blocks:
         if _is_marker(block, marker):
-            found.append((block["c"][1][0][len(marker) + 1 :], [], []))
+            found.append((block["c"][1][0][len(marker) + 1 :], []))
         elif found:
             found[-1][1].append(block)
-            found[-1][2].append(text)
     return found
 
 
