@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
 from idmbook import content
-from idmbook.config import CONFIG_NAME, Config, Taxonomy
-from idmbook.diagnostics import Diagnostic, Report
-from idmbook.errors import IdmbookError, ProjectNotFound
+from idmbook.config import Config, Taxonomy
+from idmbook.diagnostics import Report
+from idmbook.errors import IdmbookError
 from idmbook.frontmatter import FrontMatterFile, TextFile, decode, parse_yaml, split
 from idmbook.modelerrors import errors_to_diagnostics, validate_model
 from idmbook.models import (
@@ -27,14 +25,15 @@ from idmbook.models import (
 from idmbook.notebody import parse_note_body
 from idmbook.rules import diag
 from idmbook.rules.references import check_chapter, check_contribution, check_note
-
-Kind = Literal["note", "contribution", "chapter"]
-JUNK_PREFIXES = ("~$", "._", ".")
-_WINDOWS_BAD = set('<>:"|?*') | {chr(c) for c in range(32)}
-_WINDOWS_RESERVED = (
-    {"CON", "PRN", "AUX", "NUL"}
-    | {f"COM{i}" for i in range(1, 10)}
-    | {f"LPT{i}" for i in range(1, 10)}
+from idmbook.sources import (
+    CONFIG_NAME,
+    SOURCE_SUFFIXES,
+    Kind,
+    discover,
+    find_root,
+    inside,
+    linked_out,
+    rel_path,
 )
 
 
@@ -53,25 +52,6 @@ class Project:
     """idmbook.yaml as parsed, for positions of its keys."""
     unloaded_sessions: set[tuple[str, str]] = field(default_factory=set)
     """(workshop, session) of notes that exist but could not be loaded."""
-
-
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding idmbook.yaml."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
-    raise ProjectNotFound(
-        f"no {CONFIG_NAME} found in {start} or any folder above it",
-        "run idmbook inside a publication project, or create one with `idmbook init DIR`",
-    )
-
-
-def rel_path(path: Path, root: Path) -> str:
-    try:
-        return path.absolute().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_config(
@@ -137,98 +117,6 @@ def load_taxonomy(root: Path, config: Config, report: Report) -> Taxonomy | None
     taxonomy, problems = validate_model(Taxonomy, fm, "IDM061")
     report.extend(problems)
     return taxonomy
-
-
-def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
-    """Every source file of the project in a stable order, with the kind its folder implies."""
-    found: list[tuple[Path, Kind | None]] = []
-    for folder in ("chapters", "contributions"):
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            rel = rel_path(path, root)
-            parts = path.relative_to(base).parts
-            if any(p.startswith(JUNK_PREFIXES) for p in parts) or "media" in parts[:-1]:
-                continue
-            if path.is_dir() and not path.is_symlink():
-                continue
-            if not _inside(path, root):
-                report.add(_linked_out(rel))
-                continue
-            if path.suffix.lower() not in SOURCE_SUFFIXES:
-                report.add(_not_read(path, rel, folder))
-                continue
-            kind: Kind | None = None
-            if folder == "contributions":
-                kind = "contribution"
-            elif parts[0] == "notes":
-                kind = "note"
-            elif len(parts) == 1:
-                kind = "chapter"
-            found.append((path, kind))
-    _check_names(found, root, report)
-    return found
-
-
-SOURCE_SUFFIXES = (".md", ".markdown")
-
-
-def _not_read(path: Path, rel: str, folder: str) -> Diagnostic:
-    if folder == "contributions":
-        hint = f"turn it into a contribution with `idmbook ingest {rel}`"
-    elif path.suffix.lower() == ".docx":
-        hint = f"turn it into a note with `idmbook ingest --as note {rel}`"
-    else:
-        hint = "save it as Markdown (.md), or move it out of the project"
-    return diag(
-        "IDM065",
-        rel,
-        0,
-        0,
-        f"'{path.name}' is not a Markdown file; it is not part of the book",
-        hint,
-    )
-
-
-def _linked_out(rel: str) -> Diagnostic:
-    return diag(
-        "IDM062", rel, 0, 0, "the file is a link to a place outside the project; it is not read"
-    )
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):
-        return False
-    return True
-
-
-def _check_names(found: list[tuple[Path, Kind | None]], root: Path, report: Report) -> None:
-    folded: dict[str, str] = {}
-    for path, _ in found:
-        rel = rel_path(path, root)
-        key = unicodedata.normalize("NFC", rel).casefold()
-        if key in folded:
-            report.add(
-                diag(
-                    "IDM047",
-                    rel,
-                    0,
-                    0,
-                    f"'{rel}' and '{folded[key]}' differ only in letter case or accents form",
-                )
-            )
-        folded[key] = rel
-        name = path.name
-        stem = name.split(".")[0].upper()
-        if (
-            any(c in _WINDOWS_BAD for c in name)
-            or name.endswith((" ", "."))
-            or stem in _WINDOWS_RESERVED
-        ):
-            report.add(diag("IDM063", rel, 0, 0, f"'{name}' is not a valid file name on Windows"))
 
 
 def sniff(fm: FrontMatterFile) -> Kind | None:
@@ -403,10 +291,10 @@ def load_project(project: Project, paths: list[Path] | None = None) -> Project:
     else:
         targets = []
         for path in paths:
-            if _lexically_inside(path, project.root) and not _inside(path, project.root):
+            if _lexically_inside(path, project.root) and not inside(path, project.root):
                 # inside the project by name, elsewhere through a link: not read, as in
                 # discover(); a file outside the project named on the command line is read
-                project.report.add(_linked_out(rel_path(path, project.root)))
+                project.report.add(linked_out(rel_path(path, project.root)))
                 continue
             targets.append((path, _kind_from_folder(path, project.root)))
     for path, kind in targets:
@@ -441,10 +329,14 @@ def _kind_from_folder(path: Path, root: Path) -> Kind | None:
 
 
 __all__ = [
+    "CONFIG_NAME",
+    "SOURCE_SUFFIXES",
+    "Kind",
     "Project",
     "discover",
     "errors_to_diagnostics",
     "find_root",
     "load_project",
     "open_project",
+    "rel_path",
 ]
