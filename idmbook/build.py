@@ -18,24 +18,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from idmbook import __version__
-from idmbook.assemble import Assembled, assemble, contributors_figure, place_figure
 from idmbook.buildinfo import BuildInfo, build_info
-from idmbook.cache import Cache, parse_markdown
-from idmbook.config import Config
+from idmbook.cache import Cache
 from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
-from idmbook.i18n import draft_note, load_labels, localize_config
 from idmbook.manifest import MANIFEST_SUFFIX, input_hashes, make_manifest, sha256, up_to_date
-from idmbook.markdown import READER
-from idmbook.output import build_lock, write_all
-from idmbook.project import Project
 from idmbook.render.common import BookMeta, pandoc_version, run_pandoc
-from idmbook.sanitize import sanitize
-from idmbook.validate import validate
 
 if TYPE_CHECKING:
+    from idmbook.assemble import Assembled
+    from idmbook.config import Config
+    from idmbook.project import Project
     from idmbook.render.pdf import TypstSession
+
+# The models, the templates and the validator are imported where a build needs them: an
+# up-to-date check (`idmbook build` with nothing changed) needs none of them.
 
 FORMATS = ("docx", "pdf", "html")
 Progress = Callable[[str], None]
@@ -96,6 +94,8 @@ def book_meta(
     options: BuildOptions,
     images: dict[str, Path],
 ) -> BookMeta:
+    from idmbook.i18n import draft_note
+
     config = project.config
     labels = assembled.labels
     series_line = (
@@ -130,6 +130,8 @@ def book_meta(
 def in_language(config: Config, language: str | None) -> Config:
     """The config of the book in ``language`` (its own when None): translated words from its
     ``translations``, and outputs named BASENAME-LANG when the language is not the config's."""
+    from idmbook.i18n import localize_config
+
     localized = localize_config(config, language)
     if language and language != config.language:
         basename = f"{config.output.basename}-{language}"
@@ -154,7 +156,9 @@ def generated_figures(assembled: Assembled) -> Figures | None:
     folder, or None when the book has none."""
     if not assembled.contributors:
         return None
+    from idmbook.assemble import contributors_figure
     from idmbook.charts import contributors_chart
+    from idmbook.markdown import READER
 
     folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
     path = Path(folder.name) / "contributors.png"
@@ -251,6 +255,8 @@ def build(
         if unchanged is not None:
             return unchanged
     progress("validating sources")
+    from idmbook.validate import validate
+
     project, report = validate(start)
     if project is None:
         raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
@@ -266,6 +272,8 @@ def build(
     plan = _plan(project.root, _Settings.of(project.config), project.inputs, options)
     formats, out_dir, templates = plan.formats, plan.out_dir, plan.templates
     info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
+    from idmbook.output import build_lock
+
     with build_lock(
         out_dir,
         wait=options.lock_timeout,
@@ -342,6 +350,8 @@ def _plan(
     out_dir = (options.out or root / settings.directory).absolute()
     templates = project_templates(root)
     if inputs is None:
+        from idmbook.i18n import load_labels
+
         load_labels(templates, settings.language)  # a language without words stops here
         inputs = _input_hashes(root, sources, templates)
     info = build_info(root, sources)
@@ -368,8 +378,7 @@ def _input_hashes(root: Path, sources: list[Path], templates: Path) -> dict[str,
 def _settings(root: Path, options: BuildOptions) -> _Settings | None:
     """The config's settings for this build, from the cache when idmbook.yaml is the same
     (reading the YAML is most of an up-to-date check); None when the config is invalid."""
-    from idmbook.config import CONFIG_NAME
-    from idmbook.project import open_project
+    from idmbook.sources import CONFIG_NAME
 
     cache = Cache.for_project(root) if options.cache else None
     key = Cache.key(
@@ -379,6 +388,8 @@ def _settings(root: Path, options: BuildOptions) -> _Settings | None:
     if found is not None:
         data = json.loads(found)
         return _Settings(**{**data, "formats": tuple(data["formats"])})
+    from idmbook.project import open_project
+
     opened = open_project(root)
     if isinstance(opened, Report):
         return None
@@ -396,8 +407,7 @@ def _unchanged(start: Path, options: BuildOptions) -> BuildResult | None:
     manifest when validation found no errors. Diagnostics are therefore not shown again. The
     inputs are compared first: after an edit, that is all this check costs.
     """
-    from idmbook.config import CONFIG_NAME
-    from idmbook.project import discover, find_root
+    from idmbook.sources import CONFIG_NAME, discover, find_root
 
     try:
         root = find_root(start)
@@ -450,6 +460,13 @@ def _build_locked(
     session: TypstSession | None = None,
 ) -> BuildResult:
     root, config = project.root, project.config
+    from idmbook.assemble import assemble, place_figure
+    from idmbook.cache import parse_markdown
+    from idmbook.i18n import draft_note, load_labels
+    from idmbook.markdown import READER
+    from idmbook.output import write_all
+    from idmbook.sanitize import sanitize
+
     cache = Cache.for_project(root) if options.cache else None
     clock = time.perf_counter()
     base = config.output.basename

@@ -321,7 +321,7 @@ def _markdown(project: ProjectDir) -> str:
 def test_a_project_with_a_picture_is_up_to_date_when_nothing_changed(
     project: ProjectDir, epoch: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import idmbook.build as build_module
+    import idmbook.validate as validate_module
 
     png = (
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
@@ -337,7 +337,7 @@ def test_a_project_with_a_picture_is_up_to_date_when_nothing_changed(
     def no_validation(*_: Any) -> Any:
         raise AssertionError("an up-to-date build does not validate")
 
-    monkeypatch.setattr(build_module, "validate", no_validation)
+    monkeypatch.setattr(validate_module, "validate", no_validation)
     assert build(project.root, BuildOptions(formats=("docx",))).up_to_date
     project.write("contributions/media/dot.png", png + b"\x00")
     monkeypatch.undo()
