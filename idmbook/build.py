@@ -23,6 +23,7 @@ from idmbook.cache import Cache
 from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
+from idmbook.gcpause import cycle_collection_paused
 from idmbook.manifest import MANIFEST_SUFFIX, input_hashes, make_manifest, sha256, up_to_date
 from idmbook.render.common import BookMeta, pandoc_version, run_pandoc
 
@@ -249,6 +250,17 @@ def build(
     ``session`` is a long-lived Typst compiler, for builds one after another (watch mode);
     ``on_validated`` receives the validation report as soon as it is known, before rendering.
     """
+    with cycle_collection_paused():
+        return _build(start, options, progress, session, on_validated)
+
+
+def _build(
+    start: Path,
+    options: BuildOptions,
+    progress: Progress,
+    session: TypstSession | None,
+    on_validated: Callable[[Report], None] | None,
+) -> BuildResult:
     started = time.perf_counter()
     if not options.force and options.markdown_out is None:
         unchanged = _unchanged(start, options)

@@ -17,6 +17,7 @@ from typing import Any
 from idmbook.content import IMAGE_SUFFIXES, resolve_image
 
 Node = dict[str, Any]
+_TEXT = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 
 
@@ -126,7 +127,10 @@ class Sanitizer:
     def inlines(self, inlines: list[Node], src: str | None) -> list[Node]:
         out: list[Node] = []
         for inline in inlines:
-            out.extend(self.inline(inline, src))
+            if inline.get("t") in _TEXT:  # most of a book: nothing to rewrite
+                out.append(inline)
+            else:
+                out.extend(self.inline(inline, src))
         return out
 
     def inline(self, node: Node, src: str | None) -> list[Node]:

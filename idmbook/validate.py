@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from idmbook.diagnostics import Report
+from idmbook.gcpause import cycle_collection_paused
 from idmbook.project import Project, load_project, open_project
 
 
@@ -15,6 +16,7 @@ def validate(
     opened = open_project(start)
     if isinstance(opened, Report):
         return None, opened.strict() if strict else opened
-    project = load_project(opened, paths)
+    with cycle_collection_paused():
+        project = load_project(opened, paths)
     report = project.report.strict() if strict else project.report
     return project, report
