@@ -17,6 +17,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, ReusedAnchorWarning, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import BaseResolver, VersionedResolver
+from ruamel.yaml.tag import Tag
 
 try:  # libyaml, when ruamel.yaml.clib is installed (it is a dependency on CPython)
     from _ruamel_yaml import CParser  # type: ignore[import-not-found]
@@ -211,13 +213,58 @@ def split(
 
 Positions = dict[Loc, tuple[int, int]]
 
+# YAML 1.2's rules for plain scalars (true, 12, 1.5, null, 2017-05-01...), by first character.
+_IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {
+    key: list(value) for key, value in VersionedResolver(version=(1, 2)).versioned_resolver.items()
+}
+_IMPLICIT_ANY = _IMPLICIT.get(None, [])
+
+
+def _c_loader() -> type | None:
+    """The C parser composing nodes with YAML 1.2's tags: what ruamel's ``YAML(typ="safe")``
+    builds for every document, made once (ruamel also looks for plug-ins on every call)."""
+    if CParser is None:
+        return None
+
+    class Loader(CParser, BaseResolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self, self)
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode and implicit[0]:
+                for tag, pattern in _IMPLICIT.get(value[0] if value else "", []) + _IMPLICIT_ANY:
+                    if pattern.match(value):
+                        return Tag(suffix=tag)
+            if kind is ScalarNode:
+                return self.DEFAULT_SCALAR_TAG
+            if kind is SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG
+            return self.DEFAULT_MAPPING_TAG
+
+    return Loader
+
+
+_CLoader = _c_loader()
+
+
+def _compose_c(yaml_text: str) -> Node | None:
+    assert _CLoader is not None
+    loader = _CLoader(yaml_text)
+    try:
+        node: Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
 
 # What the C parser (libyaml, through ruamel.yaml.clib) reads differently from ruamel's YAML 1.2
 # parser: anchors (libyaml does not report them on nodes), tabs (it accepts one after a colon),
 # NEL and the Unicode line and paragraph separators (line breaks in YAML 1.1, not in 1.2), a
-# byte order mark inside the text, and control characters.
+# byte order mark inside the text, and control characters; and directives (%YAML 1.1 would
+# change how the pure parser reads values).
 _NEEDS_PURE = re.compile(
-    "[&*!]|[^\n\x20-\x7e\u00a0-\u2027\u202a-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[&*!%]|[^\n\x20-\x7e\u00a0-\u2027\u202a-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 
 
@@ -230,22 +277,21 @@ def parse_yaml(
     the text is plain, and its answer is kept only when it is a clean mapping. Anything else,
     every error included, is read again by ruamel's pure YAML 1.2 parser, so the data and every
     diagnostic are the pure parser's (tests/test_yaml_parsers.py compares the two)."""
-    if CParser is not None and not _NEEDS_PURE.search(yaml_text):
-        fast = _parse_yaml(yaml_text, rel, line_offset, top_level, pure=False)
-        if fast[0] is not None and not fast[1]:
-            return fast
-    return _parse_yaml(yaml_text, rel, line_offset, top_level, pure=True)
-
-
-def _parse_yaml(
-    yaml_text: str, rel: str, line_offset: int, top_level: str, pure: bool
-) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
+    if _CLoader is not None and not _NEEDS_PURE.search(yaml_text):
+        try:
+            node = _compose_c(yaml_text)
+        except Exception:  # noqa: BLE001 - the pure parser reads it again and says what is wrong
+            pass
+        else:
+            fast = _from_node(node, rel, line_offset, top_level)
+            if fast[0] is not None and not fast[1]:
+                return fast
     try:
         with warnings.catch_warnings():
             # a reused anchor is refused below (IDM009); ruamel's warning would only print
             # parser internals on the user's terminal
             warnings.simplefilter("ignore", ReusedAnchorWarning)
-            node = YAML(typ="safe", pure=pure).compose(yaml_text)
+            node = YAML(typ="safe", pure=True).compose(yaml_text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1
@@ -263,6 +309,13 @@ def _parse_yaml(
         ]
     except (YAMLError, RecursionError, ValueError) as exc:
         return None, [diag("IDM006", rel, line_offset + 1, 1, f"invalid YAML: {exc}")]
+    return _from_node(node, rel, line_offset, top_level)
+
+
+def _from_node(
+    node: Node | None, rel: str, line_offset: int, top_level: str
+) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
+    """Plain data and positions from a composed document, or the problems found on the way."""
     if node is None:
         return ({}, {}, {}), []
     builder = _Builder(rel, line_offset)

@@ -17,7 +17,7 @@ from idmbook.frontmatter import decode, parse_yaml, split
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.skipif(
-    frontmatter.CParser is None, reason="ruamel.yaml.clib is not installed"
+    frontmatter._CLoader is None, reason="ruamel.yaml.clib is not installed"
 )
 
 
@@ -25,27 +25,35 @@ def both(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[Any, Any]:
     """``parse_yaml`` through the C parser (where it is used) and through the pure one."""
     fast = parse_yaml(text, "n.md", 3)
     with monkeypatch.context() as patch:
-        patch.setattr(frontmatter, "CParser", None)
+        patch.setattr(frontmatter, "_CLoader", None)
         pure = parse_yaml(text, "n.md", 3)
     return fast, pure
 
 
 def test_the_c_parser_is_used_for_plain_front_matter(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[bool] = []
-    real = frontmatter.YAML
+    calls: list[str] = []
+    real_c, real_pure = frontmatter._compose_c, frontmatter.YAML
 
-    def spy(*, typ: str, pure: bool) -> Any:
-        calls.append(pure)
-        return real(typ=typ, pure=pure)
+    def spy_c(text: str) -> Any:
+        calls.append("c")
+        return real_c(text)
 
-    monkeypatch.setattr(frontmatter, "YAML", spy)
+    def spy_pure(*, typ: str, pure: bool) -> Any:
+        calls.append("pure")
+        return real_pure(typ=typ, pure=pure)
+
+    monkeypatch.setattr(frontmatter, "_compose_c", spy_c)
+    monkeypatch.setattr(frontmatter, "YAML", spy_pure)
     parsed, problems = parse_yaml("title: A\nthemes: [a, b]\nconsent: true\n", "n.md")
     assert problems == [] and parsed is not None
     assert parsed[0] == {"title": "A", "themes": ["a", "b"], "consent": True}
-    assert calls == [False]
+    assert calls == ["c"]
     calls.clear()
     parse_yaml("title: A & B\n", "n.md")  # '&' may start an anchor: the pure parser decides
-    assert calls == [True]
+    assert calls == ["pure"]
+    calls.clear()
+    parse_yaml("title: [open\n", "n.md")  # an error is always the pure parser's
+    assert calls == ["c", "pure"]
 
 
 def sources() -> list[Path]:
@@ -69,7 +77,7 @@ def test_same_result_on_every_file_in_the_repository(
         return
     fast_split = split(text_file)
     with monkeypatch.context() as patch:
-        patch.setattr(frontmatter, "CParser", None)
+        patch.setattr(frontmatter, "_CLoader", None)
         pure_split = split(text_file)
     assert fast_split == pure_split
 
@@ -85,6 +93,7 @@ def test_same_result_on_every_file_in_the_repository(
         "a: &x 1\nb: *x\n",
         "a: !!str 3\n",
         "%YAML 1.2\n---\na: 1\n",
+        "%YAML 1.1\n---\na: yes\nb: 010\n",
         "a: 1\na: 2\n",
         "- a\n- b\n",
         'a: "\\/ \\u00e9"\nb: |\n  line\n  two\nc: >-\n  folded\n  text\n',
