@@ -480,65 +480,69 @@ def _build_locked(
     from idmbook.sanitize import sanitize
 
     cache = Cache.for_project(root) if options.cache else None
-    clock = time.perf_counter()
-    base = config.output.basename
-    manifest_path = out_dir / f"{base}{MANIFEST_SUFFIX}"
-    if not options.force and up_to_date(manifest_path, inputs, tools, opts):
-        result.up_to_date = True
-        result.outputs = {f: out_dir / f"{base}.{f}" for f in formats}
-        result.manifest = manifest_path
-        result.stats = json.loads(manifest_path.read_text("utf-8")).get("stats", {})
-        return result
+    try:
+        clock = time.perf_counter()
+        base = config.output.basename
+        manifest_path = out_dir / f"{base}{MANIFEST_SUFFIX}"
+        if not options.force and up_to_date(manifest_path, inputs, tools, opts):
+            result.up_to_date = True
+            result.outputs = {f: out_dir / f"{base}.{f}" for f in formats}
+            result.manifest = manifest_path
+            result.stats = json.loads(manifest_path.read_text("utf-8")).get("stats", {})
+            return result
 
-    progress("assembling the book")
-    assembled = assemble(
-        config,
-        project.taxonomy,
-        project.documents,
-        templates,
-        draft=options.draft,
-        footer_note=draft_note(
-            load_labels(templates, config.language), info.version, info.date, info.commit
-        ),
-        source_language=source_language,
-    )
-    if options.markdown_out is not None:
-        options.markdown_out.write_text(assembled.markdown, encoding="utf-8")
-    result.timings["assemble"] = time.perf_counter() - clock
-    progress("parsing the assembled text")
-    clock = time.perf_counter()
-    ast = parse_markdown(assembled.markdown, READER, cache)
-    ast, images = sanitize(ast, root)
-    result.timings["parse"] = time.perf_counter() - clock
-    meta = book_meta(project, assembled, info, options, images)
-    for image in images.values():
-        rel = image.resolve().relative_to(root.resolve()).as_posix()
-        inputs.setdefault(rel, input_hashes(root, [image])[rel])
-    figures = generated_figures(assembled)
-    if figures is not None:
-        ast = place_figure(ast, figures.blocks)
-        meta = dataclasses.replace(meta, images={**meta.images, **figures.images})
-    progress(f"rendering {', '.join(formats)}")
-    clock = time.perf_counter()
-    rendered = render_all(formats, ast, meta, templates, cache, session)
-    result.timings["render"] = time.perf_counter() - clock
-    if figures is not None:
-        figures.folder.cleanup()
-    stats = dict(assembled.stats)
-    if "pdf" in rendered:
-        stats["pages"] = _page_count(rendered["pdf"])
-    outputs = {f"{base}.{fmt}": data for fmt, data in rendered.items()}
-    manifest = make_manifest(inputs, tools, opts, outputs, stats)
-    progress("writing outputs")
-    files = {out_dir / name: data for name, data in outputs.items()}
-    files[manifest_path] = manifest
-    write_all(files)
-    result.outputs = {fmt: out_dir / f"{base}.{fmt}" for fmt in rendered}
-    result.manifest = manifest_path
-    result.stats = stats
-    if cache is not None:
-        cache.prune()
-    return result
+        progress("assembling the book")
+        assembled = assemble(
+            config,
+            project.taxonomy,
+            project.documents,
+            templates,
+            draft=options.draft,
+            footer_note=draft_note(
+                load_labels(templates, config.language), info.version, info.date, info.commit
+            ),
+            source_language=source_language,
+        )
+        if options.markdown_out is not None:
+            options.markdown_out.write_text(assembled.markdown, encoding="utf-8")
+        result.timings["assemble"] = time.perf_counter() - clock
+        progress("parsing the assembled text")
+        clock = time.perf_counter()
+        ast = parse_markdown(assembled.markdown, READER, cache)
+        ast, images = sanitize(ast, root)
+        result.timings["parse"] = time.perf_counter() - clock
+        meta = book_meta(project, assembled, info, options, images)
+        for image in images.values():
+            rel = image.resolve().relative_to(root.resolve()).as_posix()
+            inputs.setdefault(rel, input_hashes(root, [image])[rel])
+        figures = generated_figures(assembled)
+        if figures is not None:
+            ast = place_figure(ast, figures.blocks)
+            meta = dataclasses.replace(meta, images={**meta.images, **figures.images})
+        progress(f"rendering {', '.join(formats)}")
+        clock = time.perf_counter()
+        rendered = render_all(formats, ast, meta, templates, cache, session)
+        result.timings["render"] = time.perf_counter() - clock
+        if figures is not None:
+            figures.folder.cleanup()
+        stats = dict(assembled.stats)
+        if "pdf" in rendered:
+            stats["pages"] = _page_count(rendered["pdf"])
+        outputs = {f"{base}.{fmt}": data for fmt, data in rendered.items()}
+        manifest = make_manifest(inputs, tools, opts, outputs, stats)
+        progress("writing outputs")
+        files = {out_dir / name: data for name, data in outputs.items()}
+        files[manifest_path] = manifest
+        write_all(files)
+        result.outputs = {fmt: out_dir / f"{base}.{fmt}" for fmt in rendered}
+        result.manifest = manifest_path
+        result.stats = stats
+        if cache is not None:
+            cache.prune()
+        return result
+    finally:
+        if cache is not None:
+            cache.flush()  # entries written in the background
 
 
 _PAGE_TREE = re.compile(rb"/Type\s*/Pages\b")

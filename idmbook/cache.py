@@ -20,8 +20,10 @@ import os
 import re
 import secrets
 import tempfile
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,13 @@ class Cache:
     max_bytes: int = MAX_BYTES
     hits: int = 0
     misses: int = 0
+    _writer: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    """Writes entries while the build goes on (see :meth:`put`, :meth:`flush`)."""
+    _buckets: set[Path] = field(default_factory=set, init=False, repr=False)
+    """Folders known to exist."""
+    _pending: dict[Path, bytes] = field(default_factory=dict, init=False, repr=False)
+    """Entries given to :meth:`put` and not yet written."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
     def for_project(cls, root: Path) -> Cache:
@@ -75,6 +84,11 @@ class Cache:
     def get(self, kind: str, key: str) -> bytes | None:
         """The entry's bytes, or None when it is missing or damaged (then it is deleted)."""
         path = self._path(kind, key)
+        with self._lock:
+            pending = self._pending.get(path)
+        if pending is not None:
+            self.hits += 1
+            return pending
         try:
             raw = path.read_bytes()
         except OSError:
@@ -96,11 +110,37 @@ class Cache:
         return data
 
     def put(self, kind: str, key: str, data: bytes) -> None:
-        """Store ``data`` under ``key``, atomically."""
+        """Store ``data`` under ``key``, atomically, in a background thread: a cold build of a
+        long book writes thousands of entries, and waiting for the disk would hold it up.
+        :meth:`flush` waits for them (a process that exits waits too)."""
         path = self._path(kind, key)
+        with self._lock:
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache")
+            self._pending[path] = data
+            self._writer.submit(self._write, path, data)
+
+    def flush(self) -> None:
+        """Wait until every entry given to :meth:`put` is written (or given up)."""
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.shutdown(wait=True)
+
+    def _write(self, path: Path, data: bytes) -> None:
         try:
-            self._prepare()
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._store(path, data)
+        finally:
+            with self._lock:
+                if self._pending.get(path) is data:
+                    del self._pending[path]
+
+    def _store(self, path: Path, data: bytes) -> None:
+        try:
+            if path.parent not in self._buckets:
+                self._prepare()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._buckets.add(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -128,6 +168,7 @@ class Cache:
     def prune(self) -> int:
         """Delete the least recently used entries until the cache fits ``max_bytes``;
         returns how many were deleted."""
+        self.flush()
         entries: list[tuple[float, int, Path]] = []
         try:
             for kind in os.scandir(self.folder):

@@ -33,6 +33,8 @@ def test_entries_round_trip_and_keys_do_not_collide(tmp_path: Path) -> None:
     assert cache.get("parse", key) == b"blocks"
     assert (cache.hits, cache.misses) == (1, 1)
     assert Cache.key("ab", "c") != Cache.key("a", "bc"), "parts are length-prefixed"
+    cache.flush()  # entries are written in the background
+    assert Cache(tmp_path / "c").get("parse", key) == b"blocks", "a second reader sees it"
     assert (tmp_path / "c" / "CACHEDIR.TAG").is_file()
     assert (tmp_path / "c" / ".gitignore").read_text() == "*\n"
 
@@ -51,6 +53,7 @@ def test_a_damaged_entry_is_a_miss_and_is_deleted(tmp_path: Path, damage: Any) -
     cache = Cache(tmp_path)
     key = Cache.key("x")
     cache.put("typst", key, b"= Chapter\n" * 50)
+    cache.flush()
     (path,) = (p for p in (tmp_path / "typst").rglob("*") if p.is_file())
     path.write_bytes(damage(path.read_bytes()))
     assert cache.get("typst", key) is None
@@ -62,6 +65,7 @@ def test_a_cache_that_cannot_be_written_is_silently_skipped(tmp_path: Path) -> N
     blocker.write_text("a file where the cache folder should be")
     cache = Cache(blocker)
     cache.put("parse", Cache.key("x"), b"data")
+    cache.flush()
     assert cache.get("parse", Cache.key("x")) is None
     assert cache.prune() == 0
 
@@ -78,6 +82,7 @@ def test_prune_removes_the_least_recently_used_first(tmp_path: Path) -> None:
     keys = [Cache.key(str(n)) for n in range(5)]
     for age, key in enumerate(keys):
         cache.put("parse", key, bytes(1000))
+        cache.flush()
         path = tmp_path / "parse" / key[:2] / key[2:]
         os.utime(path, (1_000_000 + age, 1_000_000 + age))
     assert cache.prune() == 2
