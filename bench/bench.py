@@ -51,6 +51,12 @@ EPOCH = "1513209600"
 """SOURCE_DATE_EPOCH of every build: the same bytes each time."""
 PYTHON = sys.executable
 IDMBOOK = [PYTHON, str(BENCH / "run_idmbook.py")]
+STARTUP_IMPORTS = (
+    "import idmbook.cli, idmbook.build, idmbook.validate, idmbook.assemble, idmbook.sanitize, "
+    "idmbook.render.pdf, idmbook.render.docx, typst, docx, typer.main"
+)
+"""What a build imports before it does anything: with Python's own start, the least time any
+idmbook command takes."""
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -392,6 +398,12 @@ def bench_scale(scale: Scale, work: Path, repeat: int, seed: int) -> dict[str, A
         "validate (one file)", lambda: run([*IDMBOOK, "validate", one_file], project), repeat
     )
 
+    series["startup"] = measure(
+        "start-up (Python and a build's imports)",
+        lambda: run([PYTHON, "-c", STARTUP_IMPORTS], project),
+        repeat,
+    )
+
     def cold() -> Run:
         clear(project)
         return run([*IDMBOOK, "build"], project, spans=True)
@@ -513,29 +525,77 @@ def machine() -> dict[str, Any]:
     }
 
 
-def verdicts(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(measure, value, target, met) lines of one scale."""
+def floors(result: dict[str, Any]) -> dict[str, float | None]:
+    """For each target, the least the tools themselves allow, from this run's measurements:
+    what no arrangement of idmbook's own work can go below.
+
+    - cold build: pandoc's DOCX beside pandoc's Typst followed by Typst (both formats at once,
+      nothing else done);
+    - time outside the tools, and a rebuild with nothing changed: starting Python and importing
+      what a build needs (``startup``), with no work at all;
+    - a rebuild after an edit in a fresh process: Typst typesetting the whole book, as it must
+      without a warm compiler;
+    - a rebuild in watch mode: pandoc converting the whole book to DOCX, as it must for any edit
+      (``watch -f pdf`` is not bound by it);
+    - peak memory: Typst's own largest process in the baseline.
+    """
+    s = result["series"]
+    cold, base = s["cold"]["median_s"], s["baseline"]["median_s"]
+    steps = s["baseline"].get("steps_median_s") or {}
+    startup = s.get("startup", {}).get("median_s")
+    docx, typst_text, typst_pdf = (
+        steps.get("pandoc_docx"),
+        steps.get("pandoc_typst"),
+        steps.get("typst_pdf"),
+    )
+    parallel = None
+    if docx is not None and typst_text is not None and typst_pdf is not None:
+        parallel = max(docx, typst_text + typst_pdf) / base
+    return {
+        "cold": parallel,
+        "outside": startup / cold if startup is not None else None,
+        "nochange": startup / cold if startup is not None else None,
+        "one_note": typst_pdf / cold if typst_pdf is not None else None,
+        "watch": docx / cold if docx is not None else None,
+        "memory": s["baseline"]["max_rss_mb"],
+    }
+
+
+def verdicts(result: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
+    """(measure, value, target, floor set by the tools, met) lines of one scale."""
     s = result["series"]
     cold, base = s["cold"]["median_s"], s["baseline"]["median_s"]
     outside = s["cold"]["outside_tools_median_s"]
+    floor = floors(result)
     rows = []
 
-    def add(name: str, value: float, limit: float, text: str, unit: str = "%") -> None:
+    def add(name: str, value: float, limit: float, key: str | None, unit: str = "%") -> None:
         shown = f"{value * 100:.0f} %" if unit == "%" else f"{value:.2f} s"
         wanted = f"< {limit * 100:.0f} %" if unit == "%" else f"< {limit:g} s"
         if name.startswith("cold"):
             wanted = f"≤ {limit * 100:.0f} %"
-        rows.append((name + text, shown, wanted, "yes" if value <= limit else "no"))
+        least = floor.get(key) if key else None
+        bound = "–" if least is None else f"{least * 100:.0f} %"
+        rows.append((name, shown, wanted, bound, "yes" if value <= limit else "no"))
 
-    add("cold build / baseline", cold / base, 0.85, "")
+    add("cold build / baseline", cold / base, 0.85, "cold")
     if outside is not None:
-        add("time outside pandoc and Typst / cold build", outside / cold, 0.05, "")
-    add("rebuild, nothing changed / cold build", s["nochange"]["median_s"] / cold, 0.05, "")
-    add("rebuild, one note edited / cold build", s["one_note"]["median_s"] / cold, 0.70, "")
-    add("watch rebuild, one note edited / cold build", s["watch"]["median_s"] / cold, 0.30, "")
-    add("validate one file (process start included)", s["validate_one"]["median_s"], 0.5, "", "s")
-    peak = max(v["tree_peak_mb"] for v in s.values())
-    rows.append(("peak memory (process tree)", f"{peak:,.0f} MB", "< 2,048 MB", _yes(peak < 2048)))
+        add("time outside pandoc and Typst / cold build", outside / cold, 0.05, "outside")
+    add("rebuild, nothing changed / cold build", s["nochange"]["median_s"] / cold, 0.05, "nochange")
+    add("rebuild, one note edited / cold build", s["one_note"]["median_s"] / cold, 0.70, "one_note")
+    add("watch rebuild, one note edited / cold build", s["watch"]["median_s"] / cold, 0.30, "watch")
+    add("validate one file (process start included)", s["validate_one"]["median_s"], 0.5, None, "s")
+    peak = max(v["tree_peak_mb"] for k, v in s.items() if k != "startup")
+    memory = floor["memory"]
+    rows.append(
+        (
+            "peak memory (process tree)",
+            f"{peak:,.0f} MB",
+            "< 2,048 MB",
+            "–" if memory is None else f"{memory:,.0f} MB",
+            _yes(peak < 2048),
+        )
+    )
     return rows
 
 
@@ -556,6 +616,7 @@ LABELS = {
     "one_note": "idmbook build, one note edited",
     "watch": "idmbook watch, one note edited",
     "watch_pdf": "idmbook watch -f pdf, one note edited",
+    "startup": "start-up only: Python and the imports of a build",
 }
 
 
@@ -586,10 +647,10 @@ def table(result: dict[str, Any]) -> str:
             f"{s['cold']['outside_tools_median_s']:.2f} s."
         )
     lines.append("")
-    lines.append("| target | measured | wanted | met |")
-    lines.append("|---|---:|---:|:---:|")
-    for name, value, wanted, met in verdicts(result):
-        lines.append(f"| {name} | {value} | {wanted} | {met} |")
+    lines.append("| target | measured | wanted | least the tools allow | met |")
+    lines.append("|---|---:|---:|---:|:---:|")
+    for name, value, wanted, least, met in verdicts(result):
+        lines.append(f"| {name} | {value} | {wanted} | {least} | {met} |")
     return "\n".join(lines)
 
 
