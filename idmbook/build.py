@@ -204,7 +204,6 @@ def render_all(
     long-lived ``session`` (watch mode) Typst redoes only what changed while pandoc still
     converts the whole book to Word, so Word's file goes first.
     """
-    from idmbook.render.docx import render_docx
     from idmbook.render.pdf import render_pdf
 
     pdf_first = session is None
@@ -227,6 +226,10 @@ def render_all(
             if pdf_first:
                 typesetting.wait()
             if fmt == "docx":
+                # imported here, not before the PDF's Typst files are made: python-docx takes
+                # a twentieth of a second to import, which would hold Typst back
+                from idmbook.render.docx import render_docx
+
                 return render_docx(ast, meta, templates, cache, converting.set)
             return _render(fmt, ast, meta, templates, cache)
         finally:
