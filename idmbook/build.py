@@ -30,6 +30,7 @@ from idmbook.render.common import BookMeta, pandoc_version, run_pandoc
 if TYPE_CHECKING:
     from idmbook.assemble import Assembled
     from idmbook.config import Config
+    from idmbook.memo import LoadMemo
     from idmbook.project import Project
     from idmbook.render.pdf import TypstSession
 
@@ -247,14 +248,16 @@ def build(
     progress: Progress = _nothing,
     session: TypstSession | None = None,
     on_validated: Callable[[Report], None] | None = None,
+    memo: LoadMemo | None = None,
 ) -> BuildResult:
     """Build the publication of the project containing ``start``.
 
-    ``session`` is a long-lived Typst compiler, for builds one after another (watch mode);
-    ``on_validated`` receives the validation report as soon as it is known, before rendering.
+    ``session`` is a long-lived Typst compiler and ``memo`` remembers what loading each source
+    gave, for builds one after another (watch mode); ``on_validated`` receives the validation
+    report as soon as it is known, before rendering.
     """
     with cycle_collection_paused():
-        return _build(start, options, progress, session, on_validated)
+        return _build(start, options, progress, session, on_validated, memo)
 
 
 def _build(
@@ -263,6 +266,7 @@ def _build(
     progress: Progress,
     session: TypstSession | None,
     on_validated: Callable[[Report], None] | None,
+    memo: LoadMemo | None,
 ) -> BuildResult:
     started = time.perf_counter()
     if not options.force and options.markdown_out is None:
@@ -272,7 +276,7 @@ def _build(
     progress("validating sources")
     from idmbook.validate import validate
 
-    project, report = validate(start)
+    project, report = validate(start, memo=memo)
     if project is None:
         raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
     report = check_for_build(project, report, options.final)

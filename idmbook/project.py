@@ -11,6 +11,7 @@ from idmbook.config import Config, Taxonomy
 from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError
 from idmbook.frontmatter import FrontMatterFile, TextFile, decode, parse_yaml, split
+from idmbook.memo import LoadMemo, context_digest
 from idmbook.modelerrors import errors_to_diagnostics, validate_model
 from idmbook.models import (
     Chapter,
@@ -282,8 +283,11 @@ def open_project(start: Path) -> Project | Report:
     return project
 
 
-def load_project(project: Project, paths: list[Path] | None = None) -> Project:
-    """Load every source (or only ``paths``) and run the checks across files."""
+def load_project(
+    project: Project, paths: list[Path] | None = None, memo: LoadMemo | None = None
+) -> Project:
+    """Load every source (or only ``paths``) and run the checks across files; ``memo``
+    remembers each file's result for the next load (a long-lived process: watch mode)."""
     from idmbook.rules.project import check_project
 
     if paths is None:
@@ -297,8 +301,12 @@ def load_project(project: Project, paths: list[Path] | None = None) -> Project:
                 project.report.add(linked_out(rel_path(path, project.root)))
                 continue
             targets.append((path, _kind_from_folder(path, project.root)))
+    context = context_digest(project) if memo is not None else b""
     for path, kind in targets:
-        doc = load_file(path, kind, project)
+        if memo is not None:
+            doc = memo.load(path, kind, project, context, load_file)
+        else:
+            doc = load_file(path, kind, project)
         if isinstance(doc, Note):
             project.documents.notes.append(doc)
         elif isinstance(doc, Contribution):

@@ -6,17 +6,22 @@ from pathlib import Path
 
 from idmbook.diagnostics import Report
 from idmbook.gcpause import cycle_collection_paused
+from idmbook.memo import LoadMemo
 from idmbook.project import Project, load_project, open_project
 
 
 def validate(
-    start: Path, paths: list[Path] | None = None, strict: bool = False
+    start: Path,
+    paths: list[Path] | None = None,
+    strict: bool = False,
+    memo: LoadMemo | None = None,
 ) -> tuple[Project | None, Report]:
-    """Validate the project containing ``start`` (or only ``paths`` within it)."""
+    """Validate the project containing ``start`` (or only ``paths`` within it); ``memo`` keeps
+    each file's result for the next validation (watch mode)."""
     opened = open_project(start)
     if isinstance(opened, Report):
         return None, opened.strict() if strict else opened
     with cycle_collection_paused():
-        project = load_project(opened, paths)
+        project = load_project(opened, paths, memo)
     report = project.report.strict() if strict else project.report
     return project, report

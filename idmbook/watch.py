@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -22,6 +22,7 @@ from idmbook.build import BuildOptions, BuildResult, build
 from idmbook.cache import CACHE_DIR
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
+from idmbook.memo import MARKDOWN_SUFFIXES, LoadMemo
 
 if TYPE_CHECKING:
     from idmbook.render.pdf import TypstSession
@@ -63,6 +64,8 @@ class Watcher:
     out_dir: Path
     builds: int = 0
     failures: int = 0
+    memo: LoadMemo = field(default_factory=LoadMemo)
+    """What loading each source gave: a rebuild loads again only the files that changed."""
 
     def relevant(self, path: Path) -> bool:
         """Whether a change of ``path`` can change the book (outputs, caches, version control
@@ -99,7 +102,11 @@ class Watcher:
             )
 
         try:
-            result = build(self.root, self.options, session=session, on_validated=validated)
+            if any(Path(rel).suffix.lower() not in MARKDOWN_SUFFIXES for rel in changed):
+                self.memo.forget()  # a picture, the config, a template: load everything again
+            result = build(
+                self.root, self.options, session=session, on_validated=validated, memo=self.memo
+            )
         except ProblemsFound as exc:
             self.failures += 1
             report = getattr(exc, "report", None)
