@@ -715,5 +715,5 @@ def deterministic_zip(
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            target.writestr(info, replace.get(name, entries[name]), compresslevel=9)
+            target.writestr(info, replace.get(name, entries[name]), compresslevel=6)
     return out.getvalue()
