@@ -521,6 +521,20 @@ def help_imports() -> dict[str, Any]:
 # ---------------------------------------------------------------- reporting
 
 
+def _commit() -> str | None:
+    """The commit of idmbook being measured (the one imported, wherever it is)."""
+    import idmbook
+
+    folder = Path(idmbook.__file__).resolve().parent.parent
+    proc = subprocess.run(
+        ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.stdout.strip() or None if proc.returncode == 0 else None
+
+
 def machine() -> dict[str, Any]:
     from idmbook.render.common import pandoc_version
 
@@ -544,6 +558,7 @@ def machine() -> dict[str, Any]:
         "pandoc": pandoc_version(),
         "typst": md.version("typst"),
         "idmbook": md.version("idmbook"),
+        "commit": _commit(),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load_before": [round(x, 2) for x in os.getloadavg()],
     }
@@ -683,7 +698,9 @@ def scale_section(name: str, result: dict[str, Any], info: dict[str, Any]) -> st
         f"**{name} scale** ({scale['workshops']} workshops, {scale['workshops'] * 8} notes, "
         f"{scale['contributions']:,} contributions: {result['files']:,} files, "
         f"{result['pages']:,} pages, {result['words']:,} words), "
-        f"{len(result['series']['cold']['runs_s'])} runs after a warm-up, {info['date']}:"
+        f"{len(result['series']['cold']['runs_s'])} runs after a warm-up, {info['date']}"
+        + (f", idmbook at {info['commit']}" if info.get("commit") else "")
+        + ":"
     )
     return head + "\n\n" + table(result)
 
@@ -691,7 +708,8 @@ def scale_section(name: str, result: dict[str, Any], info: dict[str, Any]) -> st
 def machine_line(info: dict[str, Any]) -> str:
     return (
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']:g} GB, "
-        f"{info['os']}; Python {info['python']}, pandoc {info['pandoc']}, typst {info['typst']} "
+        f"{info['os']}; Python {info['python']}, pandoc {info['pandoc']}, typst {info['typst']}, "
+        f"idmbook at {info.get('commit') or 'an unknown commit'} "
         f"(load average before the run: {', '.join(map(str, info['load_before']))})."
     )
 
