@@ -21,7 +21,7 @@ import re
 import secrets
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,8 +104,7 @@ class Cache:
             path.unlink(missing_ok=True)
             self.misses += 1
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: pruned last
+        self._in_background(_touch, path)  # recently used: pruned last
         self.hits += 1
         return data
 
@@ -115,13 +114,18 @@ class Cache:
         :meth:`flush` waits for them (a process that exits waits too)."""
         path = self._path(kind, key)
         with self._lock:
+            self._pending[path] = data
+        self._in_background(self._write, path, data)
+
+    def _in_background(self, work: Callable[..., None], *args: Any) -> None:
+        with self._lock:
             if self._writer is None:
                 self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache")
-            self._pending[path] = data
-            self._writer.submit(self._write, path, data)
+            self._writer.submit(work, *args)
 
     def flush(self) -> None:
-        """Wait until every entry given to :meth:`put` is written (or given up)."""
+        """Wait until every entry given to :meth:`put` is written (or given up), and every
+        entry :meth:`get` found is marked as used."""
         with self._lock:
             writer, self._writer = self._writer, None
         if writer is not None:
@@ -191,6 +195,11 @@ class Cache:
             total -= size
             removed += 1
         return removed
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 # ---------------------------------------------------------------- the book's parse, in pieces
