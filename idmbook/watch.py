@@ -203,7 +203,7 @@ def file_changes(
 
     def sets() -> Iterator[set[Path]]:
         while True:
-            item = found.get()
+            item = _next(found)
             batch: set[Path] = set()
             while True:
                 if item is None:
@@ -220,6 +220,17 @@ def file_changes(
             yield batch
 
     return sets()
+
+
+def _next(found: queue.Queue[set[Path] | BaseException | None]) -> set[Path] | BaseException | None:
+    """The next item of ``found``, waiting in short steps: Ctrl-C reaches a process on any of
+    its threads (Typst's and the file watcher's too), and Python acts on it only when the main
+    thread runs, which a wait without end would not let it do until the next change."""
+    while True:
+        try:
+            return found.get(timeout=0.2)
+        except queue.Empty:
+            continue
 
 
 def watch(

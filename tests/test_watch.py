@@ -203,3 +203,28 @@ def test_the_operating_system_is_watched_before_the_first_change(tmp_path: Path)
     stop.set()
     assert got, "the change was seen"
     assert {p.resolve() for p in got[0]} == {(tmp_path / "note.md").resolve()}
+
+
+def test_ctrl_c_on_another_thread_stops_the_wait_for_changes(tmp_path: Path) -> None:
+    """Ctrl-C reaches a process on whichever of its threads the kernel picks (Typst's workers,
+    the file watcher). Python acts on it in the main thread, so the main thread must not wait
+    for the next change without end."""
+    stop = threading.Event()
+    changes = file_changes(tmp_path, lambda _: True, stop)
+    rescue = threading.Timer(5.0, lambda: (tmp_path / "wake.md").write_text("x"))
+
+    def interrupt() -> None:
+        time.sleep(0.3)
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # lands on this thread
+
+    threading.Thread(target=interrupt, daemon=True).start()
+    rescue.start()  # (without the fix, only a change would wake the main thread)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            next(changes)
+        waited = time.monotonic() - started
+    finally:
+        rescue.cancel()
+        stop.set()
+    assert waited < 2.0, f"Ctrl-C took {waited:.1f} s to be seen"
