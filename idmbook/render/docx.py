@@ -377,9 +377,42 @@ def finish_docx(raw: bytes, meta: BookMeta) -> bytes:
     _set_language(document, meta.language)
     _fill_header_footer(document, meta, styles)
     _set_core_properties(document, meta)
-    out = io.BytesIO()
-    document.save(out)
-    return deterministic_zip(out.getvalue(), meta.timestamp, {"docProps/app.xml": _app_xml(meta)})
+    members = _package_members(document)
+    if members is None:  # a python-docx without the writer used below: save, then rewrite
+        out = io.BytesIO()
+        document.save(out)
+        return deterministic_zip(
+            out.getvalue(), meta.timestamp, {"docProps/app.xml": _app_xml(meta)}
+        )
+    members["docProps/app.xml"] = _app_xml(meta)
+    return zip_members(members, meta.timestamp)
+
+
+def _package_members(document: Any) -> dict[str, bytes] | None:
+    """The package's members as python-docx would save them, without zipping them: the
+    package is zipped once, by :func:`zip_members` (saving it and rewriting it deflated a
+    long book twice). None when this python-docx does not have the steps of its writer."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    steps = ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")
+    if not all(hasattr(PackageWriter, step) for step in steps):
+        return None
+    members: dict[str, bytes] = {}
+
+    class Members:
+        def write(self, uri: Any, blob: bytes) -> None:
+            members[uri.membername] = blob
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    writer: Any = Members()  # the one method of python-docx's zip writer that the steps use
+    package_writer: Any = PackageWriter
+    package_writer._write_content_types_stream(writer, parts)
+    package_writer._write_pkg_rels(writer, package.rels)
+    package_writer._write_parts(writer, parts)
+    return members
 
 
 class _StyleIds:
@@ -715,14 +748,19 @@ def deterministic_zip(
     "[Content_Types].xml" first and the others sorted by name, one date derived from
     ``timestamp`` (clamped to the range a ZIP can store), fixed attributes and ZIP_DEFLATED.
     """
-    replace = replace or {}
-    clamped = min(max(timestamp, ZIP_EPOCH_MIN), ZIP_EPOCH_MAX)
-    date_time = time.gmtime(clamped)[:6]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as source:
             entries = {info.filename: source.read(info) for info in source.infolist()}
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise IdmbookError(f"the DOCX package could not be read: {exc}") from None
+    return zip_members({**entries, **(replace or {})}, timestamp)
+
+
+def zip_members(entries: Mapping[str, bytes], timestamp: int) -> bytes:
+    """A ZIP package of ``entries`` in which equal content gives equal bytes (see
+    :func:`deterministic_zip`)."""
+    clamped = min(max(timestamp, ZIP_EPOCH_MIN), ZIP_EPOCH_MAX)
+    date_time = time.gmtime(clamped)[:6]
     names = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
@@ -731,5 +769,5 @@ def deterministic_zip(
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            target.writestr(info, replace.get(name, entries[name]), compresslevel=6)
+            target.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()

@@ -24,6 +24,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from idmbook.errors import IdmbookError
+from idmbook.render import docx as docx_module
 from idmbook.render.common import BookMeta, run_pandoc
 from idmbook.render.docx import deterministic_zip, render_docx
 
@@ -419,3 +420,26 @@ def test_libreoffice_shows_the_contents_without_updating_fields(
         assert any(heading in text for text in pages[contents[0] + 1 :])  # and in the body
     assert "Strengthening international cooperation" in pages[0]  # the cover
     assert IMPRINT[0] in pages[1]  # the imprint, on its own page
+
+
+def test_the_package_is_zipped_once_and_the_same_as_python_docx_would_save_it(
+    book_ast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """finish_docx takes the package's members from python-docx's writer and zips them once;
+    with a python-docx whose writer has other steps, it saves and rewrites the package, and
+    the bytes are the same either way."""
+    zipped = []
+    real = docx_module.zip_members
+
+    def counted(*args: Any) -> bytes:
+        zipped.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(docx_module, "zip_members", counted)
+    once = render_docx(book_ast, make_meta(), TEMPLATES)
+    assert len(zipped) == 1
+    monkeypatch.setattr(docx_module, "_package_members", lambda _document: None)
+    saved = render_docx(book_ast, make_meta(), TEMPLATES)
+    assert once == saved
+    assert len(zipped) == 2
+    assert docx.Document(io.BytesIO(once)).paragraphs, "python-docx reads it back"
