@@ -21,6 +21,7 @@ import re
 import secrets
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ CACHE_DIR = ".idmbook-cache"
 """The cache folder inside a project."""
 MAX_BYTES = 512 * 1024 * 1024
 """The cache is pruned, least recently used first, to this size after each build."""
+TOUCH_AFTER = 3600.0
+"""An entry found is marked as used (its time set to now) when it was last marked longer ago
+than this, in seconds: pruning goes by the hour, and thousands of entries are not touched at
+every rebuild."""
 _MAGIC = b"idmbook-cache-1\n"
 _KEY = re.compile(r"[0-9a-f]{64}")
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
@@ -90,7 +95,9 @@ class Cache:
             self.hits += 1
             return pending
         try:
-            raw = path.read_bytes()
+            with path.open("rb") as handle:
+                raw = handle.read()
+                used = os.fstat(handle.fileno()).st_mtime
         except OSError:
             self.misses += 1
             return None
@@ -104,7 +111,8 @@ class Cache:
             path.unlink(missing_ok=True)
             self.misses += 1
             return None
-        self._in_background(_touch, path)  # recently used: pruned last
+        if used < time.time() - TOUCH_AFTER:
+            self._in_background(_touch, path)  # recently used: pruned last
         self.hits += 1
         return data
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,28 @@ def test_prune_removes_the_least_recently_used_first(tmp_path: Path) -> None:
         os.utime(path, (1_000_000 + age, 1_000_000 + age))
     assert cache.prune() == 2
     assert [cache.get("parse", key) is not None for key in keys] == [False, False, True, True, True]
+
+
+def test_an_entry_found_counts_as_used_without_a_write_per_rebuild(tmp_path: Path) -> None:
+    """Finding an entry marks it as used, so pruning keeps it; an entry marked within the last
+    hour is not touched again (a rebuild finds thousands)."""
+    cache = Cache(tmp_path, max_bytes=2 * 1100)
+    keys = [Cache.key(str(n)) for n in range(3)]
+    paths = [tmp_path / "parse" / key[:2] / key[2:] for key in keys]
+    for age, key in enumerate(keys):
+        cache.put("parse", key, bytes(1000))
+        cache.flush()
+        os.utime(paths[age], (1_000_000 + age, 1_000_000 + age))
+    assert cache.get("parse", keys[0]) is not None  # the oldest, found again
+    cache.flush()
+    assert paths[0].stat().st_mtime > time.time() - 60
+    recent = time.time() - 600
+    os.utime(paths[0], (recent, recent))
+    assert cache.get("parse", keys[0]) is not None
+    cache.flush()
+    assert paths[0].stat().st_mtime == pytest.approx(recent), "touched once an hour at most"
+    assert cache.prune() == 1
+    assert [path.exists() for path in paths] == [True, False, True]
 
 
 # ---------------------------------------------------------------- the parse in pieces
