@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.errors import ToolMissing
+from idmbook.markdown import outside_code
 from idmbook.render.common import (
     ast_bytes,
     ast_loads,
@@ -212,7 +213,6 @@ def _touch(path: Path) -> None:
 
 # ---------------------------------------------------------------- the book's parse, in pieces
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _DIV_FENCE = re.compile(r"^(:{3,})(.*)$")
 _REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
 _SPLIT_BEFORE = ("# ", "## ")
@@ -229,7 +229,9 @@ def split_markdown(text: str) -> list[str]:
     pieces: list[str] = []
     start = 0
     depth = 0
-    for number, line in _outside_code(lines):
+    for number, line, opening in outside_code(lines):
+        if opening is not None:
+            continue
         div = _DIV_FENCE.match(line)
         if div:
             depth = depth + 1 if div.group(2).strip() else max(depth - 1, 0)
@@ -246,25 +248,6 @@ def split_markdown(text: str) -> list[str]:
     return pieces
 
 
-def _outside_code(lines: list[str]) -> Iterable[tuple[int, str]]:
-    """(number, line) of the lines that are not in a fenced code block (nor its fences)."""
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker
-            elif (
-                marker[0] == fence[0]
-                and len(marker) >= len(fence)
-                and not line[match.end() :].strip()
-            ):
-                fence = None
-        elif fence is None:
-            yield number, line
-
-
 def _definitions(text: str) -> str:
     """The link reference definitions of ``text`` (``[label]: url``), one per line.
 
@@ -272,7 +255,11 @@ def _definitions(text: str) -> str:
     the same thing whichever pieces share its pandoc process.
     """
     lines = text.split("\n")
-    return "\n".join(line for _, line in _outside_code(lines) if _REFERENCE.match(line))
+    return "\n".join(
+        line
+        for _, line, opening in outside_code(lines)
+        if opening is None and _REFERENCE.match(line)
+    )
 
 
 def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.markdown import outside_code
 from idmbook.rules import diag
 
 _IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
@@ -15,7 +16,6 @@ _RAW = re.compile(
     r"|(?P<html></?[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?>|<!--)"
     r"|(?P<latex>\\(?:begin|end|input|include|usepackage|documentclass)\b)"
 )
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 # Reference-style pictures: ![alt][label], ![alt][] and ![alt] (pandoc reads the picture the
 # label's definition points at, exactly as for ![alt](target)).
@@ -51,30 +51,21 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     lines = body.split("\n")
     problems: list[Diagnostic] = _nesting(lines, rel, first_line)
     definitions = _definitions(lines, first_line)
-    fence: str | None = None
-    for i, line in enumerate(lines):
+    for i, line, info in outside_code(lines):
         lineno = first_line + i
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker, info = fence_match.groups()
-            if fence is None:
-                fence = marker[0] * 3
-                if "{=" in info:
-                    fmt = info.split("{=", 1)[1].split("}", 1)[0].strip()
-                    problems.append(
-                        diag(
-                            "IDM052",
-                            rel,
-                            lineno,
-                            line.index("{=") + 1,
-                            f"raw {fmt} block will be printed as text, not run",
-                            "write plain Markdown instead",
-                        )
+        if info is not None:  # a code block opens here
+            if "{=" in info:
+                fmt = info.split("{=", 1)[1].split("}", 1)[0].strip()
+                problems.append(
+                    diag(
+                        "IDM052",
+                        rel,
+                        lineno,
+                        line.index("{=") + 1,
+                        f"raw {fmt} block will be printed as text, not run",
+                        "write plain Markdown instead",
                     )
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        if fence:
+                )
             continue
         line = _blank_code_spans(line)
         for match in _IMAGE.finditer(line):
@@ -113,18 +104,9 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
 def _nesting(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
     """IDM004 for the first line that nests or runs on further than pandoc and Typst can
     handle in reasonable time (fenced code blocks and code spans are not counted)."""
-    fence: str | None = None
     depth = {"[": 0, "(": 0, "<": 0}
-    for i, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        if fence:
+    for i, line, info in outside_code(lines):
+        if info is not None:
             continue
         if not line.strip():
             depth = dict.fromkeys(depth, 0)
@@ -185,17 +167,8 @@ def _label(text: str) -> str:
 def _definitions(lines: list[str], first_line: int) -> dict[str, tuple[str, tuple[int, int]]]:
     """Link reference definitions ``[label]: target``: label -> (target, its line and column)."""
     found: dict[str, tuple[str, tuple[int, int]]] = {}
-    fence: str | None = None
-    for i, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-            continue
-        match = None if fence else _DEFINITION.match(line)
+    for i, line, info in outside_code(lines):
+        match = None if info is not None else _DEFINITION.match(line)
         if match:
             target = match.group(2)
             column = match.start(2) + 1

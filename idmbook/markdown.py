@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+"""A code fence: its marker, then the rest of the line (the info string of an opening fence)."""
 _DIV_FENCE = re.compile(r"^((?:\s|>|[-*+](?=\s)|\d{1,9}[.)](?=\s))*)(:{3,})")
 """A fenced div's fence, also inside block quotes and list items (``> :::``, ``- :::``)."""
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
@@ -19,6 +21,30 @@ READER = (
 """The pandoc reader used for the whole book: raw formats, citations and TeX off, and HTML
 ``<div>`` and ``<span>`` too (pandoc reads them even without raw HTML: an unclosed ``<div>``
 would swallow the rest of the book)."""
+
+
+def closes_fence(opening: str, match: re.Match[str]) -> bool:
+    """Whether the fence line ``match`` (of :data:`FENCE`) closes the code block that the
+    marker ``opening`` opened: the same character, at least as many, nothing after them."""
+    marker = match.group(1)
+    return marker[0] == opening[0] and len(marker) >= len(opening) and not match.group(2).strip()
+
+
+def outside_code(lines: list[str]) -> Iterator[tuple[int, str, str | None]]:
+    """(number, line, info) of the lines outside fenced code blocks. ``info`` is the rest of
+    the line (the info string) for a line that opens a block, None for every other line; the
+    block's own lines and its closing fence are left out."""
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        match = FENCE.match(line)
+        if fence is not None:
+            if match and closes_fence(fence, match):
+                fence = None
+        elif match:
+            fence = match.group(1)
+            yield number, line, match.group(2)
+        else:
+            yield number, line, None
 
 
 def escape(text: object) -> str:
@@ -42,16 +68,11 @@ def contain(body: str, prefix: str) -> str:
     fence: str | None = None
     note_paragraph = False  # the first paragraph of a footnote definition: no fence opens
     for line in body.split("\n"):
-        match = _FENCE.match(line)
+        match = FENCE.match(line)
         if match and not (fence is None and note_paragraph):
-            marker = match.group(1)
             if fence is None:
-                fence = marker
-            elif (
-                marker.startswith(fence[0])
-                and len(marker) >= len(fence)
-                and (not line[match.end() :].strip())
-            ):
+                fence = match.group(1)
+            elif closes_fence(fence, match):
                 fence = None
             out.append(line)
             continue
