@@ -12,6 +12,9 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
+
+from idmbook.fields import LEVELS, StakeholderType
 
 THEMES = {
     "safe-orderly-regular": ["nyd-a", "nyd-b", "nyd-d", "nyd-e", "nyd-f", "nyd-h", "nyd-q"],
@@ -19,22 +22,13 @@ THEMES = {
     "forced-irregular": ["nyd-c", "nyd-j", "nyd-k", "nyd-l", "nyd-m", "nyd-s"],
     "crises-mobility": [],
 }
-STAKEHOLDER_TYPES = (
-    "government",
-    "local_authority",
-    "international_organisation",
-    "civil_society",
-    "migrant_diaspora",
-    "private_sector",
-    "academia",
-)
+STAKEHOLDER_TYPES = tuple(t for t in get_args(StakeholderType) if t != "other")
 COUNTRIES = ("MX", "PH", "SN", "IT", "CA", "NG", "EC", "MA", "DE", "BD", "KE", "JO", "CO", "NP")
 CITIES = (
     "New York", "Geneva", "Nairobi", "Bangkok", "Dakar", "Quito", "Amman", "Manila",
     "Rabat", "Panama", "Vienna", "Addis Ababa", "Brussels", "Buenos Aires", "Cairo",
     "Dhaka", "Lima", "Pretoria", "Tunis", "Kathmandu",
 )  # fmt: skip
-LEVELS = ("local", "national", "regional", "global")
 
 
 def _words(text: str) -> tuple[str, ...]:
