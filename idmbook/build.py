@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook import __version__
 from idmbook.buildinfo import BuildInfo, build_info
-from idmbook.cache import Cache
+from idmbook.cache import Cache, parse_markdown
 from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
 from idmbook.manifest import MANIFEST_SUFFIX, input_hashes, make_manifest, sha256, up_to_date
+from idmbook.markdown import READER
 from idmbook.render.common import BookMeta, pandoc_version, run_pandoc
 
 if TYPE_CHECKING:
@@ -160,7 +161,6 @@ def generated_figures(assembled: Assembled) -> Figures | None:
         return None
     from idmbook.assemble import contributors_figure
     from idmbook.charts import contributors_chart
-    from idmbook.markdown import READER
 
     folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
     path = Path(folder.name) / "contributors.png"
@@ -480,9 +480,7 @@ def _build_locked(
 ) -> BuildResult:
     root, config = project.root, project.config
     from idmbook.assemble import assemble, place_figure
-    from idmbook.cache import parse_markdown
     from idmbook.i18n import draft_note, load_labels
-    from idmbook.markdown import READER
     from idmbook.output import write_all
     from idmbook.sanitize import sanitize
 
