@@ -421,23 +421,20 @@ class _Prepare:
 
     def walk(self, value: Any, context: _Context) -> Any:
         """``value`` with every node rewritten (children first); lists of nodes are spliced."""
-        if type(value) is list:  # (pandoc's JSON has no subclasses: exact types are faster)
+        if isinstance(value, list):
             if _is_attr(value):
                 return _clean_attr(value)
             result: list[Any] = []
-            append, extend = result.append, result.extend
             for item in value:
-                kind = item.get("t") if type(item) is dict else None
-                if kind in _LEAVES:
-                    append(item)  # plain text: nothing to rewrite
-                elif kind is not None:
-                    extend(self.node(item, context))
-                elif type(item) is list or type(item) is dict:
-                    append(self.walk(item, context))
+                if isinstance(item, dict) and "t" in item:
+                    if item["t"] in _LEAVES:
+                        result.append(item)  # plain text: nothing to rewrite
+                    else:
+                        result.extend(self.node(item, context))
                 else:
-                    append(item)
+                    result.append(self.walk(item, context))
             return result
-        if type(value) is dict:
+        if isinstance(value, dict):
             return {key: self.walk(item, context) for key, item in value.items()}
         return value
 
