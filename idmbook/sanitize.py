@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.content import IMAGE_SUFFIXES, resolve_image
+from idmbook.render.common import TEXT_NODES
 
 Node = dict[str, Any]
-_TEXT = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 
 
@@ -127,7 +127,7 @@ class Sanitizer:
     def inlines(self, inlines: list[Node], src: str | None) -> list[Node]:
         out: list[Node] = []
         for inline in inlines:
-            if inline.get("t") in _TEXT:  # most of a book: nothing to rewrite
+            if inline.get("t") in TEXT_NODES:  # most of a book: nothing to rewrite
                 out.append(inline)
             else:
                 out.extend(self.inline(inline, src))

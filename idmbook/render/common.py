@@ -168,6 +168,11 @@ def balanced_runs(indices: list[int], sizes: list[int], minimum: int) -> list[li
     return runs
 
 
+TEXT_NODES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
+"""Inline nodes without children or attributes: most of a book, and nothing any pass over the
+AST rewrites."""
+
+
 def ast_bytes(ast: Any) -> bytes:
     """A pandoc AST (or part of one) as compact UTF-8 JSON, the way pandoc reads it (orjson: a
     book's AST is tens of megabytes, which the standard library takes seconds to encode)."""

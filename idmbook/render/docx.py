@@ -31,7 +31,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 
 from idmbook.errors import IdmbookError
-from idmbook.render.common import BookMeta, ast_bytes, pandoc_version, run_pandoc
+from idmbook.render.common import TEXT_NODES, BookMeta, ast_bytes, pandoc_version, run_pandoc
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache
@@ -147,10 +147,6 @@ def prepare_ast(ast: dict[str, Any], meta: BookMeta) -> dict[str, Any]:
     }
 
 
-_LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
-"""Nodes with nothing inside that sanitising could change."""
-
-
 class _Sanitiser:
     """Neutralise raw code and unknown pictures; give every heading a unique identifier.
 
@@ -171,7 +167,7 @@ class _Sanitiser:
         if isinstance(value, list):
             copied: list[Any] | None = None
             for index, item in enumerate(value):
-                if isinstance(item, dict) and item.get("t") in _LEAVES:
+                if isinstance(item, dict) and item.get("t") in TEXT_NODES:
                     continue
                 new = self.value(item)
                 if new is not item:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
 from idmbook.render.common import (
+    TEXT_NODES,
     BookMeta,
     ast_bytes,
     balanced_runs,
@@ -78,8 +79,6 @@ _IMAGE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _LINE_START = re.compile(r"[=+/-]|[0-9]+[.)]")
 _HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
 _PAGEBREAK = "#pagebreak(weak: true)"
-_LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
-"""Inline nodes without children or attributes, which no rewrite changes."""
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 Node = dict[str, Any]
@@ -427,7 +426,7 @@ class _Prepare:
             result: list[Any] = []
             for item in value:
                 if isinstance(item, dict) and "t" in item:
-                    if item["t"] in _LEAVES:
+                    if item["t"] in TEXT_NODES:
                         result.append(item)  # plain text: nothing to rewrite
                     else:
                         result.extend(self.node(item, context))
@@ -607,7 +606,7 @@ def _link_targets(blocks: list[Any]) -> set[str]:
             if not isinstance(item, dict):
                 continue
             kind = item.get("t")
-            if kind in _LEAVES:
+            if kind in TEXT_NODES:
                 continue
             content = item.get("c", [])
             if kind == "Header":
