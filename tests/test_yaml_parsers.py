@@ -4,6 +4,7 @@ diagnostics as ruamel's pure YAML 1.2 parser."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,19 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def both(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[Any, Any]:
-    """``parse_yaml`` through the C parser (where it is used) and through the pure one."""
-    fast = parse_yaml(text, "n.md", 3)
-    with monkeypatch.context() as patch:
+def both(read: Callable[[], Any]) -> tuple[Any, Any]:
+    """What ``read()`` gives through the C parser (where it is used), and through the pure
+    parser alone."""
+    fast = read()
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(frontmatter, "_CLoader", None)
-        pure = parse_yaml(text, "n.md", 3)
+        pure = read()
     return fast, pure
+
+
+def assert_same(text: str) -> None:
+    fast, pure = both(lambda: parse_yaml(text, "n.md", 3))
+    assert fast == pure
 
 
 def test_the_c_parser_is_used_for_plain_front_matter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,21 +72,15 @@ def sources() -> list[Path]:
 
 
 @pytest.mark.parametrize("path", sources(), ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_same_result_on_every_file_in_the_repository(
-    path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_same_result_on_every_file_in_the_repository(path: Path) -> None:
     text_file, _ = decode(path.read_bytes(), path.name)
     if text_file is None:
         return
     if path.suffix == ".yaml":
-        fast, pure = both(monkeypatch, text_file.text)
-        assert fast == pure
+        assert_same(text_file.text)
         return
-    fast_split = split(text_file)
-    with monkeypatch.context() as patch:
-        patch.setattr(frontmatter, "_CLoader", None)
-        pure_split = split(text_file)
-    assert fast_split == pure_split
+    fast, pure = both(lambda: split(text_file))
+    assert fast == pure
 
 
 @pytest.mark.parametrize(
@@ -101,22 +102,17 @@ def test_same_result_on_every_file_in_the_repository(
         "é: ü\n'quoted key': 2\n",
     ],
 )
-def test_same_result_on_tricky_yaml(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, pure = both(monkeypatch, text)
-    assert fast == pure
+def test_same_result_on_tricky_yaml(text: str) -> None:
+    assert_same(text)
 
 
 @FUZZ
 @given(yamlish_text)
 def test_same_result_on_yamlish_text(text: str) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        fast, pure = both(monkeypatch, text)
-    assert fast == pure
+    assert_same(text)
 
 
 @FUZZ
 @given(yaml_documents)
 def test_same_result_on_mutated_yaml(text: str) -> None:
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        fast, pure = both(monkeypatch, text)
-    assert fast == pure
+    assert_same(text)
