@@ -12,9 +12,10 @@ before a key existed still builds. Theme titles and descriptions are translated 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gettext
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def _folders(templates: Path) -> list[Path]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text("utf-8"))
+        data = copy.deepcopy(_parse(path.read_text("utf-8")))
     except (OSError, ValueError) as exc:
         raise IdmbookError(f"cannot read {path}: {exc}") from None
     if data is None:
@@ -58,6 +59,14 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise IdmbookError(f"{path} must be a mapping of label names to words")
     return data
+
+
+@lru_cache(maxsize=16)
+def _parse(text: str) -> Any:
+    """A labels file's data, parsed once per text: a build reads the same files three times
+    (planning, the draft note, assembling) and ``idmbook watch`` at every rebuild, and the
+    YAML parser takes a hundredth of a second for each. Callers get a copy (:func:`_read`)."""
+    return YAML(typ="safe", pure=True).load(text)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
