@@ -7,6 +7,8 @@ them, so that `idmbook --help` and `idmbook validate` start fast.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import sys
@@ -685,12 +687,22 @@ def schema(
         out_console.print(f"wrote {path}")
 
 
+def _exit_quickly() -> None:
+    """Spare the process the cycle collector's walks over every object while Python shuts
+    down: the process is ending, so they free nothing that matters, and they cost a build
+    from the command line 0.06 s (a fiftieth of the IDM book's build, measured with
+    ``bench/run_idmbook.py``). Files and the cache are closed before this runs."""
+    gc.freeze()
+
+
 def main() -> None:
     """Entry point: run the app and turn errors into exit codes in one place.
 
     Typer's standalone mode reports usage errors itself (exit 2); idmbook's own errors and
     anything unexpected are caught here, so no traceback reaches the user without --debug.
     """
+    atexit.unregister(_exit_quickly)  # once, however often main() runs in one process
+    atexit.register(_exit_quickly)
     try:
         app()
     except IdmbookError as exc:
