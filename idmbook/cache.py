@@ -215,15 +215,17 @@ def _touch(path: Path) -> None:
 
 _DIV_FENCE = re.compile(r"^(:{3,})(.*)$")
 _REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
-_SPLIT_BEFORE = ("# ", "## ")
+_SPLIT_BEFORE = ("# ", "## ", "### ")
 
 
 def split_markdown(text: str) -> list[str]:
-    """The assembled Markdown cut before its top-level level-1 and level-2 headings.
+    """The assembled Markdown cut before its top-level headings of levels 1 to 3.
 
     A cut is made only where no code block or fenced div is open and a blank line comes
     before, so each piece parses on its own as it does in the whole text. Joining the pieces
-    with newlines gives ``text`` back.
+    with newlines gives ``text`` back. Level 3 is where one session's note starts: an edited
+    note is parsed again on its own, not with the other notes of its workshop (on the
+    benchmark's IDM book, 0.02 s instead of 0.09 s).
     """
     lines = text.split("\n")
     pieces: list[str] = []

@@ -156,6 +156,24 @@ See [the reference][ref] and the note.[^a-1]
 
 ## ...
 
+### Session one
+
+::: {.idm-src data-src="c.md" data-top="4"}
+### A level-three heading inside a div is not a place to cut
+
+Text with a note.[^c-1]
+
+### Another one, before the footnote's text
+
+[^c-1]: Defined after a level-three heading, in the same div.
+:::
+
+### Session two {#session-two}
+
+1. A list item
+
+   ### Lessons
+
 ## Lessons
 """
 
@@ -177,6 +195,8 @@ def test_pieces_are_cut_only_outside_divs_and_code_and_join_back() -> None:
         "## Lessons {#lessons-1}",
         "## Lessons",
         "## ...",
+        "### Session one",
+        "### Session two {#session-two}",
         "## Lessons",
     ]
 
@@ -191,6 +211,21 @@ def test_parse_in_pieces_equals_one_parse_of_the_whole(tmp_path: Path) -> None:
     assert warm == cold
     assert cache.hits == len(split_markdown(TRICKY))
     assert parse_markdown(TRICKY, READER, None) == cold
+
+
+@pytest.mark.slow
+def test_the_repositorys_own_book_parses_in_pieces_as_a_whole(tmp_path: Path) -> None:
+    """The publication this repository builds, cut into every piece the rule allows."""
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "book.md"
+    options = BuildOptions(
+        formats=("docx",), markdown_out=out, out=tmp_path / "dist", cache=False, force=True
+    )
+    build(root, options)
+    markdown = out.read_text("utf-8")
+    assert len(split_markdown(markdown)) > 40, "the book is cut into pieces"
+    parsed = parse_markdown(markdown, READER, Cache(tmp_path / "cache"))
+    assert parsed["blocks"] == whole_parse(markdown)["blocks"]
 
 
 def test_pieces_parse_the_same_whichever_pieces_share_a_pandoc_run(
