@@ -114,6 +114,25 @@ def test_a_project_corrects_one_word_and_keeps_the_rest(tmp_path: Path) -> None:
     assert labels["contents"] == load_labels(tmp_path / "templates", "fr-CA")["contents"]
 
 
+def test_labels_read_again_follow_the_file_and_are_the_callers_own(tmp_path: Path) -> None:
+    """Parsed labels are kept per text: a changed file is read anew, and a caller that
+    changes what it got does not change what the next caller gets."""
+    book = tmp_path / "templates" / "book"
+    book.mkdir(parents=True)
+    words = book / "labels.fr.yaml"
+    words.write_text("key_recommendations: Recommandations clés\n", "utf-8")
+    first = load_labels(tmp_path / "templates", "fr")
+    first["key_recommendations"] = "changed by a caller"
+    first["themes"].clear()
+    again = load_labels(tmp_path / "templates", "fr")
+    assert again["key_recommendations"] == "Recommandations clés"
+    assert again["themes"], "nested values are copies too"
+    words.write_text("key_recommendations: Principales recommandations\n", "utf-8")
+    assert load_labels(tmp_path / "templates", "fr")["key_recommendations"] == (
+        "Principales recommandations"
+    )
+
+
 def test_a_language_without_labels_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(IdmbookError, match="no translation of the book's words into 'de'") as exc:
         load_labels(TEMPLATES, "de")
