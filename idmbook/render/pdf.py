@@ -700,7 +700,9 @@ def _is_pagebreak(block: Node) -> bool:
 
 
 def _is_section(block: Node) -> bool:
-    return block.get("t") == "Header" and block["c"][0] == 2
+    """Where pandoc's Typst of a chapter may be cut: before its headings of levels 2 and 3
+    (a session's note starts at level 3, so an edited note is converted again alone)."""
+    return block.get("t") == "Header" and block["c"][0] in (2, 3)
 
 
 def _split(blocks: list[Node], starts: Callable[[Node], bool]) -> list[list[Node]]:
