@@ -278,17 +278,25 @@ def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str,
     definitions = _definitions(markdown)
     version = pandoc_version()
     keys = [Cache.key("parse", version, reader, definitions, piece) for piece in pieces]
-    parsed: dict[int, tuple[Any, list[Any]]] = {}
+    found: dict[int, bytes] = {}
     if cache is not None:
         for index, key in enumerate(keys):
             data = cache.get("parse", key)
             if data is not None:
-                entry = ast_loads(data)
-                parsed[index] = (entry["api"], entry["blocks"])
-    missing = [index for index in range(len(pieces)) if index not in parsed]
-    try:
-        fresh = _parse_pieces(pieces, missing, reader, definitions)
-    except _NotInPieces:
+                found[index] = data
+    missing = [index for index in range(len(pieces)) if index not in found]
+    parsed: dict[int, tuple[Any, list[Any]]] = {}
+    # pandoc parses what changed while this thread decodes what the cache kept
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parsing = pool.submit(_parse_pieces, pieces, missing, reader, definitions)
+        for index, data in found.items():
+            entry = ast_loads(data)
+            parsed[index] = (entry["api"], entry["blocks"])
+        try:
+            fresh = parsing.result()
+        except _NotInPieces:
+            fresh = None
+    if fresh is None:
         whole = ast_loads(run_pandoc(["-f", reader, "-t", "json"], markdown.encode("utf-8")))
         assign_identifiers(whole["blocks"])
         return {**whole, "meta": {}}
