@@ -28,7 +28,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import docx
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
+from lxml import etree
 
 from idmbook.errors import IdmbookError
 from idmbook.render.common import TEXT_NODES, BookMeta, ast_bytes, pandoc_version, run_pandoc
@@ -455,9 +456,13 @@ def _front_styles(document: Any, meta: BookMeta, styles: _StyleIds) -> list[Any]
     return paragraphs
 
 
+_W = {"w": nsmap["w"]}
+_TEXTS = etree.XPath(".//w:t/text()", namespaces=_W)
+
+
 def _heading_text(paragraph: Any) -> str:
     """The visible text of a heading paragraph (footnote marks and field codes left out)."""
-    return "".join(paragraph.xpath(".//w:t/text()")).strip()
+    return "".join(_TEXTS(paragraph)).strip()
 
 
 def _bookmark_name(paragraph: Any) -> str | None:
@@ -499,15 +504,14 @@ def _heading_language(paragraph: Any) -> str | None:
 def _toc_entries(document: Any, start: Any, styles: _StyleIds) -> list[TocEntry]:
     """The entry of every heading of levels 1 to TOC_DEPTH after the ``start`` paragraph."""
     levels = {styles[name]: level for level, name in enumerate(HEADING_STYLES, start=1)}
+    ids = {f"s{number}": style for number, style in enumerate(levels)}
+    # one XPath query, run by libxml2, instead of a look at every paragraph of the book
+    select = " or ".join(f"@w:val=${name}" for name in ids)
+    query = etree.XPath(f"following::w:p[w:pPr/w:pStyle[{select}]]", namespaces=_W)
+    headings = query(start, **ids)
     entries: list[TocEntry] = []
-    after = False
-    for paragraph in document.element.body.iter(qn("w:p")):
-        if paragraph is start:
-            after = True
-            continue
-        level = levels.get(_paragraph_style(paragraph) or "")
-        if not after or level is None:
-            continue
+    for paragraph in headings:
+        level = levels[_paragraph_style(paragraph) or ""]
         text, name = _heading_text(paragraph), _bookmark_name(paragraph)
         if text and name:
             entries.append(TocEntry(level, text, name, _heading_language(paragraph)))
