@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from idmbook.diagnostics import Diagnostic
@@ -41,6 +42,17 @@ _LIMIT_HINT = "write the text without it: pandoc or Typst would take minutes ove
 # takes Typst two minutes.
 _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[*+-](?=[ \t])))+")
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+# Searched once in the whole text (:func:`_possible`): each finds whatever a line's check could
+# find, and more, so where they find nothing no line needs to be looked at for it.
+_MAYBE_TOO_DEEP = re.compile(
+    rf"^(?:\s{{{MAX_INDENT // 4 + 1}}}|(?:[ \t]*(?:>|[*+-](?=[ \t]))){{{MAX_CONTAINER_DEPTH + 1}}})"
+    rf"|\S{{{MAX_WORD + 1}}}",
+    re.MULTILINE,
+)
+"""A line that may be indented past MAX_INDENT (a tab counts four columns at most), open
+more than MAX_CONTAINER_DEPTH containers, or hold a word longer than MAX_WORD."""
+_MAYBE_RAW = re.compile(r"<|\{=|\\(?:begin|end|input|include|usepackage|documentclass)\b")
+"""What every raw-markup finding of :data:`_RAW` (and a raw code block's ``{=``) contains."""
 
 
 def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[Diagnostic]:
@@ -49,8 +61,11 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     ``base`` is the folder relative image paths are resolved from; ``root`` the project root.
     """
     lines = body.split("\n")
-    problems: list[Diagnostic] = _nesting(lines, rel, first_line)
-    definitions = _definitions(lines, first_line)
+    maybe = _possible(body)
+    problems: list[Diagnostic] = _nesting(lines, maybe, rel, first_line)
+    if not maybe.pictures and not maybe.raw:
+        return problems  # nothing the loop below looks for is in the text
+    definitions = _definitions(lines, first_line) if maybe.pictures else {}
     for i, line, info in outside_code(lines):
         lineno = first_line + i
         if info is not None:  # a code block opens here
@@ -101,9 +116,38 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     return problems
 
 
-def _nesting(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
+class _Possible(NamedTuple):
+    """What the whole text shows may be found in it; what is not possible is not looked for
+    line by line (most submissions have no pictures, no raw markup and nothing near a
+    limit: the content checks were a third of validating a project)."""
+
+    pictures: bool
+    raw: bool
+    line_limits: bool
+    """Some line may be indented, nested or run on past a limit of a single line."""
+    brackets: bool
+    """More '[', '(' or '<' than a paragraph may leave open."""
+
+
+def _possible(body: str) -> _Possible:
+    return _Possible(
+        pictures="![" in body,
+        raw=_MAYBE_RAW.search(body) is not None,
+        line_limits=_MAYBE_TOO_DEEP.search(body) is not None,
+        brackets=(
+            body.count("[") > MAX_BRACKET_DEPTH
+            or body.count("(") > MAX_PAREN_DEPTH
+            or body.count("<") > MAX_OPEN_ANGLES
+        ),
+    )
+
+
+def _nesting(lines: list[str], maybe: _Possible, rel: str, first_line: int) -> list[Diagnostic]:
     """IDM004 for the first line that nests or runs on further than pandoc and Typst can
     handle in reasonable time (fenced code blocks and code spans are not counted)."""
+    each_line = maybe.line_limits
+    if not each_line and not maybe.brackets:
+        return []
     depth = {"[": 0, "(": 0, "<": 0}
     for i, line, info in outside_code(lines):
         if info is not None:
@@ -111,15 +155,18 @@ def _nesting(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
         if not line.strip():
             depth = dict.fromkeys(depth, 0)
             continue
-        what = _too_deep(line, depth)
+        what = _too_deep(line, depth, each_line)
         if what:
             return [diag("IDM004", rel, first_line + i, 1, what, _LIMIT_HINT)]
     return []
 
 
-def _too_deep(line: str, depth: dict[str, int]) -> str | None:
+def _too_deep(line: str, depth: dict[str, int], each_line: bool = True) -> str | None:
     """What in ``line`` goes past a limit, given what the paragraph left open in ``depth``
-    (updated)."""
+    (updated); ``each_line`` false skips the limits of a single line, which the whole text
+    has shown no line reaches."""
+    if not each_line:
+        return _brackets_too_deep(line, depth)
     containers = _CONTAINERS.match(line)
     opened = len(re.findall(r"[>*+-]", containers.group())) if containers else 0
     if opened > MAX_CONTAINER_DEPTH:
@@ -133,6 +180,10 @@ def _too_deep(line: str, depth: dict[str, int]) -> str | None:
     word = _LONG_WORD.search(line)
     if word:
         return f"a word of {len(word.group())} characters; the limit is {MAX_WORD}"
+    return _brackets_too_deep(line, depth)
+
+
+def _brackets_too_deep(line: str, depth: dict[str, int]) -> str | None:
     if not any(depth.values()) and not any(c in line for c in "[(<"):
         return None
     limits = {"[": MAX_BRACKET_DEPTH, "(": MAX_PAREN_DEPTH, "<": MAX_OPEN_ANGLES}

@@ -1,0 +1,76 @@
+"""The content checks look line by line only for what the whole text shows is possible: the
+result must be the same as looking at every line for everything."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import idmbook.content as content
+from idmbook.content import MAX_BRACKET_DEPTH, MAX_CONTAINER_DEPTH, MAX_INDENT, MAX_WORD, scan
+
+SETTINGS = settings(
+    derandomize=not os.environ.get("FUZZ_RANDOM"),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+TOKENS = st.sampled_from(
+    [
+        *"#-*+1.) \n{}=\"'`~![]()<>/\\:;,\tx",
+        "\n\n", "```", "~~~", "`code [ ( <`", "{=typst}", "![a](media/x.png)", "![](", "](",
+        "[r]: media/y.png", "![x][r]", "<b>", "<!--", "\\begin{x}", "\\beginning", "\u3000",
+        "[" * (MAX_BRACKET_DEPTH + 1), "(" * 40, "<" * 70, "\\[" * 8,
+        " " * (MAX_INDENT // 4 + 1), "\t" * (MAX_INDENT // 4 + 1), " " * (MAX_INDENT + 1),
+        "> " * (MAX_CONTAINER_DEPTH + 1), "- " * (MAX_CONTAINER_DEPTH + 1), "x" * (MAX_WORD + 1),
+    ]
+)  # fmt: skip
+
+
+def everything_possible(_body: str) -> content._Possible:
+    return content._Possible(pictures=True, raw=True, line_limits=True, brackets=True)
+
+
+def both(body: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], ...]:
+    quick = scan(body, "c.md", 5, root, root)
+    with monkeypatch.context() as patched:
+        patched.setattr(content, "_possible", everything_possible)
+        thorough = scan(body, "c.md", 5, root, root)
+    return quick, thorough
+
+
+@SETTINGS
+@given(st.lists(TOKENS, max_size=40).map("".join))
+def test_the_quick_scan_finds_what_looking_everywhere_finds(body: str) -> None:
+    root = Path(__file__).parent
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        quick, thorough = both(body, root, monkeypatch)
+    assert quick == thorough
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("plain words, a [link](https://iom.int) and (brackets).", []),
+        ("x" * (MAX_WORD + 1), ["IDM004"]),
+        (" " * (MAX_INDENT + 1) + "deep", ["IDM004"]),
+        ("\t" * (MAX_INDENT // 4 + 1) + "deep", ["IDM004"]),
+        ("> " * (MAX_CONTAINER_DEPTH + 1) + "deep", ["IDM004"]),
+        ("[" * (MAX_BRACKET_DEPTH + 1) + "x", ["IDM004"]),
+        ("a <b>bold</b> word", ["IDM052", "IDM052"]),
+        ("`<b>` in code", []),
+        ("\\begin{table}", ["IDM052"]),
+        ("![](missing.png)", ["IDM050", "IDM053"]),
+    ],
+)
+def test_each_kind_of_finding_survives_the_shortcuts(
+    body: str, found: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quick, thorough = both(body, tmp_path, monkeypatch)
+    assert [d.code for d in quick] == found  # type: ignore[attr-defined]
+    assert quick == thorough
