@@ -173,6 +173,37 @@ def test_symlink_outside_project(make_project: Callable[..., ProjectDir], tmp_pa
     assert "outside the project" in report.diagnostics[0].message
 
 
+def test_files_in_linked_folders_are_where_the_links_lead(
+    make_project: Callable[..., ProjectDir], tmp_path: Path
+) -> None:
+    """A folder linked from outside is outside; one linked from inside is inside, with its
+    files; each folder is resolved once (sources._Places), each file as before."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "far.md").write_text(contribution_text("Far"), "utf-8")
+    project = make_project({"contributions/own/near.md": contribution_text("Near")})
+    try:
+        project.path("contributions/away").symlink_to(elsewhere, target_is_directory=True)
+        project.path("contributions/again").symlink_to(
+            project.path("contributions/own"), target_is_directory=True
+        )
+        project.path("contributions/alias.md").symlink_to(project.path("contributions/own/near.md"))
+    except OSError:  # pragma: no cover
+        pytest.skip("symlinks are not supported here")
+    from idmbook.diagnostics import Report
+    from idmbook.sources import _Places, discover, inside
+
+    places = _Places(project.root)
+    for path in project.root.rglob("*"):
+        assert places.inside(path) == inside(path, project.root), path
+    found = Report()
+    names = {path.relative_to(project.root).as_posix() for path, _ in discover(project.root, found)}
+    links_out = {d.path for d in found.diagnostics if d.code == "IDM062"}
+    assert "contributions/own/near.md" in names
+    assert "contributions/away/far.md" not in names
+    assert all(name.startswith("contributions/away") for name in links_out), links_out
+
+
 def test_symlinked_picture_outside_project(
     make_project: Callable[..., ProjectDir], tmp_path: Path
 ) -> None:
