@@ -16,9 +16,10 @@ def sha256(data: bytes) -> str:
 
 def input_hashes(root: Path, paths: list[Path]) -> dict[str, str]:
     hashes = {}
+    real_root = root.resolve()
     for path in sorted(set(paths)):
         try:
-            rel = path.resolve().relative_to(root.resolve()).as_posix()
+            rel = path.resolve().relative_to(real_root).as_posix()
         except ValueError:
             rel = path.as_posix()
         hashes[rel] = sha256(path.read_bytes())
