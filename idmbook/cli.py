@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from idmbook import __version__
 from idmbook.errors import IdmbookError
+from idmbook.gcpause import cycle_collection_paused
 
 if TYPE_CHECKING:
     from idmbook.config import Config, Taxonomy
@@ -704,7 +705,11 @@ def main() -> None:
     atexit.unregister(_exit_quickly)  # once, however often main() runs in one process
     atexit.register(_exit_quickly)
     try:
-        app()
+        # A command is one burst of work and then the end of the process: the cycle
+        # collector, resumed after a build, would first walk everything the build left
+        # alive (0.1 s after the compendium's build). `idmbook watch` collects between builds.
+        with cycle_collection_paused():
+            app()
     except IdmbookError as exc:
         err_console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
         if exc.hint:

@@ -10,6 +10,7 @@ a build writes nothing unless it succeeds. Ctrl-C stops watching; that is a norm
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 import time
@@ -22,6 +23,7 @@ from idmbook.build import BuildOptions, BuildResult, build
 from idmbook.cache import CACHE_DIR
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
+from idmbook.gcpause import cycle_collection_paused
 from idmbook.memo import MARKDOWN_SUFFIXES, LoadMemo
 
 if TYPE_CHECKING:
@@ -84,7 +86,13 @@ class Watcher:
         )
 
     def rebuild(self, changed: tuple[str, ...], session: TypstSession) -> BuildResult | None:
-        """One build; its diagnostics and outcome become events. Never raises an IdmbookError."""
+        """One build; its diagnostics and outcome become events. Never raises an IdmbookError.
+
+        The cycle collector waits until the outcome is told (see :mod:`idmbook.gcpause`)."""
+        with cycle_collection_paused():
+            return self._rebuild(changed, session)
+
+    def _rebuild(self, changed: tuple[str, ...], session: TypstSession) -> BuildResult | None:
         started = time.perf_counter()
         self.builds += 1
         shown = False
@@ -260,6 +268,7 @@ def watch(
         try:
             source = changes if changes is not None else file_changes(root, watcher.relevant, stop)
             watcher.rebuild((), session)
+            gc.collect()
             on_event(WatchEvent("watching", message=str(root)))
             for batch in source:
                 paths = sorted({p for p in batch if watcher.relevant(p)})
@@ -270,6 +279,7 @@ def watch(
                 rels = tuple(p.absolute().relative_to(root).as_posix() for p in paths)
                 on_event(WatchEvent("changed", rels))
                 watcher.rebuild(rels, session)
+                gc.collect()  # what the build left, once it is reported (see gcpause)
         except KeyboardInterrupt:
             pass
         finally:

@@ -68,3 +68,52 @@ def test_a_failed_build_gives_the_collector_back(project: ProjectDir) -> None:
     with pytest.raises(ProblemsFound):
         build(project.root, BuildOptions(formats=("docx",)))
     assert gc.isenabled()
+
+
+def test_a_command_runs_paused_and_gives_the_collector_back(
+    project: ProjectDir, run_main: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole command, its report included, runs without the collector (the process ends
+    after it); main() called in a longer process gives it back."""
+    import idmbook.cli as cli
+
+    seen: list[bool] = []
+    real = cli._emit_report
+
+    def spy(*args: Any) -> None:
+        seen.append(gc.isenabled())
+        real(*args)
+
+    monkeypatch.setattr(cli, "_emit_report", spy)
+    result = run_main(["validate"], cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_watch_tells_the_outcome_before_the_collector_runs(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from idmbook.watch import watch
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
+    states: list[tuple[str, bool]] = []
+    collections: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *_: collections.append(len(states)) or 0)
+    edited = project.root / "contributions" / "c.md"
+
+    def changes() -> Iterator[list[Any]]:
+        yield [edited]
+
+    watch(
+        project.root,
+        BuildOptions(formats=("docx",)),
+        lambda event: states.append((event.kind, gc.isenabled())),
+        changes(),
+    )
+    kinds = [kind for kind, _ in states]
+    assert "built" in kinds, states
+    assert all(not enabled for kind, enabled in states if kind in ("validated", "built")), states
+    # a collection after the first build and after the rebuild, each once its outcome is told
+    built_at = [i + 1 for i, (kind, _) in enumerate(states) if kind in ("built", "failed")]
+    assert collections and set(collections) <= {*built_at, len(states)}, (collections, states)
