@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ProjectDir
+from conftest import ProjectDir, contribution_text
 
 from idmbook.build import BuildOptions, build
 
@@ -50,3 +50,22 @@ def test_an_up_to_date_build_imports_neither_tools_nor_models(
     modules = imported(["build", "--format", "docx"], project.root)
     assert "idmbook.build" in modules
     assert not [m for m in (*HEAVY, *MODELS) if m in modules]
+
+
+def test_validating_the_common_languages_loads_no_language_database(project: ProjectDir) -> None:
+    """en, fr, es... (idmbook.fields.COMMON_LANGUAGES) are known valid without langcodes."""
+    modules = imported(["validate"], project.root)
+    assert "idmbook.models" in modules  # (the files were validated)
+    assert "langcodes" not in modules
+    project.write(
+        "contributions/de.md", contribution_text("Beitrag").replace("language: en", "language: de")
+    )
+    assert "langcodes" in imported(["validate"], project.root)
+
+
+def test_the_common_languages_are_valid_tags() -> None:
+    import langcodes
+
+    from idmbook.fields import COMMON_LANGUAGES
+
+    assert {tag for tag in COMMON_LANGUAGES if langcodes.tag_is_valid(tag)} == COMMON_LANGUAGES
