@@ -696,6 +696,16 @@ def _exit_quickly() -> None:
     gc.freeze()
 
 
+ONE_BURST = frozenset({"build", "validate", "status"})
+"""Commands run with the cycle collector paused to the end. Not ``watch`` (it collects between
+builds) nor ``ingest`` (each Word file read leaves cycles that must not pile up)."""
+
+
+def _command(args: list[str]) -> str | None:
+    """The command named in ``args`` (the first word after the options of ``idmbook``)."""
+    return next((arg for arg in args if not arg.startswith("-")), None)
+
+
 def main() -> None:
     """Entry point: run the app and turn errors into exit codes in one place.
 
@@ -705,10 +715,13 @@ def main() -> None:
     atexit.unregister(_exit_quickly)  # once, however often main() runs in one process
     atexit.register(_exit_quickly)
     try:
-        # A command is one burst of work and then the end of the process: the cycle
-        # collector, resumed after a build, would first walk everything the build left
-        # alive (0.1 s after the compendium's build). `idmbook watch` collects between builds.
-        with cycle_collection_paused():
+        if _command(sys.argv[1:]) in ONE_BURST:
+            # One burst of work, then the end of the process: the cycle collector, resumed
+            # after a build, would first walk everything the build left alive (0.1 s after
+            # the compendium's build), for nothing.
+            with cycle_collection_paused():
+                app()
+        else:
             app()
     except IdmbookError as exc:
         err_console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)

@@ -89,6 +89,9 @@ def test_a_command_runs_paused_and_gives_the_collector_back(
     assert result.exit_code == 0, result.stderr
     assert seen == [False]
     assert gc.isenabled()
+    assert cli._command(["--debug", "build", "--format", "pdf"]) == "build"
+    assert {"build", "validate"} <= cli.ONE_BURST
+    assert not {"watch", "ingest"} & cli.ONE_BURST, "long commands must collect"
 
 
 def test_watch_tells_the_outcome_before_the_collector_runs(
