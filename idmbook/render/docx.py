@@ -92,8 +92,6 @@ def render_docx(
             if on_converting is not None:
                 on_converting()
             return finish_docx(raw, meta)
-    if on_converting is not None:
-        on_converting()
     try:
         with tempfile.TemporaryDirectory(prefix="idmbook-docx-") as tmp:
             staging, data_dir = Path(tmp) / "stage", Path(tmp) / "data"
@@ -101,7 +99,7 @@ def render_docx(
             data_dir.mkdir()  # empty: no user defaults or templates leak into the build
             _stage_images(meta.images, staging)
             _copy_file(reference, staging / REFERENCE_NAME, "the Word template")
-            raw = _run_pandoc_docx(document, staging, data_dir, meta.timestamp)
+            raw = _run_pandoc_docx(document, staging, data_dir, meta.timestamp, on_converting)
     except OSError as exc:
         raise IdmbookError(f"the DOCX could not be prepared in a temporary folder: {exc}") from None
     if cache is not None and key is not None:
@@ -339,7 +337,13 @@ def _pandoc_args(data_dir: Path) -> list[str]:
     ]
 
 
-def _run_pandoc_docx(document: bytes, staging: Path, data_dir: Path, ts: int) -> bytes:
+def _run_pandoc_docx(
+    document: bytes,
+    staging: Path,
+    data_dir: Path,
+    ts: int,
+    on_converting: Callable[[], None] | None = None,
+) -> bytes:
     """Run pandoc in ``staging`` (pictures and reference only) and return the raw DOCX.
 
     pandoc reads the book from a file and writes the DOCX to one, rather than through pipes
@@ -348,6 +352,8 @@ def _run_pandoc_docx(document: bytes, staging: Path, data_dir: Path, ts: int) ->
     pandoc took 6.9 s instead of 4.7 s)."""
     env = {"SOURCE_DATE_EPOCH": str(max(ts, 0))}
     (staging / _INPUT_NAME).write_bytes(document)
+    if on_converting is not None:  # the other formats' Python work waits until pandoc runs
+        on_converting()
     run_pandoc(_pandoc_args(data_dir), b"", cwd=staging, env=env)
     try:
         out = (staging / _OUTPUT_NAME).read_bytes()
@@ -769,5 +775,7 @@ def zip_members(entries: Mapping[str, bytes], timestamp: int) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            target.writestr(info, entries[name], compresslevel=6)
+            # level 3: the IDM book's document.xml deflates in 8 ms instead of 19 ms (level 6)
+            # into 13 % more bytes
+            target.writestr(info, entries[name], compresslevel=3)
     return out.getvalue()
