@@ -192,7 +192,9 @@ def file_changes(
                 watch_filter=lambda _change, name: relevant(Path(name)),
                 stop_event=stop,
                 debounce=1600,
-                step=50,
+                # a change is reported once no other follows for this long: an editor's save
+                # (write, rename) takes a few milliseconds; watchfiles' default is 50
+                step=20,
                 rust_timeout=500,
                 yield_on_timeout=True,
                 raise_interrupt=False,
