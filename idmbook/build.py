@@ -11,7 +11,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +24,14 @@ from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
-from idmbook.manifest import MANIFEST_SUFFIX, input_hashes, make_manifest, sha256, up_to_date
+from idmbook.manifest import (
+    MANIFEST_SUFFIX,
+    input_hashes,
+    make_manifest,
+    path_hashes,
+    sha256,
+    up_to_date,
+)
 from idmbook.markdown import READER
 from idmbook.render.common import BookMeta, pandoc_version, run_pandoc
 
@@ -278,8 +285,9 @@ def _build(
     memo: LoadMemo | None,
 ) -> BuildResult:
     started = time.perf_counter()
+    hashed: dict[Path, tuple[str, str]] = {}
     if not options.force and options.markdown_out is None:
-        unchanged = _unchanged(start, options)
+        unchanged = _unchanged(start, options, hashed)
         if unchanged is not None:
             return unchanged
     progress("validating sources")
@@ -297,7 +305,7 @@ def _build(
         raise ProblemsFound(f"{what}: validation found errors; nothing was written", report=report)
     source_language = project.config.language
     project.config = in_language(project.config, options.language)
-    plan = _plan(project.root, _Settings.of(project.config), project.inputs, options)
+    plan = _plan(project.root, _Settings.of(project.config), project.inputs, options, known=hashed)
     formats, out_dir, templates = plan.formats, plan.out_dir, plan.templates
     info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
     from idmbook.output import build_lock
@@ -368,9 +376,11 @@ def _plan(
     sources: list[Path],
     options: BuildOptions,
     inputs: dict[str, str] | None = None,
+    known: Mapping[Path, tuple[str, str]] | None = None,
 ) -> _Plan:
     """The plan of a build; ``inputs`` when the caller has hashed them already (the fast
-    up-to-date check, which does not check the labels either: the last build did)."""
+    up-to-date check, which does not check the labels either: the last build did), ``known``
+    when it has hashed some of the sources (see :func:`input_hashes`)."""
     formats = options.formats or settings.formats
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -381,7 +391,7 @@ def _plan(
         from idmbook.i18n import load_labels
 
         load_labels(templates, settings.language)  # a language without words stops here
-        inputs = _input_hashes(root, sources, templates)
+        inputs = _input_hashes(root, sources, templates, known)
     info = build_info(root, sources)
     opts = {
         "formats": list(formats),
@@ -395,9 +405,15 @@ def _plan(
     return _Plan(formats, out_dir, templates, info, inputs, _tools(), opts)
 
 
-def _input_hashes(root: Path, sources: list[Path], templates: Path) -> dict[str, str]:
-    """Hashes of the sources and of every template file (pictures are added by the build)."""
-    inputs = input_hashes(root, sources)
+def _input_hashes(
+    root: Path,
+    sources: list[Path],
+    templates: Path,
+    known: Mapping[Path, tuple[str, str]] | None = None,
+) -> dict[str, str]:
+    """Hashes of the sources and of every template file (pictures are added by the build);
+    ``known``: the sources' hashes found already (see :func:`_unchanged`)."""
+    inputs = input_hashes(root, sources, known)
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
         inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(path.read_bytes())
     return dict(sorted(inputs.items()))
@@ -427,13 +443,18 @@ def _settings(root: Path, options: BuildOptions) -> _Settings | None:
     return settings
 
 
-def _unchanged(start: Path, options: BuildOptions) -> BuildResult | None:
+def _unchanged(
+    start: Path, options: BuildOptions, hashed: dict[Path, tuple[str, str]] | None = None
+) -> BuildResult | None:
     """The last build's result when its manifest lists the same inputs (every source, template
     and picture, hashed), tools and options, and its outputs are intact; else None.
 
     Checked before validating: validation depends on nothing else, and a build only writes a
     manifest when validation found no errors. Diagnostics are therefore not shown again. The
-    inputs are compared first: after an edit, that is all this check costs.
+    inputs are compared first: after an edit, that is all this check costs. The sources'
+    hashes are left in ``hashed`` for the build's manifest: taken before validation reads the
+    files, so a file changed in between is out of date for the next build, never taken as
+    built.
     """
     from idmbook.sources import CONFIG_NAME, discover, find_root
 
@@ -446,10 +467,12 @@ def _unchanged(start: Path, options: BuildOptions) -> BuildResult | None:
         sources = [root / CONFIG_NAME, *(path for path, _ in discover(root, found))]
         if found.has_errors:
             return None  # a link out of the project, two names for one file: validate says so
+        hashed = {} if hashed is None else hashed
+        hashed.update(path_hashes(root, sources))
         out_dir = (options.out or root / settings.directory).absolute()
         manifest_path = out_dir / f"{settings.basename}{MANIFEST_SUFFIX}"
         manifest = json.loads(manifest_path.read_text("utf-8"))
-        inputs = _input_hashes(root, sources, project_templates(root))
+        inputs = _input_hashes(root, sources, project_templates(root), hashed)
         for rel in manifest["inputs"]:
             if rel not in inputs:  # a picture the last build placed
                 picture = (root / rel).resolve()

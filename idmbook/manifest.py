@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +15,29 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def input_hashes(root: Path, paths: list[Path]) -> dict[str, str]:
-    hashes = {}
+def path_hashes(root: Path, paths: Iterable[Path]) -> dict[Path, tuple[str, str]]:
+    """(name inside the project, sha256) of each path; the name is where the path really
+    is (a link inside the project is listed under its target)."""
+    found = {}
     real_root = root.resolve()
-    for path in sorted(set(paths)):
+    for path in set(paths):
         try:
             rel = path.resolve().relative_to(real_root).as_posix()
         except ValueError:
             rel = path.as_posix()
-        hashes[rel] = sha256(path.read_bytes())
+        found[path] = (rel, sha256(path.read_bytes()))
+    return found
+
+
+def input_hashes(
+    root: Path, paths: list[Path], known: Mapping[Path, tuple[str, str]] | None = None
+) -> dict[str, str]:
+    """sha256 of each input by its name in the project, sorted by name; ``known`` gives what
+    :func:`path_hashes` found for some of the paths already."""
+    known = known or {}
+    found = path_hashes(root, (path for path in paths if path not in known))
+    entries = {**{path: known[path] for path in paths if path in known}, **found}
+    hashes = {rel: digest for _, (rel, digest) in sorted(entries.items())}
     return dict(sorted(hashes.items()))
 
 

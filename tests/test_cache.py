@@ -426,3 +426,30 @@ def test_any_change_to_the_sources_is_not_up_to_date(
     from idmbook.build import _unchanged
 
     assert _unchanged(project.root, BuildOptions(formats=("docx",))) is None
+
+
+@pytest.mark.slow
+def test_a_source_changed_while_the_build_reads_it_is_out_of_date_after(
+    project: ProjectDir, epoch: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manifest keeps the hashes taken before validation read the files: an edit made
+    in between is built, and the next build does not take it as done."""
+    import idmbook.validate as validate_module
+
+    build(project.root, BuildOptions(formats=("docx",)))
+    real = validate_module.validate
+    edits = iter([" Edited while the build ran."])
+
+    def validate(*args: Any, **kwargs: Any) -> Any:
+        for extra in edits:  # once: after the up-to-date check, before the files are read
+            path = "contributions/mexico.md"
+            project.write(path, project.read(path).rstrip("\n") + extra + "\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate_module, "validate", validate)
+    path = "contributions/mexico.md"
+    project.write(path, project.read(path).replace("\n---\n", "\n---\nA first edit.\n", 1))
+    assert not build(project.root, BuildOptions(formats=("docx",))).up_to_date
+    again = build(project.root, BuildOptions(formats=("docx",)))
+    assert not again.up_to_date, "the edit made during the build is seen"
+    assert build(project.root, BuildOptions(formats=("docx",))).up_to_date
