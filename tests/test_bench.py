@@ -60,3 +60,20 @@ def test_verdicts_and_floors() -> None:
     assert rows["rebuild, one note edited / cold build"] == ("65 %", "60 %", "yes")
     assert rows["watch rebuild, one note edited / cold build"] == ("35 %", "15 %", "no")
     assert rows["peak memory (process tree)"] == ("100 MB", "2,500 MB", "yes")
+
+
+def test_the_typst_memory_variants_find_what_they_take_out() -> None:
+    """bench/typst_memory.py edits the template's text as pandoc copies it into the book: a
+    change of templates/idm.typ that moves those parts must show here, not as 'not found'."""
+    import typst_memory
+
+    text = (Path(__file__).resolve().parent.parent / "templates" / "idm.typ").read_text("utf-8")
+    found = typst_memory.variants(text)
+    assert all(variant is not None for variant in found.values()), found.keys()
+    plain = found["plain (none of them)"]
+    assert (
+        plain is not None
+        and "#outline(" not in plain[0]
+        and "header: running-header" not in plain[0]
+    )
+    assert plain[1] == []
