@@ -261,6 +261,10 @@ def _check_image(
                 "put the picture in the project's media folder and link it there",
             )
         )
+    elif (unreadable := _unreadable(resolved)) is not None:
+        out.append(
+            diag("IDM053", rel, *target_at, f"picture '{target}' cannot be read: {unreadable}")
+        )
     elif not resolved.is_file():
         out.append(diag("IDM053", rel, *target_at, f"picture '{target}' does not exist"))
     elif resolved.suffix.lower() not in IMAGE_SUFFIXES:
@@ -314,6 +318,21 @@ def picture_problem(path: Path) -> str | None:
     if extension != {".jpeg": ".jpg"}.get(suffix, suffix):
         return f"it is a {extension[1:].upper()} picture named '{path.name}'"
     return None
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why the system cannot even look at ``path`` (a name too long for it, a folder without
+    permission), or None."""
+    try:
+        path.is_file()
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
+
+
+def is_picture_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False also where the system cannot look."""
+    return _unreadable(path) is None and path.is_file()
 
 
 def resolve_image(target: str, root: Path, base: Path) -> Path | str:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from idmbook.content import IMAGE_SUFFIXES, resolve_image
+from idmbook.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
 from idmbook.render.common import TEXT_NODES
 
 Node = dict[str, Any]
@@ -177,7 +177,7 @@ class Sanitizer:
         resolved = resolve_image(target, self.root, base)
         if (
             isinstance(resolved, str)
-            or not resolved.is_file()
+            or not is_picture_file(resolved)
             or resolved.suffix.lower() not in IMAGE_SUFFIXES
         ):
             self.dropped_images += 1

@@ -204,6 +204,20 @@ def test_files_in_linked_folders_are_where_the_links_lead(
     assert all(name.startswith("contributions/away") for name in links_out), links_out
 
 
+def test_a_picture_name_too_long_for_the_file_system_is_reported(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    """The system refuses to look up such a name (ENAMETOOLONG): a diagnostic, not a crash."""
+    name = "media/" + "x" * 300 + ".png"
+    project = make_project(
+        {"contributions/pic.md": contribution_text("Pic", body=f"\n![A map]({name})\n")}
+    )
+    project.path("contributions/media").mkdir()
+    report = project.validate()
+    assert triples(report) == {("contributions/pic.md", "IDM053", 13, 10)}
+    assert report.diagnostics[0].message.endswith("cannot be read: File name too long")
+
+
 def test_symlinked_picture_outside_project(
     make_project: Callable[..., ProjectDir], tmp_path: Path
 ) -> None:
