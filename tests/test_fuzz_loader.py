@@ -289,7 +289,7 @@ def test_any_body_into_the_content_scan(fuzz_project: ProjectDir, body: str) -> 
     well_formed(problems)
     for d in problems:
         assert 3 <= d.line <= 3 + body.count("\n")
-        assert d.code in ("IDM050", "IDM051", "IDM052", "IDM053"), d
+        assert d.code in ("IDM004", "IDM050", "IDM051", "IDM052", "IDM053"), d
 
 
 def test_settings_are_derandomised() -> None:
