@@ -415,3 +415,12 @@ def test_contained_body_cannot_close_its_wrapper(lines: list[str]) -> None:
     assert len(blocks) == 2, [b["t"] for b in blocks]
     assert blocks[0]["t"] == "Div" and "idm-src" in blocks[0]["c"][0][1]
     assert blocks[1] == {"t": "Para", "c": [{"t": "Str", "c": "SENTINEL-AFTER"}]}
+
+
+@FAST
+@given(st.text(max_size=80))
+def test_escape_puts_a_backslash_before_each_ascii_punctuation_mark(text: str) -> None:
+    import string
+
+    spaced = " ".join(text.split())
+    assert escape(text) == "".join("\\" + c if c in string.punctuation else c for c in spaced)
