@@ -44,15 +44,15 @@ _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[*+-](?=[ \t])))+")
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 # Searched once in the whole text (:func:`_possible`): each finds whatever a line's check could
 # find, and more, so where they find nothing no line needs to be looked at for it.
-_MAYBE_TOO_DEEP = re.compile(
-    rf"^(?:\s{{{MAX_INDENT // 4 + 1}}}|(?:[ \t]*(?:>|[*+-](?=[ \t]))){{{MAX_CONTAINER_DEPTH + 1}}})"
-    rf"|\S{{{MAX_WORD + 1}}}",
-    re.MULTILINE,
+_LINE_PAST_LIMITS = (
+    rf"(?:\s{{{MAX_INDENT // 4 + 1}}}|(?:[ \t]*(?:>|[*+-](?=[ \t]))){{{MAX_CONTAINER_DEPTH + 1}}})"
 )
-"""A line that may be indented past MAX_INDENT (a tab counts four columns at most), open
-more than MAX_CONTAINER_DEPTH containers, or hold a word longer than MAX_WORD."""
-_MAYBE_RAW = re.compile(r"<|\{=|\\(?:begin|end|input|include|usepackage|documentclass)\b")
-"""What every raw-markup finding of :data:`_RAW` (and a raw code block's ``{=``) contains."""
+"""The start of a line that may be indented past MAX_INDENT (a tab counts four columns at
+most) or open more than MAX_CONTAINER_DEPTH containers."""
+_FIRST_LINE_PAST = re.compile(_LINE_PAST_LIMITS)
+_LATER_LINE_PAST = re.compile("\n" + _LINE_PAST_LIMITS)  # a literal first: found fast
+_MAYBE_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1}}}")
+_LATEX = re.compile(r"\\(?:begin|end|input|include|usepackage|documentclass)\b")
 
 
 def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[Diagnostic]:
@@ -132,8 +132,13 @@ class _Possible(NamedTuple):
 def _possible(body: str) -> _Possible:
     return _Possible(
         pictures="![" in body,
-        raw=_MAYBE_RAW.search(body) is not None,
-        line_limits=_MAYBE_TOO_DEEP.search(body) is not None,
+        # what every finding of _RAW (and a raw code block's "{=") contains
+        raw="<" in body or "{=" in body or ("\\" in body and _LATEX.search(body) is not None),
+        line_limits=(
+            _FIRST_LINE_PAST.match(body) is not None
+            or _LATER_LINE_PAST.search(body) is not None
+            or (len(body) > MAX_WORD and _MAYBE_LONG_WORD.search(body) is not None)
+        ),
         brackets=(
             body.count("[") > MAX_BRACKET_DEPTH
             or body.count("(") > MAX_PAREN_DEPTH
