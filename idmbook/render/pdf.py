@@ -28,6 +28,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
@@ -666,23 +667,32 @@ def typst_book(
         for piece in _split(chapter, _is_section):
             owners.append(number)
             pieces.append(piece)
-    texts = _typst_pieces(pieces, api, cache)
-    grouped: dict[int, list[str]] = {}
-    for owner, text in zip(owners, texts, strict=True):
-        grouped.setdefault(owner, []).append(text)
-    chapters = ["".join(parts) for parts in grouped.values()]
-    includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(len(chapters)))
+    count = len(dict.fromkeys(owners))
+    includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(count))
     document = {"pandoc-api-version": api, "meta": pandoc_meta(meta), "blocks": []}
     if includes:
         document["blocks"] = [_raw_block(includes)]
     args = [*_WRITER_ARGS, "--template", str(template)]
     data = ast_bytes(document)
     key = Cache.key("main", pandoc_version(), *args, template.read_bytes(), data)
-    found = cache.get("typst", key) if cache is not None else None
-    if found is None:
-        found = run_pandoc(args, data)
-        if cache is not None:
-            cache.put("typst", key, found)
+
+    def main_file() -> bytes:
+        found = cache.get("typst", key) if cache is not None else None
+        if found is None:
+            found = run_pandoc(args, data)
+            if cache is not None:
+                cache.put("typst", key, found)
+        return found
+
+    # the main file needs only the number of chapters: pandoc makes it while it converts them
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        main = pool.submit(main_file)
+        texts = _typst_pieces(pieces, api, cache)
+        found = main.result()
+    grouped: dict[int, list[str]] = {}
+    for owner, text in zip(owners, texts, strict=True):
+        grouped.setdefault(owner, []).append(text)
+    chapters = ["".join(parts) for parts in grouped.values()]
     return TypstBook(found.decode("utf-8"), tuple(chapters), includes, frozenset(used))
 
 
