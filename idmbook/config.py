@@ -8,9 +8,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from idmbook.fields import ISBN, ISSN, Id, Language, NonEmpty
-from idmbook.sources import CONFIG_NAME
-
-__all__ = ["CONFIG_NAME"]
 
 
 class _Strict(BaseModel):

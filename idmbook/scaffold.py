@@ -10,11 +10,12 @@ import re
 import shutil
 from pathlib import Path
 
-from idmbook.config import CONFIG_NAME, Config, Taxonomy
+from idmbook.config import Config, Taxonomy
 from idmbook.defaults import DATA, default_templates
 from idmbook.errors import IdmbookError
 from idmbook.fields import STAKEHOLDER_TYPES
 from idmbook.modelerrors import did_you_mean
+from idmbook.sources import CONFIG_NAME
 
 
 def init_project(target: Path) -> list[Path]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from idmbook.config import CONFIG_NAME
 from idmbook.diagnostics import Diagnostic
 from idmbook.rules.codes import diag
+from idmbook.sources import CONFIG_NAME
 
 if TYPE_CHECKING:
     from idmbook.models import Note
