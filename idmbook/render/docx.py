@@ -376,7 +376,7 @@ def finish_docx(raw: bytes, meta: BookMeta) -> bytes:
         raise IdmbookError(f"the DOCX written by pandoc could not be read: {exc}") from None
     styles = _StyleIds(document)
     front = _front_styles(document, meta, styles)
-    _insert_after(front[-1], _toc_field(_toc_entries(document, front[-1], styles), styles))
+    _insert_after(front[-1], _toc_field(_toc_entries(front[-1], styles), styles))
     _set_language(document, meta.language)
     _fill_header_footer(document, meta, styles)
     _set_core_properties(document, meta)
@@ -507,7 +507,7 @@ def _heading_language(paragraph: Any) -> str | None:
     return languages.pop() if len(languages) == 1 else None
 
 
-def _toc_entries(document: Any, start: Any, styles: _StyleIds) -> list[TocEntry]:
+def _toc_entries(start: Any, styles: _StyleIds) -> list[TocEntry]:
     """The entry of every heading of levels 1 to TOC_DEPTH after the ``start`` paragraph."""
     levels = {styles[name]: level for level, name in enumerate(HEADING_STYLES, start=1)}
     ids = {f"s{number}": style for number, style in enumerate(levels)}
