@@ -160,18 +160,15 @@ def _nesting(lines: list[str], maybe: _Possible, rel: str, first_line: int) -> l
         if not line.strip():
             depth = dict.fromkeys(depth, 0)
             continue
-        what = _too_deep(line, depth, each_line)
+        what = _too_deep(line, depth) if each_line else _brackets_too_deep(line, depth)
         if what:
             return [diag("IDM004", rel, first_line + i, 1, what, _LIMIT_HINT)]
     return []
 
 
-def _too_deep(line: str, depth: dict[str, int], each_line: bool = True) -> str | None:
+def _too_deep(line: str, depth: dict[str, int]) -> str | None:
     """What in ``line`` goes past a limit, given what the paragraph left open in ``depth``
-    (updated); ``each_line`` false skips the limits of a single line, which the whole text
-    has shown no line reaches."""
-    if not each_line:
-        return _brackets_too_deep(line, depth)
+    (updated)."""
     containers = _CONTAINERS.match(line)
     opened = len(re.findall(r"[>*+-]", containers.group())) if containers else 0
     if opened > MAX_CONTAINER_DEPTH:
@@ -189,6 +186,7 @@ def _too_deep(line: str, depth: dict[str, int], each_line: bool = True) -> str |
 
 
 def _brackets_too_deep(line: str, depth: dict[str, int]) -> str | None:
+    """The part of :func:`_too_deep` that follows the paragraph: brackets left open."""
     if not any(depth.values()) and not any(c in line for c in "[(<"):
         return None
     limits = {"[": MAX_BRACKET_DEPTH, "(": MAX_PAREN_DEPTH, "<": MAX_OPEN_ANGLES}
@@ -266,11 +264,9 @@ def _check_image(
                 "put the picture in the project's media folder and link it there",
             )
         )
-    elif (unreadable := _unreadable(resolved)) is not None:
-        out.append(
-            diag("IDM053", rel, *target_at, f"picture '{target}' cannot be read: {unreadable}")
-        )
-    elif not resolved.is_file():
+    elif isinstance(state := _file_state(resolved), str):
+        out.append(diag("IDM053", rel, *target_at, f"picture '{target}' cannot be read: {state}"))
+    elif not state:
         out.append(diag("IDM053", rel, *target_at, f"picture '{target}' does not exist"))
     elif resolved.suffix.lower() not in IMAGE_SUFFIXES:
         out.append(
@@ -325,19 +321,18 @@ def picture_problem(path: Path) -> str | None:
     return None
 
 
-def _unreadable(path: Path) -> str | None:
-    """Why the system cannot even look at ``path`` (a name too long for it, a folder without
-    permission), or None."""
+def _file_state(path: Path) -> bool | str:
+    """Whether ``path`` is a file, or why the system cannot even look (a name too long for
+    it, a folder without permission)."""
     try:
-        path.is_file()
+        return path.is_file()
     except OSError as exc:
         return exc.strerror or type(exc).__name__
-    return None
 
 
 def is_picture_file(path: Path) -> bool:
     """Whether ``path`` is a file; False also where the system cannot look."""
-    return _unreadable(path) is None and path.is_file()
+    return _file_state(path) is True
 
 
 def resolve_image(target: str, root: Path, base: Path) -> Path | str:
