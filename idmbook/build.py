@@ -549,9 +549,8 @@ def _build_locked(
         ast, images = sanitize(ast, root)
         result.timings["parse"] = time.perf_counter() - clock
         meta = book_meta(project, assembled, info, options, images)
-        for image in images.values():
-            rel = image.resolve().relative_to(root.resolve()).as_posix()
-            inputs.setdefault(rel, input_hashes(root, [image])[rel])
+        for rel, digest in path_hashes(root, images.values()).values():
+            inputs.setdefault(rel, digest)
         figures = generated_figures(assembled)
         if figures is not None:
             ast = place_figure(ast, figures.blocks)
