@@ -124,6 +124,13 @@ order: 1
 This publication brings together the outcomes of the two 2017 workshops.
 """
 
+DOT_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+"""A valid PNG of one pixel."""
+
 NOTE_PATHS = {
     ("new-york", "opening"): "chapters/notes/new-york/opening.md",
     ("new-york", "sdg-targets"): "chapters/notes/new-york/sdg-targets.md",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOTE_PATHS, ProjectDir, contribution_text, note_text
+from conftest import DOT_PNG, NOTE_PATHS, ProjectDir, contribution_text, note_text
 
 from idmbook.build import BuildOptions, build
 from idmbook.cache import (
@@ -386,12 +386,7 @@ def test_a_project_with_a_picture_is_up_to_date_when_nothing_changed(
 ) -> None:
     import idmbook.validate as validate_module
 
-    png = (
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
-        b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
-        b"\x00\x00\x00IEND\xaeB`\x82"
-    )
-    project.write("contributions/media/dot.png", png)
+    project.write("contributions/media/dot.png", DOT_PNG)
     body = "\nWe welcome newcomers.\n\n![A dot](media/dot.png)\n"
     project.write("contributions/montreal.md", contribution_text(body=body))
     first = build(project.root, BuildOptions(formats=("docx",)))
@@ -402,7 +397,7 @@ def test_a_project_with_a_picture_is_up_to_date_when_nothing_changed(
 
     monkeypatch.setattr(validate_module, "validate", no_validation)
     assert build(project.root, BuildOptions(formats=("docx",))).up_to_date
-    project.write("contributions/media/dot.png", png + b"\x00")
+    project.write("contributions/media/dot.png", DOT_PNG + b"\x00")
     monkeypatch.undo()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
     assert not build(project.root, BuildOptions(formats=("docx",))).up_to_date

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import NOTE_PATHS, ProjectDir, contribution_text, note_text
+from conftest import DOT_PNG, NOTE_PATHS, ProjectDir, contribution_text, note_text
 
 from idmbook.build import BuildOptions
 from idmbook.diagnostics import Severity
@@ -66,15 +66,10 @@ def test_watch_forgets_when_a_picture_arrives(project: ProjectDir) -> None:
     the watch loads the contribution again and the warning goes."""
     body = "\nWe welcome newcomers.\n\n![A dot](media/dot.png)\n"
     project.write("contributions/montreal.md", contribution_text(body=body))
-    png = (
-        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
-        b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
-        b"\x00\x00\x00IEND\xaeB`\x82"
-    )
     events: list[WatchEvent] = []
 
     def changes() -> Iterator[set[Path]]:
-        yield {project.write("contributions/media/dot.png", png)}
+        yield {project.write("contributions/media/dot.png", DOT_PNG)}
 
     watch(project.root, BuildOptions(formats=("docx",)), events.append, changes())
     reports = [e.report for e in events if e.kind == "validated" and e.report is not None]
