@@ -5,7 +5,8 @@ on the other sources, only on its own bytes, the config and the taxonomy, and on
 names. A watch remembers the result of every file, keyed by those bytes and that config, and a
 rebuild after an edit loads again only the files that changed; the checks across files always
 run again. Pictures are not part of the key: the watch forgets everything when anything other
-than a Markdown source changes (:meth:`LoadMemo.forget`).
+than a Markdown source (:data:`idmbook.sources.SOURCE_SUFFIXES`) changes
+(:meth:`LoadMemo.forget`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
     from idmbook.sources import Kind
 
     Document = Note | Contribution | Chapter
-
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-"""Changes of these files are remembered file by file; any other change forgets everything."""
 
 
 @dataclass

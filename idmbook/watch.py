@@ -24,7 +24,8 @@ from idmbook.cache import CACHE_DIR
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
-from idmbook.memo import MARKDOWN_SUFFIXES, LoadMemo
+from idmbook.memo import LoadMemo
+from idmbook.sources import SOURCE_SUFFIXES as MARKDOWN_SUFFIXES
 
 if TYPE_CHECKING:
     from idmbook.render.pdf import TypstSession
