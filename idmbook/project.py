@@ -28,7 +28,6 @@ from idmbook.rules import diag
 from idmbook.rules.references import check_chapter, check_contribution, check_note
 from idmbook.sources import (
     CONFIG_NAME,
-    SOURCE_SUFFIXES,
     Kind,
     discover,
     find_root,
@@ -336,15 +335,4 @@ def _kind_from_folder(path: Path, root: Path) -> Kind | None:
     return None
 
 
-__all__ = [
-    "CONFIG_NAME",
-    "SOURCE_SUFFIXES",
-    "Kind",
-    "Project",
-    "discover",
-    "errors_to_diagnostics",
-    "find_root",
-    "load_project",
-    "open_project",
-    "rel_path",
-]
+__all__ = ["Project", "errors_to_diagnostics", "load_project", "open_project"]

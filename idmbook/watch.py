@@ -26,6 +26,7 @@ from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
 from idmbook.memo import LoadMemo
 from idmbook.sources import SOURCE_SUFFIXES as MARKDOWN_SUFFIXES
+from idmbook.sources import find_root
 
 if TYPE_CHECKING:
     from idmbook.render.pdf import TypstSession
@@ -256,7 +257,7 @@ def watch(
     ``changes`` replaces the operating system's notifications (tests, scripts): each item is
     a collection of changed files.
     """
-    from idmbook.project import find_root, open_project
+    from idmbook.project import open_project
     from idmbook.render.pdf import TypstSession
 
     root = find_root(start)

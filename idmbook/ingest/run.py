@@ -35,8 +35,9 @@ from idmbook.ingest.plan import ProjectIndex, index_project, install, note_sha, 
 from idmbook.ingest.register import Register, load_register
 from idmbook.ingest.report import FileResult, IngestResult, progress_bar
 from idmbook.ingest.sniff import SUPPORTED, Sniffed, is_junk, sniff
-from idmbook.project import Project, open_project, rel_path
+from idmbook.project import Project, open_project
 from idmbook.rules import diag
+from idmbook.sources import rel_path
 
 if TYPE_CHECKING:
     from rich.console import Console
