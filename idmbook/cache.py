@@ -319,9 +319,13 @@ def _parse_pieces(
 ) -> dict[int, tuple[Any, list[Any], bytes]]:
     """Parse the pieces ``indices``; each batch's pieces are separated by marker headings."""
     # pandoc reads Markdown at a cost that follows its lines and its brackets (links, spans,
-    # attributes), not its bytes: measured on the benchmark's books.
-    costs = [piece.count("\n") + piece.count("[") + 1 for piece in pieces]
-    batches = balanced_runs(indices, costs, minimum=1000)
+    # attributes, notes), not its bytes; a bracket costs about two and a half lines. Fitted
+    # to the batches' times in the compendium's cold build: counted as one line, the batch
+    # with the notes took 3.5 s and the other 2.9 s while its processor waited; as six (the
+    # ratio of one pandoc alone on runs of pieces), 2.9 s and 3.8 s; as two and a half, 0.1
+    # to 0.35 s apart, either way, in three runs (the noise of two pandoc at once).
+    costs = [2 * piece.count("\n") + 5 * piece.count("[") + 1 for piece in pieces]
+    batches = balanced_runs(indices, costs, minimum=2000)
     marker = f"idmbook-piece-{secrets.token_hex(8)}"
     jobs = []
     for batch in batches:
