@@ -22,7 +22,7 @@ from rich.markup import escape
 
 from idmbook import __version__
 from idmbook.errors import IdmbookError
-from idmbook.gcpause import cycle_collection_paused
+from idmbook.gcpause import age_everything, cycle_collection_paused
 
 if TYPE_CHECKING:
     from idmbook.config import Config, Taxonomy
@@ -718,9 +718,13 @@ def main() -> None:
         if _command(sys.argv[1:]) in ONE_BURST:
             # One burst of work, then the end of the process: the cycle collector, resumed
             # after a build, would first walk everything the build left alive (0.1 s after
-            # the compendium's build), for nothing.
+            # the compendium's build), for nothing: what the command made is counted as old
+            # before the collector resumes, however the command ends.
             with cycle_collection_paused():
-                app()
+                try:
+                    app()
+                finally:
+                    age_everything()
         else:
             app()
     except IdmbookError as exc:

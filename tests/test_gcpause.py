@@ -79,9 +79,11 @@ def test_a_command_runs_paused_and_gives_the_collector_back(
 
     seen: list[bool] = []
     real = cli._emit_report
+    made: list[Any] = []
 
     def spy(*args: Any) -> None:
         seen.append(gc.isenabled())
+        made.append([object()])  # something the command made and a caller still holds
         real(*args)
 
     monkeypatch.setattr(cli, "_emit_report", spy)
@@ -89,6 +91,9 @@ def test_a_command_runs_paused_and_gives_the_collector_back(
     assert result.exit_code == 0, result.stderr
     assert seen == [False]
     assert gc.isenabled()
+    # counted as old when the collector resumed: no walk over all the command made
+    oldest = {id(item) for item in gc.get_objects(generation=2)}
+    assert id(made[0]) in oldest
     assert cli._command(["--debug", "build", "--format", "pdf"]) == "build"
     assert {"build", "validate"} <= cli.ONE_BURST
     assert not {"watch", "ingest"} & cli.ONE_BURST, "long commands must collect"
