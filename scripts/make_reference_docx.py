@@ -34,7 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from idmbook.render.common import run_pandoc
-from idmbook.render.docx import deterministic_zip
+from idmbook.render.docx_finish import deterministic_zip
 
 SERIF = "Liberation Serif"
 SANS = "Liberation Sans"

@@ -24,9 +24,10 @@ import pytest
 from docx.oxml.ns import qn
 
 from idmbook.errors import IdmbookError
-from idmbook.render import docx as docx_module
+from idmbook.render import docx_finish
 from idmbook.render.common import BookMeta, run_pandoc
-from idmbook.render.docx import deterministic_zip, render_docx
+from idmbook.render.docx import render_docx
+from idmbook.render.docx_finish import deterministic_zip
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -429,16 +430,16 @@ def test_the_package_is_zipped_once_and_the_same_as_python_docx_would_save_it(
     with a python-docx whose writer has other steps, it saves and rewrites the package, and
     the bytes are the same either way."""
     zipped = []
-    real = docx_module.zip_members
+    real = docx_finish.zip_members
 
     def counted(*args: Any) -> bytes:
         zipped.append(1)
         return real(*args)
 
-    monkeypatch.setattr(docx_module, "zip_members", counted)
+    monkeypatch.setattr(docx_finish, "zip_members", counted)
     once = render_docx(book_ast, make_meta(), TEMPLATES)
     assert len(zipped) == 1
-    monkeypatch.setattr(docx_module, "_package_members", lambda _document: None)
+    monkeypatch.setattr(docx_finish, "_package_members", lambda _document: None)
     saved = render_docx(book_ast, make_meta(), TEMPLATES)
     assert once == saved
     assert len(zipped) == 2
