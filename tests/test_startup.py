@@ -4,6 +4,7 @@ these tests check the imports, which decide them)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -69,3 +70,49 @@ def test_the_common_languages_are_valid_tags() -> None:
     from idmbook.fields import COMMON_LANGUAGES
 
     assert {tag for tag in COMMON_LANGUAGES if langcodes.tag_is_valid(tag)} == COMMON_LANGUAGES
+
+
+ORDER_SCRIPT = """
+import json, sys
+import idmbook.project, idmbook.render.docx
+seen = {}
+real_load, real_pandoc = idmbook.project.load_file, idmbook.render.docx._run_pandoc_docx
+
+def load_file(*args, **kwargs):
+    seen.setdefault("loading", sorted(m for m in WATCHED if m in sys.modules))
+    return real_load(*args, **kwargs)
+
+def run_pandoc_docx(*args, **kwargs):
+    seen["converting"] = "docx" in sys.modules
+    return real_pandoc(*args, **kwargs)
+
+WATCHED = ("idmbook.assemble", "idmbook.sanitize", "idmbook.render.pdf")  # (render.docx: above)
+idmbook.project.load_file = load_file
+idmbook.render.docx._run_pandoc_docx = run_pandoc_docx
+from pathlib import Path
+from idmbook.build import BuildOptions, build
+build(Path(sys.argv[1]), BuildOptions(formats=("docx",), force=True))
+seen["finished"] = "docx" in sys.modules
+print(json.dumps(seen))
+"""
+
+
+def test_a_build_imports_its_stages_before_the_book_and_python_docx_after_pandoc(
+    project: ProjectDir,
+) -> None:
+    """Modules imported while the book's AST is alive keep Python from giving its memory back
+    after it is freed (idmbook.build._import_stages, idmbook.render.docx_finish)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", ORDER_SCRIPT, str(project.root)],
+        env={**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": "1513209600"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    seen = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "loading": ["idmbook.assemble", "idmbook.render.pdf", "idmbook.sanitize"],
+        "converting": False,
+        "finished": True,
+    }
