@@ -40,6 +40,25 @@ def test_entries_round_trip_and_keys_do_not_collide(tmp_path: Path) -> None:
     assert (tmp_path / "c" / ".gitignore").read_text() == "*\n"
 
 
+def test_entries_in_every_folder_and_of_several_kinds_are_all_written(tmp_path: Path) -> None:
+    """Every entry is written, whichever of its kind's folders it falls in (each folder is
+    made when its first entry is written)."""
+    cache = Cache(tmp_path)
+    entries = {
+        (kind, Cache.key(kind, str(n))): f"{kind}{n}".encode()
+        for kind in ("parse", "typst")
+        for n in range(700)
+    }
+    for (kind, key), data in entries.items():
+        cache.put(kind, key, data)
+    cache.flush()
+    for kind in ("parse", "typst"):
+        folders = {path.name for path in (tmp_path / kind).iterdir()}
+        assert folders == {key[:2] for k, key in entries if k == kind}
+    again = Cache(tmp_path)
+    assert all(again.get(kind, key) == data for (kind, key), data in entries.items())
+
+
 @pytest.mark.parametrize(
     "damage",
     [
