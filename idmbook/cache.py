@@ -329,8 +329,8 @@ def _parse_pieces(
     # attributes, notes), not its bytes; a bracket costs about two and a half lines. Fitted
     # to the batches' times in the compendium's cold build: counted as one line, the batch
     # with the notes took 3.5 s and the other 2.9 s while its processor waited; as six (the
-    # ratio of one pandoc alone on runs of pieces), 2.9 s and 3.8 s; as two and a half, 0.1
-    # to 0.35 s apart, either way, in three runs (the noise of two pandoc at once).
+    # ratio of one pandoc alone on runs of pieces), 2.9 s and 3.8 s; as two and a half, 0.11
+    # to 0.66 s apart, either way, median 0.3 s, in five runs (two pandoc at once are noisy).
     costs = [2 * piece.count("\n") + 5 * piece.count("[") + 1 for piece in pieces]
     batches = balanced_runs(indices, costs, minimum=2000)
     marker = f"idmbook-piece-{secrets.token_hex(8)}"

@@ -35,10 +35,8 @@ def input_hashes(
     """sha256 of each input by its name in the project, sorted by name; ``known`` gives what
     :func:`path_hashes` found for some of the paths already."""
     known = known or {}
-    found = path_hashes(root, (path for path in paths if path not in known))
-    entries = {**{path: known[path] for path in paths if path in known}, **found}
-    hashes = {rel: digest for _, (rel, digest) in sorted(entries.items())}
-    return dict(sorted(hashes.items()))
+    found = {**path_hashes(root, (path for path in paths if path not in known)), **known}
+    return dict(sorted(found[path] for path in paths))
 
 
 def make_manifest(
