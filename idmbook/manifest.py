@@ -18,11 +18,13 @@ def sha256(data: bytes) -> str:
 def path_hashes(root: Path, paths: Iterable[Path]) -> dict[Path, tuple[str, str]]:
     """(name inside the project, sha256) of each path; the name is where the path really
     is (a link inside the project is listed under its target)."""
+    from idmbook.sources import Places
+
     found = {}
-    real_root = root.resolve()
+    places = Places(root)
     for path in set(paths):
         try:
-            rel = path.resolve().relative_to(real_root).as_posix()
+            rel = places.real(path).relative_to(places.root).as_posix()
         except ValueError:
             rel = path.as_posix()
         found[path] = (rel, sha256(path.read_bytes()))

@@ -7,6 +7,7 @@ models.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 from typing import Literal
@@ -50,19 +51,17 @@ def rel_path(path: Path, root: Path) -> str:
 def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
     """Every source file of the project in a stable order, with the kind its folder implies."""
     found: list[tuple[Path, Kind | None]] = []
-    places = _Places(root)
+    rels: list[str] = []
+    places = Places(root)
     for folder in ("chapters", "contributions"):
         base = root / folder
         if not base.is_dir():
             continue
-        for path in sorted(base.rglob("*")):
-            rel = rel_path(path, root)
-            parts = path.relative_to(base).parts
+        for parts, path, is_link in _walk(base):
+            rel = f"{folder}/{'/'.join(parts)}"
             if any(p.startswith(JUNK_PREFIXES) for p in parts) or "media" in parts[:-1]:
                 continue
-            if path.is_dir() and not path.is_symlink():
-                continue
-            if not places.inside(path):
+            if not places.inside(path, is_link):
                 report.add(linked_out(rel))
                 continue
             if path.suffix.lower() not in SOURCE_SUFFIXES:
@@ -76,7 +75,37 @@ def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
             elif len(parts) == 1:
                 kind = "chapter"
             found.append((path, kind))
-    _check_names(found, root, report)
+            rels.append(rel)
+    _check_names(found, rels, report)
+    return found
+
+
+def _walk(base: Path) -> list[tuple[tuple[str, ...], Path, bool]]:
+    """(names below ``base``, path, whether it is a link) of everything under ``base`` but its
+    folders, sorted as paths sort; folders that are links are listed, not entered, and
+    folders that cannot be read are left out (as ``Path.rglob`` does, in one system call per
+    folder instead of two per name)."""
+    found: list[tuple[tuple[str, ...], Path, bool]] = []
+    pending: list[tuple[tuple[str, ...], str]] = [((), str(base))]
+    while pending:
+        parts, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            names = (*parts, entry.name)
+            try:
+                is_link = entry.is_symlink()
+                is_folder = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_link = is_folder = False
+            if is_folder:
+                pending.append((names, entry.path))
+            else:
+                found.append((names, Path(entry.path), is_link))
+    found.sort(key=lambda item: tuple(os.path.normcase(name) for name in item[0]))
     return found
 
 
@@ -106,7 +135,7 @@ def linked_out(rel: str) -> Diagnostic:
     )
 
 
-class _Places:
+class Places:
     """Where the files of one folder tree really are, each folder resolved once (resolving
     every file's path was a fifth of finding a compendium's 1,663 files)."""
 
@@ -114,17 +143,21 @@ class _Places:
         self.root = root.resolve()
         self.folders: dict[Path, Path] = {}
 
-    def inside(self, path: Path) -> bool:
+    def real(self, path: Path, is_link: bool | None = None) -> Path:
+        """``path.resolve()``; ``is_link`` when it is known whether ``path`` is a symbolic link.
+        Raises OSError or RuntimeError as ``resolve`` does."""
+        if path.name == ".." or (path.is_symlink() if is_link is None else is_link):
+            return path.resolve()
+        # a name that is not a link is where its folder really is
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = path.parent.resolve()
+        return folder / path.name
+
+    def inside(self, path: Path, is_link: bool | None = None) -> bool:
         """:func:`inside` for ``path``, in the ``root`` given."""
         try:
-            if path.is_symlink():
-                real = path.resolve()
-            else:  # a name that is not a link is where its folder really is
-                folder = self.folders.get(path.parent)
-                if folder is None:
-                    folder = self.folders[path.parent] = path.parent.resolve()
-                real = folder / path.name
-            real.relative_to(self.root)
+            self.real(path, is_link).relative_to(self.root)
         except (ValueError, OSError, RuntimeError):
             return False
         return True
@@ -138,10 +171,9 @@ def inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _check_names(found: list[tuple[Path, Kind | None]], root: Path, report: Report) -> None:
+def _check_names(found: list[tuple[Path, Kind | None]], rels: list[str], report: Report) -> None:
     folded: dict[str, str] = {}
-    for path, _ in found:
-        rel = rel_path(path, root)
+    for (path, _), rel in zip(found, rels, strict=True):
         key = unicodedata.normalize("NFC", rel).casefold()
         if key in folded:
             report.add(

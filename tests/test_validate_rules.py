@@ -177,7 +177,7 @@ def test_files_in_linked_folders_are_where_the_links_lead(
     make_project: Callable[..., ProjectDir], tmp_path: Path
 ) -> None:
     """A folder linked from outside is outside; one linked from inside is inside, with its
-    files; each folder is resolved once (sources._Places), each file as before."""
+    files; each folder is resolved once (sources.Places), each file as before."""
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "far.md").write_text(contribution_text("Far"), "utf-8")
@@ -191,9 +191,9 @@ def test_files_in_linked_folders_are_where_the_links_lead(
     except OSError:  # pragma: no cover
         pytest.skip("symlinks are not supported here")
     from idmbook.diagnostics import Report
-    from idmbook.sources import _Places, discover, inside
+    from idmbook.sources import Places, discover, inside
 
-    places = _Places(project.root)
+    places = Places(project.root)
     for path in project.root.rglob("*"):
         assert places.inside(path) == inside(path, project.root), path
     found = Report()
@@ -202,6 +202,56 @@ def test_files_in_linked_folders_are_where_the_links_lead(
     assert "contributions/own/near.md" in names
     assert "contributions/away/far.md" not in names
     assert all(name.startswith("contributions/away") for name in links_out), links_out
+
+
+def test_sources_are_found_in_path_order_and_junk_is_skipped(tmp_path: Path) -> None:
+    """discover() lists files as sorted paths sort, part by part ('x/b.md' before 'x-b.md',
+    which sorted strings would swap); skips junk, hidden and media files; lists a linked
+    folder (not a source: IDM065) without entering it; reports links out (IDM062)."""
+    from idmbook.diagnostics import Report
+    from idmbook.sources import discover
+
+    root = tmp_path / "p"
+    names = [
+        "chapters/intro.md",
+        "chapters/deep/x.md",
+        "chapters/notes/ny/s1.md",
+        "chapters/.git/y.md",
+        "contributions/x-b.md",
+        "contributions/x/b.md",
+        "contributions/X.md",
+        "contributions/~$lock.md",
+        "contributions/sub/media/m.md",
+        "contributions/sub/z.markdown",
+        "contributions/notes.txt",
+    ]
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", "utf-8")
+    (root / "idmbook.yaml").write_text("x", "utf-8")
+    outside = tmp_path / "outside.md"
+    outside.write_text("x", "utf-8")
+    try:
+        (root / "contributions/far.md").symlink_to(outside)
+        (root / "contributions/again").symlink_to(root / "contributions/sub")
+    except OSError:  # pragma: no cover
+        pytest.skip("symlinks are not supported here")
+    found = Report()
+    listed = [(path.relative_to(root).as_posix(), kind) for path, kind in discover(root, found)]
+    assert listed == [
+        ("chapters/deep/x.md", None),
+        ("chapters/intro.md", "chapter"),
+        ("chapters/notes/ny/s1.md", "note"),
+        ("contributions/X.md", "contribution"),
+        ("contributions/sub/z.markdown", "contribution"),
+        ("contributions/x/b.md", "contribution"),
+        ("contributions/x-b.md", "contribution"),
+    ]
+    assert sorted((d.code, d.path) for d in found.diagnostics) == [
+        ("IDM062", "contributions/far.md"),
+        ("IDM065", "contributions/again"),
+        ("IDM065", "contributions/notes.txt"),
+    ]
 
 
 def test_a_picture_name_too_long_for_the_file_system_is_reported(
