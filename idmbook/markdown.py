@@ -12,7 +12,11 @@ _DIV_FENCE = re.compile(r"^((?:\s|>|[-*+](?=\s)|\d{1,9}[.)](?=\s))*)(:{3,})")
 """A fenced div's fence, also inside block quotes and list items (``> :::``, ``- :::``)."""
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:")
-_PUNCT = set(string.punctuation)
+_CONTAINED = ("```", "~~~", ":::", "[^")
+"""What :data:`FENCE`, :data:`_DIV_FENCE`, :data:`_FOOTNOTE` and :data:`_NOTE_DEFINITION`
+need to match: a body without any of them is contained as it is."""
+_ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
+"""Each ASCII punctuation mark, escaped (a table for ``str.translate``)."""
 
 READER = (
     "markdown-raw_html-raw_tex-raw_attribute-citations-tex_math_dollars"
@@ -49,8 +53,7 @@ def outside_code(lines: list[str]) -> Iterator[tuple[int, str, str | None]]:
 
 def escape(text: object) -> str:
     """Plain text as Markdown inline text: every ASCII punctuation mark escaped."""
-    value = " ".join(str(text).split())
-    return "".join("\\" + c if c in _PUNCT else c for c in value)
+    return " ".join(str(text).split()).translate(_ESCAPED)
 
 
 def contain(body: str, prefix: str) -> str:
@@ -64,6 +67,8 @@ def contain(body: str, prefix: str) -> str:
     block starts is pandoc's to decide, and a fence line that follows a footnote definition,
     for one, is text to pandoc, not the start of a code block.
     """
+    if not any(mark in body for mark in _CONTAINED):
+        return body.strip("\n")  # nothing below would change a line
     out: list[str] = []
     fence: str | None = None
     note_paragraph = False  # the first paragraph of a footnote definition: no fence opens
