@@ -11,7 +11,7 @@ from idmbook.fields import ISBN, ISSN, Id, Language, NonEmpty
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Series(_Strict):

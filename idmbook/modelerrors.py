@@ -242,13 +242,19 @@ def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
 
 
 def _field_info(model: type[BaseModel], loc: Loc) -> Any:
+    found = _field_at(model, loc)
+    return found[0].model_fields.get(found[1]) if found is not None else None
+
+
+def _field_at(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel], str] | None:
+    """The model that has the field at ``loc``, and the field's name."""
     path = [p for p in loc if isinstance(p, str)]
     if not path:
         return None
-    parent = _model_at(model, tuple(p for p in loc if isinstance(p, str))[:-1])
-    if parent is None:
+    parent = _model_at(model, tuple(path[:-1]))
+    if parent is None or path[-1] not in parent.model_fields:
         return None
-    return parent.model_fields.get(path[-1])
+    return parent, path[-1]
 
 
 def _literal_values(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -262,7 +268,10 @@ def _literal_values(model: type[BaseModel], loc: Loc) -> list[str]:
 
 
 def _field_help(model: type[BaseModel], loc: Loc) -> str | None:
-    info = _field_info(model, loc)
-    if info is None or not info.description:
+    from idmbook.fielddocs import field_doc
+
+    found = _field_at(model, loc)
+    doc = field_doc(*found) if found is not None else None
+    if not doc:
         return None
-    return " ".join(str(info.description).split())
+    return " ".join(doc.split())

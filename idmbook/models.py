@@ -16,7 +16,7 @@ from idmbook.fields import Country, Id, Language, Level, NonEmpty, StakeholderTy
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class NoteMeta(_Strict):

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from idmbook.config import Config, Taxonomy
+from idmbook.fielddocs import describe_schema
 from idmbook.models import ChapterMeta, ContributionMeta, NoteMeta
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -23,7 +24,7 @@ def write_schemas(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, model in SCHEMAS.items():
-        schema = model.model_json_schema()
+        schema = describe_schema(model.model_json_schema(), model)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://idmbook.invalid/schemas/{name}.schema.json"
         path = folder / f"{name}.schema.json"

@@ -53,6 +53,19 @@ def test_an_up_to_date_build_imports_neither_tools_nor_models(
     assert not [m for m in (*HEAVY, *MODELS) if m in modules]
 
 
+def test_a_clean_validation_reads_no_field_docstrings(project: ProjectDir) -> None:
+    """The models' field docstrings are read from their source only for a diagnostic's help
+    or a JSON Schema (idmbook.fielddocs), never while the models are made."""
+    modules = imported(["validate"], project.root)
+    assert "idmbook.models" in modules  # (the files were validated)
+    assert "idmbook.fielddocs" not in modules
+    from idmbook.config import Config
+    from idmbook.models import NoteMeta
+
+    assert all(info.description is None for info in NoteMeta.model_fields.values())
+    assert all(info.description is None for info in Config.model_fields.values())
+
+
 def test_validating_the_common_languages_loads_no_language_database(project: ProjectDir) -> None:
     """en, fr, es... (idmbook.fields.COMMON_LANGUAGES) are known valid without langcodes."""
     modules = imported(["validate"], project.root)
