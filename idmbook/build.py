@@ -33,7 +33,7 @@ from idmbook.manifest import (
     up_to_date,
 )
 from idmbook.markdown import READER
-from idmbook.render.common import BookMeta, pandoc_version, run_pandoc
+from idmbook.render.common import BookMeta, link_targets, pandoc_version, run_pandoc
 
 if TYPE_CHECKING:
     from idmbook.assemble import Assembled
@@ -562,16 +562,18 @@ def _build_locked(
         result.timings["assemble"] = time.perf_counter() - clock
         progress("parsing the assembled text")
         clock = time.perf_counter()
-        ast = parse_markdown(assembled.markdown, READER, cache)
-        ast, images = sanitize(ast, root)
+        ast, images, ids = sanitize(parse_markdown(assembled.markdown, READER, cache), root)
         result.timings["parse"] = time.perf_counter() - clock
         meta = book_meta(project, assembled, info, options, images)
+        meta = dataclasses.replace(meta, link_targets=link_targets(ids))
         for rel, digest in path_hashes(root, images.values()).values():
             inputs.setdefault(rel, digest)
         figures = generated_figures(assembled)
         if figures is not None:
             ast = place_figure(ast, figures.blocks)
-            meta = dataclasses.replace(meta, images={**meta.images, **figures.images})
+            # the slot's ids are gone and the figure's are new: the renderer counts them
+            images = {**meta.images, **figures.images}
+            meta = dataclasses.replace(meta, images=images, link_targets=None)
         progress(f"rendering {', '.join(formats)}")
         clock = time.perf_counter()
 

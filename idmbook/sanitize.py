@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from idmbook.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
 from idmbook.render.common import TEXT_NODES
@@ -29,6 +30,9 @@ class Sanitizer:
         self.images: dict[str, Path] = {}
         self.dropped_raw = 0
         self.dropped_images = 0
+        self.ids: Counter[str] = Counter()
+        """How many headings, divs and figures of the result carry each id (what
+        :func:`idmbook.render.common.id_counts` of the result would give)."""
 
     # ------------------------------------------------------------------ blocks
     def blocks(self, blocks: list[Node], src: str | None) -> list[Node]:
@@ -49,8 +53,10 @@ class Sanitizer:
                 top = int(given) if re.fullmatch(r"[1-6]", given) else 2
                 _shift_headings(inner, top)
                 if "lang" in attr:
+                    self.ids[""] += 1
                     return [{"t": "Div", "c": [["", [], [["lang", attr["lang"]]]], inner]}]
                 return inner
+            self.ids[ident] += 1
             return [{"t": "Div", "c": [[ident, classes, attrs], self.blocks(content, src)]}]
         if kind == "RawBlock":
             self.dropped_raw += 1
@@ -59,6 +65,7 @@ class Sanitizer:
             return [{"t": kind, "c": self.inlines(c, src)}]
         if kind == "Header":
             level, attr, inlines = c
+            self.ids[attr[0]] += 1
             return [{"t": "Header", "c": [level, attr, self.inlines(inlines, src)]}]
         if kind in ("BlockQuote",):
             return [{"t": kind, "c": self.blocks(c, src)}]
@@ -80,6 +87,7 @@ class Sanitizer:
             return [{"t": kind, "c": [self.inlines(line, src) for line in c]}]
         if kind == "Figure":
             attr, caption, content = c
+            self.ids[attr[0]] += 1
             short, long = caption
             return [
                 {
@@ -216,8 +224,18 @@ def _apply_shift(blocks: list[Node], shift: int) -> None:
             _apply_shift(inner, shift)
 
 
-def sanitize(ast: Node, root: Path) -> tuple[Node, dict[str, Path]]:
-    """The sanitised AST and the pictures it uses (AST name -> file in the project)."""
+class Sanitized(NamedTuple):
+    ast: Node
+    images: dict[str, Path]
+    """The pictures the AST uses: AST name -> file in the project."""
+    ids: Counter[str]
+    """How many headings, divs and figures of the AST carry each id: counted here, the PDF's
+    preparation does not walk the whole book again to find its link targets (on the
+    benchmark's compendium a fifth of a second, with no tool running)."""
+
+
+def sanitize(ast: Node, root: Path) -> Sanitized:
+    """The sanitised AST, the pictures it uses, and the ids it carries."""
     sanitizer = Sanitizer(root)
     blocks = sanitizer.blocks(ast["blocks"], None)
-    return {**ast, "blocks": blocks}, sanitizer.images
+    return Sanitized({**ast, "blocks": blocks}, sanitizer.images, sanitizer.ids)

@@ -26,7 +26,7 @@ def _book(
         loaded.config, loaded.taxonomy, loaded.documents, Path(__file__).parent.parent / "templates"
     )
     ast = json.loads(run_pandoc(["-f", READER, "-t", "json"], assembled.markdown.encode()))
-    ast, images = sanitize(ast, project.root)
+    ast, images, _ = sanitize(ast, project.root)
     return assembled.markdown, ast, images
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from idmbook.content import IMAGE_SUFFIXES
 from idmbook.markdown import READER, contain, escape
 from idmbook.notebody import parse_note_body
-from idmbook.render.common import run_pandoc
+from idmbook.render.common import id_counts, run_pandoc
 from idmbook.sanitize import sanitize
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -258,7 +258,21 @@ def _block_tree(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         st.lists(st.tuples(INLINES, st.lists(many, max_size=2)), max_size=2).map(
             lambda c: _node("DefinitionList", [list(x) for x in c])
         ),
+        st.tuples(ATTR, many, many).map(lambda x: _node("Figure", [x[0], [None, x[1]], x[2]])),
+        st.tuples(ATTR, many, many).map(lambda x: _table(*x)),
     )
+
+
+def _table(attr: list[Any], head: list[Any], body: list[Any]) -> dict[str, Any]:
+    """A table of one column: a head cell and a body cell holding ``head`` and ``body``."""
+    none = ["", [], []]
+
+    def row(blocks: list[Any]) -> list[Any]:
+        return [none, [[none, {"t": "AlignDefault"}, 1, 1, blocks]]]
+
+    colspec = [{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]
+    bodies = [[none, 0, [], [row(body)]]]
+    return _node("Table", [attr, [None, []], [colspec], [none, [row(head)]], bodies, [none, []]])
 
 
 BLOCKS = st.lists(
@@ -314,8 +328,10 @@ def test_sanitised_ast_has_no_raw_code_unsafe_link_or_outside_picture(
     root = sandbox(tmp_path_factory.getbasetemp() / "sanitise")
     ast = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}
     before = json.dumps(ast, sort_keys=True)
-    clean, images = sanitize(ast, root)
+    clean, images, ids = sanitize(ast, root)
     assert json.dumps(ast, sort_keys=True) == before, "the input AST was changed in place"
+    # the ids counted on the way are those of the result, which the PDF takes as they are
+    assert ids == id_counts(clean["blocks"])
     nodes = list(walk(clean["blocks"]))
     kinds = {n["t"] for n in nodes}
     assert not kinds & {"RawBlock", "RawInline", "Cite"}, kinds

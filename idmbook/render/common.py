@@ -6,6 +6,7 @@ import os
 import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -49,6 +50,9 @@ class BookMeta:
     """SOURCE_DATE_EPOCH: the creation time written into the outputs."""
     images: dict[str, Path] = field(default_factory=dict)
     """Picture name as used in the AST (``media/<hash>.<ext>``) -> file to copy it from."""
+    link_targets: frozenset[str] | None = None
+    """The ids internal links of the body may point at (see :func:`link_targets`) when the
+    build counted them while it sanitised the body; None: the PDF renderer counts them."""
 
 
 @cache
@@ -182,3 +186,32 @@ def ast_bytes(ast: Any) -> bytes:
 def ast_loads(data: bytes | str) -> Any:
     """pandoc's JSON (or a cached piece of it) as Python lists and dicts."""
     return orjson.loads(data)
+
+
+def id_counts(blocks: list[Any]) -> Counter[str]:
+    """How many headings, divs and figures carry each id, at any depth of ``blocks``."""
+    counts: Counter[str] = Counter()
+    stack: list[Any] = [blocks]
+    while stack:
+        value = stack.pop()
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, list):
+                stack.append(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("t")
+            if kind in TEXT_NODES:
+                continue
+            content = item.get("c", [])
+            if kind == "Header":
+                counts[content[1][0]] += 1
+            elif kind in ("Div", "Figure"):
+                counts[content[0][0]] += 1
+            stack.append(content)
+    return counts
+
+
+def link_targets(counts: Counter[str]) -> frozenset[str]:
+    """Ids that internal links may point at: those on exactly one heading, div or figure."""
+    return frozenset(ident for ident, count in counts.items() if ident and count == 1)

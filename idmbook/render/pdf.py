@@ -25,7 +25,6 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +38,8 @@ from idmbook.render.common import (
     BookMeta,
     ast_bytes,
     balanced_runs,
+    id_counts,
+    link_targets,
     pandoc_version,
     run_pandoc,
     run_pandoc_each,
@@ -414,7 +415,7 @@ class _Prepare:
     """One pass over the body: sanitising, languages, pictures, equations, anchors."""
 
     images: dict[str, Path]
-    targets: set[str]
+    targets: AbstractSet[str]
     """Identifiers that internal links may point at (unique ids of headings, divs, figures)."""
     used: set[str] = field(default_factory=set)
     """Picture names the body uses."""
@@ -594,28 +595,9 @@ _REWRITES = {
 }
 
 
-def _link_targets(blocks: list[Any]) -> set[str]:
+def _link_targets(blocks: list[Any]) -> frozenset[str]:
     """Ids that occur exactly once on a heading, a div or a figure."""
-    counts: Counter[str] = Counter()
-    stack: list[Any] = [blocks]
-    while stack:
-        value = stack.pop()
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, list):
-                stack.append(item)
-                continue
-            if not isinstance(item, dict):
-                continue
-            kind = item.get("t")
-            if kind in TEXT_NODES:
-                continue
-            content = item.get("c", [])
-            if kind == "Header":
-                counts[content[1][0]] += 1
-            elif kind in ("Div", "Figure"):
-                counts[content[0][0]] += 1
-            stack.append(content)
-    return {ident for ident, count in counts.items() if ident and count == 1}
+    return link_targets(id_counts(blocks))
 
 
 def _chapter_breaks(blocks: list[Node]) -> list[Node]:
@@ -628,9 +610,14 @@ def _chapter_breaks(blocks: list[Node]) -> list[Node]:
     return result
 
 
-def prepare_blocks(blocks: list[Any], images: dict[str, Path]) -> tuple[list[Node], set[str]]:
-    """The body's blocks made safe for the Typst writer, and the picture names they use."""
-    prepare = _Prepare(images=images, targets=_link_targets(blocks))
+def prepare_blocks(
+    blocks: list[Any], images: dict[str, Path], targets: AbstractSet[str] | None = None
+) -> tuple[list[Node], set[str]]:
+    """The body's blocks made safe for the Typst writer, and the picture names they use;
+    ``targets``: the ids links may point at, when they are known (see BookMeta.link_targets)."""
+    if targets is None:
+        targets = _link_targets(blocks)
+    prepare = _Prepare(images=images, targets=targets)
     prepared = prepare.walk(blocks, _Context())
     return _chapter_breaks(prepared), prepare.used
 
@@ -660,7 +647,7 @@ def typst_book(
 
     template = _template(templates)
     api = ast.get("pandoc-api-version", PANDOC_API_VERSION)
-    blocks, used = prepare_blocks(list(ast.get("blocks", [])), meta.images)
+    blocks, used = prepare_blocks(list(ast.get("blocks", [])), meta.images, meta.link_targets)
     owners: list[int] = []
     pieces: list[list[Node]] = []
     for number, chapter in enumerate(split_chapters(blocks)):

@@ -511,6 +511,21 @@ def test_raw_code_citations_and_typst_attributes_become_text(
     assert b"/Lang(es-MX)" in content_streams(pdf), "an inline language is marked on its text"
 
 
+def test_link_targets_given_by_the_build_are_used_as_they_are(
+    unsafe_ast: dict[str, Any], meta: BookMeta
+) -> None:
+    """The build counts the ids while it sanitises (BookMeta.link_targets); the renderer
+    counts them itself only when it is not told."""
+
+    def body(targets: frozenset[str] | None) -> str:
+        told = dataclasses.replace(meta, link_targets=targets)
+        return render_typst_source(unsafe_ast, told, TEMPLATES).split("#counter(page).update(1)")[1]
+
+    assert "#link(<unsafe>)" in body(None) and "#link(<unsafe>)" in body(frozenset({"unsafe"}))
+    assert "#link(<unsafe>)" not in body(frozenset())
+    assert "<missing>" not in body(None)
+
+
 def test_typst_source_is_usable_on_its_own(book_ast: dict[str, Any], meta: BookMeta) -> None:
     source = render_typst_source(book_ast, meta, TEMPLATES)
     assert 'image("media/ab12.png", alt: "Participants at the Geneva workshop")' in source
