@@ -577,10 +577,16 @@ def _build_locked(
         progress(f"rendering {', '.join(formats)}")
         clock = time.perf_counter()
 
+        pruning = False
+
         def consumed() -> None:
             # Freeing a long book's AST takes a fifth of a second (the compendium's millions
-            # of nodes): done while Typst typesets, not after it.
+            # of nodes): done while Typst typesets, not after it; so is pruning the cache.
+            nonlocal pruning
             ast["blocks"] = []
+            if cache is not None:
+                cache.prune_later()
+                pruning = True
 
         rendered = render_all(formats, ast, meta, templates, cache, session, on_consumed=consumed)
         result.timings["render"] = time.perf_counter() - clock
@@ -598,7 +604,7 @@ def _build_locked(
         result.outputs = {fmt: out_dir / f"{base}.{fmt}" for fmt in rendered}
         result.manifest = manifest_path
         result.stats = stats
-        if cache is not None:
+        if cache is not None and not pruning:
             cache.prune()
         return result
     finally:

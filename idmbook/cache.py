@@ -129,7 +129,7 @@ class Cache:
             self._pending[path] = data
         self._in_background(self._write, kind, key, path, data)
 
-    def _in_background(self, work: Callable[..., None], *args: Any) -> None:
+    def _in_background(self, work: Callable[..., object], *args: Any) -> None:
         with self._lock:
             if self._writer is None:
                 self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cache")
@@ -189,6 +189,15 @@ class Cache:
         """Delete the least recently used entries until the cache fits ``max_bytes``;
         returns how many were deleted."""
         self.flush()
+        return self._prune()
+
+    def prune_later(self) -> None:
+        """:meth:`prune` in the background, once the entries given so far are written (a
+        build calls it when its tools work: on the benchmark's compendium, looking at every
+        entry takes a fifteenth of a second). :meth:`flush` waits for it."""
+        self._in_background(self._prune)
+
+    def _prune(self) -> int:
         entries: list[tuple[float, int, Path]] = []
         try:
             for kind in os.scandir(self.folder):

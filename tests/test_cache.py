@@ -109,6 +109,24 @@ def test_prune_removes_the_least_recently_used_first(tmp_path: Path) -> None:
     assert [cache.get("parse", key) is not None for key in keys] == [False, False, True, True, True]
 
 
+def test_pruning_in_the_background_comes_after_the_entries_given_before(tmp_path: Path) -> None:
+    """A build prunes while its tools work (prune_later): the entries it gave the cache before
+    are written and counted first; one given after is written after, and kept."""
+    cache = Cache(tmp_path, max_bytes=3 * 1100)
+    old = [Cache.key(f"old{n}") for n in range(3)]
+    for age, key in enumerate(old):
+        cache.put("parse", key, bytes(1000))
+        cache.flush()
+        os.utime(tmp_path / "parse" / key[:2] / key[2:], (1_000_000 + age, 1_000_000 + age))
+    new, later = Cache.key("new"), Cache.key("later")
+    cache.put("parse", new, bytes(1000))
+    cache.prune_later()
+    cache.put("parse", later, bytes(1000))
+    cache.flush()
+    kept = [(tmp_path / "parse" / k[:2] / k[2:]).exists() for k in [*old, new, later]]
+    assert kept == [False, True, True, True, True]
+
+
 def test_an_entry_found_counts_as_used_without_a_write_per_rebuild(tmp_path: Path) -> None:
     """Finding an entry marks it as used, so pruning keeps it; an entry marked within the last
     hour is not touched again (a rebuild finds thousands)."""
