@@ -33,18 +33,37 @@ class BuildInfo:
         return "Draft: " + ", ".join(parts)
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip() else None
+def _git(root: Path, *commands: tuple[str, ...]) -> list[str | None]:
+    """The output of each git command in ``root`` (None when it fails or says nothing), all
+    run at once: each is a process of its own, and one after another they were most of an
+    up-to-date check in a repository."""
+    procs: list[subprocess.Popen[str] | None] = []
+    for args in commands:
+        try:
+            procs.append(
+                subprocess.Popen(
+                    ["git", "-C", str(root), *args],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    text=True,
+                )
+            )
+        except OSError:
+            procs.append(None)
+    found: list[str | None] = []
+    for proc in procs:
+        if proc is None:
+            found.append(None)
+            continue
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            found.append(None)
+            continue
+        found.append(out.strip() if proc.returncode == 0 and out.strip() else None)
+    return found
 
 
 def build_info(root: Path, inputs: list[Path]) -> BuildInfo:
@@ -60,14 +79,21 @@ def build_info(root: Path, inputs: list[Path]) -> BuildInfo:
             ) from None
         if timestamp < 0:
             raise IdmbookError("SOURCE_DATE_EPOCH must not be negative")
-    commit = _git(root, "rev-parse", "--short=12", "HEAD")
+    commands = [
+        ("rev-parse", "--short=12", "HEAD"),
+        ("status", "--porcelain", "--untracked-files=no"),
+        ("describe", "--tags", "--always"),
+    ]
+    if timestamp is None:
+        commands.append(("log", "-1", "--format=%ct"))
+    commit, changed, described, *rest = _git(root, *commands)
+    last = rest[0] if rest else None
     if timestamp is None and commit:
-        last = _git(root, "log", "-1", "--format=%ct")
         timestamp = int(last) if last and last.isdigit() else None
     if timestamp is None:
         mtimes = [int(p.stat().st_mtime) for p in inputs if p.exists()]
         timestamp = max(mtimes, default=0)
-    if commit and _git(root, "status", "--porcelain", "--untracked-files=no"):
+    if commit and changed:
         commit += "-modified"
-    version = _git(root, "describe", "--tags", "--always") or __version__
+    version = described or __version__
     return BuildInfo(timestamp=max(timestamp, 315532800), commit=commit, version=version)
