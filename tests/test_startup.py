@@ -66,6 +66,24 @@ def test_a_clean_validation_reads_no_field_docstrings(project: ProjectDir) -> No
     assert all(info.description is None for info in Config.model_fields.values())
 
 
+def test_an_up_to_date_build_runs_no_tool_for_its_version(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tools' versions (for the manifest) come from the cache while the pandoc program
+    and Typst's package are the same files: an up-to-date check runs no pandoc."""
+    from idmbook.render.common import pandoc_version, tool_spans
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
+    build(project.root, BuildOptions(formats=("docx",)))
+    pandoc_version.cache_clear()  # (remembered by this process, not by the next)
+    before = len(tool_spans())
+    assert build(project.root, BuildOptions(formats=("docx",))).up_to_date
+    assert len(tool_spans()) == before
+    pandoc_version.cache_clear()
+    assert build(project.root, BuildOptions(formats=("docx",), cache=False)).up_to_date
+    assert len(tool_spans()) == before + 1  # (pandoc --version, without the cache)
+
+
 def test_validating_the_common_languages_loads_no_language_database(project: ProjectDir) -> None:
     """en, fr, es... (idmbook.fields.COMMON_LANGUAGES) are known valid without langcodes."""
     modules = imported(["validate"], project.root)
