@@ -188,35 +188,18 @@ def _tools(cache: Cache | None = None) -> dict[str, str]:
     """The versions of idmbook, pandoc and Typst, for the manifest.
 
     Asking them (running pandoc, reading Typst's package metadata) takes 0.03-0.04 s, a
-    seventh of an up-to-date check: ``cache`` keeps them under the identity (size, time,
-    inode) of the pandoc program and of Typst's package folder, which an upgrade changes.
+    seventh of an up-to-date check: ``cache`` keeps them under the identity of the programs
+    (see :func:`_tools_key`).
     """
-    import os
-
-    key = None
-    if cache is not None:
+    key = _tools_key() if cache is not None else None
+    if cache is not None and key is not None:
+        found = cache.get("tools", key)
         try:
-            import importlib.util
-
-            spec = importlib.util.find_spec("typst")
-            typst_places = list(spec.submodule_search_locations or []) if spec else []
-            if spec is not None and spec.origin:
-                typst_places.append(spec.origin)
-            stats = [os.stat(place) for place in [pandoc_path(), *typst_places]]
-            key = Cache.key(
-                "tools",
-                __version__,
-                pandoc_path(),
-                *typst_places,
-                *(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}" for st in stats),
-            )
-            found = cache.get("tools", key)
-            if found is not None:
-                tools = json.loads(found)
-                if isinstance(tools, dict) and {"pandoc", "typst"} <= tools.keys():
-                    return {**tools, "idmbook": __version__}
-        except (OSError, ImportError, ValueError):
-            key = None
+            tools = json.loads(found) if found is not None else None
+        except ValueError:
+            tools = None
+        if isinstance(tools, dict) and {"pandoc", "typst"} <= tools.keys():
+            return {**tools, "idmbook": __version__}
     import importlib.metadata as md
 
     tools = {"idmbook": __version__, "pandoc": pandoc_version(), "typst": md.version("typst")}
@@ -224,6 +207,25 @@ def _tools(cache: Cache | None = None) -> dict[str, str]:
         cache.put("tools", key, json.dumps(tools).encode())
         cache.flush()
     return tools
+
+
+def _tools_key() -> str | None:
+    """A cache key for the tools' versions: the size, time and inode of the pandoc program and
+    of Typst's package folder, which an upgrade changes (None when they cannot be found)."""
+    import importlib.util
+    import os
+
+    try:
+        spec = importlib.util.find_spec("typst")
+        if spec is None:
+            return None
+        places = [pandoc_path(), *(spec.submodule_search_locations or [])]
+        places += [spec.origin] if spec.origin else []
+        stats = [os.stat(place) for place in places]
+    except (OSError, ImportError, ValueError):
+        return None
+    identities = (f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}" for st in stats)
+    return Cache.key("tools", __version__, *places, *identities)
 
 
 def _render(
@@ -370,7 +372,7 @@ def _build(
         project.inputs,
         options,
         known=hashed,
-        cache=Cache.for_project(project.root) if options.cache else None,
+        cache=_cache(project.root, options),
     )
     formats, out_dir, templates = plan.formats, plan.out_dir, plan.templates
     info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
@@ -487,12 +489,16 @@ def _input_hashes(
     return dict(sorted(inputs.items()))
 
 
-def _settings(root: Path, options: BuildOptions) -> _Settings | None:
+def _cache(root: Path, options: BuildOptions) -> Cache | None:
+    """The project's cache, unless the build was told not to use one."""
+    return Cache.for_project(root) if options.cache else None
+
+
+def _settings(root: Path, cache: Cache | None, options: BuildOptions) -> _Settings | None:
     """The config's settings for this build, from the cache when idmbook.yaml is the same
     (reading the YAML is most of an up-to-date check); None when the config is invalid."""
     from idmbook.sources import CONFIG_NAME
 
-    cache = Cache.for_project(root) if options.cache else None
     key = Cache.key(
         "settings", __version__, (root / CONFIG_NAME).read_bytes(), options.language or ""
     )
@@ -528,7 +534,8 @@ def _unchanged(
 
     try:
         root = find_root(start)
-        settings = _settings(root, options)
+        cache = _cache(root, options)
+        settings = _settings(root, cache, options)
         if settings is None or settings.taxonomy is not None:
             return None  # (the manifest does not list a taxonomy file)
         found = Report()
@@ -549,14 +556,7 @@ def _unchanged(
         inputs = dict(sorted(inputs.items()))
         if inputs != manifest["inputs"]:
             return None
-        plan = _plan(
-            root,
-            settings,
-            sources,
-            options,
-            inputs,
-            cache=Cache.for_project(root) if options.cache else None,
-        )
+        plan = _plan(root, settings, sources, options, inputs, cache=cache)
     except (IdmbookError, OSError, ValueError, KeyError, TypeError):
         return None
     if not up_to_date(manifest_path, inputs, plan.tools, plan.opts):
@@ -591,7 +591,7 @@ def _build_locked(
     from idmbook.output import write_all
     from idmbook.sanitize import sanitize
 
-    cache = Cache.for_project(root) if options.cache else None
+    cache = _cache(root, options)
     try:
         clock = time.perf_counter()
         base = config.output.basename
@@ -630,8 +630,9 @@ def _build_locked(
         if figures is not None:
             ast = place_figure(ast, figures.blocks)
             # the slot's ids are gone and the figure's are new: the renderer counts them
-            images = {**meta.images, **figures.images}
-            meta = dataclasses.replace(meta, images=images, link_targets=None)
+            meta = dataclasses.replace(
+                meta, images={**meta.images, **figures.images}, link_targets=None
+            )
         progress(f"rendering {', '.join(formats)}")
         clock = time.perf_counter()
 

@@ -595,11 +595,6 @@ _REWRITES = {
 }
 
 
-def _link_targets(blocks: list[Any]) -> frozenset[str]:
-    """Ids that occur exactly once on a heading, a div or a figure."""
-    return link_targets(id_counts(blocks))
-
-
 def _chapter_breaks(blocks: list[Node]) -> list[Node]:
     """A page break before every level-1 heading of the flow: each chapter starts a page."""
     result: list[Node] = []
@@ -616,7 +611,7 @@ def prepare_blocks(
     """The body's blocks made safe for the Typst writer, and the picture names they use;
     ``targets``: the ids links may point at, when they are known (see BookMeta.link_targets)."""
     if targets is None:
-        targets = _link_targets(blocks)
+        targets = link_targets(id_counts(blocks))
     prepare = _Prepare(images=images, targets=targets)
     prepared = prepare.walk(blocks, _Context())
     return _chapter_breaks(prepared), prepare.used
