@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import queue
 import re
 import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,7 +290,38 @@ def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str,
     text in brackets, ``[Heading]``, is therefore not a link: pandoc's implicit header
     references would reach across the book, from one submission into another.)
     """
-    reader = f"{reader}-auto_identifiers-implicit_header_references"
+    api: Any = None
+    blocks: list[Any] = []
+    try:
+        for run_api, run in parse_in_runs(markdown, reader, cache):
+            api = run_api if api is None else api
+            blocks += run
+    except NotInPieces:
+        return parse_whole(markdown, reader)
+    return {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
+
+
+def parse_whole(markdown: str, reader: str) -> dict[str, Any]:
+    """``markdown`` parsed in one piece, as :func:`parse_markdown` would (for text that
+    cannot be cut: see :class:`NotInPieces`)."""
+    whole = ast_loads(run_pandoc(["-f", _piece_reader(reader), "-t", "json"], markdown.encode()))
+    assign_identifiers(whole["blocks"])
+    return {**whole, "meta": {}}
+
+
+def parse_in_runs(
+    markdown: str, reader: str, cache: Cache | None, runs_per_processor: int = 1
+) -> Iterator[tuple[Any, list[Any]]]:
+    """What :func:`parse_markdown` parses, as (pandoc API version, blocks) in runs of book
+    order, each as soon as pandoc has parsed it: the caller works on the beginning of the book
+    while pandoc parses the rest. The pieces pandoc parses are shared among
+    ``runs_per_processor`` processes per processor (more than one makes the first runs arrive
+    sooner, for a little more processor time).
+
+    Raises :class:`NotInPieces`, perhaps after some runs, when the text cannot be parsed in
+    pieces: the caller then starts again from :func:`parse_whole`.
+    """
+    reader = _piece_reader(reader)
     pieces = split_markdown(markdown)
     definitions = _definitions(markdown)
     version = pandoc_version()
@@ -301,67 +333,93 @@ def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str,
             if data is not None:
                 found[index] = data
     missing = [index for index in range(len(pieces)) if index not in found]
-    parsed: dict[int, tuple[Any, list[Any]]] = {}
+    delivered: queue.SimpleQueue[dict[int, tuple[Any, list[Any], bytes]] | Exception]
+    delivered = queue.SimpleQueue()
+    ready: dict[int, tuple[Any, list[Any]]] = {}
+    identifiers = Identifiers()
     # pandoc parses what changed while this thread decodes what the cache kept
     with ThreadPoolExecutor(max_workers=1) as pool:
-        parsing = pool.submit(_parse_pieces, pieces, missing, reader, definitions)
-        for index, data in found.items():
-            entry = ast_loads(data)
-            parsed[index] = (entry["api"], entry["blocks"])
-        try:
-            fresh = parsing.result()
-        except _NotInPieces:
-            fresh = None
-    if fresh is None:
-        whole = ast_loads(run_pandoc(["-f", reader, "-t", "json"], markdown.encode("utf-8")))
-        assign_identifiers(whole["blocks"])
-        return {**whole, "meta": {}}
-    for index, (api, blocks, entry) in fresh.items():
-        parsed[index] = (api, blocks)
-        if cache is not None:
-            cache.put("parse", keys[index], entry)
-    api_version = parsed[0][0] if parsed else None
-    blocks = [block for index in range(len(pieces)) for block in parsed[index][1]]
-    assign_identifiers(blocks)
-    return {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
+        pool.submit(
+            _parse_pieces, pieces, missing, reader, definitions, runs_per_processor, delivered.put
+        )
+        index = 0
+        while index < len(pieces):
+            api, run = None, []
+            while index < len(pieces) and (index in found or index in ready):
+                if index in found:
+                    entry = ast_loads(found.pop(index))
+                    piece_api, blocks = entry["api"], entry["blocks"]
+                else:
+                    piece_api, blocks = ready.pop(index)
+                api = piece_api if api is None else api
+                run += blocks
+                index += 1
+            if api is not None:
+                identifiers.assign(run)
+                yield api, run
+            if index < len(pieces):
+                batch = delivered.get()
+                if isinstance(batch, Exception):
+                    raise batch
+                for number, (piece_api, blocks, entry) in batch.items():
+                    ready[number] = (piece_api, blocks)
+                    if cache is not None:
+                        cache.put("parse", keys[number], entry)
 
 
-class _NotInPieces(Exception):
+def _piece_reader(reader: str) -> str:
+    return f"{reader}-auto_identifiers-implicit_header_references"
+
+
+class NotInPieces(Exception):
     """pandoc did not see the pieces where they were cut (the text is not balanced)."""
 
 
 def _parse_pieces(
-    pieces: list[str], indices: list[int], reader: str, definitions: str
-) -> dict[int, tuple[Any, list[Any], bytes]]:
-    """Parse the pieces ``indices``; each batch's pieces are separated by marker headings."""
+    pieces: list[str],
+    indices: list[int],
+    reader: str,
+    definitions: str,
+    runs_per_processor: int,
+    deliver: Callable[[dict[int, tuple[Any, list[Any], bytes]] | Exception], None],
+) -> None:
+    """Parse the pieces ``indices``; each batch's pieces are separated by marker headings.
+    Each batch is delivered (piece -> API version, blocks, cache entry) as pandoc finishes
+    it; an exception ends the deliveries."""
     # pandoc reads Markdown at a cost that follows its lines and its brackets (links, spans,
     # attributes, notes), not its bytes; a bracket costs about two and a half lines. Fitted
     # to the batches' times in the compendium's cold build: counted as one line, the batch
     # with the notes took 3.5 s and the other 2.9 s while its processor waited; as six (the
     # ratio of one pandoc alone on runs of pieces), 2.9 s and 3.8 s; as two and a half, 0.11
     # to 0.66 s apart, either way, median 0.3 s, in five runs (two pandoc at once are noisy).
-    costs = [2 * piece.count("\n") + 5 * piece.count("[") + 1 for piece in pieces]
-    batches = balanced_runs(indices, costs, minimum=2000)
-    marker = f"idmbook-piece-{secrets.token_hex(8)}"
-    jobs = []
-    for batch in batches:
-        parts = []
-        for index in batch:
-            parts += [f"# {marker} {{#{marker}-{index}}}", pieces[index]]
-        parts += [f"# {marker} {{#{marker}-end}}", definitions]
-        jobs.append((["-f", reader, "-t", "json"], "\n\n".join(parts).encode("utf-8")))
-    out: dict[int, tuple[Any, list[Any], bytes]] = {}
-    for number, result in run_pandoc_each(jobs):
-        batch = batches[number]
-        api, blocks = _document_blocks(result)
-        found = _split_at_markers(blocks, marker)
-        if [key for key, _ in found] != [*map(str, batch), "end"] or not (
-            blocks and _is_marker(blocks[0], marker)
-        ):
-            raise _NotInPieces(marker)
-        for key, piece in found[:-1]:
-            out[int(key)] = (api, piece, ast_bytes({"api": api, "blocks": piece}))
-    return out
+    try:
+        costs = [2 * piece.count("\n") + 5 * piece.count("[") + 1 for piece in pieces]
+        count = (os.cpu_count() or 1) * runs_per_processor
+        batches = balanced_runs(indices, costs, minimum=2000, count=count)
+        marker = f"idmbook-piece-{secrets.token_hex(8)}"
+        jobs = []
+        for batch in batches:
+            parts = []
+            for index in batch:
+                parts += [f"# {marker} {{#{marker}-{index}}}", pieces[index]]
+            parts += [f"# {marker} {{#{marker}-end}}", definitions]
+            jobs.append((["-f", reader, "-t", "json"], "\n\n".join(parts).encode("utf-8")))
+        for number, result in run_pandoc_each(jobs):
+            batch = batches[number]
+            api, blocks = _document_blocks(result)
+            found = _split_at_markers(blocks, marker)
+            if [key for key, _ in found] != [*map(str, batch), "end"] or not (
+                blocks and _is_marker(blocks[0], marker)
+            ):
+                raise NotInPieces(marker)
+            deliver(
+                {
+                    int(key): (api, piece, ast_bytes({"api": api, "blocks": piece}))
+                    for key, piece in found[:-1]
+                }
+            )
+    except Exception as exc:  # noqa: BLE001 - handed to the reader of the deliveries
+        deliver(exc)
 
 
 def _document_blocks(output: bytes) -> tuple[Any, list[Any]]:
@@ -450,20 +508,31 @@ def identifier(inlines: Iterable[Any]) -> str:
 def assign_identifiers(blocks: list[Any]) -> None:
     """Give every heading without an identifier pandoc's unique one, in document order
     (as pandoc's Markdown reader does with ``auto_identifiers``)."""
-    used: set[str] = set()
-    for header in _headers(blocks):
-        attr = header["c"][1]
-        if attr[0]:
-            used.add(attr[0])
-            continue
-        base = identifier(header["c"][2]) or "section"
-        ident = base
-        if ident in used:
-            ident = next(
-                (f"{base}-{n}" for n in range(1, 60001) if f"{base}-{n}" not in used), base
-            )
-        used.add(ident)
-        attr[0] = ident
+    Identifiers().assign(blocks)
+
+
+class Identifiers:
+    """pandoc's heading identifiers given run after run of one document, in order."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def assign(self, blocks: list[Any]) -> None:
+        """Identifiers for the headings of ``blocks``, the document's next run."""
+        used = self.used
+        for header in _headers(blocks):
+            attr = header["c"][1]
+            if attr[0]:
+                used.add(attr[0])
+                continue
+            base = identifier(header["c"][2]) or "section"
+            ident = base
+            if ident in used:
+                ident = next(
+                    (f"{base}-{n}" for n in range(1, 60001) if f"{base}-{n}" not in used), base
+                )
+            used.add(ident)
+            attr[0] = ident
 
 
 def _headers(value: Any) -> Iterable[dict[str, Any]]:

@@ -15,8 +15,10 @@ from idmbook.build import BuildOptions, build
 from idmbook.cache import (
     CACHE_DIR,
     Cache,
+    NotInPieces,
     assign_identifiers,
     identifier,
+    parse_in_runs,
     parse_markdown,
     split_markdown,
 )
@@ -274,7 +276,9 @@ def test_pieces_parse_the_same_whichever_pieces_share_a_pandoc_run(
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
     real_runs = cache_module.balanced_runs
     monkeypatch.setattr(
-        cache_module, "balanced_runs", lambda indices, sizes, minimum: real_runs(indices, sizes, 0)
+        cache_module,
+        "balanced_runs",
+        lambda indices, sizes, minimum, count=None: real_runs(indices, sizes, 0, count),
     )
     assert parse_markdown(TRICKY, READER, Cache(tmp_path)) == expected
     edited = TRICKY.replace("## 2017: numbers first", "## 2017: numbers first, edited")
@@ -283,9 +287,39 @@ def test_pieces_parse_the_same_whichever_pieces_share_a_pandoc_run(
     )
 
 
+def test_runs_arrive_in_book_order_with_the_identifiers_of_the_whole_book(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The book parsed in several pandoc processes comes back run after run, in order, and a
+    heading repeated in a later run gets the suffix it gets in the whole text."""
+    import idmbook.cache as cache_module
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    real_runs = cache_module.balanced_runs
+    monkeypatch.setattr(
+        cache_module,
+        "balanced_runs",
+        lambda indices, sizes, minimum, count=None: real_runs(indices, sizes, 0, count),
+    )
+    markdown = "\n\n".join(f"# Same\n\nText {n}.\n\n## Part {n % 3}\n" for n in range(12))
+    runs = list(parse_in_runs(markdown, READER, None, runs_per_processor=2))
+    assert len(runs) > 1, "the caller gets the first runs before the last is parsed"
+    blocks = [block for _, run in runs for block in run]
+    assert blocks == whole_parse(markdown)["blocks"]
+    ids = [b["c"][1][0] for b in blocks if b["t"] == "Header"]
+    assert ids[:4] == ["same", "part-0", "same-1", "part-1"] and ids[-1] == "part-2-3"
+    cache = Cache(tmp_path)
+    assert [block for _, run in parse_in_runs(markdown, READER, cache) for block in run] == (blocks)
+    cache.flush()
+    again = [block for _, run in parse_in_runs(markdown, READER, Cache(tmp_path)) for block in run]
+    assert again == blocks, "from the cache"
+
+
 def test_text_that_cannot_be_cut_is_parsed_whole() -> None:
     unbalanced = "# A\n\n::: {.x}\ntext\n\n# B\n\n## C\n"
     assert parse_markdown(unbalanced, READER, None)["blocks"] == whole_parse(unbalanced)["blocks"]
+    with pytest.raises(NotInPieces):
+        list(parse_in_runs(unbalanced, READER, None))
 
 
 @pytest.mark.parametrize(

@@ -153,13 +153,16 @@ def run_pandoc_each(jobs: Sequence[tuple[list[str], bytes]]) -> Iterator[tuple[i
             yield futures[future], future.result()
 
 
-def balanced_runs(indices: list[int], sizes: list[int], minimum: int) -> list[list[int]]:
-    """``indices`` in order, cut into one run per processor of similar total ``sizes`` (a
-    single run when they add up to less than ``minimum``): work for :func:`run_pandoc_each`.
-    (More runs than processors cost more processor time than they save in balance.)
+def balanced_runs(
+    indices: list[int], sizes: list[int], minimum: int, count: int | None = None
+) -> list[list[int]]:
+    """``indices`` in order, cut into ``count`` runs (one per processor unless told) of
+    similar total ``sizes`` (a single run when they add up to less than ``minimum``): work for
+    :func:`run_pandoc_each`. (More runs than processors cost more processor time than they
+    save in balance, unless the caller works on each run's output as it comes.)
     """
     total = sum(sizes[i] for i in indices)
-    count = min(os.cpu_count() or 1, len(indices))
+    count = min(count or os.cpu_count() or 1, len(indices))
     if count <= 1 or total < minimum:
         return [indices] if indices else []
     runs: list[list[int]] = [[]]
