@@ -438,6 +438,13 @@ def contributors_figure(
 
 def place_figure(ast: dict[str, Any], blocks: list[Any]) -> dict[str, Any]:
     """``ast`` with the :data:`FIGURE_SLOT` div replaced by ``blocks`` (at any depth)."""
+    return {**ast, "blocks": figure_placed(ast["blocks"], blocks)[0]}
+
+
+def figure_placed(body: list[Any], blocks: list[Any]) -> tuple[list[Any], list[Any]]:
+    """``body`` with the :data:`FIGURE_SLOT` div replaced by ``blocks`` (at any depth), and
+    the slot divs replaced (none when ``body`` has no slot)."""
+    slots: list[Any] = []
 
     def walk(items: list[Any]) -> list[Any]:
         out: list[Any] = []
@@ -445,13 +452,14 @@ def place_figure(ast: dict[str, Any], blocks: list[Any]) -> dict[str, Any]:
             if block.get("t") == "Div":
                 (ident, classes, attrs), content = block["c"]
                 if ident == FIGURE_SLOT:
+                    slots.append(block)
                     out.extend(blocks)
                     continue
                 block = {"t": "Div", "c": [[ident, classes, attrs], walk(content)]}
             out.append(block)
         return out
 
-    return {**ast, "blocks": walk(ast["blocks"])}
+    return walk(body), slots
 
 
 def _introduction(chapters: list[Chapter]) -> int | None:

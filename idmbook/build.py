@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook import __version__
 from idmbook.buildinfo import BuildInfo, build_info
-from idmbook.cache import Cache, parse_markdown
+from idmbook.cache import Cache
 from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
@@ -32,13 +31,11 @@ from idmbook.manifest import (
     sha256,
     up_to_date,
 )
-from idmbook.markdown import READER
 from idmbook.render.common import (
     BookMeta,
     link_targets,
     pandoc_path,
     pandoc_version,
-    run_pandoc,
 )
 
 if TYPE_CHECKING:
@@ -154,34 +151,6 @@ def in_language(config: Config, language: str | None) -> Config:
         output = config.output.model_copy(update={"basename": basename})
         localized = localized.model_copy(update={"output": output})
     return localized
-
-
-@dataclass
-class Figures:
-    """Figures the build draws itself (not project files), in a temporary folder."""
-
-    blocks: list[Any]
-    """The AST blocks that replace the figure's slot in the book."""
-    images: dict[str, Path]
-    """Picture names used in ``blocks`` -> their files in ``folder``."""
-    folder: tempfile.TemporaryDirectory[str]
-
-
-def generated_figures(assembled: Assembled) -> Figures | None:
-    """The chart of who contributed (output.contributors_chart), drawn into a temporary
-    folder, or None when the book has none."""
-    if not assembled.contributors:
-        return None
-    from idmbook.assemble import contributors_figure
-    from idmbook.charts import contributors_chart
-
-    folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
-    path = Path(folder.name) / "contributors.png"
-    contributors_chart(assembled.contributors, path, str(assembled.labels["contributors_axis"]))
-    name = f"media/{sha256(path.read_bytes())[:16]}.png"
-    markdown = contributors_figure(assembled.contributors, assembled.labels, name)
-    blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8")))
-    return Figures(blocks["blocks"], {name: path}, folder)
 
 
 def _tools(cache: Cache | None = None) -> dict[str, str]:
@@ -586,10 +555,10 @@ def _build_locked(
     session: TypstSession | None = None,
 ) -> BuildResult:
     root, config = project.root, project.config
-    from idmbook.assemble import assemble, place_figure
+    from idmbook.assemble import assemble
+    from idmbook.body import drawn_figure, parse_body
     from idmbook.i18n import draft_note, load_labels
     from idmbook.output import write_all
-    from idmbook.sanitize import sanitize
 
     cache = _cache(root, options)
     try:
@@ -620,19 +589,16 @@ def _build_locked(
         result.timings["assemble"] = time.perf_counter() - clock
         progress("parsing the assembled text")
         clock = time.perf_counter()
-        ast, images, ids = sanitize(parse_markdown(assembled.markdown, READER, cache), root)
+        figure = drawn_figure(assembled)
+        body = parse_body(assembled.markdown, root, cache, figure)
+        ast, images = body.ast, body.images
         result.timings["parse"] = time.perf_counter() - clock
         meta = book_meta(project, assembled, info, options, images)
-        meta = dataclasses.replace(meta, link_targets=link_targets(ids))
+        meta = dataclasses.replace(meta, link_targets=link_targets(body.ids))
         for rel, digest in path_hashes(root, images.values()).values():
             inputs.setdefault(rel, digest)
-        figures = generated_figures(assembled)
-        if figures is not None:
-            ast = place_figure(ast, figures.blocks)
-            # the slot's ids are gone and the figure's are new: the renderer counts them
-            meta = dataclasses.replace(
-                meta, images={**meta.images, **figures.images}, link_targets=None
-            )
+        if figure is not None:
+            meta = dataclasses.replace(meta, images={**meta.images, **figure.images})
         progress(f"rendering {', '.join(formats)}")
         clock = time.perf_counter()
 
@@ -649,8 +615,8 @@ def _build_locked(
 
         rendered = render_all(formats, ast, meta, templates, cache, session, on_consumed=consumed)
         result.timings["render"] = time.perf_counter() - clock
-        if figures is not None:
-            figures.folder.cleanup()
+        if figure is not None:
+            figure.folder.cleanup()
         stats = dict(assembled.stats)
         if "pdf" in rendered:
             stats["pages"] = _page_count(rendered["pdf"])

@@ -46,16 +46,16 @@ def test_left_off_when_it_was_off() -> None:
 def test_a_build_works_with_the_collector_paused(
     project: ProjectDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import idmbook.sanitize as sanitize_module
+    import idmbook.body as body_module
 
     seen: list[bool] = []
-    real = sanitize_module.sanitize
+    real = body_module._sanitised
 
     def spy(*args: Any) -> Any:
         seen.append(gc.isenabled())
         return real(*args)
 
-    monkeypatch.setattr(sanitize_module, "sanitize", spy)
+    monkeypatch.setattr(body_module, "_sanitised", spy)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
     result = build(project.root, BuildOptions(formats=("docx",)))
     assert result.outputs["docx"].is_file()
