@@ -391,6 +391,48 @@ def test_chapters_converted_apart_make_the_same_typst_as_the_whole_body(
     assert cache.hits == converted
 
 
+@pytest.mark.parametrize("cut", range(1, 9))
+def test_a_body_added_in_parts_makes_the_same_typst_wherever_it_is_cut(cut: int) -> None:
+    """A part may end inside a section (whose piece then runs on into the next part), right
+    before a chapter or before a section: the Typst files are those of the body in one
+    part."""
+    from idmbook.defaults import default_templates
+    from idmbook.render.common import id_counts, link_targets
+    from idmbook.render.pdf import TypstBody, typst_book
+
+    markdown = "\n\n".join(
+        f"# Chapter {n} {{#c{n}}}\n\nSee [the next](#c{n + 1}).\n\n## Section {n}\n\n"
+        f"Text.\n\n::: {{lang=fr}}\nTexte.\n:::\n"
+        for n in range(2)
+    )
+    ast = parse_markdown(markdown, READER, None)
+    blocks = ast["blocks"]
+    assert len(blocks) == 10
+    meta = BookMeta(
+        title="T",
+        subtitle=None,
+        series_line=None,
+        publisher="IOM",
+        year=2017,
+        language="en",
+        author="IOM",
+        subject="S",
+        keywords=(),
+        imprint=(),
+    )
+    templates = default_templates()
+    whole = typst_book(ast, meta, templates)
+    targets = link_targets(id_counts(blocks))
+    with TypstBody(ast["pandoc-api-version"], {}, targets) as body:
+        body.add(blocks[:cut])
+        body.add(blocks[cut:], last=True)
+        parts = body.book(meta, templates)
+    assert parts == whole
+    assert len(whole.chapters) == 2
+    assert "#link(<c1>)" in whole.chapters[0], "a link forward is kept"
+    assert "<c2>" not in whole.chapters[1], "a link to nothing is text"
+
+
 # ---------------------------------------------------------------- builds with the cache
 
 

@@ -21,13 +21,14 @@ outside it.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
@@ -42,7 +43,6 @@ from idmbook.render.common import (
     link_targets,
     pandoc_version,
     run_pandoc,
-    run_pandoc_each,
     tool_span,
 )
 
@@ -131,17 +131,20 @@ def render_pdf(
     cache: Cache | None = None,
     session: TypstSession | None = None,
     on_typesetting: Callable[[], None] | None = None,
+    book: TypstBook | None = None,
 ) -> bytes:
     """The book as PDF bytes (A4, tagged, PDF/UA-1 unless ``meta.pdf_standard`` says otherwise).
 
     ``cache`` keeps pandoc's Typst of each chapter for the next build; ``session`` compiles
     with a long-lived Typst compiler (watch mode) instead of in a fresh temporary folder;
-    ``on_typesetting`` is called when the Typst files are ready, before Typst starts.
+    ``on_typesetting`` is called when the Typst files are ready, before Typst starts;
+    ``book``: those files, when the caller has made them (see :class:`TypstBody`).
     Raises IdmbookError when the book cannot be typeset, ToolMissing when pandoc or typst is
     unusable. Nothing is written outside a temporary folder, which is removed afterwards.
     """
     standards = pdf_standards(meta.pdf_standard)
-    book = typst_book(ast, meta, templates, cache)
+    if book is None:
+        book = typst_book(ast, meta, templates, cache)
     if session is not None:
         if on_typesetting is not None:
             on_typesetting()
@@ -637,54 +640,196 @@ def typst_book(
     ast: dict[str, Any], meta: BookMeta, templates: Path, cache: Cache | None = None
 ) -> TypstBook:
     """The book as Typst files: chapters converted by pandoc (or taken from ``cache``) and the
-    main file made by pandoc from ``idm.typ`` and ``meta``."""
-    from idmbook.cache import Cache
+    main file made by pandoc from ``idm.typ`` and ``meta``.
 
-    template = _template(templates)
-    api = ast.get("pandoc-api-version", PANDOC_API_VERSION)
-    blocks, used = prepare_blocks(list(ast.get("blocks", [])), meta.images, meta.link_targets)
-    owners: list[int] = []
-    pieces: list[list[Node]] = []
-    for number, chapter in enumerate(split_chapters(blocks)):
-        for piece in _split(chapter, _is_section):
-            owners.append(number)
-            pieces.append(piece)
-    count = len(dict.fromkeys(owners))
-    includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(count))
-    document = {"pandoc-api-version": api, "meta": pandoc_meta(meta), "blocks": []}
-    if includes:
-        document["blocks"] = [_raw_block(includes)]
-    args = [*_WRITER_ARGS, "--template", str(template)]
-    data = ast_bytes(document)
-    key = Cache.key("main", pandoc_version(), *args, template.read_bytes(), data)
+    The body is made ready for pandoc in parts, each converted in the background while the
+    next is prepared: a long body in four parts per processor (the first half as long, so
+    that pandoc starts sooner), each converted by one pandoc process, two at a time on two
+    processors; a short one in one part, converted by one pandoc per processor."""
+    _template(templates)
+    blocks = list(ast.get("blocks", []))
+    targets = meta.link_targets
+    if targets is None:
+        targets = link_targets(id_counts(blocks))
+    processors = os.cpu_count() or 1
+    count = max(1, min(4 * processors, len(blocks) // _BLOCKS_PER_PART))
+    api = ast.get("pandoc-api-version") or PANDOC_API_VERSION
+    with TypstBody(api, meta.images, targets, cache) as body:
+        for number, part in enumerate(_parts(blocks, count)):
+            body.add(part, jobs=1 if count > 1 else processors, last=number == count - 1)
+        return body.book(meta, templates)
 
-    def main_file() -> bytes:
-        found = cache.get("typst", key) if cache is not None else None
+
+def _parts(blocks: list[Node], count: int) -> list[list[Node]]:
+    """``blocks`` cut into ``count`` parts, the first half as long as the others."""
+    if count <= 1:
+        return [blocks]
+    ends = [len(blocks) * (2 * number - 1) // (2 * count - 1) for number in range(1, count + 1)]
+    return [blocks[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+
+
+_BLOCKS_PER_PART = 500
+"""The fewest top-level blocks in one part of :func:`typst_book` (the benchmark's IDM book has
+1,252, its compendium 13,046): a short book is not cut into many pandoc processes."""
+
+
+class TypstBody:
+    """pandoc's Typst of the book's body, made part after part in book order.
+
+    Each part is made safe for Typst (see :func:`prepare_blocks`) and cut into pieces, a
+    chapter's opening or one of its sections (:func:`_is_section`). A piece's Typst comes from
+    the cache, or from pandoc, converting in the background, as many processes at once as
+    there are processors, while the next parts are prepared. Use as a context manager (or call
+    :meth:`close`): conversions still running are waited for.
+    """
+
+    def __init__(
+        self,
+        api: Any,
+        images: dict[str, Path],
+        targets: AbstractSet[str],
+        cache: Cache | None = None,
+    ) -> None:
+        self.api = api
+        self.images = images
+        """The book's pictures: picture name -> file."""
+        self.targets = targets
+        """Ids internal links may point at (see BookMeta.link_targets)."""
+        self.cache = cache
+        self.used: set[str] = set()
+        """Picture names the body places."""
+        self._part: list[Node] = []
+        self._depth = 0
+        self._chapter = 0
+        self._owners: list[int] = []
+        self._data: list[bytes] = []
+        self._texts: dict[int, str] = {}
+        self._jobs: list[Future[dict[int, str]]] = []
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+
+    def __enter__(self) -> TypstBody:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Forget conversions not started; wait for those running."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, blocks: list[Node], jobs: int = 1, last: bool = False) -> None:
+        """The body's next part (``last``: the last part); the pieces it completes that the
+        cache does not have are converted by up to ``jobs`` pandoc processes."""
+        prepare = _Prepare(images=self.images, targets=self.targets)
+        prepared = _chapter_breaks(prepare.walk(blocks, _Context()))
+        self.used |= prepare.used
+        first = len(self._data)
+        for block in prepared:
+            if self._depth == 0 and self._part:
+                if _is_pagebreak(block):
+                    self._end_piece()
+                    self._chapter += 1
+                elif _is_section(block):
+                    self._end_piece()
+            if block.get("t") == "RawBlock":
+                code = block["c"][1]
+                if code.startswith("#[#set text("):
+                    self._depth += 1
+                elif code == "]":
+                    self._depth -= 1
+            self._part.append(block)
+        if last and self._part:
+            self._end_piece()
+        self._convert(first, jobs)
+
+    def book(self, meta: BookMeta, templates: Path) -> TypstBook:
+        """The book as Typst files, once every part has been added."""
+        template = _template(templates)
+        if self._part:
+            self._end_piece()
+            self._convert(len(self._data) - 1, 1)
+        count = len(dict.fromkeys(self._owners))
+        includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(count))
+        document = {"pandoc-api-version": self.api, "meta": pandoc_meta(meta), "blocks": []}
+        if includes:
+            document["blocks"] = [_raw_block(includes)]
+        # the main file needs only the number of chapters: pandoc makes it beside the others
+        with ThreadPoolExecutor(max_workers=1) as aside:
+            main = aside.submit(self._main_file, template, ast_bytes(document))
+            for job in self._jobs:
+                self._texts.update(job.result())
+            made = main.result()
+        grouped: dict[int, list[str]] = {}
+        for index, owner in enumerate(self._owners):
+            grouped.setdefault(owner, []).append(self._texts[index])
+        chapters = ["".join(parts) for parts in grouped.values()]
+        return TypstBook(made.decode("utf-8"), tuple(chapters), includes, frozenset(self.used))
+
+    def _end_piece(self) -> None:
+        self._owners.append(self._chapter)
+        self._data.append(ast_bytes(self._part))
+        self._part = []
+
+    def _key(self, index: int) -> str:
+        from idmbook.cache import Cache
+
+        api = ast_bytes(self.api)
+        return Cache.key("typst", pandoc_version(), *_WRITER_ARGS, api, self._data[index])
+
+    def _convert(self, first: int, jobs: int) -> None:
+        """Take the Typst of the pieces from ``first`` on from the cache, or start converting
+        them in up to ``jobs`` pandoc processes."""
+        missing = []
+        for index in range(first, len(self._data)):
+            found = self.cache.get("typst", self._key(index)) if self.cache is not None else None
+            if found is None:
+                missing.append(index)
+            else:
+                self._texts[index] = found.decode("utf-8")
+        sizes = [len(data) for data in self._data]
+        for batch in balanced_runs(missing, sizes, minimum=256 * 1024, count=jobs):
+            self._jobs.append(self._pool.submit(self._pandoc, batch))
+
+    def _pandoc(self, batch: list[int]) -> dict[int, str]:
+        """pandoc's Typst for the pieces ``batch``, converted together, separated by marker
+        lines."""
+        marker = f"// idmbook-chapter-{secrets.token_hex(8)}"
+        body = []
+        for index in batch:
+            body.append(ast_bytes(_raw_block(f"{marker}-{index}")))
+            if self._data[index] != b"[]":
+                body.append(self._data[index][1:-1])
+        body.append(ast_bytes(_raw_block(f"{marker}-end")))
+        head = b'{"pandoc-api-version":' + ast_bytes(self.api) + b',"meta":{},"blocks":['
+        out = run_pandoc(_WRITER_ARGS, head + b",".join(body) + b"]}")
+        # Each piece's text runs to the next marker, with the line ending pandoc put after
+        # the piece's last block: the pieces joined are the whole body, byte for byte.
+        parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
+        if parts[1::2] != [*map(str, batch), "end"] or parts[0].strip():
+            raise IdmbookError("pandoc's Typst could not be cut into chapters")
+        texts = dict(zip(batch, parts[2::2], strict=False))
+        if self.cache is not None:
+            for index, text in texts.items():
+                self.cache.put("typst", self._key(index), text.encode("utf-8"))
+        return texts
+
+    def _main_file(self, template: Path, document: bytes) -> bytes:
+        """``book.typ``: ``document`` (the metadata and the chapters' includes) through the
+        template; needing only the number of chapters, it is made while they are converted."""
+        from idmbook.cache import Cache
+
+        args = [*_WRITER_ARGS, "--template", str(template)]
+        key = Cache.key("main", pandoc_version(), *args, template.read_bytes(), document)
+        found = self.cache.get("typst", key) if self.cache is not None else None
         if found is None:
-            found = run_pandoc(args, data)
-            if cache is not None:
-                cache.put("typst", key, found)
+            found = run_pandoc(args, document)
+            if self.cache is not None:
+                self.cache.put("typst", key, found)
         return found
-
-    # the main file needs only the number of chapters: pandoc makes it while it converts them
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        main = pool.submit(main_file)
-        texts = _typst_pieces(pieces, api, cache)
-        found = main.result()
-    grouped: dict[int, list[str]] = {}
-    for owner, text in zip(owners, texts, strict=True):
-        grouped.setdefault(owner, []).append(text)
-    chapters = ["".join(parts) for parts in grouped.values()]
-    return TypstBook(found.decode("utf-8"), tuple(chapters), includes, frozenset(used))
 
 
 def _chapter_name(index: int) -> str:
     return CHAPTER_NAME.format(index=index)
-
-
-def split_chapters(blocks: list[Node]) -> list[list[Node]]:
-    """The prepared body cut before each chapter's page break (none inside a language group)."""
-    return _split(blocks, _is_pagebreak)
 
 
 def _is_pagebreak(block: Node) -> bool:
@@ -695,68 +840,6 @@ def _is_section(block: Node) -> bool:
     """Where pandoc's Typst of a chapter may be cut: before its headings of levels 2 and 3
     (a session's note starts at level 3, so an edited note is converted again alone)."""
     return block.get("t") == "Header" and block["c"][0] in (2, 3)
-
-
-def _split(blocks: list[Node], starts: Callable[[Node], bool]) -> list[list[Node]]:
-    """``blocks`` cut before every block for which ``starts`` is true, outside language
-    groups (whose opening and closing are separate raw blocks)."""
-    parts: list[list[Node]] = [[]]
-    depth = 0
-    for block in blocks:
-        if depth == 0 and parts[-1] and starts(block):
-            parts.append([])
-        if block.get("t") == "RawBlock":
-            code = block["c"][1]
-            if code.startswith("#[#set text("):
-                depth += 1
-            elif code == "]":
-                depth -= 1
-        parts[-1].append(block)
-    return [part for part in parts if part]
-
-
-def _typst_pieces(chapters: list[list[Node]], api: Any, cache: Cache | None) -> list[str]:
-    """pandoc's Typst for each piece of the body (a chapter's opening, or a section): from
-    ``cache``, else converted in as many pandoc processes as there are processors, the pieces
-    of one process separated by marker lines."""
-    from idmbook.cache import Cache
-
-    version = pandoc_version()
-    data = [ast_bytes(chapter) for chapter in chapters]
-    keys = [Cache.key("typst", version, *_WRITER_ARGS, ast_bytes(api), d) for d in data]
-    texts: dict[int, str] = {}
-    if cache is not None:
-        for index, key in enumerate(keys):
-            found = cache.get("typst", key)
-            if found is not None:
-                texts[index] = found.decode("utf-8")
-    missing = [index for index in range(len(chapters)) if index not in texts]
-    marker = f"// idmbook-chapter-{secrets.token_hex(8)}"
-    batches = balanced_runs(missing, [len(d) for d in data], minimum=256 * 1024)
-    jobs = []
-    for batch in batches:
-        # The document is put together from the pieces' JSON made for their keys.
-        body = []
-        for index in batch:
-            body.append(ast_bytes(_raw_block(f"{marker}-{index}")))
-            if data[index] != b"[]":
-                body.append(data[index][1:-1])
-        body.append(ast_bytes(_raw_block(f"{marker}-end")))
-        head = b'{"pandoc-api-version":' + ast_bytes(api) + b',"meta":{},"blocks":['
-        jobs.append((_WRITER_ARGS, head + b",".join(body) + b"]}"))
-    for number, out in run_pandoc_each(jobs):
-        batch = batches[number]
-        # Each chapter's text runs to the next marker, with the line ending pandoc put after
-        # the chapter's last block: the chapters joined are the whole body, byte for byte.
-        parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
-        names = parts[1::2]
-        if names != [*map(str, batch), "end"] or parts[0].strip():
-            raise IdmbookError("pandoc's Typst could not be cut into chapters")
-        for index, text in zip(batch, parts[2::2], strict=False):
-            texts[index] = text
-            if cache is not None:
-                cache.put("typst", keys[index], texts[index].encode("utf-8"))
-    return [texts[index] for index in range(len(chapters))]
 
 
 def _write_files(files: dict[str, str], root: Path) -> None:
