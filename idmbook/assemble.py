@@ -119,6 +119,37 @@ def _wrap(body: str, prefix: str, rel: str, top: int, lang: str | None, book_lan
     return Md(f"::: {{.idm-src {' '.join(attrs)}}}\n{contain(body, prefix)}\n:::")
 
 
+def note_anchor(note: Note) -> Md:
+    return anchor(f"note-{note.meta.workshop}-{note.meta.session}")
+
+
+def contribution_anchor(contribution: Contribution) -> str:
+    return f"contribution-{_slug(contribution.rel)}"
+
+
+def chapter_anchor(chapter: Chapter) -> str:
+    return f"chapter-{_slug(chapter.rel)}"
+
+
+def source_texts(
+    doc: Note | Contribution | Chapter, book_lang: str, source_lang: str
+) -> dict[str, Md]:
+    """The submitted texts of ``doc`` as the book embeds them (each in its div), by name:
+    ``body`` of a contribution or a chapter, ``key_messages`` and ``summary`` of a note.
+    ``source_lang`` is the language of a chapter that does not name its own."""
+    if isinstance(doc, Note):
+        prefix, lang = note_anchor(doc), doc.meta.language
+        return {
+            "key_messages": _wrap(doc.key_messages, prefix, doc.rel, 4, lang, book_lang),
+            "summary": _wrap(doc.summary, f"sum-{prefix}", doc.rel, 4, lang, book_lang),
+        }
+    if isinstance(doc, Contribution):
+        own = contribution_anchor(doc)
+        return {"body": _wrap(doc.body, own, doc.rel, 3, doc.meta.language, book_lang)}
+    lang = doc.meta.language or source_lang
+    return {"body": _wrap(doc.body, chapter_anchor(doc), doc.rel, 2, lang, book_lang)}
+
+
 class Assembler:
     """Builds the book's Markdown from a loaded project."""
 
@@ -158,9 +189,9 @@ class Assembler:
             key=lambda c: (c.meta.organisation.casefold(), c.meta.title.casefold(), c.rel),
         )
         for note in self.notes:
-            self.anchors[note.rel] = anchor(f"note-{note.meta.workshop}-{note.meta.session}")
+            self.anchors[note.rel] = note_anchor(note)
         for contribution in self.published:
-            self.anchors[contribution.rel] = f"contribution-{_slug(contribution.rel)}"
+            self.anchors[contribution.rel] = contribution_anchor(contribution)
 
     # ------------------------------------------------------------------ helpers
     def _render(self, name: str, **context: Any) -> str:
@@ -192,9 +223,8 @@ class Assembler:
         return sorted(chosen, key=lambda c: (c.meta.order, c.rel))
 
     def editorial(self, chapter: Chapter, title_prefix: str = "", title: str | None = None) -> str:
-        anchor = f"chapter-{_slug(chapter.rel)}"
-        language = chapter.meta.language or self.source_lang
-        body = _wrap(chapter.body, anchor, chapter.rel, 2, language, self.lang)
+        anchor = chapter_anchor(chapter)
+        body = source_texts(chapter, self.lang, self.source_lang)["body"]
         heading = _finalize(title if title is not None else title_prefix + chapter.meta.title)
         return f"# {heading} {{#{anchor}}}\n\n{body}\n"
 
@@ -214,14 +244,7 @@ class Assembler:
                     "anchor": Md(self.anchors[note.rel]),
                     "workshop": self._workshop(note.meta.workshop),
                     "date": self._note_date(note),
-                    "key_messages": _wrap(
-                        note.key_messages,
-                        self.anchors[note.rel],
-                        note.rel,
-                        4,
-                        note.meta.language,
-                        self.lang,
-                    ),
+                    "key_messages": source_texts(note, self.lang, self.source_lang)["key_messages"],
                 }
                 for note in g.notes
             ]
@@ -311,14 +334,7 @@ class Assembler:
                         "rapporteur": ", ".join(rapporteur)
                         if isinstance(rapporteur, list)
                         else rapporteur,
-                        "summary": _wrap(
-                            note.summary,
-                            f"sum-{self.anchors[note.rel]}",
-                            note.rel,
-                            4,
-                            note.meta.language,
-                            self.lang,
-                        ),
+                        "summary": source_texts(note, self.lang, self.source_lang)["summary"],
                     }
                 )
             out.append(
@@ -370,9 +386,7 @@ class Assembler:
                     "contribution": c,
                     "anchor": Md(self.anchors[c.rel]),
                     "country": self._country(c),
-                    "body": _wrap(
-                        c.body, self.anchors[c.rel], c.rel, 3, c.meta.language, self.lang
-                    ),
+                    "body": source_texts(c, self.lang, self.source_lang)["body"],
                 }
                 for c in self.published
             ]
