@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from idmbook.assemble import figure_placed
-from idmbook.cache import NotInPieces, parse_in_runs, parse_whole
+from idmbook.assemble import figure_placed, source_texts
+from idmbook.cache import Cache, EarlyParse, NotInPieces, parse_in_runs, parse_whole
 from idmbook.manifest import sha256
 from idmbook.markdown import READER
 from idmbook.render.common import id_counts, run_pandoc
@@ -24,7 +24,8 @@ from idmbook.sanitize import Sanitizer
 
 if TYPE_CHECKING:
     from idmbook.assemble import Assembled
-    from idmbook.cache import Cache
+    from idmbook.models import Chapter, Contribution, Note
+    from idmbook.project import Project
 
 RUNS_PER_PROCESSOR = 2
 """pandoc parses the book in this many processes per processor: the first runs are sanitised
@@ -71,13 +72,50 @@ class Body:
     """How many headings, divs and figures carry each id (see BookMeta.link_targets)."""
 
 
+class EarlySources:
+    """Hands the submitted texts of each document, as it is loaded, to pandoc (see
+    :class:`idmbook.cache.EarlyParse`): give it to the validation as ``on_loaded``; use as a
+    context manager."""
+
+    def __init__(self, language: str | None, cache: bool) -> None:
+        self.language = language
+        """The book's language when it is not the project's (``idmbook build --language``)."""
+        self.cache = cache
+        self.parse: EarlyParse | None = None
+        self._languages = ("", "")
+
+    def __call__(self, project: Project, doc: Note | Contribution | Chapter) -> None:
+        from idmbook.models import Contribution
+
+        if isinstance(doc, Contribution) and not doc.meta.consent:
+            return  # not in the book
+        if self.parse is None:
+            cache = Cache.for_project(project.root) if self.cache else None
+            self.parse = EarlyParse(READER, cache)
+            own = project.config.language
+            self._languages = (self.language or own, own)
+        self.parse.add(source_texts(doc, *self._languages).values())
+
+    def __enter__(self) -> EarlySources:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.parse is not None:
+            self.parse.close()
+
+
 def parse_body(
-    markdown: str, root: Path, cache: Cache | None, figure: Figure | None = None
+    markdown: str,
+    root: Path,
+    cache: Cache | None,
+    figure: Figure | None = None,
+    early: EarlyParse | None = None,
 ) -> Body:
-    """The body of the assembled ``markdown``: parsed, sanitised, ``figure`` in its slot.
-    Raises IdmbookError for a picture that cannot be placed, ToolMissing when pandoc fails."""
+    """The body of the assembled ``markdown``: parsed (what ``early`` parsed taken from it),
+    sanitised, ``figure`` in its slot. Raises IdmbookError for a picture that cannot be
+    placed, ToolMissing when pandoc fails."""
     try:
-        parsed = parse_in_runs(markdown, READER, cache, RUNS_PER_PROCESSOR)
+        parsed = parse_in_runs(markdown, READER, cache, RUNS_PER_PROCESSOR, early)
         return _sanitised(parsed, root, figure)
     except NotInPieces:
         whole = parse_whole(markdown, READER)

@@ -5,6 +5,7 @@ Everything is read and checked before anything is written; outputs appear only c
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
@@ -40,6 +41,7 @@ from idmbook.render.common import (
 
 if TYPE_CHECKING:
     from idmbook.assemble import Assembled
+    from idmbook.cache import EarlyParse
     from idmbook.config import Config
     from idmbook.memo import LoadMemo
     from idmbook.project import Project
@@ -321,52 +323,59 @@ def _build(
             return unchanged
     progress("validating sources")
     _import_stages()
+    from idmbook.body import EarlySources
     from idmbook.validate import validate
 
-    project, report = validate(start, memo=memo)
-    if project is None:
-        raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
-    report = check_for_build(project, report, options.final)
-    result = BuildResult(report=report, timings={"validate": time.perf_counter() - started})
-    if on_validated is not None:
-        on_validated(report)
-    if report.has_errors:
-        what = "--final build refused" if options.final else "build stopped"
-        raise ProblemsFound(f"{what}: validation found errors; nothing was written", report=report)
-    source_language = project.config.language
-    project.config = in_language(project.config, options.language)
-    plan = _plan(
-        project.root,
-        _Settings.of(project.config),
-        project.inputs,
-        options,
-        known=hashed,
-        cache=_cache(project.root, options),
-    )
-    formats, out_dir, templates = plan.formats, plan.out_dir, plan.templates
-    info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
-    from idmbook.output import build_lock
-
-    with build_lock(
-        out_dir,
-        wait=options.lock_timeout,
-        on_wait=lambda: progress("waiting for another build to finish"),
-    ):
-        return _build_locked(
-            project,
+    # in a fresh process pandoc parses the submitted texts while they are read
+    early = EarlySources(options.language, options.cache) if session is None else None
+    with early or contextlib.nullcontext():
+        project, report = validate(start, memo=memo, on_loaded=early)
+        if project is None:
+            raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
+        report = check_for_build(project, report, options.final)
+        result = BuildResult(report=report, timings={"validate": time.perf_counter() - started})
+        if on_validated is not None:
+            on_validated(report)
+        if report.has_errors:
+            what = "--final build refused" if options.final else "build stopped"
+            raise ProblemsFound(
+                f"{what}: validation found errors; nothing was written", report=report
+            )
+        source_language = project.config.language
+        project.config = in_language(project.config, options.language)
+        plan = _plan(
+            project.root,
+            _Settings.of(project.config),
+            project.inputs,
             options,
-            progress,
-            result,
-            formats,
-            out_dir,
-            templates,
-            info,
-            inputs,
-            tools,
-            opts,
-            source_language=source_language,
-            session=session,
+            known=hashed,
+            cache=_cache(project.root, options),
         )
+        formats, out_dir, templates = plan.formats, plan.out_dir, plan.templates
+        info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
+        from idmbook.output import build_lock
+
+        with build_lock(
+            out_dir,
+            wait=options.lock_timeout,
+            on_wait=lambda: progress("waiting for another build to finish"),
+        ):
+            return _build_locked(
+                project,
+                options,
+                progress,
+                result,
+                formats,
+                out_dir,
+                templates,
+                info,
+                inputs,
+                tools,
+                opts,
+                source_language=source_language,
+                session=session,
+                early=early.parse if early is not None else None,
+            )
 
 
 @dataclass
@@ -553,6 +562,7 @@ def _build_locked(
     opts: dict[str, Any],
     source_language: str | None = None,
     session: TypstSession | None = None,
+    early: EarlyParse | None = None,
 ) -> BuildResult:
     root, config = project.root, project.config
     from idmbook.assemble import assemble
@@ -590,7 +600,7 @@ def _build_locked(
         progress("parsing the assembled text")
         clock = time.perf_counter()
         figure = drawn_figure(assembled)
-        body = parse_body(assembled.markdown, root, cache, figure)
+        body = parse_body(assembled.markdown, root, cache, figure, early)
         ast, images = body.ast, body.images
         result.timings["parse"] = time.perf_counter() - clock
         meta = book_meta(project, assembled, info, options, images)

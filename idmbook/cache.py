@@ -20,11 +20,12 @@ import os
 import queue
 import re
 import secrets
+import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,15 @@ class Cache:
             self._in_background(_touch, path)  # recently used: pruned last
         self.hits += 1
         return data
+
+    def has(self, kind: str, key: str) -> bool:
+        """Whether the cache seems to hold the entry (it is not read: :meth:`get` may still
+        find it damaged)."""
+        path = self._path(kind, key)
+        with self._lock:
+            if path in self._pending:
+                return True
+        return path.is_file()
 
     def put(self, kind: str, key: str, data: bytes) -> None:
         """Store ``data`` under ``key``, atomically, in a background thread: a cold build of a
@@ -233,36 +243,56 @@ def _touch(path: Path) -> None:
 _DIV_FENCE = re.compile(r"^(:{3,})(.*)$")
 _REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S")
 _SPLIT_BEFORE = ("# ", "## ", "### ")
+SOURCE_FENCE = "::: {.idm-src "
+"""How the book opens a submitted text's div (see :func:`idmbook.assemble.source_texts`)."""
 
 
 def split_markdown(text: str) -> list[str]:
-    """The assembled Markdown cut before its top-level headings of levels 1 to 3.
+    """The assembled Markdown cut before its top-level headings of levels 1 to 3, and around
+    each submitted text it embeds (a top-level div that opens with :data:`SOURCE_FENCE`).
 
     A cut is made only where no code block or fenced div is open and a blank line comes
     before, so each piece parses on its own as it does in the whole text. Joining the pieces
     with newlines gives ``text`` back. Level 3 is where one session's note starts: an edited
     note is parsed again on its own, not with the other notes of its workshop (on the
-    benchmark's IDM book, 0.02 s instead of 0.09 s).
+    benchmark's IDM book, 0.02 s instead of 0.09 s). A submitted text is a piece of its own
+    because it is known before the book is assembled: see :class:`EarlyParse`.
     """
     lines = text.split("\n")
     pieces: list[str] = []
     start = 0
     depth = 0
+    in_source = False  # inside a submitted text's div
+    after_source = False  # it has just closed
+
+    def cut(number: int) -> bool:
+        nonlocal start
+        if depth != 0 or number <= start or lines[number - 1].strip():
+            return False
+        pieces.append("\n".join(lines[start:number]))
+        start = number
+        return True
+
     for number, line, opening in outside_code(lines):
+        if after_source and line.strip():
+            after_source = False
+            cut(number)
         if opening is not None:
             continue
         div = _DIV_FENCE.match(line)
         if div:
-            depth = depth + 1 if div.group(2).strip() else max(depth - 1, 0)
+            if div.group(2).strip():
+                if depth == 0 and line.startswith(SOURCE_FENCE):
+                    in_source = True
+                    cut(number)
+                depth += 1
+            else:
+                depth = max(depth - 1, 0)
+                after_source = in_source and depth == 0
+                in_source = in_source and depth > 0
             continue
-        if (
-            depth == 0
-            and number > start
-            and line.startswith(_SPLIT_BEFORE)
-            and not lines[number - 1].strip()
-        ):
-            pieces.append("\n".join(lines[start:number]))
-            start = number
+        if line.startswith(_SPLIT_BEFORE):
+            cut(number)
     pieces.append("\n".join(lines[start:]))
     return pieces
 
@@ -310,7 +340,11 @@ def parse_whole(markdown: str, reader: str) -> dict[str, Any]:
 
 
 def parse_in_runs(
-    markdown: str, reader: str, cache: Cache | None, runs_per_processor: int = 1
+    markdown: str,
+    reader: str,
+    cache: Cache | None,
+    runs_per_processor: int = 1,
+    early: EarlyParse | None = None,
 ) -> Iterator[tuple[Any, list[Any]]]:
     """What :func:`parse_markdown` parses, as (pandoc API version, blocks) in runs of book
     order, each as soon as pandoc has parsed it: the caller works on the beginning of the book
@@ -318,21 +352,30 @@ def parse_in_runs(
     ``runs_per_processor`` processes per processor (more than one makes the first runs arrive
     sooner, for a little more processor time).
 
+    Pieces that ``early`` parsed (or is parsing) are taken from it.
+
     Raises :class:`NotInPieces`, perhaps after some runs, when the text cannot be parsed in
     pieces: the caller then starts again from :func:`parse_whole`.
     """
     reader = _piece_reader(reader)
-    pieces = split_markdown(markdown)
+    # (the blank lines that end a piece change nothing in a batch, where pieces are apart)
+    pieces = [piece.rstrip("\n") for piece in split_markdown(markdown)]
     definitions = _definitions(markdown)
-    version = pandoc_version()
-    keys = [Cache.key("parse", version, reader, definitions, piece) for piece in pieces]
+    keys = [_piece_key(reader, definitions, piece) for piece in pieces]
     found: dict[int, bytes] = {}
     if cache is not None:
         for index, key in enumerate(keys):
             data = cache.get("parse", key)
             if data is not None:
                 found[index] = data
-    missing = [index for index in range(len(pieces)) if index not in found]
+    parsing = early.taken() if early is not None else {}
+    started = {
+        index: parsing[key]
+        for index, key in enumerate(keys)
+        if index not in found and key in parsing
+    }
+    taken: set[str] = set()
+    missing = [index for index in range(len(pieces)) if index not in found and index not in started]
     delivered: queue.SimpleQueue[dict[int, tuple[Any, list[Any], bytes]] | Exception]
     delivered = queue.SimpleQueue()
     ready: dict[int, tuple[Any, list[Any]]] = {}
@@ -345,10 +388,17 @@ def parse_in_runs(
         index = 0
         while index < len(pieces):
             api, run = None, []
-            while index < len(pieces) and (index in found or index in ready):
+            while index < len(pieces) and (index in found or index in ready or index in started):
                 if index in found:
                     entry = ast_loads(found.pop(index))
                     piece_api, blocks = entry["api"], entry["blocks"]
+                elif index in started:
+                    piece_api, blocks, data = started.pop(index).result()[keys[index]]
+                    if keys[index] in taken:  # the same text twice: blocks of its own
+                        blocks = ast_loads(data)["blocks"]
+                    elif cache is not None:
+                        cache.put("parse", keys[index], data)
+                    taken.add(keys[index])
                 else:
                     piece_api, blocks = ready.pop(index)
                 api = piece_api if api is None else api
@@ -397,29 +447,159 @@ def _parse_pieces(
         count = (os.cpu_count() or 1) * runs_per_processor
         batches = balanced_runs(indices, costs, minimum=2000, count=count)
         marker = f"idmbook-piece-{secrets.token_hex(8)}"
-        jobs = []
-        for batch in batches:
-            parts = []
-            for index in batch:
-                parts += [f"# {marker} {{#{marker}-{index}}}", pieces[index]]
-            parts += [f"# {marker} {{#{marker}-end}}", definitions]
-            jobs.append((["-f", reader, "-t", "json"], "\n\n".join(parts).encode("utf-8")))
+        jobs = [
+            _batch_job([pieces[index] for index in batch], marker, reader, definitions)
+            for batch in batches
+        ]
         for number, result in run_pandoc_each(jobs):
             batch = batches[number]
-            api, blocks = _document_blocks(result)
-            found = _split_at_markers(blocks, marker)
-            if [key for key, _ in found] != [*map(str, batch), "end"] or not (
-                blocks and _is_marker(blocks[0], marker)
-            ):
-                raise NotInPieces(marker)
-            deliver(
-                {
-                    int(key): (api, piece, ast_bytes({"api": api, "blocks": piece}))
-                    for key, piece in found[:-1]
-                }
-            )
+            deliver(dict(zip(batch, _batch_pieces(result, len(batch), marker), strict=True)))
     except Exception as exc:  # noqa: BLE001 - handed to the reader of the deliveries
         deliver(exc)
+
+
+def _piece_key(reader: str, definitions: str, piece: str) -> str:
+    return Cache.key("parse", pandoc_version(), reader, definitions, piece)
+
+
+def _batch_job(
+    texts: list[str], marker: str, reader: str, definitions: str
+) -> tuple[list[str], bytes]:
+    """pandoc's arguments and input to parse ``texts`` at once, separated by marker
+    headings, with the link reference ``definitions``."""
+    parts = []
+    for number, text in enumerate(texts):
+        parts += [f"# {marker} {{#{marker}-{number}}}", text]
+    parts += [f"# {marker} {{#{marker}-end}}", definitions]
+    return ["-f", reader, "-t", "json"], "\n\n".join(parts).encode("utf-8")
+
+
+def _batch_pieces(output: bytes, count: int, marker: str) -> list[tuple[Any, list[Any], bytes]]:
+    """(API version, blocks, cache entry) of each of the ``count`` texts of a batch, from
+    pandoc's ``output``; NotInPieces when pandoc did not see them where they were cut."""
+    api, blocks = _document_blocks(output)
+    found = _split_at_markers(blocks, marker)
+    if [key for key, _ in found] != [*map(str, range(count)), "end"] or not (
+        blocks and _is_marker(blocks[0], marker)
+    ):
+        raise NotInPieces(marker)
+    return [(api, piece, ast_bytes({"api": api, "blocks": piece})) for _, piece in found[:-1]]
+
+
+class EarlyParse:
+    """pandoc parsing the book's submitted texts while the rest of it is read and assembled.
+
+    A submitted text is a piece of the book's parse of its own (see :func:`split_markdown`),
+    and what it will be is known as soon as its file is loaded
+    (:func:`idmbook.assemble.source_texts`). The texts given to :meth:`add` that the cache
+    does not hold are parsed in the background by one pandoc process at a time, on the
+    processor that reading and assembling the book leave idle; :func:`parse_in_runs` takes
+    what was parsed or is being parsed, and parses the rest itself. Texts are parsed without
+    link reference definitions: in a book that has some, they are parsed again with them.
+    Use as a context manager (or call :meth:`close`).
+    """
+
+    BATCH = 256 * 1024
+    """Characters of Markdown that pandoc parses at once (a third of a second): the first
+    process starts when this much is waiting, the next as soon as the last is done."""
+
+    def __init__(self, reader: str, cache: Cache | None) -> None:
+        self.reader = _piece_reader(reader)
+        self.cache = cache
+        self._lock = threading.RLock()  # a batch done at once calls back with it held
+        self._waiting: dict[str, str] = {}
+        """Texts not handed to pandoc yet, by key."""
+        self._size = 0
+        self._parsing: dict[str, Future[dict[str, tuple[Any, list[Any], bytes]]]] = {}
+        self._running: Future[dict[str, tuple[Any, list[Any], bytes]]] | None = None
+        self._closed = False
+        """No more texts are handed to pandoc."""
+        self._stopped = False
+        """Nor is the text it is parsing needed."""
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early-parse")
+
+    def __enter__(self) -> EarlyParse:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Parse nothing more, and stop pandoc if it is parsing (what it parses is not
+        needed: a build that stopped, or texts the book has not taken)."""
+        with self._lock:
+            self._closed = self._stopped = True
+            if self._process is not None:
+                with contextlib.suppress(OSError):
+                    self._process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, texts: Iterable[str]) -> None:
+        """Submitted texts, as the book embeds them."""
+        with self._lock:
+            if self._closed:
+                return
+            for text in texts:
+                key = _piece_key(self.reader, "", text)
+                if key in self._waiting or key in self._parsing:
+                    continue
+                if self.cache is not None and self.cache.has("parse", key):
+                    continue
+                self._waiting[key] = text
+                self._size += len(text)
+            if self._size >= self.BATCH:
+                self._start()
+
+    def taken(self) -> dict[str, Future[dict[str, tuple[Any, list[Any], bytes]]]]:
+        """Stop; the keys of the texts pandoc has parsed or is parsing, each with its batch's
+        (API version, blocks, cache entry) by key."""
+        with self._lock:
+            self._closed = True
+            self._waiting.clear()
+            return dict(self._parsing)
+
+    def _start(self) -> None:
+        """Hand pandoc the next batch, unless it is busy (called with the lock held)."""
+        if self._closed or not self._waiting:
+            return
+        if self._running is not None and not self._running.done():
+            return
+        batch: dict[str, str] = {}
+        size = 0
+        for key, text in self._waiting.items():
+            if batch and size + len(text) > self.BATCH:
+                break
+            batch[key] = text
+            size += len(text)
+        for key in batch:
+            del self._waiting[key]
+        self._size -= size
+        running = self._pool.submit(self._parse, batch)
+        for key in batch:
+            self._parsing[key] = running
+        self._running = running
+        running.add_done_callback(self._next)
+
+    def _next(self, _: object) -> None:
+        with self._lock:
+            self._start()
+
+    def _parse(self, batch: dict[str, str]) -> dict[str, tuple[Any, list[Any], bytes]]:
+        marker = f"idmbook-piece-{secrets.token_hex(8)}"
+        args, data = _batch_job(list(batch.values()), marker, self.reader, "")
+        try:
+            output = run_pandoc(args, data, on_start=self._started)
+        finally:
+            with self._lock:
+                self._process = None
+        return dict(zip(batch, _batch_pieces(output, len(batch), marker), strict=True))
+
+    def _started(self, process: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            self._process = process
+            if self._stopped:
+                process.kill()
 
 
 def _document_blocks(output: bytes) -> tuple[Any, list[Any]]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from idmbook.diagnostics import Report
 from idmbook.gcpause import cycle_collection_paused
 from idmbook.memo import LoadMemo
 from idmbook.project import Project, load_project, open_project
+
+if TYPE_CHECKING:
+    from idmbook.models import Chapter, Contribution, Note
 
 
 def validate(
@@ -15,13 +20,15 @@ def validate(
     paths: list[Path] | None = None,
     strict: bool = False,
     memo: LoadMemo | None = None,
+    on_loaded: Callable[[Project, Note | Contribution | Chapter], None] | None = None,
 ) -> tuple[Project | None, Report]:
     """Validate the project containing ``start`` (or only ``paths`` within it); ``memo`` keeps
-    each file's result for the next validation (watch mode)."""
+    each file's result for the next validation (watch mode); ``on_loaded`` is told of each
+    document as it is loaded, unless it has errors."""
     opened = open_project(start)
     if isinstance(opened, Report):
         return None, opened.strict() if strict else opened
     with cycle_collection_paused():
-        project = load_project(opened, paths, memo)
+        project = load_project(opened, paths, memo, on_loaded)
     report = project.report.strict() if strict else project.report
     return project, report

@@ -228,16 +228,19 @@ def test_pieces_are_cut_only_outside_divs_and_code_and_join_back() -> None:
     assert "\n".join(pieces) == TRICKY
     assert [p.split("\n", 1)[0] for p in pieces] == [
         "# Foreword {#foreword}",
+        '::: {.idm-src data-src="a.md"}',
         "## Lessons",
         "## Ünïcode — “quoted” `code` *1st* [link](#foreword)",
         "## 2017: numbers first",
         "## Lessons {#lessons-1}",
         "## Lessons",
+        '::: {.idm-src data-src="b.md" lang="fr"}',
         "## ...",
         "### Session one",
+        '::: {.idm-src data-src="c.md" data-top="4"}',
         "### Session two {#session-two}",
         "## Lessons",
-    ]
+    ], "submitted texts are pieces of their own"
 
 
 def test_parse_in_pieces_equals_one_parse_of_the_whole(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -114,30 +114,40 @@ def run_pandoc(
     stdin: bytes,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> bytes:
     """Run pandoc with ``args`` and ``stdin``; a failure raises ToolMissing with its stderr.
 
-    ``env`` adds variables to pandoc's environment (SOURCE_DATE_EPOCH, for example).
+    ``env`` adds variables to pandoc's environment (SOURCE_DATE_EPOCH, for example);
+    ``on_start`` is given the process once it runs (to stop it early).
     """
     try:
-        with tool_span("pandoc"):
-            proc = subprocess.run(
+        with (
+            tool_span("pandoc"),
+            subprocess.Popen(
                 [pandoc_path(), *args],
-                input=stdin,
-                capture_output=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 cwd=cwd,
                 env={**os.environ, **env} if env else None,
-                check=False,
-                timeout=600,
-            )
+            ) as proc,
+        ):
+            if on_start is not None:
+                on_start(proc)
+            try:
+                out, err = proc.communicate(stdin, timeout=600)
+            except BaseException:
+                proc.kill()
+                raise
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ToolMissing(
             f"pandoc could not run: {exc}", "reinstall idmbook (`make install`)"
         ) from None
     if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip()
+        message = err.decode("utf-8", "replace").strip()
         raise ToolMissing(f"pandoc failed (exit {proc.returncode}): {message[:2000]}")
-    return proc.stdout
+    return out
 
 
 def run_pandoc_each(jobs: Sequence[tuple[list[str], bytes]]) -> Iterator[tuple[int, bytes]]:
