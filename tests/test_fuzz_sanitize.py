@@ -433,6 +433,24 @@ def test_contained_body_cannot_close_its_wrapper(lines: list[str]) -> None:
     assert blocks[1] == {"t": "Para", "c": [{"t": "Str", "c": "SENTINEL-AFTER"}]}
 
 
+@PANDOC
+@given(st.lists(st.lists(BODY_LINE, max_size=10), min_size=1, max_size=3))
+def test_a_book_parsed_in_pieces_is_the_book_parsed_whole(bodies: list[list[str]]) -> None:
+    """Cut before its headings and around each submitted text (which the early parse reads
+    before the book exists), the book parses to what it parses to whole."""
+    from idmbook.cache import parse_markdown, parse_whole
+
+    parts = []
+    for number, lines in enumerate(bodies):
+        body = contain("\n".join(lines), f"c{number}")
+        parts.append(
+            f"## Submission {number}\n\n*Organisation*\n\n"
+            f'::: {{.idm-src data-src="c{number}.md" data-top="3"}}\n{body}\n:::\n'
+        )
+    book = "# Contributions\n\n" + "\n".join(parts) + "\n## After\n\nText.\n"
+    assert parse_markdown(book, READER, None)["blocks"] == parse_whole(book, READER)["blocks"]
+
+
 @FAST
 @given(st.text(max_size=80))
 def test_escape_puts_a_backslash_before_each_ascii_punctuation_mark(text: str) -> None:
