@@ -1,6 +1,6 @@
 """The book's body: the assembled Markdown parsed, sanitised, with the figure the build draws.
 
-pandoc parses the book in several processes at once (:func:`idmbook.cache.parse_in_runs`);
+pandoc parses the book in several processes at once (:func:`idmbook.parse.parse_in_runs`);
 each run of the book is sanitised as it arrives, while pandoc parses the rest, so that little
 of Python's work on the body is left once pandoc is done.
 """
@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from idmbook.assemble import figure_placed, source_texts
-from idmbook.cache import Cache, EarlyParse, NotInPieces, parse_in_runs, parse_whole
+from idmbook.cache import Cache
 from idmbook.manifest import sha256
 from idmbook.markdown import READER
+from idmbook.parse import EarlyParse, NotInPieces, parse_in_runs, parse_whole
 from idmbook.render.common import id_counts, run_pandoc
 from idmbook.sanitize import Sanitizer
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 RUNS_PER_PROCESSOR = 2
 """pandoc parses the book in this many processes per processor: the first runs are sanitised
-while the others are parsed (see :func:`idmbook.cache.parse_in_runs`)."""
+while the others are parsed (see :func:`idmbook.parse.parse_in_runs`)."""
 
 
 @dataclass
@@ -74,7 +75,7 @@ class Body:
 
 class EarlySources:
     """Hands the submitted texts of each document, as it is loaded, to pandoc (see
-    :class:`idmbook.cache.EarlyParse`): give it to the validation as ``on_loaded``; use as a
+    :class:`idmbook.parse.EarlyParse`): give it to the validation as ``on_loaded``; use as a
     context manager."""
 
     def __init__(self, language: str | None, cache: bool) -> None:

@@ -41,9 +41,9 @@ from idmbook.render.common import (
 
 if TYPE_CHECKING:
     from idmbook.assemble import Assembled
-    from idmbook.cache import EarlyParse
     from idmbook.config import Config
     from idmbook.memo import LoadMemo
+    from idmbook.parse import EarlyParse
     from idmbook.project import Project
     from idmbook.render.pdf import TypstSession
 

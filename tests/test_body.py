@@ -13,9 +13,9 @@ from conftest import ProjectDir, contribution_text
 
 from idmbook.assemble import FIGURE_SLOT
 from idmbook.body import Figure, parse_body
-from idmbook.cache import parse_markdown
 from idmbook.markdown import READER
 from idmbook.models import Chapter, Contribution, Note
+from idmbook.parse import parse_markdown
 from idmbook.project import Project
 from idmbook.render.common import id_counts
 from idmbook.sanitize import sanitize
@@ -37,12 +37,12 @@ BOOK = "\n\n".join(
 @pytest.fixture
 def many_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every piece worth a pandoc process of its own."""
-    import idmbook.cache as cache_module
+    import idmbook.parse as parse_module
 
-    real = cache_module.balanced_runs
+    real = parse_module.balanced_runs
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(
-        cache_module,
+        parse_module,
         "balanced_runs",
         lambda indices, sizes, minimum, count=None: real(indices, sizes, 0, count),
     )
@@ -96,7 +96,7 @@ def test_every_submitted_text_is_known_before_the_book_is_assembled(project: Pro
     """What the early parse is handed for each document is, byte for byte, a piece of the
     assembled book (fails when assemble embeds a text otherwise than source_texts says)."""
     from idmbook.assemble import assemble, source_texts
-    from idmbook.cache import split_markdown
+    from idmbook.parse import split_markdown
     from idmbook.validate import validate
 
     seen: list[str] = []
@@ -117,8 +117,8 @@ def test_every_submitted_text_is_known_before_the_book_is_assembled(project: Pro
 def test_texts_parsed_early_are_taken_not_parsed_again(
     many_runs: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import idmbook.cache as cache_module
-    from idmbook.cache import EarlyParse
+    import idmbook.parse as parse_module
+    from idmbook.parse import EarlyParse
 
     texts = [
         f'::: {{.idm-src data-src="c{n}.md" data-top="3"}}\n# Inner\n\nText {n}.[^c{n}-1]\n\n'
@@ -128,17 +128,17 @@ def test_texts_parsed_early_are_taken_not_parsed_again(
     book = "\n\n".join(f"## Part {n}\n\n{text}\n" for n, text in enumerate([*texts, texts[0]]))
     expected = parse_markdown(book, READER, None)["blocks"]
     parsed: list[str] = []
-    real = cache_module._parse_pieces
+    real = parse_module._parse_pieces
 
     def counted(pieces: list[str], indices: list[int], *args: Any) -> None:
         parsed.extend(pieces[index] for index in indices)
         real(pieces, indices, *args)
 
-    monkeypatch.setattr(cache_module, "_parse_pieces", counted)
+    monkeypatch.setattr(parse_module, "_parse_pieces", counted)
     monkeypatch.setattr(EarlyParse, "BATCH", sum(map(len, texts[:3])))  # one batch of three
     with EarlyParse(READER, None) as early:
         early.add(texts[:3])
-        runs = list(cache_module.parse_in_runs(book, READER, None, 2, early))
+        runs = list(parse_module.parse_in_runs(book, READER, None, 2, early))
     blocks = [block for _, run in runs for block in run]
     assert blocks == expected
     assert not any(text in parsed for text in texts[:3]), "taken from the early parse"
@@ -152,7 +152,7 @@ def test_texts_parsed_early_are_taken_not_parsed_again(
     with EarlyParse(READER, None) as early:
         early.add(texts[:3])
         again = [
-            b for _, run in cache_module.parse_in_runs(defined, READER, None, 2, early) for b in run
+            b for _, run in parse_module.parse_in_runs(defined, READER, None, 2, early) for b in run
         ]
     assert again == parse_markdown(defined, READER, None)["blocks"]
     assert texts[0] in parsed, "parsed without the book's link definitions: parsed again"
@@ -182,8 +182,8 @@ def test_closing_stops_the_pandoc_that_parses_early() -> None:
     """A build that stops does not wait for what pandoc parses early."""
     import time
 
-    from idmbook.cache import EarlyParse
     from idmbook.errors import ToolMissing
+    from idmbook.parse import EarlyParse
 
     slow = "::: {.idm-src}\n" + "".join("  " * i + "- x\n" for i in range(3_000)) + ":::"
     early = EarlyParse(READER, None)

@@ -12,9 +12,9 @@ import pytest
 from conftest import DOT_PNG, NOTE_PATHS, ProjectDir, contribution_text, note_text
 
 from idmbook.build import BuildOptions, build
-from idmbook.cache import (
-    CACHE_DIR,
-    Cache,
+from idmbook.cache import CACHE_DIR, Cache
+from idmbook.markdown import READER
+from idmbook.parse import (
     NotInPieces,
     assign_identifiers,
     identifier,
@@ -22,7 +22,6 @@ from idmbook.cache import (
     parse_markdown,
     split_markdown,
 )
-from idmbook.markdown import READER
 from idmbook.render.common import BookMeta, run_pandoc
 
 # ---------------------------------------------------------------- the store
@@ -273,13 +272,13 @@ def test_the_repositorys_own_book_parses_in_pieces_as_a_whole(tmp_path: Path) ->
 def test_pieces_parse_the_same_whichever_pieces_share_a_pandoc_run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import idmbook.cache as cache_module
+    import idmbook.parse as parse_module
 
     expected = parse_markdown(TRICKY, READER, None)
     monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    real_runs = cache_module.balanced_runs
+    real_runs = parse_module.balanced_runs
     monkeypatch.setattr(
-        cache_module,
+        parse_module,
         "balanced_runs",
         lambda indices, sizes, minimum, count=None: real_runs(indices, sizes, 0, count),
     )
@@ -295,12 +294,12 @@ def test_runs_arrive_in_book_order_with_the_identifiers_of_the_whole_book(
 ) -> None:
     """The book parsed in several pandoc processes comes back run after run, in order, and a
     heading repeated in a later run gets the suffix it gets in the whole text."""
-    import idmbook.cache as cache_module
+    import idmbook.parse as parse_module
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    real_runs = cache_module.balanced_runs
+    real_runs = parse_module.balanced_runs
     monkeypatch.setattr(
-        cache_module,
+        parse_module,
         "balanced_runs",
         lambda indices, sizes, minimum, count=None: real_runs(indices, sizes, 0, count),
     )
@@ -468,17 +467,17 @@ def test_cached_and_uncached_builds_write_the_same_bytes(project: ProjectDir, ep
 def test_editing_one_note_reparses_only_its_pieces(
     project: ProjectDir, epoch: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import idmbook.cache as cache_module
+    import idmbook.parse as parse_module
 
     build(project.root, BuildOptions(formats=("pdf",)))
     parsed: list[int] = []
-    real = cache_module._parse_pieces
+    real = parse_module._parse_pieces
 
     def spy(pieces: list[str], indices: list[int], *rest: Any) -> Any:
         parsed.extend(indices)
         return real(pieces, indices, *rest)
 
-    monkeypatch.setattr(cache_module, "_parse_pieces", spy)
+    monkeypatch.setattr(parse_module, "_parse_pieces", spy)
     children = note_text("geneva", "children", "[forced-irregular, nyd-k]")
     project.write(NOTE_PATHS["geneva", "children"], children.replace("Cooperation", "Trust"))
     result = build(project.root, BuildOptions(formats=("pdf",)))

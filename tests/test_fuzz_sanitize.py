@@ -438,7 +438,7 @@ def test_contained_body_cannot_close_its_wrapper(lines: list[str]) -> None:
 def test_a_book_parsed_in_pieces_is_the_book_parsed_whole(bodies: list[list[str]]) -> None:
     """Cut before its headings and around each submitted text (which the early parse reads
     before the book exists), the book parses to what it parses to whole."""
-    from idmbook.cache import parse_markdown, parse_whole
+    from idmbook.parse import parse_markdown, parse_whole
 
     parts = []
     for number, lines in enumerate(bodies):
