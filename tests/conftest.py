@@ -221,6 +221,20 @@ def project(make_project: Callable[..., ProjectDir]) -> ProjectDir:
     return make_project()
 
 
+def every_piece_its_own_run(monkeypatch: pytest.MonkeyPatch, processors: int) -> None:
+    """The book's parse on ``processors`` processors, a short text worth as many pandoc
+    processes as a long one (see idmbook.parse)."""
+    import idmbook.parse as parse_module
+
+    real = parse_module.balanced_runs
+    monkeypatch.setattr(os, "cpu_count", lambda: processors)
+    monkeypatch.setattr(
+        parse_module,
+        "balanced_runs",
+        lambda indices, sizes, minimum, count=None: real(indices, sizes, 0, count),
+    )
+
+
 def triples(diagnostics: list[Diagnostic] | Report) -> set[tuple[str, str, int, int]]:
     """(path, code, line, column) of each diagnostic."""
     if isinstance(diagnostics, Report):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ProjectDir, contribution_text
+from conftest import ProjectDir, contribution_text, every_piece_its_own_run
 
 from idmbook.assemble import FIGURE_SLOT
 from idmbook.body import Figure, parse_body
@@ -37,15 +36,7 @@ BOOK = "\n\n".join(
 @pytest.fixture
 def many_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every piece worth a pandoc process of its own."""
-    import idmbook.parse as parse_module
-
-    real = parse_module.balanced_runs
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(
-        parse_module,
-        "balanced_runs",
-        lambda indices, sizes, minimum, count=None: real(indices, sizes, 0, count),
-    )
+    every_piece_its_own_run(monkeypatch, 2)
 
 
 def test_the_body_in_runs_is_the_sanitised_book_with_its_figure(

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DOT_PNG, NOTE_PATHS, ProjectDir, contribution_text, note_text
+from conftest import (
+    DOT_PNG,
+    NOTE_PATHS,
+    ProjectDir,
+    contribution_text,
+    every_piece_its_own_run,
+    note_text,
+)
 
 from idmbook.build import BuildOptions, build
 from idmbook.cache import CACHE_DIR, Cache
@@ -272,16 +279,8 @@ def test_the_repositorys_own_book_parses_in_pieces_as_a_whole(tmp_path: Path) ->
 def test_pieces_parse_the_same_whichever_pieces_share_a_pandoc_run(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import idmbook.parse as parse_module
-
     expected = parse_markdown(TRICKY, READER, None)
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    real_runs = parse_module.balanced_runs
-    monkeypatch.setattr(
-        parse_module,
-        "balanced_runs",
-        lambda indices, sizes, minimum, count=None: real_runs(indices, sizes, 0, count),
-    )
+    every_piece_its_own_run(monkeypatch, 4)
     assert parse_markdown(TRICKY, READER, Cache(tmp_path)) == expected
     edited = TRICKY.replace("## 2017: numbers first", "## 2017: numbers first, edited")
     assert (
@@ -294,15 +293,7 @@ def test_runs_arrive_in_book_order_with_the_identifiers_of_the_whole_book(
 ) -> None:
     """The book parsed in several pandoc processes comes back run after run, in order, and a
     heading repeated in a later run gets the suffix it gets in the whole text."""
-    import idmbook.parse as parse_module
-
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    real_runs = parse_module.balanced_runs
-    monkeypatch.setattr(
-        parse_module,
-        "balanced_runs",
-        lambda indices, sizes, minimum, count=None: real_runs(indices, sizes, 0, count),
-    )
+    every_piece_its_own_run(monkeypatch, 2)
     markdown = "\n\n".join(f"# Same\n\nText {n}.\n\n## Part {n % 3}\n" for n in range(12))
     runs = list(parse_in_runs(markdown, READER, None, runs_per_processor=2))
     assert len(runs) > 1, "the caller gets the first runs before the last is parsed"
@@ -352,6 +343,21 @@ def test_identifiers_are_pandocs(heading: str) -> None:
 # ---------------------------------------------------------------- chapters as Typst files
 
 
+def _meta(imprint: tuple[str, ...] = ()) -> BookMeta:
+    return BookMeta(
+        title="T",
+        subtitle=None,
+        series_line=None,
+        publisher="IOM",
+        year=2017,
+        language="en",
+        author="IOM",
+        subject="S",
+        keywords=(),
+        imprint=imprint,
+    )
+
+
 def test_chapters_converted_apart_make_the_same_typst_as_the_whole_body(
     tmp_path: Path,
 ) -> None:
@@ -365,18 +371,7 @@ def test_chapters_converted_apart_make_the_same_typst_as_the_whole_body(
         for n in range(6)
     )
     ast = parse_markdown(markdown, READER, None)
-    meta = BookMeta(
-        title="T",
-        subtitle=None,
-        series_line=None,
-        publisher="IOM",
-        year=2017,
-        language="en",
-        author="IOM",
-        subject="S",
-        keywords=(),
-        imprint=("Imprint",),
-    )
+    meta = _meta(imprint=("Imprint",))
     templates = default_templates()
     blocks, _ = prepare_blocks(list(ast["blocks"]), {})
     document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": pandoc_meta(meta)}
@@ -410,18 +405,7 @@ def test_a_body_added_in_parts_makes_the_same_typst_wherever_it_is_cut(cut: int)
     ast = parse_markdown(markdown, READER, None)
     blocks = ast["blocks"]
     assert len(blocks) == 10
-    meta = BookMeta(
-        title="T",
-        subtitle=None,
-        series_line=None,
-        publisher="IOM",
-        year=2017,
-        language="en",
-        author="IOM",
-        subject="S",
-        keywords=(),
-        imprint=(),
-    )
+    meta = _meta()
     templates = default_templates()
     whole = typst_book(ast, meta, templates)
     targets = link_targets(id_counts(blocks))
