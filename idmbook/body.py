@@ -28,10 +28,9 @@ if TYPE_CHECKING:
     from idmbook.models import Chapter, Contribution, Note
     from idmbook.project import Project
 
-RUNS_PER_PROCESSOR = 3
+RUNS_PER_PROCESSOR = 2
 """pandoc parses the book in this many processes per processor: the first runs are sanitised
-while the others are parsed, and what is left to do once the last is parsed is a sixth of the
-book on two processors (see :func:`idmbook.parse.parse_in_runs`)."""
+while the others are parsed (see :func:`idmbook.parse.parse_in_runs`)."""
 
 
 @dataclass

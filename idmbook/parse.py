@@ -3,7 +3,7 @@
 The assembled Markdown is cut before its chapters and sections and around each submitted text
 (:func:`split_markdown`); pieces parsed before come from the cache (:mod:`idmbook.cache`), the
 submitted texts pandoc parsed while the sources were read come from :class:`EarlyParse`, and
-the others are parsed together, in several pandoc processes per processor, and handed on run after
+the others are parsed together, in two pandoc processes per processor, and handed on run after
 run of book order (:func:`parse_in_runs`). Headings get pandoc's identifiers afterwards, over
 the whole book (:class:`Identifiers`).
 """
