@@ -450,11 +450,6 @@ def contributors_figure(
     )
 
 
-def place_figure(ast: dict[str, Any], blocks: list[Any]) -> dict[str, Any]:
-    """``ast`` with the :data:`FIGURE_SLOT` div replaced by ``blocks`` (at any depth)."""
-    return {**ast, "blocks": figure_placed(ast["blocks"], blocks)[0]}
-
-
 def figure_placed(body: list[Any], blocks: list[Any]) -> tuple[list[Any], list[Any]]:
     """``body`` with the :data:`FIGURE_SLOT` div replaced by ``blocks`` (at any depth), and
     the slot divs replaced (none when ``body`` has no slot)."""

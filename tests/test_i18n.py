@@ -436,7 +436,7 @@ def test_build_lang_refuses_a_language_without_words(
 
 
 def test_contributors_figure_gives_every_number_in_its_alt_text() -> None:
-    from idmbook.assemble import FIGURE_SLOT, contributors_figure, place_figure
+    from idmbook.assemble import FIGURE_SLOT, contributors_figure, figure_placed
 
     labels = load_labels(TEMPLATES, "es")
     counts = (("Gobiernos", 3), ("Sector privado", 1))
@@ -448,11 +448,12 @@ def test_contributors_figure_gives_every_number_in_its_alt_text() -> None:
         'esta obra, por tipo de parte interesada: Gobiernos: 3; Sector privado: 1."'
     ) in markdown
     slot = {"t": "Div", "c": [[FIGURE_SLOT, [], []], []]}
-    ast = {"blocks": [{"t": "Div", "c": [["intro", [], []], [slot]]}]}
+    body = [{"t": "Div", "c": [["intro", [], []], [slot]]}]
     figure = {"t": "Para", "c": []}
-    assert place_figure(ast, [figure]) == {
-        "blocks": [{"t": "Div", "c": [["intro", [], []], [figure]]}]
-    }
+    assert figure_placed(body, [figure]) == (
+        [{"t": "Div", "c": [["intro", [], []], [figure]]}],
+        [slot],
+    )
 
 
 def test_contributors_chart_is_reproducible(tmp_path: Path) -> None:

@@ -131,20 +131,17 @@ def render_pdf(
     cache: Cache | None = None,
     session: TypstSession | None = None,
     on_typesetting: Callable[[], None] | None = None,
-    book: TypstBook | None = None,
 ) -> bytes:
     """The book as PDF bytes (A4, tagged, PDF/UA-1 unless ``meta.pdf_standard`` says otherwise).
 
     ``cache`` keeps pandoc's Typst of each chapter for the next build; ``session`` compiles
     with a long-lived Typst compiler (watch mode) instead of in a fresh temporary folder;
-    ``on_typesetting`` is called when the Typst files are ready, before Typst starts;
-    ``book``: those files, when the caller has made them (see :class:`TypstBody`).
+    ``on_typesetting`` is called when the Typst files are ready, before Typst starts.
     Raises IdmbookError when the book cannot be typeset, ToolMissing when pandoc or typst is
     unusable. Nothing is written outside a temporary folder, which is removed afterwards.
     """
     standards = pdf_standards(meta.pdf_standard)
-    if book is None:
-        book = typst_book(ast, meta, templates, cache)
+    book = typst_book(ast, meta, templates, cache)
     if session is not None:
         if on_typesetting is not None:
             on_typesetting()
@@ -720,9 +717,8 @@ class TypstBody:
     def add(self, blocks: list[Node], jobs: int = 1, last: bool = False) -> None:
         """The body's next part (``last``: the last part); the pieces it completes that the
         cache does not have are converted by up to ``jobs`` pandoc processes."""
-        prepare = _Prepare(images=self.images, targets=self.targets)
-        prepared = _chapter_breaks(prepare.walk(blocks, _Context()))
-        self.used |= prepare.used
+        prepared, used = prepare_blocks(blocks, self.images, self.targets)
+        self.used |= used
         first = len(self._data)
         for block in prepared:
             if self._depth == 0 and self._part:
@@ -770,29 +766,31 @@ class TypstBody:
         self._data.append(ast_bytes(self._part))
         self._part = []
 
-    def _key(self, index: int) -> str:
-        from idmbook.cache import Cache
-
-        api = ast_bytes(self.api)
-        return Cache.key("typst", pandoc_version(), *_WRITER_ARGS, api, self._data[index])
-
     def _convert(self, first: int, jobs: int) -> None:
         """Take the Typst of the pieces from ``first`` on from the cache, or start converting
         them in up to ``jobs`` pandoc processes."""
-        missing = []
-        for index in range(first, len(self._data)):
-            found = self.cache.get("typst", self._key(index)) if self.cache is not None else None
-            if found is None:
-                missing.append(index)
-            else:
-                self._texts[index] = found.decode("utf-8")
-        sizes = [len(data) for data in self._data]
-        for batch in balanced_runs(missing, sizes, minimum=256 * 1024, count=jobs):
-            self._jobs.append(self._pool.submit(self._pandoc, batch))
+        from idmbook.cache import Cache
 
-    def _pandoc(self, batch: list[int]) -> dict[int, str]:
-        """pandoc's Typst for the pieces ``batch``, converted together, separated by marker
-        lines."""
+        api = ast_bytes(self.api)
+        missing: dict[int, str | None] = {}
+        for index in range(first, len(self._data)):
+            key = None
+            if self.cache is not None:
+                key = Cache.key("typst", pandoc_version(), *_WRITER_ARGS, api, self._data[index])
+                found = self.cache.get("typst", key)
+                if found is not None:
+                    self._texts[index] = found.decode("utf-8")
+                    continue
+            missing[index] = key
+        sizes = [len(data) for data in self._data]
+        for batch in balanced_runs(list(missing), sizes, minimum=256 * 1024, count=jobs):
+            keys = {index: missing[index] for index in batch}
+            self._jobs.append(self._pool.submit(self._pandoc, keys))
+
+    def _pandoc(self, keys: dict[int, str | None]) -> dict[int, str]:
+        """pandoc's Typst for the pieces ``keys`` (with their cache keys, None without a
+        cache), converted together, separated by marker lines."""
+        batch = list(keys)
         marker = f"// idmbook-chapter-{secrets.token_hex(8)}"
         body = []
         for index in batch:
@@ -808,9 +806,10 @@ class TypstBody:
         if parts[1::2] != [*map(str, batch), "end"] or parts[0].strip():
             raise IdmbookError("pandoc's Typst could not be cut into chapters")
         texts = dict(zip(batch, parts[2::2], strict=False))
-        if self.cache is not None:
-            for index, text in texts.items():
-                self.cache.put("typst", self._key(index), text.encode("utf-8"))
+        for index, text in texts.items():
+            key = keys[index]
+            if self.cache is not None and key is not None:
+                self.cache.put("typst", key, text.encode("utf-8"))
         return texts
 
     def _main_file(self, template: Path, document: bytes) -> bytes:
