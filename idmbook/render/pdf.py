@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
+from idmbook.fonts import typst_fonts
 from idmbook.render.common import (
     TEXT_NODES,
     BookMeta,
@@ -199,7 +200,10 @@ class TypstSession:
         typst = _typst_module()
         if self._compiler is None:
             self._compiler = typst.Compiler(
-                str(self.folder / MAIN_NAME), root=str(self.folder), ignore_system_fonts=True
+                str(self.folder / MAIN_NAME),
+                root=str(self.folder),
+                font_paths=typst_fonts(),
+                ignore_system_fonts=True,
             )
         try:
             return _compiled(
@@ -580,7 +584,14 @@ def _link(prepare: _Prepare, node: Node, context: _Context) -> list[Node]:
     return prepare.link(node, context)
 
 
+def _horizontal_rule(_: _Prepare, __: Node, ___: _Context) -> list[Node]:
+    """A horizontal rule, drawn by the template's rule for ``<idm-rule>`` (pandoc writes
+    ``#horizontalrule``, a name that a chapter file, included by the main one, cannot see)."""
+    return [_raw_block("#line(length: 40%) <idm-rule>")]
+
+
 _REWRITES = {
+    "HorizontalRule": _horizontal_rule,
     "RawBlock": _raw_to_text,
     "RawInline": _raw_to_text,
     "Cite": _cite_to_text,
@@ -880,6 +891,7 @@ def _compile(main: Path, root: Path, standards: list[str], timestamp: int) -> by
         lambda: typst.compile(
             str(main),
             root=str(root),
+            font_paths=typst_fonts(),
             ignore_system_fonts=True,
             format="pdf",
             pdf_standards=cast(Any, standards),
