@@ -160,9 +160,11 @@ class Coverage:
         return self._missing.finditer(text)
 
     def has_missing(self, text: str) -> bool:
-        """Whether ``text`` has a character no font can show (fast on plain ASCII)."""
+        """Whether ``text`` has a character no font can show (fast on printable ASCII)."""
         assert self._missing is not None
-        return not text.isascii() and self._missing.search(text) is not None
+        if text.isascii() and text.isprintable():
+            return False  # every font has the printable ASCII characters
+        return self._missing.search(text) is not None
 
     def to_json(self) -> bytes:
         data = {"format": COVERAGE_FORMAT, "families": self.families, "ranges": self.ranges}

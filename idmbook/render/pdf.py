@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
-from idmbook.fonts import typst_fonts
+from idmbook.fonts import Coverage, coverage, typst_fonts
 from idmbook.render.common import (
     TEXT_NODES,
     BookMeta,
@@ -235,6 +235,31 @@ def typst_language(tag: str) -> tuple[str, str | None] | None:
     return match.group("lang").lower(), region.upper() if region else None
 
 
+RTL_LANGUAGES = frozenset(
+    {
+        "ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw",
+        "ks", "lrc", "mzn", "nqo", "pnb", "prs", "ps", "sd", "skr", "syc", "syr", "ug", "ur",
+        "yi",
+    }
+)  # fmt: skip
+"""Languages written right to left when their tag names no script."""
+RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"})
+"""ISO 15924 scripts written right to left (a tag's script decides over its language)."""
+_SCRIPT = re.compile(r"^[A-Za-z]{2,3}-(?P<script>[A-Za-z]{4})(?:-|$)")
+
+
+def text_direction(tag: str) -> str:
+    """``"rtl"`` or ``"ltr"``: how a language (a BCP 47 tag such as ``ar``, ``ku-Arab`` or
+    ``he-IL``) is written. Typst would guess from the language alone, and takes Punjabi,
+    written left to right in India, for a right-to-left language."""
+    tag = tag.strip()
+    script = _SCRIPT.match(tag)
+    if script is not None:
+        return "rtl" if script.group("script").lower() in RTL_SCRIPTS else "ltr"
+    language = typst_language(tag)
+    return "rtl" if language is not None and language[0] in RTL_LANGUAGES else "ltr"
+
+
 def pdf_standards(value: str) -> list[str]:
     """The typst ``pdf_standards`` for ``meta.pdf_standard``: "ua-1", "a-2b", "a-2a,ua-1"....
 
@@ -352,6 +377,37 @@ def _text_of(value: Any) -> str:
     return _text_of(content) + (" " if kind in ("Para", "Plain", "Header") else "")
 
 
+def shown_inlines(text: str, glyphs: Coverage) -> list[Node]:
+    """The text of a Str as inlines that every font can show: each character no font has
+    becomes a boxed code point (``U+F0F0``), styled by the template's rule for
+    ``<idm-missing>``; Typst would otherwise fail (PDF/UA) or print an empty box."""
+    inlines: list[Node] = []
+    start = 0
+    for match in glyphs.missing(text):
+        if match.start() > start:
+            inlines.append({"t": "Str", "c": text[start : match.start()]})
+        point = f"U+{ord(match.group()):04X}"
+        inlines.append(_raw_inline(f"#box[{point}]<idm-missing>"))
+        start = match.end()
+    if start < len(text):
+        inlines.append({"t": "Str", "c": text[start:]})
+    return inlines
+
+
+REPLACEMENT = "\ufffd"
+"""What stands in code and equations for a character no font has (the Unicode replacement
+character, which Noto Sans has)."""
+
+
+def replace_missing(text: str, glyphs: Coverage) -> str:
+    """``text`` with every character no font can show replaced by :data:`REPLACEMENT`."""
+    pieces, start = [], 0
+    for match in glyphs.missing(text):
+        pieces += [text[start : match.start()], REPLACEMENT]
+        start = match.end()
+    return "".join([*pieces, text[start:]])
+
+
 def text_inlines(text: str) -> list[Node]:
     """Plain text as pandoc inlines: words, spaces, and a LineBreak for every newline."""
     inlines: list[Node] = []
@@ -368,9 +424,18 @@ def text_inlines(text: str) -> list[Node]:
 # ---------------------------------------------------------------- metadata for the template
 
 
-def pandoc_meta(meta: BookMeta) -> dict[str, Any]:
-    """``meta`` as pandoc metadata for ``idm.typ`` (values are inlines, escaped by pandoc)."""
+def pandoc_meta(meta: BookMeta, glyphs: Coverage | None = None) -> dict[str, Any]:
+    """``meta`` as pandoc metadata for ``idm.typ`` (values are inlines, escaped by pandoc);
+    ``glyphs``: what the fonts can show (other characters get a stand-in)."""
     lang, region = _book_language(meta)
+
+    def _meta_text(text: str | None) -> Node | None:
+        return _meta_inlines(text, glyphs)
+
+    def _meta_list(items: tuple[str, ...]) -> Node:
+        entries = [entry for entry in map(_meta_text, items) if entry is not None]
+        return {"t": "MetaList", "c": entries}
+
     values: dict[str, Any] = {
         "title": _meta_text(meta.title),
         "subtitle": _meta_text(meta.subtitle),
@@ -392,15 +457,13 @@ def pandoc_meta(meta: BookMeta) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _meta_text(text: str | None) -> Node | None:
+def _meta_inlines(text: str | None, glyphs: Coverage | None) -> Node | None:
     if text is None or not text.strip():
         return None
-    return {"t": "MetaInlines", "c": text_inlines(text)}
-
-
-def _meta_list(items: tuple[str, ...]) -> Node:
-    entries = [entry for entry in map(_meta_text, items) if entry is not None]
-    return {"t": "MetaList", "c": entries}
+    inlines = text_inlines(text)
+    if glyphs is not None:
+        inlines = _Prepare(images={}, targets=frozenset(), glyphs=glyphs).walk(inlines, _Context())
+    return {"t": "MetaInlines", "c": inlines}
 
 
 # ---------------------------------------------------------------- the body, made safe for Typst
@@ -421,6 +484,8 @@ class _Prepare:
     images: dict[str, Path]
     targets: AbstractSet[str]
     """Identifiers that internal links may point at (unique ids of headings, divs, figures)."""
+    glyphs: Coverage | None = None
+    """What the fonts can show; other characters get a stand-in (None: none is needed)."""
     used: set[str] = field(default_factory=set)
     """Picture names the body uses."""
 
@@ -433,7 +498,14 @@ class _Prepare:
             for item in value:
                 if isinstance(item, dict) and "t" in item:
                     if item["t"] in TEXT_NODES:
-                        result.append(item)  # plain text: nothing to rewrite
+                        if (
+                            self.glyphs is not None
+                            and item["t"] == "Str"
+                            and self.glyphs.has_missing(item["c"])
+                        ):
+                            result.extend(shown_inlines(item["c"], self.glyphs))
+                        else:
+                            result.append(item)  # plain text: nothing to rewrite
                     else:
                         result.extend(self.node(item, context))
                 else:
@@ -452,6 +524,10 @@ class _Prepare:
             context = _Context()
         if "c" in node:
             node = {"t": kind, "c": self.walk(node["c"], context)}
+        if self.glyphs is not None and kind in ("Code", "CodeBlock", "Math"):
+            text = node["c"][1]
+            if self.glyphs.has_missing(text):
+                node = {"t": kind, "c": [node["c"][0], replace_missing(text, self.glyphs)]}
         rewrite = _REWRITES.get(kind)
         return rewrite(self, node, context) if rewrite else [node]
 
@@ -522,39 +598,72 @@ def _code_block(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     return [{"t": "CodeBlock", "c": [[ident, safe, pairs], text]}]
 
 
-def _split_lang(attr: list[Any]) -> tuple[list[Any], tuple[str, str | None] | None, bool]:
-    """``attr`` without ``lang``, the Typst language (None if absent or invalid), and whether
-    ``attr`` had a ``lang`` at all."""
+@dataclass(frozen=True)
+class _TextStyle:
+    """What a Div's or a Span's ``lang`` and ``dir`` ask of Typst's ``text()``."""
+
+    language: tuple[str, str | None] | None
+    direction: str | None
+    """``"rtl"`` or ``"ltr"``, from ``dir`` or else from the language."""
+    explicit: bool
+    """Whether ``dir`` said so."""
+
+    def args(self) -> str:
+        args = [_language_args(*self.language)] if self.language is not None else []
+        if self.direction is not None:
+            args.append(f"dir: {self.direction}")
+        return ", ".join(args)
+
+
+def _split_lang(attr: list[Any]) -> tuple[list[Any], _TextStyle | None, bool]:
+    """``attr`` without ``lang`` and ``dir``, what they ask of Typst's text (None when neither
+    is usable), and whether ``attr`` had either."""
     ident, classes, pairs = attr
     tags = [value for key, value in pairs if key == "lang"]
-    rest = [[key, value] for key, value in pairs if key != "lang"]
+    dirs = [str(value).strip().lower() for key, value in pairs if key == "dir"]
+    rest = [[key, value] for key, value in pairs if key not in ("lang", "dir")]
     language = typst_language(tags[-1]) if tags else None
-    return [ident, classes, rest], language, bool(tags)
+    direction = dirs[-1] if dirs and dirs[-1] in ("rtl", "ltr") else None
+    explicit = direction is not None
+    if direction is None and language is not None:
+        direction = text_direction(tags[-1])
+    style = _TextStyle(language, direction, explicit) if language or direction else None
+    return [ident, classes, rest], style, bool(tags or dirs)
 
 
 def _div(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     """A Div is unwrapped (pandoc would make it a Typst block, where no page may break).
 
-    Its language becomes a ``set text(lang: ...)`` scoped to its content; its id an anchor.
+    Its language and direction become a ``set text(lang: ..., dir: ...)`` scoped to its
+    content; its id an anchor.
     """
     attr, blocks = node["c"]
-    attr, language, _had_lang = _split_lang(attr)
+    attr, style, _had_lang = _split_lang(attr)
     anchor = [_raw_block(f"#metadata(none)#label({typst_string(attr[0])})")] if attr[0] else []
-    if language is None:
+    if style is None:
         return [*anchor, *blocks]
-    opening = _raw_block(f"#[#set text({_language_args(*language)});")
+    opening = _raw_block(f"#[#set text({style.args()});")
     return [*anchor, opening, *blocks, _raw_block("]")]
 
 
+_ISOLATES = {"rtl": ("\\u{2067}", "\\u{2069}"), "ltr": ("\\u{2066}", "\\u{2069}")}
+"""Unicode's directional isolates (RLI or LRI, then PDI) in Typst markup: within a paragraph,
+the direction of a passage is decided by the bidirectional algorithm, not by ``text(dir:)``."""
+
+
 def _span(_: _Prepare, node: Node, __: _Context) -> list[Node]:
-    """A Span's language becomes ``text(lang: ...)`` around its content."""
+    """A Span's language becomes ``text(lang: ...)`` around its content; a right-to-left
+    passage (or one whose ``dir`` is given) is isolated in that direction within its line."""
     attr, inlines = node["c"]
-    attr, language, had_lang = _split_lang(attr)
+    attr, style, had_lang = _split_lang(attr)
     inner = [{"t": "Span", "c": [attr, inlines]}] if attr != ["", [], []] else list(inlines)
-    if language is None:
+    if style is None:
         return inner if had_lang else [node]
-    opening = _raw_inline(f"#text({_language_args(*language)})[#[];")
-    return [opening, *inner, _raw_inline("]")]
+    start = end = ""
+    if style.direction is not None and (style.explicit or style.direction == "rtl"):
+        start, end = _ISOLATES[style.direction]
+    opening = _raw_inline(f"#text({style.args()})[#[];{start}")
+    return [opening, *inner, _raw_inline(f"{end}]")]
 
 
 def _math(_: _Prepare, node: Node, __: _Context) -> list[Node]:
@@ -617,13 +726,17 @@ def _chapter_breaks(blocks: list[Node]) -> list[Node]:
 
 
 def prepare_blocks(
-    blocks: list[Any], images: dict[str, Path], targets: AbstractSet[str] | None = None
+    blocks: list[Any],
+    images: dict[str, Path],
+    targets: AbstractSet[str] | None = None,
+    glyphs: Coverage | None = None,
 ) -> tuple[list[Node], set[str]]:
     """The body's blocks made safe for the Typst writer, and the picture names they use;
-    ``targets``: the ids links may point at, when they are known (see BookMeta.link_targets)."""
+    ``targets``: the ids links may point at, when they are known (see BookMeta.link_targets);
+    ``glyphs``: what the fonts can show (see :func:`shown_inlines`)."""
     if targets is None:
         targets = link_targets(id_counts(blocks))
-    prepare = _Prepare(images=images, targets=targets)
+    prepare = _Prepare(images=images, targets=targets, glyphs=glyphs)
     prepared = prepare.walk(blocks, _Context())
     return _chapter_breaks(prepared), prepare.used
 
@@ -704,6 +817,8 @@ class TypstBody:
         self.targets = targets
         """Ids internal links may point at (see BookMeta.link_targets)."""
         self.cache = cache
+        self.glyphs = coverage(cache)
+        """What the fonts can show."""
         self.used: set[str] = set()
         """Picture names the body places."""
         self._part: list[Node] = []
@@ -728,7 +843,7 @@ class TypstBody:
     def add(self, blocks: list[Node], jobs: int = 1, last: bool = False) -> None:
         """The body's next part (``last``: the last part); the pieces it completes that the
         cache does not have are converted by up to ``jobs`` pandoc processes."""
-        prepared, used = prepare_blocks(blocks, self.images, self.targets)
+        prepared, used = prepare_blocks(blocks, self.images, self.targets, self.glyphs)
         self.used |= used
         first = len(self._data)
         for block in prepared:
@@ -757,7 +872,11 @@ class TypstBody:
             self._convert(len(self._data) - 1, 1)
         count = len(dict.fromkeys(self._owners))
         includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(count))
-        document = {"pandoc-api-version": self.api, "meta": pandoc_meta(meta), "blocks": []}
+        document = {
+            "pandoc-api-version": self.api,
+            "meta": pandoc_meta(meta, self.glyphs),
+            "blocks": [],
+        }
         if includes:
             document["blocks"] = [_raw_block(includes)]
         # the main file needs only the number of chapters: pandoc makes it beside the others
