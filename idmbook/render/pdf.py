@@ -46,6 +46,8 @@ from idmbook.render.common import (
     run_pandoc,
     tool_span,
 )
+from idmbook.render.typst_errors import END_MARK, source_mark, sources_in, typst_failure
+from idmbook.sanitize import SOURCE_END, SOURCE_START
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache
@@ -146,14 +148,28 @@ def render_pdf(
     if session is not None:
         if on_typesetting is not None:
             on_typesetting()
-        return session.compile(book, meta.images, standards, meta.timestamp)
+        return session.compile(book, meta.images, standards, meta.timestamp, meta.root)
     with tempfile.TemporaryDirectory(prefix="idmbook-pdf-") as folder:
         root = Path(folder)
         _write_files(book.files(), root)
         _copy_images(book.pictures, meta.images, root)
         if on_typesetting is not None:
             on_typesetting()
-        return _compile(root / MAIN_NAME, root, standards, meta.timestamp)
+        typst = _typst_module()
+        return _compiled(
+            lambda: typst.compile(
+                str(root / MAIN_NAME),
+                root=str(root),
+                font_paths=typst_fonts(),
+                ignore_system_fonts=True,
+                format="pdf",
+                pdf_standards=cast(Any, standards),
+                timestamp=meta.timestamp,
+            ),
+            typst,
+            book,
+            meta.root,
+        )
 
 
 class TypstSession:
@@ -180,9 +196,15 @@ class TypstSession:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def compile(
-        self, book: TypstBook, images: dict[str, Path], standards: list[str], timestamp: int
+        self,
+        book: TypstBook,
+        images: dict[str, Path],
+        standards: list[str],
+        timestamp: int,
+        sources: Path | None = None,
     ) -> bytes:
-        """Typeset ``book``; raises like :func:`render_pdf`."""
+        """Typeset ``book``; raises like :func:`render_pdf` (``sources``: the folder of the
+        files the book is made from, for the place of an error)."""
         files = book.files()
         for name in set(self._written) - set(files):
             (self.folder / name).unlink(missing_ok=True)
@@ -211,6 +233,8 @@ class TypstSession:
                     format="pdf", pdf_standards=cast(Any, standards), timestamp=timestamp
                 ),
                 typst,
+                book,
+                sources,
             )
         except IdmbookError:
             self._written.clear()  # start from known files next time
@@ -635,9 +659,15 @@ def _div(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     """A Div is unwrapped (pandoc would make it a Typst block, where no page may break).
 
     Its language and direction become a ``set text(lang: ..., dir: ...)`` scoped to its
-    content; its id an anchor.
+    content; its id an anchor. The empty divs that mark where a submitted text begins and ends
+    become comments naming its file (see :mod:`idmbook.render.typst_errors`).
     """
     attr, blocks = node["c"]
+    if not blocks and SOURCE_START in attr[1]:
+        paths = [value for key, value in attr[2] if key == "data-src"]
+        return [_raw_block(source_mark(paths[-1]))] if paths else []
+    if not blocks and SOURCE_END in attr[1]:
+        return [_raw_block(END_MARK)]
     attr, style, _had_lang = _split_lang(attr)
     anchor = [_raw_block(f"#metadata(none)#label({typst_string(attr[0])})")] if attr[0] else []
     if style is None:
@@ -929,7 +959,15 @@ class TypstBody:
                 body.append(self._data[index][1:-1])
         body.append(ast_bytes(_raw_block(f"{marker}-end")))
         head = b'{"pandoc-api-version":' + ast_bytes(self.api) + b',"meta":{},"blocks":['
-        out = run_pandoc(_WRITER_ARGS, head + b",".join(body) + b"]}")
+        document = head + b",".join(body) + b"]}"
+        try:
+            out = run_pandoc(_WRITER_ARGS, document)
+        except IdmbookError as exc:
+            named = sources_in(document)
+            if not named:
+                raise
+            where = f"\n  while converting the text of {', '.join(named)}"
+            raise type(exc)(exc.message + where, exc.hint) from None
         # Each piece's text runs to the next marker, with the line ending pandoc put after
         # the piece's last block: the pieces joined are the whole body, byte for byte.
         parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
@@ -1003,47 +1041,18 @@ def _typst_module() -> Any:
     return typst
 
 
-def _compile(main: Path, root: Path, standards: list[str], timestamp: int) -> bytes:
-    """Typeset ``main`` with the typst package, with ``root`` as the only readable folder."""
-    typst = _typst_module()
-    return _compiled(
-        lambda: typst.compile(
-            str(main),
-            root=str(root),
-            font_paths=typst_fonts(),
-            ignore_system_fonts=True,
-            format="pdf",
-            pdf_standards=cast(Any, standards),
-            timestamp=timestamp,
-        ),
-        typst,
-    )
-
-
-def _compiled(run: Callable[[], Any], typst: Any) -> bytes:
-    """The PDF that ``run()`` returns; Typst's errors become IdmbookError."""
+def _compiled(run: Callable[[], Any], typst: Any, book: TypstBook, sources: Path | None) -> bytes:
+    """The PDF that ``run()`` returns; Typst's errors become IdmbookError, naming the source
+    file and line of what failed (see :mod:`idmbook.render.typst_errors`)."""
     try:
         with tool_span("typst"):
             pdf = run()
     except typst.TypstError as exc:
-        raise IdmbookError(_typst_failure(exc), _typst_hint(exc)) from None
+        chapters = [(_chapter_name(i), text) for i, text in enumerate(book.chapters)]
+        message, hint = typst_failure(exc, MAIN_NAME, book.main, chapters, sources)
+        raise IdmbookError(message, hint) from None
     except RuntimeError as exc:
         raise IdmbookError(f"Typst could not typeset the PDF: {exc}") from None
     if not isinstance(pdf, bytes):
         raise ToolMissing("the typst package returned no PDF", "reinstall idmbook")
     return pdf
-
-
-def _typst_failure(exc: Any) -> str:
-    """The message of a TypstError, with where it happened when Typst says so."""
-    message = str(getattr(exc, "message", "") or exc)
-    diagnostic = str(getattr(exc, "diagnostic", "") or "").strip()
-    text = f"Typst could not typeset the PDF: {message}"
-    if diagnostic and diagnostic != message:
-        text += "\n" + "\n".join(diagnostic.splitlines()[:12])
-    return text
-
-
-def _typst_hint(exc: Any) -> str | None:
-    hints = [str(hint) for hint in getattr(exc, "hints", None) or []]
-    return "; ".join(hints) if hints else None
