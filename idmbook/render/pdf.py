@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
@@ -499,6 +499,8 @@ class _Context:
 
     caption: str | None = None
     """The caption text when inside a Figure (a picture there is placed without a box)."""
+    style: _TextStyle | None = None
+    """The language and direction of the Divs and Spans around, when one gives them."""
 
 
 @dataclass
@@ -543,9 +545,13 @@ class _Prepare:
         """The nodes that replace ``node``."""
         kind = node["t"]
         if kind == "Figure":
-            context = _Context(caption=stringify(node["c"][1][1]) or None)
+            context = _Context(caption=stringify(node["c"][1][1]) or None, style=context.style)
         elif kind == "Note":
-            context = _Context()
+            context = _Context(style=context.style)
+        elif kind in ("Div", "Span"):
+            style = _split_lang(node["c"][0])[1]
+            if style is not None:
+                context = replace(context, style=style.within(context.style))
         if "c" in node:
             node = {"t": kind, "c": self.walk(node["c"], context)}
         if self.glyphs is not None and kind in ("Code", "CodeBlock", "Math"):
@@ -632,6 +638,14 @@ class _TextStyle:
     explicit: bool
     """Whether ``dir`` said so."""
 
+    def within(self, outer: _TextStyle | None) -> _TextStyle:
+        """This style inside ``outer``: what this one does not say, ``outer`` does."""
+        if outer is None:
+            return self
+        language = self.language if self.language is not None else outer.language
+        direction = self.direction if self.direction is not None else outer.direction
+        return _TextStyle(language, direction, self.explicit or outer.explicit)
+
     def args(self) -> str:
         args = [_language_args(*self.language)] if self.language is not None else []
         if self.direction is not None:
@@ -696,6 +710,17 @@ def _span(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     return [opening, *inner, _raw_inline(f"{end}]")]
 
 
+def _note(_: _Prepare, node: Node, context: _Context) -> list[Node]:
+    """A footnote takes the language and direction of the passage it is in: Typst sets the
+    note at the foot of the page in the page's language (a French note of an English book
+    was tagged English)."""
+    style = context.style
+    if style is None or not node["c"]:
+        return [node]
+    opening = _raw_block(f"#[#set text({style.args()});")
+    return [{"t": "Note", "c": [opening, *node["c"], _raw_block("]")]}]
+
+
 def _math(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     """An equation gets its TeX source as alt text (PDF/UA requires one)."""
     alt = " ".join(str(node["c"][1]).split()) or "equation"
@@ -738,6 +763,7 @@ _REWRITES = {
     "Div": _div,
     "Span": _span,
     "Math": _math,
+    "Note": _note,
     "Image": _image,
     "Link": _link,
     "Para": _guard_line_start,
