@@ -1,12 +1,13 @@
 """The PDF edition's fonts, and which characters they can show.
 
-Typst sets the book in the fonts it carries inside its library (Libertinus Serif, New Computer
-Modern and its math face, DejaVu Sans Mono) and in the Noto fonts that two Python packages
-install beside idmbook: ``manimgx-fonts`` (Noto Sans with Arabic, Hebrew, Devanagari and the
-other scripts Libertinus Serif lacks, Noto Sans Symbols, the monochrome Noto Emoji) and
-``manimgx-fonts-cjk`` (Noto Sans CJK for Chinese, Japanese and Korean), all under the SIL Open
-Font License. No other font is used: Typst is told to ignore the computer's own, so that a book
-is set alike everywhere.
+Typst sets the book in the fonts it carries inside its library (Libertinus Serif, which has
+Latin, Greek, Cyrillic and Hebrew; New Computer Modern and its math face; DejaVu Sans Mono) and
+in the fonts that three Python packages install beside idmbook, all under the SIL Open Font
+License: ``fontpkg-amiri`` (Amiri, a Naskh book face for Arabic, whose text reads back from
+the PDF letter for letter), ``manimgx-fonts`` (Noto Sans with Arabic, Hebrew, Devanagari and
+the other scripts Libertinus Serif lacks, Noto Sans Symbols, the monochrome Noto Emoji) and
+``manimgx-fonts-cjk`` (Noto Sans CJK for Chinese, Japanese and Korean). No other font is used:
+Typst is told to ignore the computer's own, so that a book is set alike everywhere.
 
 ``templates/idm.typ`` lists the fonts in the order Typst tries them; for a character none of the
 listed fonts has, Typst looks through every other font it was given. A character is therefore
@@ -36,8 +37,8 @@ from idmbook.errors import ToolMissing
 if TYPE_CHECKING:
     from idmbook.cache import Cache
 
-FONT_PACKAGES = ("manimgx_fonts", "manimgx_fonts_cjk")
-"""The Python packages whose folders hold the book's font files."""
+FONT_PACKAGES = (("fontpkg_amiri", "files"), ("manimgx_fonts", ""), ("manimgx_fonts_cjk", ""))
+"""The Python packages that hold the book's font files, with the folder they are in."""
 FONT_SUFFIXES = frozenset({".ttf", ".otf", ".ttc", ".otc"})
 COVERAGE_FORMAT = "idmbook-font-coverage-1"
 """Changes when the way coverage is worked out changes: older cache entries are then unused."""
@@ -79,16 +80,16 @@ def font_folders() -> tuple[Path, ...]:
 
     Raises ToolMissing when a package is not installed (idmbook depends on both)."""
     folders = []
-    for name in FONT_PACKAGES:
+    for name, inside in FONT_PACKAGES:
         spec = importlib.util.find_spec(name)
         locations = list(spec.submodule_search_locations or []) if spec else []
-        if not locations or not Path(locations[0]).is_dir():
+        if not locations or not (Path(locations[0]) / inside).is_dir():
             package = name.replace("_", "-")
             raise ToolMissing(
                 f"the font package {package} is not installed",
                 f"reinstall idmbook (`make install`); it depends on {package}",
             )
-        folders.append(Path(locations[0]))
+        folders.append(Path(locations[0]) / inside)
     return tuple(folders)
 
 
