@@ -25,7 +25,9 @@ def pdftotext(pdf: bytes, *options: str) -> str:
 
 
 def flat(text: str) -> str:
-    """Text with every run of whitespace as one space, words hyphenated at a line end joined."""
+    """Text with every run of whitespace as one space, words hyphenated at a line end joined,
+    and without the direction marks pdftotext puts around right-to-left runs."""
+    text = re.sub("[\u202a-\u202e\u2066-\u2069]", "", text)
     return " ".join(re.sub(r"(\w)-\n(\w)", r"\1\2", text).split())
 
 

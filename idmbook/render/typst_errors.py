@@ -24,13 +24,10 @@ _MARK_BYTES = re.compile(rb"/\* idm-src: ([^\s*\"]+) \*/")
 _LOCATION = re.compile(r"^\s*┌─ (?P<file>.+?):(?P<line>\d+):(?P<column>\d+)\s*$", re.M)
 _ERROR = re.compile(r"^(?:error|warning): (?P<message>.*)$", re.M)
 _WORD = re.compile(r"[^\W_]{2,}")
-_TYPST_WORDS = frozenset(
-    {"box", "image", "alt", "text", "lang", "region", "none", "set", "dir", "rtl", "ltr",
-     "emph", "strong", "link", "footnote", "table", "figure", "align", "auto", "columns",
-     "header", "quote", "block", "true", "label", "metadata", "math", "equation", "super",
-     "sub", "smallcaps", "underline", "strike", "width", "height", "kind", "center", "hline"}
-)  # fmt: skip
-"""Names pandoc's Typst is made of: not the words of the text."""
+_CODE = re.compile(r"#[A-Za-z][\w.-]*|\b[a-z][\w-]*:\s|<[\w:.-]+>|\\u\{[0-9a-fA-F]+\}")
+"""Typst code in pandoc's output: function names, named arguments, labels, escapes."""
+_TYPST_WORDS = frozenset({"image", "box", "none", "auto", "true", "false", "rtl", "ltr", "png"})
+"""Names of pandoc's Typst that are not written after a ``#``."""
 MAX_ERRORS = 5
 """Errors told in one message; Typst may report dozens from one cause."""
 
@@ -154,10 +151,15 @@ def _place(
     return Place(path, _source_line(sources, path, failing), words)
 
 
+def _text_words(typst_line: str) -> list[str]:
+    """The words of a line of pandoc's Typst, without its code."""
+    text = _CODE.sub(" ", _MARK.sub(" ", typst_line))
+    return [w for w in _WORD.findall(text) if w.isalpha() and w.lower() not in _TYPST_WORDS]
+
+
 def _words(typst_line: str, limit: int = 12) -> str:
-    """The words of a line of pandoc's Typst, without the markup's names."""
-    text = _MARK.sub(" ", typst_line)
-    words = [w for w in _WORD.findall(text) if w.isalpha() and w.lower() not in _TYPST_WORDS]
+    """The words of a line of pandoc's Typst, to quote in a message."""
+    words = _text_words(typst_line)
     shown = " ".join(words[:limit])
     return shown + (" …" if len(words) > limit else "")
 
@@ -166,8 +168,7 @@ def _source_line(sources: Path | None, path: str, failing: str) -> int | None:
     """The line of the source file whose words best match the failing Typst line."""
     if sources is None:
         return None
-    wanted = {w.lower() for w in _WORD.findall(_MARK.sub(" ", failing)) if w.isalpha()}
-    wanted -= _TYPST_WORDS
+    wanted = {w.lower() for w in _text_words(failing)}
     if not wanted:
         return None
     try:
