@@ -20,7 +20,10 @@ from idmbook.render.common import TEXT_NODES
 
 Node = dict[str, Any]
 SOURCE_START = "idm-src"
-"""Class of the empty div before a submitted text; its ``data-src`` names the file."""
+"""Class of the empty div before a submitted text; its :data:`SOURCE_KEY` names the file."""
+SOURCE_KEY = "source"
+"""The attribute of that div that names the file (relative to the project)."""
+_INSIDE = re.compile(r"[\w.-][\w .-]*(?:/[\w.-][\w .-]*)*")
 SOURCE_END = "idm-src-end"
 """Class of the empty div after a submitted text."""
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
@@ -110,11 +113,13 @@ class Sanitizer:
 
     def _marked(self, blocks: list[Node], src: str | None) -> list[Node]:
         """A submitted text between empty divs marking where its source begins and ends:
-        the PDF names the file of a passage Typst cannot set (see idmbook.render.pdf)."""
-        if not src:
+        the PDF names the file of a passage Typst cannot set (see idmbook.render.pdf). The
+        file is given as ``source``, never ``data-src``, which pandoc's HTML writer reads
+        and embeds as a resource; a path that is not plainly inside the project is left out."""
+        if not src or not _INSIDE.fullmatch(src) or ".." in src.split("/"):
             return blocks
         self.ids[""] += 2
-        start = {"t": "Div", "c": [["", [SOURCE_START], [["data-src", src]]], []]}
+        start = {"t": "Div", "c": [["", [SOURCE_START], [[SOURCE_KEY, src]]], []]}
         end = {"t": "Div", "c": [["", [SOURCE_END], []], []]}
         return [start, *blocks, end]
 

@@ -121,6 +121,8 @@ def test_the_final_edition_builds_every_format(final: Built) -> None:
     assert [h for h in CHAPTERS_EN if h in found] == CHAPTERS_EN
     page = html.unescape(final.outputs["html"].read_text("utf-8"))
     assert all(h in page for h in CHAPTERS_EN)
+    assert 'data-source="contributions/' in page, "the marks of the sources, as data"
+    assert "data-src" not in page, "pandoc's HTML writer would embed the file it names"
     document = Document(str(final.outputs["docx"]))
     assert {"Foreword", "Key recommendations"} <= {p.text for p in document.paragraphs}
 

@@ -47,7 +47,7 @@ from idmbook.render.common import (
     tool_span,
 )
 from idmbook.render.typst_errors import END_MARK, source_mark, sources_in, typst_failure
-from idmbook.sanitize import SOURCE_END, SOURCE_START
+from idmbook.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache
@@ -678,7 +678,7 @@ def _div(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     """
     attr, blocks = node["c"]
     if not blocks and SOURCE_START in attr[1]:
-        paths = [value for key, value in attr[2] if key == "data-src"]
+        paths = [value for key, value in attr[2] if key == SOURCE_KEY]
         return [_raw_block(source_mark(paths[-1]))] if paths else []
     if not blocks and SOURCE_END in attr[1]:
         return [_raw_block(END_MARK)]
