@@ -519,3 +519,30 @@ def test_the_same_input_gives_the_same_bytes(
     final: bytes, kinds_ast: dict[str, Any], meta: BookMeta
 ) -> None:
     assert render_pdf(kinds_ast, meta, TEMPLATES) == final
+
+
+# ---------------------------------------------------------------- what ingested files bring
+
+
+NESTED_HTML = """<h1>Nested</h1>
+<table><tr><th>Outer A</th><th>Outer B</th></tr>
+<tr><td><table><tr><th>Inner head</th></tr><tr><td>Inner cell</td></tr></table></td>
+<td>Right <ol start="3" type="i"><li>three</li><li>four</li></ol></td></tr>
+<tr><td colspan="2">Spanning both</td></tr>
+<tr><td rowspan="2">Tall</td><td>first</td></tr><tr><td>second</td></tr></table>"""
+
+
+def test_a_table_in_a_cell_and_spanning_cells(meta: BookMeta) -> None:
+    """An HTML submission's table: a table in a cell, a list in a cell, cells spanning columns
+    and rows."""
+    ast = json.loads(run_pandoc(["-f", "html", "-t", "json"], NESTED_HTML.encode()))
+    pdf = render_pdf(ast, meta, TEMPLATES)
+    cells = tagged(pdf).elements("TD")
+    inner = next(c for c in cells if c.text == "Inner head Inner cell")
+    assert [e.kind for e in inner.walk()].count("Table") == 1
+    assert any(c.text == "Right iii. three iv. four" for c in cells)
+    spanning = next(c for c in cells if c.text == "Spanning both")
+    given = spanning.attributes.get("/A")
+    owners = [a.get_object() for a in given] if isinstance(given, list) else [given]
+    assert [int(a["/ColSpan"]) for a in owners if a and "/ColSpan" in a] == [2]
+    assert "Tall first second" in flat(pdftotext(pdf))
