@@ -206,6 +206,56 @@ def merge_ranges(
     return tuple(merged)
 
 
+SURELY_SHOWN_RANGES = (
+    (0x09, 0x0A),
+    (0x0D, 0x0D),
+    (0x20, 0x7E),
+    (0xA0, 0x36F),  # Latin-1, Latin Extended, IPA, combining diacritics
+    (0x400, 0x52F),  # Cyrillic
+    (0x600, 0x6FF),  # Arabic
+    (0x900, 0x97F),  # Devanagari
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
+    (0x2000, 0x206F),  # general punctuation
+    (0x2100, 0x214F),  # letterlike symbols
+    (0x2190, 0x22FF),  # arrows, mathematical operators
+    (0x3000, 0x303F),  # CJK punctuation
+    (0x4E00, 0x9FEF),  # CJK ideographs
+)
+SURELY_SHOWN = re.compile(
+    "[" + "".join(_class_range(first, last) for first, last in SURELY_SHOWN_RANGES) + "]*"
+)
+"""Text made only of these characters needs no look at the fonts' character maps: Latin,
+Cyrillic, Arabic, Devanagari and Chinese letters, punctuation, arrows and mathematical
+operators, all of which the book's fonts have (a test holds this to :func:`coverage`). A book
+in English, French or Spanish never reads the character maps."""
+
+
+class Glyphs:
+    """What the fonts can show, read only when a text has a character outside
+    :data:`SURELY_SHOWN` (reading the fonts the first time takes about a second)."""
+
+    def __init__(self, cache: Cache | None = None) -> None:
+        self._cache = cache
+        self._coverage: Coverage | None = None
+
+    def coverage(self) -> Coverage:
+        if self._coverage is None:
+            self._coverage = coverage(self._cache)
+        return self._coverage
+
+    def has_missing(self, text: str) -> bool:
+        """Whether ``text`` has a character no font can show."""
+        if SURELY_SHOWN.fullmatch(text):
+            return False
+        return self.coverage().has_missing(text)
+
+    def missing(self, text: str) -> Iterator[re.Match[str]]:
+        """Each character of ``text`` no font can show (see :meth:`Coverage.missing`)."""
+        if SURELY_SHOWN.fullmatch(text):
+            return iter(())
+        return self.coverage().missing(text)
+
+
 _MEMO: dict[str, Coverage] = {}
 _MEMO_LOCK = threading.Lock()
 

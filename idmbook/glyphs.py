@@ -8,22 +8,18 @@ check says where it is, once per character and file.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from idmbook.diagnostics import Diagnostic
-from idmbook.fonts import coverage, describe
+from idmbook.fonts import SURELY_SHOWN, coverage, describe
 from idmbook.rules import diag
-
-_PLAIN = re.compile(r"[\t\n\r\x20-\x7e]*")
-"""Text made only of these needs no look at the fonts: every font has them."""
 
 
 def scan(body: str, rel: str, first_line: int, root: Path | None = None) -> list[Diagnostic]:
     """A warning for each character of ``body`` that the PDF cannot show, at its first place
     (``first_line`` is the line the body starts on); ``root``: the project, whose cache keeps
     what the fonts cover."""
-    if _PLAIN.fullmatch(body):
+    if SURELY_SHOWN.fullmatch(body):
         return []
     from idmbook.cache import Cache
 

@@ -168,3 +168,24 @@ def test_a_damaged_cache_entry_is_not_trusted() -> None:
 def test_merge_ranges() -> None:
     assert merge_ranges([1, 2, 3, 7, 9, 8], [(20, 30), (25, 40)]) == ((1, 3), (7, 9), (20, 40))
     assert merge_ranges([]) == ()
+
+
+def test_what_is_surely_shown_is_covered(glyphs: Coverage) -> None:
+    """The characters the fonts are not read for are all in their character maps."""
+    for first, last in fonts.SURELY_SHOWN_RANGES:
+        assert [hex(p) for p in range(first, last + 1) if p not in glyphs] == []
+        assert fonts.SURELY_SHOWN.fullmatch(chr(first) + chr(last))
+    assert not fonts.SURELY_SHOWN.fullmatch("\uf0b7")
+
+
+def test_a_european_text_is_checked_without_reading_the_fonts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unread(_: object = None) -> Coverage:
+        raise AssertionError("the fonts were read")
+
+    monkeypatch.setattr(fonts, "coverage", unread)
+    lazy = fonts.Glyphs()
+    text = "Élaboration d’un pacte — «migrations sûres», año, Привет, 移民, ∑ → “x”\n"
+    assert not lazy.has_missing(text)
+    assert list(lazy.missing(text)) == []

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
-from idmbook.fonts import Coverage, coverage, typst_fonts
+from idmbook.fonts import Glyphs, typst_fonts
 from idmbook.render.common import (
     TEXT_NODES,
     BookMeta,
@@ -401,7 +401,7 @@ def _text_of(value: Any) -> str:
     return _text_of(content) + (" " if kind in ("Para", "Plain", "Header") else "")
 
 
-def shown_inlines(text: str, glyphs: Coverage) -> list[Node]:
+def shown_inlines(text: str, glyphs: Glyphs) -> list[Node]:
     """The text of a Str as inlines that every font can show: each character no font has
     becomes a boxed code point (``U+F0F0``), styled by the template's rule for
     ``<idm-missing>``; Typst would otherwise fail (PDF/UA) or print an empty box."""
@@ -423,7 +423,7 @@ REPLACEMENT = "\ufffd"
 character, which Noto Sans has)."""
 
 
-def replace_missing(text: str, glyphs: Coverage) -> str:
+def replace_missing(text: str, glyphs: Glyphs) -> str:
     """``text`` with every character no font can show replaced by :data:`REPLACEMENT`."""
     pieces, start = [], 0
     for match in glyphs.missing(text):
@@ -448,7 +448,7 @@ def text_inlines(text: str) -> list[Node]:
 # ---------------------------------------------------------------- metadata for the template
 
 
-def pandoc_meta(meta: BookMeta, glyphs: Coverage | None = None) -> dict[str, Any]:
+def pandoc_meta(meta: BookMeta, glyphs: Glyphs | None = None) -> dict[str, Any]:
     """``meta`` as pandoc metadata for ``idm.typ`` (values are inlines, escaped by pandoc);
     ``glyphs``: what the fonts can show (other characters get a stand-in)."""
     lang, region = _book_language(meta)
@@ -481,7 +481,7 @@ def pandoc_meta(meta: BookMeta, glyphs: Coverage | None = None) -> dict[str, Any
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _meta_inlines(text: str | None, glyphs: Coverage | None) -> Node | None:
+def _meta_inlines(text: str | None, glyphs: Glyphs | None) -> Node | None:
     if text is None or not text.strip():
         return None
     inlines = text_inlines(text)
@@ -510,7 +510,7 @@ class _Prepare:
     images: dict[str, Path]
     targets: AbstractSet[str]
     """Identifiers that internal links may point at (unique ids of headings, divs, figures)."""
-    glyphs: Coverage | None = None
+    glyphs: Glyphs | None = None
     """What the fonts can show; other characters get a stand-in (None: none is needed)."""
     used: set[str] = field(default_factory=set)
     """Picture names the body uses."""
@@ -785,7 +785,7 @@ def prepare_blocks(
     blocks: list[Any],
     images: dict[str, Path],
     targets: AbstractSet[str] | None = None,
-    glyphs: Coverage | None = None,
+    glyphs: Glyphs | None = None,
 ) -> tuple[list[Node], set[str]]:
     """The body's blocks made safe for the Typst writer, and the picture names they use;
     ``targets``: the ids links may point at, when they are known (see BookMeta.link_targets);
@@ -873,7 +873,7 @@ class TypstBody:
         self.targets = targets
         """Ids internal links may point at (see BookMeta.link_targets)."""
         self.cache = cache
-        self.glyphs = coverage(cache)
+        self.glyphs = Glyphs(cache)
         """What the fonts can show."""
         self.used: set[str] = set()
         """Picture names the body places."""
