@@ -503,6 +503,10 @@ class _Context:
     """The language and direction of the Divs and Spans around, when one gives them."""
 
 
+_TEXT_HOLDERS = frozenset({"Code", "CodeBlock", "Math", "RawBlock", "RawInline"})
+"""Nodes whose text is their second part: a character no font has becomes U+FFFD there."""
+
+
 @dataclass
 class _Prepare:
     """One pass over the body: sanitising, languages, pictures, equations, anchors."""
@@ -554,7 +558,7 @@ class _Prepare:
                 context = replace(context, style=style.within(context.style))
         if "c" in node:
             node = {"t": kind, "c": self.walk(node["c"], context)}
-        if self.glyphs is not None and kind in ("Code", "CodeBlock", "Math"):
+        if self.glyphs is not None and kind in _TEXT_HOLDERS:
             text = node["c"][1]
             if self.glyphs.has_missing(text):
                 node = {"t": kind, "c": [node["c"][0], replace_missing(text, self.glyphs)]}

@@ -133,7 +133,8 @@ Text of an anchored div.
 Russian: {RUSSIAN}. Hindi: [{HINDI}]{{lang=hi}}. Greek: {GREEK}.
 Emoji 📖 🌍 and symbols ✓ ★ → ⚠ € ₹.
 
-A private-use character \uf0f0 left by a Symbol font.
+A private-use character \uf0f0 left by a Symbol font; in code `\uf0a7` and in raw
+markup `<i>\uf0a7</i>`{{=html}}.
 
 ::: {{lang=fr}}
 Un paragraphe français.[^fr]
@@ -460,7 +461,10 @@ def test_right_to_left_paragraphs_are_set_right_to_left(final: bytes) -> None:
 
 
 def test_a_character_no_font_has_is_printed_as_its_code_point(text: str) -> None:
-    assert "A private-use character U+F0F0 left by a Symbol font." in flat(text)
+    assert (
+        "A private-use character U+F0F0 left by a Symbol font; in code \ufffd and in raw "
+        "markup <i>\ufffd</i>." in flat(text)
+    )
 
 
 def test_the_title_with_an_emoji_reaches_the_cover_and_metadata(final: bytes) -> None:
