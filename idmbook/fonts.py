@@ -78,7 +78,7 @@ SET_WITHOUT_GLYPH: tuple[tuple[int, int], ...] = (
 def font_folders() -> tuple[Path, ...]:
     """The folders of the font packages, in the order of :data:`FONT_PACKAGES`.
 
-    Raises ToolMissing when a package is not installed (idmbook depends on both)."""
+    Raises ToolMissing when a package is not installed (idmbook depends on each)."""
     folders = []
     for name, inside in FONT_PACKAGES:
         spec = importlib.util.find_spec(name)
