@@ -139,6 +139,7 @@ def book_meta(
         pdf_standard=options.pdf_standard or config.output.pdf_standard,
         timestamp=info.timestamp,
         images=images,
+        root=project.root,
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 from urllib.parse import unquote
 
+from idmbook import glyphs
 from idmbook.diagnostics import Diagnostic
 from idmbook.markdown import outside_code
 from idmbook.rules import diag
@@ -63,6 +64,7 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     lines = body.split("\n")
     maybe = _possible(body)
     problems: list[Diagnostic] = _nesting(lines, maybe, rel, first_line)
+    problems += glyphs.scan(body, rel, first_line, root)
     if not maybe.pictures and not maybe.raw:
         return problems  # nothing the loop below looks for is in the text
     definitions = _definitions(lines, first_line) if maybe.pictures else {}

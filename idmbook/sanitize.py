@@ -2,9 +2,9 @@
 
 Works on pandoc's JSON AST: submitted text arrives wrapped in ``idm-src`` divs (see
 :mod:`idmbook.assemble`). Their headings are moved to the level the book needs, their language
-is kept as a ``lang`` div, raw output of any format becomes visible text, pictures are mapped to
-checked files inside the project, and links that are not web, mail or internal links become
-plain text.
+is kept as a ``lang`` div, empty divs mark where each begins and ends (naming its file), raw
+output of any format becomes visible text, pictures are mapped to checked files inside the
+project, and links that are not web, mail or internal links become plain text.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ from idmbook.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
 from idmbook.render.common import TEXT_NODES
 
 Node = dict[str, Any]
+SOURCE_START = "idm-src"
+"""Class of the empty div before a submitted text; its :data:`SOURCE_KEY` names the file."""
+SOURCE_KEY = "source"
+"""The attribute of that div that names the file (relative to the project)."""
+_INSIDE = re.compile(r"[\w.-][\w .-]*(?:/[\w.-][\w .-]*)*")
+SOURCE_END = "idm-src-end"
+"""Class of the empty div after a submitted text."""
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 
 
@@ -48,14 +55,15 @@ class Sanitizer:
             (ident, classes, attrs), content = c
             if "idm-src" in classes:
                 attr = dict(attrs)
-                inner = self.blocks(content, attr.get("data-src", src))
+                here = attr.get("data-src", src)
+                inner = self.blocks(content, here)
                 given = attr.get("data-top", "")
                 top = int(given) if re.fullmatch(r"[1-6]", given) else 2
                 _shift_headings(inner, top)
                 if "lang" in attr:
                     self.ids[""] += 1
-                    return [{"t": "Div", "c": [["", [], [["lang", attr["lang"]]]], inner]}]
-                return inner
+                    inner = [{"t": "Div", "c": [["", [], [["lang", attr["lang"]]]], inner]}]
+                return self._marked(inner, here)
             self.ids[ident] += 1
             return [{"t": "Div", "c": [[ident, classes, attrs], self.blocks(content, src)]}]
         if kind == "RawBlock":
@@ -102,6 +110,18 @@ class Sanitizer:
         if kind == "Table":
             return [self._table(block, src)]
         return [block]
+
+    def _marked(self, blocks: list[Node], src: str | None) -> list[Node]:
+        """A submitted text between empty divs marking where its source begins and ends:
+        the PDF names the file of a passage Typst cannot set (see idmbook.render.pdf). The
+        file is given as ``source``, never ``data-src``, which pandoc's HTML writer reads
+        and embeds as a resource; a path that is not plainly inside the project is left out."""
+        if not src or not _INSIDE.fullmatch(src) or ".." in src.split("/"):
+            return blocks
+        self.ids[""] += 2
+        start = {"t": "Div", "c": [["", [SOURCE_START], [[SOURCE_KEY, src]]], []]}
+        end = {"t": "Div", "c": [["", [SOURCE_END], []], []]}
+        return [start, *blocks, end]
 
     def _table(self, block: Node, src: str | None) -> Node:
         attr, caption, colspecs, head, bodies, foot = block["c"]

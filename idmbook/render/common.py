@@ -50,6 +50,9 @@ class BookMeta:
     """SOURCE_DATE_EPOCH: the creation time written into the outputs."""
     images: dict[str, Path] = field(default_factory=dict)
     """Picture name as used in the AST (``media/<hash>.<ext>``) -> file to copy it from."""
+    root: Path | None = None
+    """The project's folder: the source files the body names are relative to it (an error
+    of the PDF names the file and line it comes from)."""
     link_targets: frozenset[str] | None = None
     """The ids internal links of the body may point at (see :func:`link_targets`) when the
     build counted them while it sanitised the body; None: the PDF renderer counts them."""

@@ -29,11 +29,12 @@ import tempfile
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
+from idmbook.fonts import Glyphs, typst_fonts
 from idmbook.render.common import (
     TEXT_NODES,
     BookMeta,
@@ -45,6 +46,8 @@ from idmbook.render.common import (
     run_pandoc,
     tool_span,
 )
+from idmbook.render.typst_errors import END_MARK, source_mark, sources_in, typst_failure
+from idmbook.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache
@@ -145,14 +148,28 @@ def render_pdf(
     if session is not None:
         if on_typesetting is not None:
             on_typesetting()
-        return session.compile(book, meta.images, standards, meta.timestamp)
+        return session.compile(book, meta.images, standards, meta.timestamp, meta.root)
     with tempfile.TemporaryDirectory(prefix="idmbook-pdf-") as folder:
         root = Path(folder)
         _write_files(book.files(), root)
         _copy_images(book.pictures, meta.images, root)
         if on_typesetting is not None:
             on_typesetting()
-        return _compile(root / MAIN_NAME, root, standards, meta.timestamp)
+        typst = _typst_module()
+        return _compiled(
+            lambda: typst.compile(
+                str(root / MAIN_NAME),
+                root=str(root),
+                font_paths=typst_fonts(),
+                ignore_system_fonts=True,
+                format="pdf",
+                pdf_standards=cast(Any, standards),
+                timestamp=meta.timestamp,
+            ),
+            typst,
+            book,
+            meta.root,
+        )
 
 
 class TypstSession:
@@ -179,9 +196,15 @@ class TypstSession:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def compile(
-        self, book: TypstBook, images: dict[str, Path], standards: list[str], timestamp: int
+        self,
+        book: TypstBook,
+        images: dict[str, Path],
+        standards: list[str],
+        timestamp: int,
+        sources: Path | None = None,
     ) -> bytes:
-        """Typeset ``book``; raises like :func:`render_pdf`."""
+        """Typeset ``book``; raises like :func:`render_pdf` (``sources``: the folder of the
+        files the book is made from, for the place of an error)."""
         files = book.files()
         for name in set(self._written) - set(files):
             (self.folder / name).unlink(missing_ok=True)
@@ -199,7 +222,10 @@ class TypstSession:
         typst = _typst_module()
         if self._compiler is None:
             self._compiler = typst.Compiler(
-                str(self.folder / MAIN_NAME), root=str(self.folder), ignore_system_fonts=True
+                str(self.folder / MAIN_NAME),
+                root=str(self.folder),
+                font_paths=typst_fonts(),
+                ignore_system_fonts=True,
             )
         try:
             return _compiled(
@@ -207,6 +233,8 @@ class TypstSession:
                     format="pdf", pdf_standards=cast(Any, standards), timestamp=timestamp
                 ),
                 typst,
+                book,
+                sources,
             )
         except IdmbookError:
             self._written.clear()  # start from known files next time
@@ -229,6 +257,31 @@ def typst_language(tag: str) -> tuple[str, str | None] | None:
     if region is not None and not region.isalpha():
         region = None
     return match.group("lang").lower(), region.upper() if region else None
+
+
+RTL_LANGUAGES = frozenset(
+    {
+        "ar", "arc", "azb", "bal", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw",
+        "ks", "lrc", "mzn", "nqo", "pnb", "prs", "ps", "sd", "skr", "syc", "syr", "ug", "ur",
+        "yi",
+    }
+)  # fmt: skip
+"""Languages written right to left when their tag names no script."""
+RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"})
+"""ISO 15924 scripts written right to left (a tag's script decides over its language)."""
+_SCRIPT = re.compile(r"^[A-Za-z]{2,3}-(?P<script>[A-Za-z]{4})(?:-|$)")
+
+
+def text_direction(tag: str) -> str:
+    """``"rtl"`` or ``"ltr"``: how a language (a BCP 47 tag such as ``ar``, ``ku-Arab`` or
+    ``he-IL``) is written. Typst would guess from the language alone, and takes Punjabi,
+    written left to right in India, for a right-to-left language."""
+    tag = tag.strip()
+    script = _SCRIPT.match(tag)
+    if script is not None:
+        return "rtl" if script.group("script").lower() in RTL_SCRIPTS else "ltr"
+    language = typst_language(tag)
+    return "rtl" if language is not None and language[0] in RTL_LANGUAGES else "ltr"
 
 
 def pdf_standards(value: str) -> list[str]:
@@ -348,6 +401,37 @@ def _text_of(value: Any) -> str:
     return _text_of(content) + (" " if kind in ("Para", "Plain", "Header") else "")
 
 
+def shown_inlines(text: str, glyphs: Glyphs) -> list[Node]:
+    """The text of a Str as inlines that every font can show: each character no font has
+    becomes a boxed code point (``U+F0F0``), styled by the template's rule for
+    ``<idm-missing>``; Typst would otherwise fail (PDF/UA) or print an empty box."""
+    inlines: list[Node] = []
+    start = 0
+    for match in glyphs.missing(text):
+        if match.start() > start:
+            inlines.append({"t": "Str", "c": text[start : match.start()]})
+        point = f"U+{ord(match.group()):04X}"
+        inlines.append(_raw_inline(f"#box[{point}]<idm-missing>"))
+        start = match.end()
+    if start < len(text):
+        inlines.append({"t": "Str", "c": text[start:]})
+    return inlines
+
+
+REPLACEMENT = "\ufffd"
+"""What stands in code and equations for a character no font has (the Unicode replacement
+character, which Noto Sans has)."""
+
+
+def replace_missing(text: str, glyphs: Glyphs) -> str:
+    """``text`` with every character no font can show replaced by :data:`REPLACEMENT`."""
+    pieces, start = [], 0
+    for match in glyphs.missing(text):
+        pieces += [text[start : match.start()], REPLACEMENT]
+        start = match.end()
+    return "".join([*pieces, text[start:]])
+
+
 def text_inlines(text: str) -> list[Node]:
     """Plain text as pandoc inlines: words, spaces, and a LineBreak for every newline."""
     inlines: list[Node] = []
@@ -364,9 +448,18 @@ def text_inlines(text: str) -> list[Node]:
 # ---------------------------------------------------------------- metadata for the template
 
 
-def pandoc_meta(meta: BookMeta) -> dict[str, Any]:
-    """``meta`` as pandoc metadata for ``idm.typ`` (values are inlines, escaped by pandoc)."""
+def pandoc_meta(meta: BookMeta, glyphs: Glyphs | None = None) -> dict[str, Any]:
+    """``meta`` as pandoc metadata for ``idm.typ`` (values are inlines, escaped by pandoc);
+    ``glyphs``: what the fonts can show (other characters get a stand-in)."""
     lang, region = _book_language(meta)
+
+    def _meta_text(text: str | None) -> Node | None:
+        return _meta_inlines(text, glyphs)
+
+    def _meta_list(items: tuple[str, ...]) -> Node:
+        entries = [entry for entry in map(_meta_text, items) if entry is not None]
+        return {"t": "MetaList", "c": entries}
+
     values: dict[str, Any] = {
         "title": _meta_text(meta.title),
         "subtitle": _meta_text(meta.subtitle),
@@ -388,15 +481,13 @@ def pandoc_meta(meta: BookMeta) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _meta_text(text: str | None) -> Node | None:
+def _meta_inlines(text: str | None, glyphs: Glyphs | None) -> Node | None:
     if text is None or not text.strip():
         return None
-    return {"t": "MetaInlines", "c": text_inlines(text)}
-
-
-def _meta_list(items: tuple[str, ...]) -> Node:
-    entries = [entry for entry in map(_meta_text, items) if entry is not None]
-    return {"t": "MetaList", "c": entries}
+    inlines = text_inlines(text)
+    if glyphs is not None:
+        inlines = _Prepare(images={}, targets=frozenset(), glyphs=glyphs).walk(inlines, _Context())
+    return {"t": "MetaInlines", "c": inlines}
 
 
 # ---------------------------------------------------------------- the body, made safe for Typst
@@ -408,6 +499,12 @@ class _Context:
 
     caption: str | None = None
     """The caption text when inside a Figure (a picture there is placed without a box)."""
+    style: _TextStyle | None = None
+    """The language and direction of the Divs and Spans around, when one gives them."""
+
+
+_TEXT_HOLDERS = frozenset({"Code", "CodeBlock", "Math", "RawBlock", "RawInline"})
+"""Nodes whose text is their second part: a character no font has becomes U+FFFD there."""
 
 
 @dataclass
@@ -417,6 +514,8 @@ class _Prepare:
     images: dict[str, Path]
     targets: AbstractSet[str]
     """Identifiers that internal links may point at (unique ids of headings, divs, figures)."""
+    glyphs: Glyphs | None = None
+    """What the fonts can show; other characters get a stand-in (None: none is needed)."""
     used: set[str] = field(default_factory=set)
     """Picture names the body uses."""
 
@@ -429,7 +528,14 @@ class _Prepare:
             for item in value:
                 if isinstance(item, dict) and "t" in item:
                     if item["t"] in TEXT_NODES:
-                        result.append(item)  # plain text: nothing to rewrite
+                        if (
+                            self.glyphs is not None
+                            and item["t"] == "Str"
+                            and self.glyphs.has_missing(item["c"])
+                        ):
+                            result.extend(shown_inlines(item["c"], self.glyphs))
+                        else:
+                            result.append(item)  # plain text: nothing to rewrite
                     else:
                         result.extend(self.node(item, context))
                 else:
@@ -443,11 +549,19 @@ class _Prepare:
         """The nodes that replace ``node``."""
         kind = node["t"]
         if kind == "Figure":
-            context = _Context(caption=stringify(node["c"][1][1]) or None)
+            context = _Context(caption=stringify(node["c"][1][1]) or None, style=context.style)
         elif kind == "Note":
-            context = _Context()
+            context = _Context(style=context.style)
+        elif kind in ("Div", "Span"):
+            style = _split_lang(node["c"][0])[1]
+            if style is not None:
+                context = replace(context, style=style.within(context.style))
         if "c" in node:
             node = {"t": kind, "c": self.walk(node["c"], context)}
+        if self.glyphs is not None and kind in _TEXT_HOLDERS:
+            text = node["c"][1]
+            if self.glyphs.has_missing(text):
+                node = {"t": kind, "c": [node["c"][0], replace_missing(text, self.glyphs)]}
         rewrite = _REWRITES.get(kind)
         return rewrite(self, node, context) if rewrite else [node]
 
@@ -518,39 +632,97 @@ def _code_block(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     return [{"t": "CodeBlock", "c": [[ident, safe, pairs], text]}]
 
 
-def _split_lang(attr: list[Any]) -> tuple[list[Any], tuple[str, str | None] | None, bool]:
-    """``attr`` without ``lang``, the Typst language (None if absent or invalid), and whether
-    ``attr`` had a ``lang`` at all."""
+@dataclass(frozen=True)
+class _TextStyle:
+    """What a Div's or a Span's ``lang`` and ``dir`` ask of Typst's ``text()``."""
+
+    language: tuple[str, str | None] | None
+    direction: str | None
+    """``"rtl"`` or ``"ltr"``, from ``dir`` or else from the language."""
+    explicit: bool
+    """Whether ``dir`` said so."""
+
+    def within(self, outer: _TextStyle | None) -> _TextStyle:
+        """This style inside ``outer``: what this one does not say, ``outer`` does."""
+        if outer is None:
+            return self
+        language = self.language if self.language is not None else outer.language
+        direction = self.direction if self.direction is not None else outer.direction
+        return _TextStyle(language, direction, self.explicit or outer.explicit)
+
+    def args(self) -> str:
+        args = [_language_args(*self.language)] if self.language is not None else []
+        if self.direction is not None:
+            args.append(f"dir: {self.direction}")
+        return ", ".join(args)
+
+
+def _split_lang(attr: list[Any]) -> tuple[list[Any], _TextStyle | None, bool]:
+    """``attr`` without ``lang`` and ``dir``, what they ask of Typst's text (None when neither
+    is usable), and whether ``attr`` had either."""
     ident, classes, pairs = attr
     tags = [value for key, value in pairs if key == "lang"]
-    rest = [[key, value] for key, value in pairs if key != "lang"]
+    dirs = [str(value).strip().lower() for key, value in pairs if key == "dir"]
+    rest = [[key, value] for key, value in pairs if key not in ("lang", "dir")]
     language = typst_language(tags[-1]) if tags else None
-    return [ident, classes, rest], language, bool(tags)
+    direction = dirs[-1] if dirs and dirs[-1] in ("rtl", "ltr") else None
+    explicit = direction is not None
+    if direction is None and language is not None:
+        direction = text_direction(tags[-1])
+    style = _TextStyle(language, direction, explicit) if language or direction else None
+    return [ident, classes, rest], style, bool(tags or dirs)
 
 
 def _div(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     """A Div is unwrapped (pandoc would make it a Typst block, where no page may break).
 
-    Its language becomes a ``set text(lang: ...)`` scoped to its content; its id an anchor.
+    Its language and direction become a ``set text(lang: ..., dir: ...)`` scoped to its
+    content; its id an anchor. The empty divs that mark where a submitted text begins and ends
+    become comments naming its file (see :mod:`idmbook.render.typst_errors`).
     """
     attr, blocks = node["c"]
-    attr, language, _had_lang = _split_lang(attr)
+    if not blocks and SOURCE_START in attr[1]:
+        paths = [value for key, value in attr[2] if key == SOURCE_KEY]
+        return [_raw_block(source_mark(paths[-1]))] if paths else []
+    if not blocks and SOURCE_END in attr[1]:
+        return [_raw_block(END_MARK)]
+    attr, style, _had_lang = _split_lang(attr)
     anchor = [_raw_block(f"#metadata(none)#label({typst_string(attr[0])})")] if attr[0] else []
-    if language is None:
+    if style is None:
         return [*anchor, *blocks]
-    opening = _raw_block(f"#[#set text({_language_args(*language)});")
+    opening = _raw_block(f"#[#set text({style.args()});")
     return [*anchor, opening, *blocks, _raw_block("]")]
 
 
+_ISOLATES = {"rtl": ("\\u{2067}", "\\u{2069}"), "ltr": ("\\u{2066}", "\\u{2069}")}
+"""Unicode's directional isolates (RLI or LRI, then PDI) in Typst markup: within a paragraph,
+the direction of a passage is decided by the bidirectional algorithm, not by ``text(dir:)``."""
+
+
 def _span(_: _Prepare, node: Node, __: _Context) -> list[Node]:
-    """A Span's language becomes ``text(lang: ...)`` around its content."""
+    """A Span's language becomes ``text(lang: ...)`` around its content; a right-to-left
+    passage (or one whose ``dir`` is given) is isolated in that direction within its line."""
     attr, inlines = node["c"]
-    attr, language, had_lang = _split_lang(attr)
+    attr, style, had_lang = _split_lang(attr)
     inner = [{"t": "Span", "c": [attr, inlines]}] if attr != ["", [], []] else list(inlines)
-    if language is None:
+    if style is None:
         return inner if had_lang else [node]
-    opening = _raw_inline(f"#text({_language_args(*language)})[#[];")
-    return [opening, *inner, _raw_inline("]")]
+    start = end = ""
+    if style.direction is not None and (style.explicit or style.direction == "rtl"):
+        start, end = _ISOLATES[style.direction]
+    opening = _raw_inline(f"#text({style.args()})[#[];{start}")
+    return [opening, *inner, _raw_inline(f"{end}]")]
+
+
+def _note(_: _Prepare, node: Node, context: _Context) -> list[Node]:
+    """A footnote takes the language and direction of the passage it is in: Typst sets the
+    note at the foot of the page in the page's language (a French note of an English book
+    was tagged English)."""
+    style = context.style
+    if style is None or not node["c"]:
+        return [node]
+    opening = _raw_block(f"#[#set text({style.args()});")
+    return [{"t": "Note", "c": [opening, *node["c"], _raw_block("]")]}]
 
 
 def _math(_: _Prepare, node: Node, __: _Context) -> list[Node]:
@@ -580,7 +752,14 @@ def _link(prepare: _Prepare, node: Node, context: _Context) -> list[Node]:
     return prepare.link(node, context)
 
 
+def _horizontal_rule(_: _Prepare, __: Node, ___: _Context) -> list[Node]:
+    """A horizontal rule, drawn by the template's rule for ``<idm-rule>`` (pandoc writes
+    ``#horizontalrule``, a name that a chapter file, included by the main one, cannot see)."""
+    return [_raw_block("#line(length: 40%) <idm-rule>")]
+
+
 _REWRITES = {
+    "HorizontalRule": _horizontal_rule,
     "RawBlock": _raw_to_text,
     "RawInline": _raw_to_text,
     "Cite": _cite_to_text,
@@ -588,6 +767,7 @@ _REWRITES = {
     "Div": _div,
     "Span": _span,
     "Math": _math,
+    "Note": _note,
     "Image": _image,
     "Link": _link,
     "Para": _guard_line_start,
@@ -606,13 +786,17 @@ def _chapter_breaks(blocks: list[Node]) -> list[Node]:
 
 
 def prepare_blocks(
-    blocks: list[Any], images: dict[str, Path], targets: AbstractSet[str] | None = None
+    blocks: list[Any],
+    images: dict[str, Path],
+    targets: AbstractSet[str] | None = None,
+    glyphs: Glyphs | None = None,
 ) -> tuple[list[Node], set[str]]:
     """The body's blocks made safe for the Typst writer, and the picture names they use;
-    ``targets``: the ids links may point at, when they are known (see BookMeta.link_targets)."""
+    ``targets``: the ids links may point at, when they are known (see BookMeta.link_targets);
+    ``glyphs``: what the fonts can show (see :func:`shown_inlines`)."""
     if targets is None:
         targets = link_targets(id_counts(blocks))
-    prepare = _Prepare(images=images, targets=targets)
+    prepare = _Prepare(images=images, targets=targets, glyphs=glyphs)
     prepared = prepare.walk(blocks, _Context())
     return _chapter_breaks(prepared), prepare.used
 
@@ -693,6 +877,8 @@ class TypstBody:
         self.targets = targets
         """Ids internal links may point at (see BookMeta.link_targets)."""
         self.cache = cache
+        self.glyphs = Glyphs(cache)
+        """What the fonts can show."""
         self.used: set[str] = set()
         """Picture names the body places."""
         self._part: list[Node] = []
@@ -717,7 +903,7 @@ class TypstBody:
     def add(self, blocks: list[Node], jobs: int = 1, last: bool = False) -> None:
         """The body's next part (``last``: the last part); the pieces it completes that the
         cache does not have are converted by up to ``jobs`` pandoc processes."""
-        prepared, used = prepare_blocks(blocks, self.images, self.targets)
+        prepared, used = prepare_blocks(blocks, self.images, self.targets, self.glyphs)
         self.used |= used
         first = len(self._data)
         for block in prepared:
@@ -746,7 +932,11 @@ class TypstBody:
             self._convert(len(self._data) - 1, 1)
         count = len(dict.fromkeys(self._owners))
         includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(count))
-        document = {"pandoc-api-version": self.api, "meta": pandoc_meta(meta), "blocks": []}
+        document = {
+            "pandoc-api-version": self.api,
+            "meta": pandoc_meta(meta, self.glyphs),
+            "blocks": [],
+        }
         if includes:
             document["blocks"] = [_raw_block(includes)]
         # the main file needs only the number of chapters: pandoc makes it beside the others
@@ -799,7 +989,15 @@ class TypstBody:
                 body.append(self._data[index][1:-1])
         body.append(ast_bytes(_raw_block(f"{marker}-end")))
         head = b'{"pandoc-api-version":' + ast_bytes(self.api) + b',"meta":{},"blocks":['
-        out = run_pandoc(_WRITER_ARGS, head + b",".join(body) + b"]}")
+        document = head + b",".join(body) + b"]}"
+        try:
+            out = run_pandoc(_WRITER_ARGS, document)
+        except IdmbookError as exc:
+            named = sources_in(document)
+            if not named:
+                raise
+            where = f"\n  while converting the text of {', '.join(named)}"
+            raise type(exc)(exc.message + where, exc.hint) from None
         # Each piece's text runs to the next marker, with the line ending pandoc put after
         # the piece's last block: the pieces joined are the whole body, byte for byte.
         parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
@@ -873,46 +1071,18 @@ def _typst_module() -> Any:
     return typst
 
 
-def _compile(main: Path, root: Path, standards: list[str], timestamp: int) -> bytes:
-    """Typeset ``main`` with the typst package, with ``root`` as the only readable folder."""
-    typst = _typst_module()
-    return _compiled(
-        lambda: typst.compile(
-            str(main),
-            root=str(root),
-            ignore_system_fonts=True,
-            format="pdf",
-            pdf_standards=cast(Any, standards),
-            timestamp=timestamp,
-        ),
-        typst,
-    )
-
-
-def _compiled(run: Callable[[], Any], typst: Any) -> bytes:
-    """The PDF that ``run()`` returns; Typst's errors become IdmbookError."""
+def _compiled(run: Callable[[], Any], typst: Any, book: TypstBook, sources: Path | None) -> bytes:
+    """The PDF that ``run()`` returns; Typst's errors become IdmbookError, naming the source
+    file and line of what failed (see :mod:`idmbook.render.typst_errors`)."""
     try:
         with tool_span("typst"):
             pdf = run()
     except typst.TypstError as exc:
-        raise IdmbookError(_typst_failure(exc), _typst_hint(exc)) from None
+        chapters = [(_chapter_name(i), text) for i, text in enumerate(book.chapters)]
+        message, hint = typst_failure(exc, MAIN_NAME, book.main, chapters, sources)
+        raise IdmbookError(message, hint) from None
     except RuntimeError as exc:
         raise IdmbookError(f"Typst could not typeset the PDF: {exc}") from None
     if not isinstance(pdf, bytes):
         raise ToolMissing("the typst package returned no PDF", "reinstall idmbook")
     return pdf
-
-
-def _typst_failure(exc: Any) -> str:
-    """The message of a TypstError, with where it happened when Typst says so."""
-    message = str(getattr(exc, "message", "") or exc)
-    diagnostic = str(getattr(exc, "diagnostic", "") or "").strip()
-    text = f"Typst could not typeset the PDF: {message}"
-    if diagnostic and diagnostic != message:
-        text += "\n" + "\n".join(diagnostic.splitlines()[:12])
-    return text
-
-
-def _typst_hint(exc: Any) -> str | None:
-    hints = [str(hint) for hint in getattr(exc, "hints", None) or []]
-    return "; ".join(hints) if hints else None

@@ -314,6 +314,17 @@ _RULES = [
         "A picture file is missing or is not an image.",
         "Check the file name and that the file is a PNG, JPEG, GIF or SVG.",
     ),
+    Rule(
+        "IDM054",
+        "glyph-missing",
+        WARN,
+        "A character cannot be printed in the PDF: none of the book's fonts has it.",
+        "The PDF prints the character's code point in a box instead (for example [U+F0B7]). "
+        "Such characters are most often symbols of a Symbol or Wingdings font in a Word file "
+        "(private-use characters) or invisible control characters: write the character meant "
+        "(• ✓ →) or delete it. Latin, Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese, "
+        "Korean, Devanagari and the other major scripts, emoji and common symbols are printed.",
+    ),
     # --- project -------------------------------------------------------------------------
     Rule(
         "IDM060",

@@ -496,7 +496,7 @@ def test_raw_code_citations_and_typst_attributes_become_text(
     assert "fill: read" not in source
     assert "@preview" not in source and "#import" not in source
     assert "#cite" not in source
-    assert '#text(lang: "es", region: "MX")' in source
+    assert '#text(lang: "es", region: "MX", dir: ltr)' in source
     pdf = render_pdf(unsafe_ast, meta, TEMPLATES)
     text = flat(" ".join(page_texts(pdf)))
     assert '#read("/etc/passwd")' in text
