@@ -6,8 +6,9 @@ Arabic or Hindi text from ``w:bidi`` and of Chinese from ``w:eastAsia``, lay out
 columns right to left only with ``w:bidiVisual``, and draw a character only with a font that has
 it. So, in the body and the notes:
 
-- every ``w:lang`` gets the slot its script is set in (:func:`complete_languages`), and East
-  Asian text in a language other than Simplified Chinese its own face;
+- every ``w:lang`` gets the slot its script is set in (:func:`complete_languages`), East Asian
+  text the East Asian face for its punctuation too (``w:hint``), and in a language other than
+  Simplified Chinese a face of its own;
 - Symbol-font characters, emoji, symbols, Indic and Thai text get a font that covers them
   (:func:`set_special_fonts`), in runs of their own;
 - a paragraph whose text is all in one direction, a Span holding it all for one, runs in that
@@ -128,10 +129,12 @@ def complete_languages(root: Any) -> int:
             continue
         for key, value in language_attributes(tag).items():
             lang.set(qn(f"w:{key}"), value)
-        face = language(tag).east_asian_font
-        if face is not None:
+        info = language(tag)
+        if info.east_asian:  # punctuation shared with Latin text too in the East Asian face
             fonts = set_rpr_child(lang.getparent(), "rFonts")
-            fonts.set(qn("w:eastAsia"), face)
+            fonts.set(qn("w:hint"), "eastAsia")
+            if info.east_asian_font is not None:
+                fonts.set(qn("w:eastAsia"), info.east_asian_font)
         count += 1
     return count
 
