@@ -202,23 +202,29 @@ def _heading_language(paragraph: Any) -> str | None:
 
 
 def _heading_runs(paragraph: Any) -> tuple[tuple[str, Any], ...]:
-    """(text, language properties or None) of each run of text of a heading."""
-    runs = []
+    """(text, language properties or None) of the runs of text of a heading, runs of the same
+    language and direction joined (pandoc writes a run for each word and each space)."""
+    pieces: list[tuple[str, Any]] = []
+    previous_key: bytes | None = None
     for run in _text_runs(paragraph):
         text = "".join(t.text or "" for t in run.findall(qn("w:t")))
         rpr = run.find(qn("w:rPr"))
+        children = [] if rpr is None else [c for c in rpr if _is_language_child(c)]
+        key = b"".join(etree.tostring(c) for c in children)
+        if pieces and key == previous_key:
+            pieces[-1] = (pieces[-1][0] + text, pieces[-1][1])
+            continue
         kept = None
-        if rpr is not None:
-            children = [
-                copy.deepcopy(child)
-                for child in rpr
-                if etree.QName(child).localname in docx_runs.RUN_LANGUAGE_CHILDREN
-            ]
-            if children:
-                kept = _w("rPr")
-                kept.extend(children)
-        runs.append((text, kept))
-    return tuple(runs)
+        if children:
+            kept = _w("rPr")
+            kept.extend(copy.deepcopy(c) for c in children)
+        pieces.append((text, kept))
+        previous_key = key
+    return tuple(pieces)
+
+
+def _is_language_child(element: Any) -> bool:
+    return etree.QName(element).localname in docx_runs.RUN_LANGUAGE_CHILDREN
 
 
 def _toc_entries(start: Any, styles: _StyleIds) -> list[TocEntry]:
