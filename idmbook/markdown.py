@@ -6,6 +6,8 @@ import re
 import string
 from collections.abc import Iterator
 
+from idmbook.notelabels import relabel
+
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 """A code fence: its marker, then the rest of the line (the info string of an opening fence)."""
 _DIV_FENCE = re.compile(r"^((?:\s|>|[-*+](?=\s)|\d{1,9}[.)](?=\s))*)(:{3,})")
@@ -70,6 +72,7 @@ def contain(body: str, prefix: str) -> str:
     if not any(mark in body for mark in _CONTAINED):
         return body.strip("\n")  # nothing below would change a line
     out: list[str] = []
+    notes: list[int] = []  # lines whose footnote labels get the prefix
     fence: str | None = None
     note_paragraph = False  # the first paragraph of a footnote definition: no fence opens
     for line in body.split("\n"):
@@ -90,8 +93,9 @@ def contain(body: str, prefix: str) -> str:
         if div:
             line = div.group(1) + "\\" + line[len(div.group(1)) :]
         if fence is None:
-            line = _FOOTNOTE.sub(lambda m: f"[^{prefix}-{m.group(1)}]", line)
+            notes.append(len(out))
         out.append(line)
+    out = relabel(out, notes, prefix)  # tables keep their columns (idmbook.notelabels)
     if fence is not None:
         out.append(fence)
     return "\n".join(out).strip("\n")

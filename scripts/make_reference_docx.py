@@ -4,14 +4,29 @@ Run from the repository root (the result is committed; review its changes throug
 
     python scripts/make_reference_docx.py [--output templates/reference.docx]
 
+or ``make reference-docx``.
+
 It starts from pandoc's own reference document (`pandoc -o ref.docx --print-default-data-file
 reference.docx`) so every style pandoc writes exists, then restyles it with python-docx:
 
 - page: A4, 25 mm margins, a running header (filled in by idmbook.render.docx) and a footer with a
   PAGE field, and an empty first-page header and footer for the cover;
-- fonts: Liberation Serif for text, Liberation Sans for headings, cover and tables. LibreOffice
-  has both (or substitutes DejaVu); the font table tells Word they are metric twins of Times New
-  Roman and Arial, which Word uses when the Liberation fonts are not installed;
+- fonts, one for each of the slots Word picks from a character (``w:rFonts``):
+  - Latin, Greek and Cyrillic (``w:ascii``, ``w:hAnsi``): Liberation Serif for text, Liberation
+    Sans for headings, cover and tables. LibreOffice has both (or substitutes DejaVu); the font
+    table tells Word they are metric twins of Times New Roman and Arial, which Word uses when the
+    Liberation fonts are not installed;
+  - complex scripts (``w:cs``: Arabic, Hebrew; Word sets every right-to-left run in this slot):
+    Times New Roman for text and Arial for the sans-serif styles, the two faces every Windows
+    and macOS Word has with Arabic and Hebrew (the Liberation fonts have neither);
+  - East Asian (``w:eastAsia``: Chinese, Japanese and Korean characters): SimSun (Song) for
+    text and Microsoft YaHei for the sans-serif styles, the faces of Chinese Windows, since
+    Chinese is the United Nations language among the three. A passage tagged Japanese, Korean or
+    Traditional Chinese gets MS Mincho, Batang or PMingLiU on its runs instead (see
+    ``idmbook/render/docx_scripts.py``), as do Devanagari and other Indic text (Nirmala UI),
+    Thai, emoji (Segoe UI Emoji), symbols (Segoe UI Symbol) and characters typed in the Symbol
+    font (Symbol); the font table lists them all. LibreOffice substitutes a face it has for each
+    and falls back, character by character, to any installed font that has the glyph;
 - styles: every style in STYLES below, plus the table style in `style_table`.
 
 The output is reproducible: the same script and pandoc version give the same bytes.
@@ -33,11 +48,17 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from idmbook.render import docx_scripts as fonts
 from idmbook.render.common import run_pandoc
 from idmbook.render.docx_finish import deterministic_zip
 
-SERIF = "Liberation Serif"
-SANS = "Liberation Sans"
+SERIF = fonts.SERIF
+SANS = fonts.SANS
+FACES = {
+    SERIF: (SERIF, fonts.SERIF_EAST_ASIAN, fonts.SERIF_COMPLEX),
+    SANS: (SANS, fonts.SANS_EAST_ASIAN, fonts.SANS_COMPLEX),
+}
+"""The Latin, East Asian and complex-script faces of the serif and the sans-serif styles."""
 IOM_BLUE = "0033A0"
 INK = "1A1A1A"
 GREY = "595959"
@@ -116,6 +137,13 @@ STYLES: tuple[ParagraphStyle, ...] = (
     ),
     ParagraphStyle("Footnote Text", size=9, before=0, after=3, line=1.0),
     ParagraphStyle("Footnote Block Text", base="Footnote Text", left=6, right=6),
+    ParagraphStyle("Definition Term", base="Body Text", next="Definition", bold=True, before=6,
+                   after=0, keep_next=True, keep_lines=True),
+    ParagraphStyle("Definition", base="Body Text", before=2, after=6, left=8),
+    ParagraphStyle(
+        "Horizontal Rule", size=6, align="center", before=6, after=12, line=1.0, left=60,
+        right=60, borders=(Border("bottom", 6, RULE_GREY, 1),), custom=True,
+    ),
     # Headings
     ParagraphStyle(
         "heading 1", **HEADING, size=22, before=24, after=24, line=1.0, page_break=True,
@@ -195,12 +223,18 @@ def pandoc_reference() -> docx.document.Document:
 
 
 def set_fonts(rpr: Any, font: str) -> None:
-    """Use ``font`` for Latin and complex-script text, dropping any theme font."""
+    """Use the faces of ``font`` (SERIF or SANS) in every slot, dropping any theme font."""
     rfonts = rpr.get_or_add_rFonts()  # python-docx keeps w:rFonts in schema order
     for key in list(rfonts.attrib):
         del rfonts.attrib[key]
-    for attr in ("ascii", "hAnsi", "cs"):
-        rfonts.set(qn(f"w:{attr}"), font)
+    latin, east_asian, complex_script = FACES[font]
+    for attr, face in (
+        ("ascii", latin),
+        ("hAnsi", latin),
+        ("eastAsia", east_asian),
+        ("cs", complex_script),
+    ):
+        rfonts.set(qn(f"w:{attr}"), face)
 
 
 def strip_theme(document: docx.document.Document) -> None:
@@ -485,37 +519,56 @@ def set_settings(document: docx.document.Document) -> None:
             settings.remove(old)
 
 
-FONT_TABLE = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:fonts {nsdecl()}>
-  <w:font w:name="{SERIF}">
-    <w:altName w:val="Times New Roman"/>
-    <w:panose1 w:val="02020603050405020304"/>
-    <w:charset w:val="00"/>
-    <w:family w:val="roman"/>
-    <w:pitch w:val="variable"/>
-  </w:font>
-  <w:font w:name="{SANS}">
-    <w:altName w:val="Arial"/>
-    <w:panose1 w:val="020B0604020202020204"/>
-    <w:charset w:val="00"/>
-    <w:family w:val="swiss"/>
-    <w:pitch w:val="variable"/>
-  </w:font>
-  <w:font w:name="Times New Roman">
-    <w:panose1 w:val="02020603050405020304"/>
-    <w:charset w:val="00"/>
-    <w:family w:val="roman"/>
-    <w:pitch w:val="variable"/>
-  </w:font>
-  <w:font w:name="Arial">
-    <w:panose1 w:val="020B0604020202020204"/>
-    <w:charset w:val="00"/>
-    <w:family w:val="swiss"/>
-    <w:pitch w:val="variable"/>
-  </w:font>
-</w:fonts>
-""".encode()
-"""Fonts the styles use; panose and family let Word substitute Times New Roman and Arial."""
+def font_entry(
+    name: str,
+    charset: str,
+    family: str,
+    panose: str | None = None,
+    alt: str | None = None,
+    pitch: str = "variable",
+) -> str:
+    """One w:font of the font table: what Word needs to substitute it when it is missing."""
+    parts = [f'<w:font w:name="{name}">']
+    if alt:
+        parts.append(f'<w:altName w:val="{alt}"/>')
+    if panose:
+        parts.append(f'<w:panose1 w:val="{panose}"/>')
+    parts += [
+        f'<w:charset w:val="{charset}"/>',
+        f'<w:family w:val="{family}"/>',
+        f'<w:pitch w:val="{pitch}"/>',
+        "</w:font>",
+    ]
+    return "".join(parts)
+
+
+TIMES_PANOSE = "02020603050405020304"
+ARIAL_PANOSE = "020B0604020202020204"
+FONT_TABLE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f"<w:fonts {nsdecl()}>"
+    + font_entry(SERIF, "00", "roman", TIMES_PANOSE, "Times New Roman")
+    + font_entry(SANS, "00", "swiss", ARIAL_PANOSE, "Arial")
+    + font_entry(fonts.SERIF_COMPLEX, "00", "roman", TIMES_PANOSE)
+    + font_entry(fonts.SANS_COMPLEX, "00", "swiss", ARIAL_PANOSE)
+    + font_entry(fonts.SERIF_EAST_ASIAN, "86", "auto", "02010600030101010101", "\u5b8b\u4f53")
+    + font_entry(
+        fonts.SANS_EAST_ASIAN, "86", "swiss", "020B0503020204020204", "\u5fae\u8f6f\u96c5\u9ed1"
+    )
+    + font_entry(fonts.EAST_ASIAN_BY_LANGUAGE["ja"], "80", "modern", "02020609040205080304",
+                 "\uff2d\uff33 \u660e\u671d", pitch="fixed")
+    + font_entry(fonts.EAST_ASIAN_BY_LANGUAGE["ko"], "81", "roman", alt="\ubc14\ud0d5")
+    + font_entry(fonts.EAST_ASIAN_BY_LANGUAGE["zh-Hant"], "88", "roman",
+                 alt="\u65b0\u7d30\u660e\u9ad4")
+    + font_entry(fonts.INDIC, "00", "swiss")
+    + font_entry(fonts.SOUTHEAST_ASIAN, "00", "swiss")
+    + font_entry(fonts.EMOJI, "00", "swiss")
+    + font_entry(fonts.SYMBOLS, "00", "swiss")
+    + font_entry(fonts.SYMBOL, "02", "roman", "05050102010706020507")
+    + "</w:fonts>\n"
+).encode()  # fmt: skip
+"""Fonts the styles and idmbook's runs use; panose, charset and family let Word substitute a
+face that is not installed (Times New Roman and Arial for the Liberation fonts)."""
 
 
 SAMPLES = (
@@ -525,6 +578,7 @@ SAMPLES = (
     ("Cover Publisher", "Publisher"),
     ("Cover Date", "Year"),
     ("Imprint", "Imprint paragraph: address, disclaimer, ISSN/ISBN, copyright."),
+    ("Horizontal Rule", ""),
     ("TOC Heading", "Contents"),
     ("toc 1", "Contents level 1"),
     ("toc 2", "Contents level 2"),
@@ -579,13 +633,15 @@ def build() -> bytes:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--output", type=Path, default=Path("templates/reference.docx"))
+    parser.add_argument("path", type=Path, nargs="?", help="the same as --output")
     args = parser.parse_args(argv)
+    output: Path = args.path or args.output
     data = build()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_suffix(".docx.tmp")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".docx.tmp")
     tmp.write_bytes(data)
-    tmp.replace(args.output)
-    print(f"wrote {args.output} ({len(data)} bytes)")
+    tmp.replace(output)
+    print(f"wrote {output} ({len(data)} bytes)")
     return 0
 
 

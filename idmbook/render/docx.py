@@ -3,15 +3,17 @@
 The work happens in three steps:
 
 1. ``prepare_ast`` copies the body, makes it safe and self-consistent (no raw OpenXML, no picture
-   outside ``meta.images``, one unique identifier per heading) and puts the front part before it:
-   cover, imprint and the "Contents" heading, as Divs whose ``custom-style`` names a style of
+   outside ``meta.images``, one unique identifier per heading), gives every passage with a
+   language its direction and its quotation marks, and puts the front part before it: cover,
+   imprint and the "Contents" heading, as Divs whose ``custom-style`` names a style of
    ``templates/reference.docx``.
 2. pandoc writes the DOCX in a private staging folder that holds only the reference document and
    the staged pictures.
 3. python-docx finishes the file (:mod:`idmbook.render.docx_finish`): page breaks of the front
    part, a table of contents that is visible without updating fields, running header, draft
-   watermark and footer note, language, document properties. The package is then rewritten
-   byte for byte reproducibly.
+   watermark and footer note, the languages and fonts of every script, right-to-left tables,
+   horizontal rules, document properties. The package is then rewritten byte for byte
+   reproducibly.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook.errors import IdmbookError
 from idmbook.render.common import TEXT_NODES, BookMeta, ast_bytes, pandoc_version, run_pandoc
+from idmbook.render.docx_scripts import language as script_of
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache
@@ -41,6 +44,7 @@ STYLE_COVER_DATE = "Cover Date"
 STYLE_IMPRINT = "Imprint"
 STYLE_TOC_HEADING = "TOC Heading"
 STYLE_FOOTER_NOTE = "Footer Note"
+STYLE_HORIZONTAL_RULE = "Horizontal Rule"
 TOC_DEPTH = 2
 """Heading levels listed in the table of contents (the reference document styles toc 1-3)."""
 TOC_STYLES = tuple(f"toc {level}" for level in range(1, TOC_DEPTH + 1))
@@ -129,7 +133,7 @@ def prepare_ast(ast: dict[str, Any], meta: BookMeta) -> dict[str, Any]:
     if "pandoc-api-version" not in ast:
         raise IdmbookError("the book to render has no pandoc-api-version")
     try:
-        blocks = _Sanitiser(set(meta.images)).value(ast["blocks"])
+        blocks = _Sanitiser(set(meta.images), meta.language).value(ast["blocks"])
     except RecursionError:
         raise IdmbookError("the book is nested too deeply to be rendered") from None
     return {
@@ -140,19 +144,26 @@ def prepare_ast(ast: dict[str, Any], meta: BookMeta) -> dict[str, Any]:
 
 
 class _Sanitiser:
-    """Neutralise raw code and unknown pictures; give every heading a unique identifier.
+    """Neutralise raw code and unknown pictures; give every heading a unique identifier; give
+    every passage in a language its direction and its quotation marks.
 
     RawBlock/RawInline of any format become plain text, so no OpenXML (or any other raw markup)
     reaches the DOCX. An Image whose target is not a staged picture becomes its description, so
-    pandoc never reads a file or URL the caller did not list. The AST given is not changed:
-    what changes is copied, what does not is shared (a whole copy of a long book is slow and
-    large).
+    pandoc never reads a file or URL the caller did not list. A Div or Span with a ``lang`` and no
+    ``dir`` gets the direction of its language's script (pandoc's writer turns ``dir="rtl"``
+    into ``w:bidi`` and ``w:rtl``, and ``dir="ltr"`` ends a right-to-left passage around it);
+    ``lang`` and ``dir`` of a heading, table, cell or figure, which pandoc's writer does not
+    read there, move to a Div around it; quoted text gets the marks of its language. The AST
+    given is not changed: what changes is copied, what does not is shared (a whole copy of a
+    long book is slow and large).
     """
 
-    def __init__(self, images: set[str]) -> None:
+    def __init__(self, images: set[str], language: str = "en") -> None:
         self.images = images
         self.seen: set[str] = set()
         self.count = 0
+        self.languages = [language]
+        """The language of the passage being walked: the book's, then each Div's or Span's."""
 
     def value(self, value: Any) -> Any:
         """``value`` sanitised, in document order: the same object when nothing changed."""
@@ -170,6 +181,9 @@ class _Sanitiser:
         if not isinstance(value, dict):
             return value
         node = self.node(value)
+        language = _passage_language(node)
+        if language is not None:
+            self.languages.append(language)
         changed: dict[str, Any] | None = None
         for key, item in node.items():
             if isinstance(item, list | dict):
@@ -178,6 +192,8 @@ class _Sanitiser:
                     if changed is None:
                         changed = dict(node)
                     changed[key] = new
+        if language is not None:
+            self.languages.pop()
         return node if changed is None else changed
 
     def node(self, node: dict[str, Any]) -> dict[str, Any]:
@@ -191,10 +207,193 @@ class _Sanitiser:
             content = node.get("c")
             alt = content[1] if isinstance(content, list) and len(content) == 3 else []
             return {"t": "Span", "c": [["", [], []], alt if isinstance(alt, list) else []]}
+        if kind in ("Div", "Span"):
+            return _with_direction(node)
+        if kind in ("Header", "Table", "Figure"):
+            wrapped = _passage_around(node)
+            if wrapped is not None:
+                return wrapped
+            if kind == "Table":
+                node = _cells_in_passages(node)
         if kind == "Header":
             self.count += 1
             return _unique_identifier(node, self.seen, self.count)
+        if kind == "Link":
+            return _link_in_passage(node)
+        if kind == "Quoted":
+            return _quoted(node, self.languages[-1])
         return node
+
+
+_PASSAGE_KEYS = ("lang", "dir")
+_DIRECTIONS = ("rtl", "ltr")
+
+
+def _pairs(attr: Any) -> list[Any]:
+    """The key-value pairs of a pandoc Attr, or [] when it is malformed."""
+    if isinstance(attr, list) and len(attr) == 3 and isinstance(attr[2], list):
+        return attr[2]
+    return []
+
+
+def _passage_pairs(attr: Any) -> list[list[str]]:
+    """``lang`` and ``dir`` of an Attr, ``dir`` completed from the language's script."""
+    pairs = {
+        pair[0]: pair[1]
+        for pair in _pairs(attr)
+        if isinstance(pair, list) and len(pair) == 2 and pair[0] in _PASSAGE_KEYS
+        and isinstance(pair[1], str) and pair[1]
+    }  # fmt: skip
+    if pairs.get("dir") not in _DIRECTIONS:
+        pairs.pop("dir", None)
+        if "lang" in pairs:
+            pairs["dir"] = "rtl" if script_of(pairs["lang"]).rtl else "ltr"
+    return [[key, pairs[key]] for key in _PASSAGE_KEYS if key in pairs]
+
+
+def _passage_language(node: dict[str, Any]) -> str | None:
+    """The ``lang`` of a Div or Span node."""
+    if node.get("t") not in ("Div", "Span"):
+        return None
+    content = node.get("c")
+    if not isinstance(content, list) or not content:
+        return None
+    for pair in _pairs(content[0]):
+        if isinstance(pair, list) and len(pair) == 2 and pair[0] == "lang":
+            return str(pair[1]) if pair[1] else None
+    return None
+
+
+def _with_direction(node: dict[str, Any]) -> dict[str, Any]:
+    """A Div or Span whose ``lang`` has no valid ``dir``, given its script's direction."""
+    content = node.get("c")
+    if not (isinstance(content, list) and len(content) == 2):
+        return node
+    attr = content[0]
+    pairs = _pairs(attr)
+    if not any(isinstance(p, list) and p and p[0] in _PASSAGE_KEYS for p in pairs):
+        return node
+    wanted = _passage_pairs(attr)
+    kept = [p for p in pairs if not (isinstance(p, list) and p and p[0] in _PASSAGE_KEYS)]
+    if kept + wanted == pairs:
+        return node
+    return {**node, "c": [[attr[0], attr[1], kept + wanted], content[1]]}
+
+
+def _passage_around(node: dict[str, Any]) -> dict[str, Any] | None:
+    """A Div carrying the ``lang`` and ``dir`` of a heading, table or figure (pandoc's writer
+    reads them only on Divs and Spans) around it, or None when it has neither."""
+    content = node.get("c")
+    if not isinstance(content, list) or len(content) < 2:
+        return None
+    index = 1 if node.get("t") == "Header" else 0
+    attr = content[index]
+    wanted = _passage_pairs(attr)
+    if not wanted:
+        return None
+    kept = [p for p in _pairs(attr) if not (isinstance(p, list) and p and p[0] in _PASSAGE_KEYS)]
+    inner = list(content)
+    inner[index] = [attr[0], attr[1], kept]
+    return {"t": "Div", "c": [["", [], wanted], [{**node, "c": inner}]]}
+
+
+def _cells_in_passages(node: dict[str, Any]) -> dict[str, Any]:
+    """A Table whose cells (or rows) with ``lang`` or ``dir`` hold their blocks in a Div that
+    carries them."""
+    content = node.get("c")
+    if not (isinstance(content, list) and len(content) == 6):
+        return node
+
+    def rows(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        out = []
+        for row in items:
+            if not (isinstance(row, list) and len(row) == 2 and isinstance(row[1], list)):
+                out.append(row)
+                continue
+            row_pairs = _passage_pairs(row[0])
+            out.append([row[0], [cell(c, row_pairs) for c in row[1]]])
+        return out
+
+    def cell(item: Any, row_pairs: list[list[str]]) -> Any:
+        if not (isinstance(item, list) and len(item) == 5 and isinstance(item[4], list)):
+            return item
+        wanted = _passage_pairs(item[0]) or row_pairs
+        if not wanted:
+            return item
+        return [*item[:4], [{"t": "Div", "c": [["", [], wanted], item[4]]}]]
+
+    def part(section: Any, at: int) -> Any:
+        if not isinstance(section, list) or len(section) <= at:
+            return section
+        return [*section[:at], rows(section[at]), *section[at + 1 :]]
+
+    head = part(content[3], 1)
+    bodies = content[4]
+    if isinstance(bodies, list):
+        bodies = [part(part(body, 2), 3) for body in bodies]
+    foot = part(content[5], 1)
+    if head == content[3] and bodies == content[4] and foot == content[5]:
+        return node
+    return {**node, "c": [*content[:3], head, bodies, foot]}
+
+
+def _link_in_passage(node: dict[str, Any]) -> dict[str, Any]:
+    """A Link whose ``lang`` or ``dir`` goes to a Span around its text."""
+    content = node.get("c")
+    if not (isinstance(content, list) and len(content) == 3):
+        return node
+    wanted = _passage_pairs(content[0])
+    if not wanted:
+        return node
+    span = {"t": "Span", "c": [["", [], wanted], content[1]]}
+    return {**node, "c": [content[0], [span], content[2]]}
+
+
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "fr": ("\u00ab\u00a0", "\u00a0\u00bb", "\u201c", "\u201d"),
+    "es": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "ar": ("\u00ab", "\u00bb", "\u2039", "\u203a"),
+    "fa": ("\u00ab", "\u00bb", "\u2039", "\u203a"),
+    "ur": ("\u201d", "\u201c", "\u2019", "\u2018"),
+    "he": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    "zh": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "zh-Hant": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+    "ko": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "it": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "pt": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "pt-BR": ("\u201c", "\u201d", "\u2018", "\u2019"),
+}
+"""Opening and closing marks, double then single, of the languages whose quotation marks are
+not English (double marks are the outer ones); others get English marks, as pandoc writes them.
+French quotes keep a no-break space inside, as Word's French autocorrection sets them."""
+
+
+def _quote_marks(tag: str) -> tuple[str, str, str, str]:
+    base = tag.split("-")[0].lower()
+    if base == "zh" and script_of(tag).script == "Hant":
+        return QUOTES["zh-Hant"]
+    if base == "pt" and tag.upper().endswith("-BR"):
+        return QUOTES["pt-BR"]
+    return QUOTES.get(base, QUOTES["en"])
+
+
+def _quoted(node: dict[str, Any], tag: str) -> dict[str, Any]:
+    """A Quoted node as a Span between the quotation marks of the language ``tag``."""
+    content = node.get("c")
+    if not (isinstance(content, list) and len(content) == 2 and isinstance(content[1], list)):
+        return node
+    kind = content[0].get("t") if isinstance(content[0], dict) else None
+    opening, closing, single_opening, single_closing = _quote_marks(tag)
+    if kind == "SingleQuote":
+        opening, closing = single_opening, single_closing
+    inlines = [_str(opening), *content[1], _str(closing)]
+    return {"t": "Span", "c": [["", [], []], inlines]}
 
 
 def _is_staged_image(content: Any, images: set[str]) -> bool:

@@ -1,8 +1,9 @@
 """Step 3 of the DOCX (see :mod:`idmbook.render.docx`): python-docx finishes pandoc's file.
 
 The front part's page breaks, a table of contents that is visible without updating fields, the
-running header, the draft watermark and footer note, the language and the document properties;
-then the package is rewritten byte for byte reproducibly.
+running header, the draft watermark and footer note, the languages, scripts and directions of
+the body and the notes (:mod:`idmbook.render.docx_runs`), horizontal rules in the house style,
+and the document properties; then the package is rewritten byte for byte reproducibly.
 
 Imported only once pandoc has written the file, when the book's AST has been let go:
 python-docx and lxml, imported while it is alive, leave long-lived objects among its memory,
@@ -12,6 +13,7 @@ memory arenas kept while Typst typesets).
 
 from __future__ import annotations
 
+import copy
 import io
 import time
 import zipfile
@@ -26,10 +28,12 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from idmbook.errors import IdmbookError
+from idmbook.render import docx_runs
 from idmbook.render.common import BookMeta
 from idmbook.render.docx import (
     HEADING_STYLES,
     STYLE_FOOTER_NOTE,
+    STYLE_HORIZONTAL_RULE,
     STYLE_IMPRINT,
     TOC_INSTRUCTION,
     TOC_STYLES,
@@ -54,6 +58,10 @@ def finish_docx(raw: bytes, meta: BookMeta) -> bytes:
     front = _front_styles(document, meta, styles)
     _insert_after(front[-1], _toc_field(_toc_entries(front[-1], styles), styles))
     _set_language(document, meta.language)
+    notes = _note_parts(document)
+    for root in (document.element.body, *notes.values()):
+        _finish_text(root, styles)
+    _store_note_parts(notes)
     _fill_header_footer(document, meta, styles)
     _set_core_properties(document, meta)
     members = _package_members(document)
@@ -103,6 +111,10 @@ class _StyleIds:
             name = style.find(qn("w:name"))
             if name is not None:
                 self._ids[name.get(qn("w:val")).lower()] = style.get(qn("w:styleId"))
+
+    def get(self, name: str) -> str | None:
+        """The id of the style ``name``, or None when the template lacks it."""
+        return self._ids.get(name.lower())
 
     def __getitem__(self, name: str) -> str:
         try:
@@ -168,6 +180,9 @@ class TocEntry(NamedTuple):
     bookmark: str
     language: str | None
     """The heading's own language (w:lang of its text), when it differs from the book's."""
+    runs: tuple[tuple[str, Any], ...] = ()
+    """The heading's text, run by run, with what its run properties say of its script,
+    direction and language (a w:rPr, or None): an entry keeps the languages of its heading."""
 
 
 def _run_language(run: Any) -> str | None:
@@ -176,11 +191,40 @@ def _run_language(run: Any) -> str | None:
     return None if lang is None else str(lang.get(qn("w:val")))
 
 
+def _text_runs(paragraph: Any) -> list[Any]:
+    return [run for run in paragraph.iter(qn("w:r")) if run.find(qn("w:t")) is not None]
+
+
 def _heading_language(paragraph: Any) -> str | None:
     """The language pandoc marked on all of a heading's text (a heading in a ``lang`` Div)."""
-    text_runs = (run for run in paragraph.iter(qn("w:r")) if run.find(qn("w:t")) is not None)
-    languages = {_run_language(run) for run in text_runs}
+    languages = {_run_language(run) for run in _text_runs(paragraph)}
     return languages.pop() if len(languages) == 1 else None
+
+
+def _heading_runs(paragraph: Any) -> tuple[tuple[str, Any], ...]:
+    """(text, language properties or None) of the runs of text of a heading, runs of the same
+    language and direction joined (pandoc writes a run for each word and each space)."""
+    pieces: list[tuple[str, Any]] = []
+    previous_key: bytes | None = None
+    for run in _text_runs(paragraph):
+        text = "".join(t.text or "" for t in run.findall(qn("w:t")))
+        rpr = run.find(qn("w:rPr"))
+        children = [] if rpr is None else [c for c in rpr if _is_language_child(c)]
+        key = b"".join(etree.tostring(c) for c in children)
+        if pieces and key == previous_key:
+            pieces[-1] = (pieces[-1][0] + text, pieces[-1][1])
+            continue
+        kept = None
+        if children:
+            kept = _w("rPr")
+            kept.extend(copy.deepcopy(c) for c in children)
+        pieces.append((text, kept))
+        previous_key = key
+    return tuple(pieces)
+
+
+def _is_language_child(element: Any) -> bool:
+    return etree.QName(element).localname in docx_runs.RUN_LANGUAGE_CHILDREN
 
 
 def _toc_entries(start: Any, styles: _StyleIds) -> list[TocEntry]:
@@ -196,7 +240,8 @@ def _toc_entries(start: Any, styles: _StyleIds) -> list[TocEntry]:
         level = levels[_paragraph_style(paragraph) or ""]
         text, name = _heading_text(paragraph), _bookmark_name(paragraph)
         if text and name:
-            entries.append(TocEntry(level, text, name, _heading_language(paragraph)))
+            language = _heading_language(paragraph)
+            entries.append(TocEntry(level, text, name, language, _heading_runs(paragraph)))
     return entries
 
 
@@ -247,7 +292,7 @@ def _toc_field(entries: list[TocEntry], styles: _StyleIds) -> list[Any]:
     for entry in entries:
         paragraph = _toc_paragraph(toc_ids[entry.level - 1])
         link = _w("hyperlink", anchor=entry.bookmark, history="1")
-        link.append(_text_run(entry.text, entry.language))
+        _entry_runs(link, entry)
         paragraph.append(link)
         paragraphs.append(paragraph)
     if not paragraphs:
@@ -256,6 +301,25 @@ def _toc_field(entries: list[TocEntry], styles: _StyleIds) -> list[Any]:
     _insert_after(paragraphs[0].find(qn("w:pPr")), opening)
     paragraphs[-1].append(_field_char("end"))
     return paragraphs
+
+
+def _entry_runs(link: Any, entry: TocEntry) -> None:
+    """The runs of a contents entry: its heading's, with their languages, or its text."""
+    if not entry.runs:
+        link.append(_text_run(entry.text.strip(), entry.language))
+        return
+    last = len(entry.runs) - 1
+    for index, (text, rpr) in enumerate(entry.runs):
+        if index == 0:
+            text = text.lstrip()
+        if index == last:
+            text = text.rstrip()
+        if not text:
+            continue
+        run = _text_run(text)
+        if rpr is not None:
+            run.insert(0, copy.deepcopy(rpr))
+        link.append(run)
 
 
 def _field_char(kind: str) -> Any:
@@ -278,7 +342,8 @@ def _insert_after(anchor: Any, elements: list[Any]) -> None:
 
 
 def _set_language(document: Any, language: str) -> None:
-    """Make ``language`` the default of the text (styles) and the theme (settings).
+    """Make ``language`` the default of the text (styles) and the theme (settings), in the slot
+    of its script (Word's defaults stay in the other slots).
 
     Also drops the proofing state and revision-save ids pandoc copies from its template.
     """
@@ -288,18 +353,71 @@ def _set_language(document: Any, language: str) -> None:
         document.styles.element.insert(0, defaults)
     rpr_default = _child(defaults, "rPrDefault", first=True)
     rpr = _child(rpr_default, "rPr")
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = _w("lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), language)
+    lang = docx_runs.set_rpr_child(rpr, "lang")
+    attributes = docx_runs.language_attributes(language)
+    for key, value in attributes.items():
+        lang.set(qn(f"w:{key}"), value)
     settings = document.settings.element
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
-        theme_lang.set(qn("w:val"), language)
+        for key, value in attributes.items():
+            theme_lang.set(qn(f"w:{key}"), value)
     for tag in ("w:proofState", "w:rsids"):  # editing history, not content
         for element in settings.findall(qn(tag)):
             settings.remove(element)
+
+
+_NOTE_PARTS = ("/word/footnotes.xml", "/word/endnotes.xml")
+
+
+def _note_parts(document: Any) -> dict[Any, Any]:
+    """The footnotes and endnotes parts (python-docx keeps them as bytes), parsed."""
+    parts = {}
+    for part in document.part.package.parts:
+        if str(part.partname) in _NOTE_PARTS:
+            try:
+                parts[part] = parse_xml(part.blob)
+            except etree.XMLSyntaxError as exc:
+                raise IdmbookError(f"pandoc wrote notes that cannot be read: {exc}") from None
+    return parts
+
+
+def _store_note_parts(parts: dict[Any, Any]) -> None:
+    """Write the parsed note parts back into their parts."""
+    for part, root in parts.items():
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_HEADING_STYLES_ALL = tuple(f"heading {level}" for level in range(1, 10))
+_RULES = etree.XPath(
+    ".//w:p[w:r/w:pict/*[@o:hr='t']]",
+    namespaces={**_W, "o": "urn:schemas-microsoft-com:office:office"},
+)
+
+
+def _finish_text(root: Any, styles: _StyleIds) -> None:
+    """Languages, fonts and directions of the text under ``root``; horizontal rules."""
+    docx_runs.set_special_fonts(root)
+    docx_runs.complete_languages(root)
+    docx_runs.paragraph_directions(root)
+    docx_runs.right_to_left_tables(root)
+    body, first = styles.get("Body Text"), styles.get("First Paragraph")
+    if body is not None:
+        headings = frozenset(filter(None, (styles.get(name) for name in _HEADING_STYLES_ALL)))
+        docx_runs.keep_body_style(root, body, first or body, headings)
+    rule = styles.get(STYLE_HORIZONTAL_RULE)
+    if rule is not None:
+        for paragraph in _RULES(root):
+            _house_rule(paragraph, rule)
+
+
+def _house_rule(paragraph: Any, style: str) -> None:
+    """A horizontal rule (pandoc draws a VML line) as an empty paragraph in the house style's
+    rule: a short centred line, which Word and LibreOffice draw alike."""
+    for child in list(paragraph):
+        paragraph.remove(child)
+    paragraph.append(_w("pPr"))
+    paragraph[0].append(_w("pStyle", val=style))
 
 
 def _child(parent: Any, tag: str, first: bool = False) -> Any:
