@@ -20,17 +20,22 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.ingest.archive import Limits
+from idmbook.ingest.direction import normal_tag
 from idmbook.ingest.findings import Finding, Refused
-from idmbook.markdown import READER
+from idmbook.markdown import READER, contain
 from idmbook.render.common import pandoc_path
 
 WRITER = (
     "markdown-raw_html-raw_attribute-raw_tex-native_divs-native_spans-fenced_divs"
-    "-bracketed_spans-link_attributes-header_attributes-inline_code_attributes"
-    "-fenced_code_attributes-smart-tex_math_dollars-tex_math_single_backslash"
-    "-tex_math_double_backslash-citations-yaml_metadata_block"
+    "-link_attributes-header_attributes-inline_code_attributes-fenced_code_attributes-smart"
+    "-tex_math_single_backslash-tex_math_double_backslash-citations-yaml_metadata_block"
+    "-simple_tables-multiline_tables"
 )
-"""pandoc's Markdown with every extension that could carry raw markup or attributes off."""
+"""pandoc's Markdown with every extension that could carry raw markup or attributes off, but
+for the two the book reads on purpose: spans with ``dir``/``lang`` (bracketed spans; no
+fenced divs, which the book's containment of a submitted text escapes) and equations as TeX
+between dollars. Tables are pipe tables, or grid tables when a cell holds more than a line:
+neither depends on where a word falls in its column, as simple and multiline tables do."""
 
 _NO_ATTR: list[Any] = ["", [], []]
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.I)
@@ -137,7 +142,7 @@ class Cleaner:
     def blocks(self, blocks: list[Node]) -> list[Node]:
         cleaned = self._walk(blocks)
         assert isinstance(cleaned, list)
-        return [b for b in cleaned if not _empty(b)]
+        return [b for b in simplify_spans(cleaned, {}) if not _empty(b)]
 
     def report(self) -> list[Finding]:
         out = list(self.findings)
@@ -191,8 +196,12 @@ class Cleaner:
                 if line:
                     inlines.append({"t": "Str", "c": line})
             return {"t": "Para", "c": inlines}
-        if kind in ("Span", "Div"):
-            return list(c[1])
+        if kind == "Span":
+            attrs = text_attributes(c[0])
+            return {"t": "Span", "c": [["", [], attrs], c[1]]} if attrs else list(c[1])
+        if kind == "Div":
+            attrs = text_attributes(c[0])
+            return _carry(list(c[1]), attrs) if attrs else list(c[1])
         if kind == "Cite":
             return list(c[1])
         if kind == "Link":
@@ -219,6 +228,71 @@ class Cleaner:
 
 def _is_node(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("t"), str)
+
+
+def text_attributes(attr: list[Any]) -> list[list[str]]:
+    """The attributes of a span or div that the book keeps: ``dir`` (rtl or ltr) and a valid
+    ``lang``; everything else (identifiers, classes, styles) is dropped."""
+    pairs = dict(attr[2]) if isinstance(attr, list) and len(attr) == 3 else {}
+    out: list[list[str]] = []
+    direction = str(pairs.get("dir", "")).strip().lower()
+    if direction in ("rtl", "ltr"):
+        out.append(["dir", direction])
+    lang = normal_tag(str(pairs.get("lang", "")))
+    if lang:
+        out.append(["lang", lang])
+    return out
+
+
+def _carry(blocks: list[Node], attrs: list[list[str]]) -> list[Node]:
+    """The blocks of a div with ``attrs``, each paragraph's text in a span with them (the
+    book's Markdown keeps spans, not divs)."""
+    out: list[Node] = []
+    for block in blocks:
+        kind, c = block["t"], block.get("c", [])
+        if kind in ("Para", "Plain") and c:
+            block = {"t": kind, "c": [{"t": "Span", "c": [["", [], attrs], c]}]}
+        elif kind == "Header" and c[2]:
+            block = {"t": kind, "c": [c[0], c[1], [{"t": "Span", "c": [["", [], attrs], c[2]]}]]}
+        elif kind in ("BlockQuote",):
+            block = {"t": kind, "c": _carry(c, attrs)}
+        elif kind == "BulletList":
+            block = {"t": kind, "c": [_carry(item, attrs) for item in c]}
+        elif kind == "OrderedList":
+            block = {"t": kind, "c": [c[0], [_carry(item, attrs) for item in c[1]]]}
+        out.append(block)
+    return out
+
+
+def simplify_spans(value: Any, inherited: dict[str, str]) -> Any:
+    """Spans whose attributes say nothing their enclosing span has not said are unwrapped
+    (pandoc marks every right-to-left run of a right-to-left paragraph); a span holding
+    nothing but one span takes its attributes."""
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            result = simplify_spans(item, inherited)
+            if _is_node(item) and isinstance(result, list):
+                out.extend(result)
+            else:
+                out.append(result)
+        return out
+    if not _is_node(value):
+        return value
+    if value["t"] == "Span":
+        attrs = dict(value["c"][0][2])
+        inner = value["c"][1]
+        while len(inner) == 1 and _is_node(inner[0]) and inner[0]["t"] == "Span":
+            attrs.update(dict(inner[0]["c"][0][2]))
+            inner = inner[0]["c"][1]
+        new = {k: v for k, v in attrs.items() if inherited.get(k) != v}
+        content = simplify_spans(inner, {**inherited, **attrs})
+        if not new:
+            return content
+        return {"t": "Span", "c": [["", [], sorted([k, v] for k, v in attrs.items())], content]}
+    if "c" in value:
+        return {"t": value["t"], "c": simplify_spans(value["c"], inherited)}
+    return value
 
 
 def _empty(block: Node) -> bool:
@@ -296,9 +370,20 @@ def to_markdown(blocks: list[Node], workdir: Path, limits: Limits) -> str:
     return out.decode("utf-8").replace("\r\n", "\n").strip("\n")
 
 
-def check_markdown(markdown: str, workdir: Path, limits: Limits) -> None:
-    """Read ``markdown`` back as the book does; refuse it if raw markup survived."""
-    ast = to_ast(["-f", READER], workdir, limits, markdown.encode("utf-8"))
+_BOOK_PREFIX = "a-contribution-with-a-long-file-name-0a1b2c"
+"""A footnote prefix as long as the book gives a submitted text (see assemble.py)."""
+_COUNTED = ("Table", "Note", "Image", "HorizontalRule", "BulletList", "OrderedList", "Header")
+
+
+def check_markdown(
+    markdown: str, workdir: Path, limits: Limits, written: list[Node] | None = None
+) -> None:
+    """Read ``markdown`` back as the book does (contained, then parsed with the book's
+    reader); refuse it if raw markup survived, or if what is read back has other tables,
+    notes, pictures, rules, lists or headings than the ``written`` blocks."""
+    body = contain(markdown, _BOOK_PREFIX)
+    book = f'::: {{.idm-src data-src="contribution.md"}}\n{body}\n:::\n'
+    ast = to_ast(["-f", READER], workdir, limits, book.encode("utf-8"))
     found: list[str] = []
 
     def walk(value: Any) -> None:
@@ -318,3 +403,48 @@ def check_markdown(markdown: str, workdir: Path, limits: Limits) -> None:
             "it was not written",
             "this is a bug in idmbook; please report it with the file",
         )
+    if written is None:
+        return
+    expected, got = count_kinds(written), count_kinds(ast["blocks"])
+    expected["Note"] += _inline_notes(written)
+    different = [
+        f"{kind}: {expected[kind]} written, {got[kind]} read back"
+        for kind in _COUNTED
+        if expected[kind] != got[kind]
+    ]
+    if different:
+        raise Refused(
+            "IDM116",
+            "the converted text does not read back as it was written ("
+            + "; ".join(different)
+            + "); it was not written",
+            "this is a bug in idmbook; please report it with the file",
+        )
+
+
+def count_kinds(value: Any) -> dict[str, int]:
+    """How many nodes of each kind in :data:`_COUNTED` ``value`` holds."""
+    counts = dict.fromkeys(_COUNTED, 0)
+
+    def walk(item: Any) -> None:
+        if isinstance(item, list):
+            for v in item:
+                walk(v)
+        elif _is_node(item):
+            if item["t"] in counts:
+                counts[item["t"]] += 1
+            walk(item.get("c"))
+
+    walk(value)
+    return counts
+
+
+def _inline_notes(value: Any) -> int:
+    """Notes written inline as raw Markdown (see tables.py)."""
+    if isinstance(value, list):
+        return sum(_inline_notes(v) for v in value)
+    if _is_node(value):
+        if value["t"] == "RawInline":
+            return int(value["c"][0] == "markdown" and value["c"][1].startswith("^["))
+        return _inline_notes(value.get("c"))
+    return 0

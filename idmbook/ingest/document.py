@@ -22,9 +22,12 @@ from idmbook.ingest.archive import Limits, read_zip, write_zip
 from idmbook.ingest.convert import Node, text_ast, to_ast
 from idmbook.ingest.docx import inspect_docx
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.marks import Marks, strip_marks
 from idmbook.ingest.odt import inspect_odt
 from idmbook.ingest.package import Package
 from idmbook.ingest.sniff import Sniffed
+from idmbook.ingest.titleblock import TitleBlock, title_block
+from idmbook.ingest.wordprep import prepare_word
 from idmbook.markdown import READER
 
 _RTF_FIELD = re.compile(rb"\\fldinst[^}]{0,200}?\b(INCLUDETEXT|INCLUDEPICTURE|IMPORT)\b", re.I)
@@ -45,6 +48,11 @@ class Document:
     """Front matter of a Markdown submission."""
     converted: str | None = None
     """How the file was converted before pandoc read it (LibreOffice for a .doc)."""
+    title_block: TitleBlock | None = None
+    """The title block pandoc took out of a Word document's text (its Title, Subtitle,
+    Author, Date and Abstract paragraphs)."""
+    language: str | None = None
+    """The language most of the text is in, as the document's runs say (Word)."""
 
     @property
     def blocks(self) -> list[Node]:
@@ -106,15 +114,23 @@ def read_document(
 def _read_docx(raw: bytes, workdir: Path, limits: Limits, macros: bool) -> Document:
     members = read_zip(raw, limits)
     package = inspect_docx(members, limits, macros=macros)
+    marks = Marks()
+    prepared = prepare_word(package.members, package.main_part, marks)
+    package.findings += prepared.findings
     (workdir / "in.docx").write_bytes(write_zip(package.members))
     ast = to_ast(["-f", "docx", "--track-changes=accept", "in.docx"], workdir, limits)
+    ast["blocks"] = marks.apply(ast["blocks"])
+    ast["meta"] = strip_marks(ast.get("meta", {}))
     base = package.media_base
     pictures = {
         name[len(base) :]: data
         for name, data in package.members.items()
         if name.startswith(base + "media/")
     }
-    return Document(ast, list(package.findings), package, pictures)
+    document = Document(ast, list(package.findings), package, pictures)
+    document.title_block = title_block(ast["meta"])
+    document.language = prepared.language
+    return document
 
 
 def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:

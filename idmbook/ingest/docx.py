@@ -95,7 +95,9 @@ def inspect_docx(members: dict[str, bytes], limits: Limits, macros: bool = False
         elif name == "[Content_Types].xml":
             data = _clean_content_types(data, dropped)
         cleaned[name] = data
-    package = Package(cleaned, media_base=main.rsplit("/", 1)[0] + "/" if "/" in main else "")
+    package = Package(
+        cleaned, media_base=main.rsplit("/", 1)[0] + "/" if "/" in main else "", main_part=main
+    )
     package.findings = findings
     for name, tree in trees.items():
         if name.startswith("word/") and name.endswith(".xml"):

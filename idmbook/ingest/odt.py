@@ -64,7 +64,11 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
             )
         )
     dropped = set(macros) | set(objects)
-    package = Package({n: d for n, d in members.items() if n not in dropped}, media_base="")
+    package = Package(
+        {n: d for n, d in members.items() if n not in dropped},
+        media_base="",
+        main_part="content.xml",
+    )
     package.findings = findings
     for image in content.iter(DRAW + "image"):
         href = image.get(XLINK + "href", "")

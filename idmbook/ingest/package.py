@@ -15,6 +15,8 @@ class Package:
     """The members handed to pandoc: dangerous parts and external references removed."""
     media_base: str
     """Folder that picture paths in pandoc's output are relative to ("word/" for .docx)."""
+    main_part: str = ""
+    """The member holding the document's text ("word/document.xml", "content.xml")."""
     findings: list[Finding] = field(default_factory=list)
     insertions: int = 0
     deletions: int = 0

@@ -35,6 +35,8 @@ from idmbook.ingest.plan import ProjectIndex, index_project, install, note_sha, 
 from idmbook.ingest.register import Register, load_register
 from idmbook.ingest.report import FileResult, IngestResult, progress_bar
 from idmbook.ingest.sniff import SUPPORTED, Sniffed, is_junk, sniff
+from idmbook.ingest.tables import prepare_tables
+from idmbook.ingest.titleblock import ORIGIN_AUTHORS, place
 from idmbook.project import Project, open_project
 from idmbook.rules import diag
 from idmbook.sources import rel_path
@@ -288,9 +290,16 @@ def _contribution(
     cleaner = Cleaner(picture)
     blocks = cleaner.blocks(document.blocks)
     findings += dropped + cleaner.report()
-    meta = _metadata(path, document, blocks, run)
+    meta, origins = _metadata(path, document, blocks, run)
     blocks, heading_findings = _headings(blocks, meta)
     findings += heading_findings
+    if document.title_block is not None:
+        top, placed = place(
+            document.title_block, str(meta.values.get("title", "")), meta.origin.get("authors")
+        )
+        blocks = cleaner.blocks(top) + blocks
+        findings += placed
+    findings += origins
     package = document.package
     counts = {
         "insertions": package.insertions if package else 0,
@@ -301,6 +310,8 @@ def _contribution(
         "footnotes": _count_nodes(blocks, "Note"),
         "tables": _count_nodes(blocks, "Table"),
     }
+    blocks, table_findings = prepare_tables(blocks, tmp, limits)
+    findings += table_findings
     item.counts = counts
     if counts["insertions"] or counts["deletions"]:
         total = counts["insertions"] + counts["deletions"]
@@ -332,7 +343,7 @@ def _contribution(
         item.changes.append(finding.message)
     _prefix_pictures(blocks, f"media/{name}/")
     markdown = to_markdown(blocks, tmp, limits)
-    check_markdown(markdown, tmp, limits)
+    check_markdown(markdown, tmp, limits, blocks)
     comment = f"Ingested by idmbook {__version__} from {path.name!r}; see the source key below."
     text = front_matter(meta.values, comment, (path.name, sha)) + "\n" + markdown + "\n"
     target = project.root / "contributions" / f"{name}.md"
@@ -402,8 +413,27 @@ def _prefix_pictures(blocks: list[Node], prefix: str) -> None:
         image["c"][2][0] = prefix + image["c"][2][0]
 
 
-def _metadata(path: Path, document: Document, blocks: list[Node], run: _Run) -> Metadata:
+_FROM_EDITOR = ("register", "option")
+"""The beginnings of the origins that are the editor's word (see :meth:`Metadata.offer`)."""
+_IDENTITY = ("organisation", "stakeholder_type", "country", "workshop", "themes", "authors")
+"""Fields that say who speaks: taken from the file itself, they are reported as warnings."""
+_EDITOR_ONLY = ("consent",)
+"""Fields only the editor may set: a value the file gives is reported and ignored."""
+
+
+def _metadata(
+    path: Path, document: Document, blocks: list[Node], run: _Run
+) -> tuple[Metadata, list[Finding]]:
     meta = Metadata()
+    ignored: list[tuple[str, Any, str]] = []
+
+    def offer_from_file(key: str, value: Any, origin: str) -> None:
+        if key in _EDITOR_ONLY:
+            if value not in (None, "", []):
+                ignored.append((key, value, origin))
+            return
+        meta.offer(key, value, origin)
+
     register = run.register
     if register is not None:
         row = register.find(path.name, run.names)
@@ -416,23 +446,68 @@ def _metadata(path: Path, document: Document, blocks: list[Node], run: _Run) -> 
         meta.offer(key, value, f"option {OPTIONS.get(key, key)}")
     for key, value in document.front_matter.items():
         if key in ORDER:
-            meta.offer(key, value, "the file's front matter")
+            offer_from_file(key, value, "the file's front matter")
+    heading = document.title_block
+    if heading is not None:
+        offer_from_file("title", heading.title_text, "the document's Title paragraph")
+        offer_from_file("authors", heading.author_names, ORIGIN_AUTHORS)
     package = document.package
     properties = dict(package.properties) if package else {}
     custom = dict(package.custom) if package else {}
-    if document.meta_text("title"):
+    if document.meta_text("title") and heading is None:
         properties.setdefault("title", document.meta_text("title"))
     lang = document.meta_text("lang")
     if lang:
         properties.setdefault("language", lang)
+    if document.language and "language" not in properties:
+        properties["language"] = document.language
     for key, value, origin in document_values(properties, custom, run.project.taxonomy):
-        meta.offer(key, value, origin)
+        offer_from_file(key, value, origin)
     first = blocks[0] if blocks else None
     if first is not None and first["t"] == "Header":
         levels = [b["c"][0] for b in blocks if b["t"] == "Header"]
         if first["c"][0] == min(levels):
-            meta.offer("title", plain_text(first["c"][2]), "the document's first heading")
-    return meta
+            offer_from_file("title", plain_text(first["c"][2]), "the document's first heading")
+    return meta, _origins(meta, ignored)
+
+
+def _origins(meta: Metadata, ignored: list[tuple[str, Any, str]]) -> list[Finding]:
+    """Where each field came from, as one line of the report; fields about who speaks that
+    came from the file itself, and values the file gave for editor-only fields, as warnings."""
+    findings: list[Finding] = []
+    for key, value, origin in ignored:
+        findings.append(
+            Finding(
+                "IDM126",
+                f"{origin} says {key}: {_shown(value)}; ignored: {key} comes only from the "
+                "register or the command line",
+                f"if the sender did agree, put {key} in this file's row of the register or give "
+                f"{OPTIONS.get(key, '--' + key)}",
+            )
+        )
+    for key in ORDER:
+        origin = meta.origin.get(key, "")
+        if key in _IDENTITY and origin and not origin.startswith(_FROM_EDITOR):
+            findings.append(
+                Finding(
+                    "IDM126",
+                    f"{key} {_shown(meta.values[key])} comes from {origin}, not from the "
+                    "register or the command line",
+                    "check it, and put it in this file's row of the register to confirm it",
+                )
+            )
+    if meta.origin:
+        listed = "; ".join(f"{key} from {meta.origin[key]}" for key in ORDER if key in meta.origin)
+        findings.append(Finding("IDM126", f"fields: {listed}", severity=Severity.INFO))
+    return findings
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value)[:80] + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(str(value)[:80])
 
 
 def _fold(text: str) -> str:

@@ -179,3 +179,103 @@ def zip_bytes(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> 
         for name, data in members.items():
             zf.writestr(zipfile.ZipInfo(name), data, compress_type=method)
     return out.getvalue()
+
+
+def _with_footnotes(data: bytes, notes: dict[int, str]) -> bytes:
+    """``data`` with a footnotes part holding ``notes`` (id -> paragraphs separated by '\\n')."""
+    body = "".join(
+        f'<w:footnote w:id="{n}">'
+        + "".join(f"<w:p><w:r><w:t>{para}</w:t></w:r></w:p>" for para in text.split("\n"))
+        + "</w:footnote>"
+        for n, text in notes.items()
+    )
+    return patch(
+        data,
+        parts={
+            "word/footnotes.xml": f'<?xml version="1.0"?><w:footnotes {W}>{body}</w:footnotes>'
+        },
+        rels=[f'<Relationship Id="rIdF1" Type="{REL}/footnotes" Target="footnotes.xml"/>'],
+        content_types=[
+            '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats'
+            '-officedocument.wordprocessingml.footnotes+xml"/>'
+        ],
+    )
+
+
+def note_ref(n: int, before: str = "") -> str:
+    """A paragraph's XML: ``before`` then the reference to footnote ``n``."""
+    return (
+        f'<w:p><w:r><w:t xml:space="preserve">{before}</w:t></w:r>'
+        f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+        f'<w:footnoteReference w:id="{n}"/></w:r></w:p>'
+    )
+
+
+def tables_docx() -> bytes:
+    """Tables of every shape real submissions have: empty rows, a header row only, one
+    column, a table nested in a cell, merged cells across and down, a list and paragraphs in
+    a cell, footnotes in cells (one of two paragraphs), and an entirely empty table."""
+
+    def build(d: docx.document.Document) -> None:
+        d.add_paragraph("Empty rows:")
+        t = d.add_table(rows=4, cols=2)
+        t.cell(0, 0).text, t.cell(0, 1).text = "Year", "Arrivals"
+        t.cell(2, 0).text, t.cell(2, 1).text = "2016", "1200"
+        d.add_paragraph("Header only:")
+        t = d.add_table(rows=1, cols=3)
+        for i, word in enumerate(("Alpha", "Beta", "Gamma")):
+            t.cell(0, i).text = word
+        d.add_paragraph("One column:")
+        t = d.add_table(rows=3, cols=1)
+        for i, word in enumerate(("Solo", "uno", "dos")):
+            t.cell(i, 0).text = word
+        d.add_paragraph("Nested:")
+        t = d.add_table(rows=2, cols=2)
+        t.cell(0, 0).text, t.cell(0, 1).text = "Outer A", "Outer B"
+        t.cell(1, 1).text = "Beside the inner table"
+        inner = t.cell(1, 0).add_table(rows=2, cols=2)
+        for (r, c), word in {(0, 0): "Inner1", (0, 1): "Inner2", (1, 0): "Inner3"}.items():
+            inner.cell(r, c).text = word
+        inner.cell(1, 1).text = "Inner4"
+        d.add_paragraph("Merged:")
+        t = d.add_table(rows=3, cols=3)
+        for i, word in enumerate(("M1", "M2", "M3")):
+            t.cell(0, i).text = word
+        t.cell(1, 0).merge(t.cell(1, 1)).text = "Across two"
+        t.cell(1, 2).merge(t.cell(2, 2)).text = "Down two"
+        t.cell(2, 0).text, t.cell(2, 1).text = "Left", "Middle"
+        d.add_paragraph("Rich cells:")
+        t = d.add_table(rows=2, cols=2)
+        t.cell(0, 0).text, t.cell(0, 1).text = "Measures", "Notes"
+        cell = t.cell(1, 0)
+        cell.text = "First measure"
+        cell.paragraphs[0].style = "List Bullet"
+        cell.add_paragraph("Second measure", style="List Bullet")
+        t.cell(1, 1).text = "CELLNOTE"
+        t.cell(1, 1).add_paragraph("A second paragraph in the cell.")
+        d.add_paragraph("Simple note cell:")
+        t = d.add_table(rows=2, cols=2)
+        t.cell(0, 0).text, t.cell(0, 1).text = "Country", "Figure"
+        t.cell(1, 0).text, t.cell(1, 1).text = "Chile", "SIMPLENOTE"
+        d.add_table(rows=2, cols=2)
+        d.add_paragraph("After the tables.")
+
+    data = document(build)
+    data = patch(
+        data,
+        part_edits={
+            "word/document.xml": lambda b: b.replace(
+                b"<w:p><w:r><w:t>CELLNOTE</w:t></w:r></w:p>",
+                note_ref(1, "Figures of 2016").encode(),
+            ).replace(
+                b"<w:p><w:r><w:t>SIMPLENOTE</w:t></w:r></w:p>", note_ref(2, "42 %").encode()
+            )
+        },
+    )
+    return _with_footnotes(
+        data,
+        {
+            1: "Source: the city's annual report.\nSecond paragraph of the note.",
+            2: "Estimate | rounded, see [annex].",
+        },
+    )
