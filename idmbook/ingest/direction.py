@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
+from typing import Any
 
 RTL_LANGUAGES = frozenset(
     {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ku-arab", "ps", "sd", "syr", "ug", "ur"}
@@ -118,3 +119,69 @@ def rtl_language(text: str, named: str | None) -> str | None:
     if script == "hebrew":
         return "he"
     return None
+
+
+def mark_rtl_paragraphs(blocks: list[Any]) -> int:
+    """Put the text of every paragraph, heading or cell line that starts in a right-to-left
+    script in a span with ``dir="rtl"`` (and the language when the script names one), in
+    place, for formats whose reader keeps no direction (RTF, web pages, plain text). Returns
+    how many were marked."""
+    marked = 0
+
+    def walk(value: Any, inside_rtl: bool) -> None:
+        nonlocal marked
+        if isinstance(value, list):
+            for item in value:
+                walk(item, inside_rtl)
+            return
+        if not (isinstance(value, dict) and isinstance(value.get("t"), str)):
+            return
+        kind, c = value["t"], value.get("c", [])
+        if kind in ("Para", "Plain", "Header"):
+            inlines = c[2] if kind == "Header" else c
+            if not inside_rtl and _starts_rtl(inlines):
+                text = _text(inlines)
+                attrs = [["dir", "rtl"]]
+                lang = rtl_language(text, None)
+                if lang:
+                    attrs.append(["lang", lang])
+                span = {"t": "Span", "c": [["", [], attrs], inlines]}
+                if kind == "Header":
+                    c[2] = [span]
+                else:
+                    value["c"] = [span]
+                marked += 1
+            for inline in inlines:
+                walk(inline, inside_rtl)
+            return
+        if kind == "Span":
+            pairs = dict(c[0][2])
+            walk(c[1], inside_rtl or pairs.get("dir") == "rtl")
+            return
+        walk(c, inside_rtl)
+
+    walk(blocks, False)
+    return marked
+
+
+def _starts_rtl(inlines: list[Any]) -> bool:
+    if (
+        len(inlines) == 1
+        and inlines[0].get("t") == "Span"
+        and dict(inlines[0]["c"][0][2]).get("dir")
+    ):
+        return False
+    return strong_direction(_text(inlines)) == "rtl"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        kind = value.get("t")
+        if kind == "Str":
+            return str(value["c"])
+        if kind in ("Note", "Math", "Code", "Image"):
+            return ""
+        return _text(value.get("c"))
+    return ""

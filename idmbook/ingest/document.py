@@ -22,14 +22,20 @@ from idmbook.ingest.archive import Limits, read_zip, write_zip
 from idmbook.ingest.convert import Node, text_ast, to_ast
 from idmbook.ingest.docx import inspect_docx
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import LeftOut, rtf_left_out
 from idmbook.ingest.marks import Marks, strip_marks
 from idmbook.ingest.odt import inspect_odt
+from idmbook.ingest.odtprep import prepare_odt
 from idmbook.ingest.package import Package
 from idmbook.ingest.sniff import Sniffed
 from idmbook.ingest.titleblock import TitleBlock, title_block
 from idmbook.ingest.wordprep import prepare_word
 from idmbook.markdown import READER
 
+_RTF_STARRED_NOTE = re.compile(rb"\{\\\*\\footnote(?![A-Za-z])")
+"""A footnote written as an ignorable destination (LibreOffice writes ``{\\*\\footnote``);
+pandoc skips ignorable destinations, and the note with them."""
+_RTF_EQUATION = re.compile(rb"\\moMath(?![A-Za-z])")
 _RTF_FIELD = re.compile(rb"\\fldinst[^}]{0,200}?\b(INCLUDETEXT|INCLUDEPICTURE|IMPORT)\b", re.I)
 _HTML_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
 _ASK_DOCX = "ask the sender for the text saved as a Word document (.docx)"
@@ -53,6 +59,8 @@ class Document:
     Author, Date and Abstract paragraphs)."""
     language: str | None = None
     """The language most of the text is in, as the document's runs say (Word)."""
+    left_out: LeftOut = field(default_factory=LeftOut)
+    """What the file holds outside the text pandoc reads (headers, diagrams, charts)."""
 
     @property
     def blocks(self) -> list[Node]:
@@ -90,10 +98,18 @@ def read_document(
     if kind == "odt":
         members = read_zip(raw, limits)
         package = inspect_odt(members, limits)
+        marks = Marks()
+        prepared = prepare_odt(package.members, package.formulas, marks, workdir, limits)
+        package.findings += prepared.findings
         (workdir / "in.odt").write_bytes(write_zip(package.members))
         ast = to_ast(["-f", "odt", "in.odt"], workdir, limits)
+        ast["blocks"] = marks.apply(ast["blocks"])
+        ast["meta"] = strip_marks(ast.get("meta", {}))
         pictures = {n: d for n, d in package.members.items() if n.startswith("Pictures/")}
-        return Document(ast, list(package.findings), package, pictures)
+        document = Document(ast, list(package.findings), package, pictures)
+        document.language = prepared.language
+        document.left_out = package.left_out
+        return document
     if kind == "rtf":
         return _read_rtf(raw, workdir, limits)
     if kind in ("html", "text"):
@@ -128,6 +144,7 @@ def _read_docx(raw: bytes, workdir: Path, limits: Limits, macros: bool) -> Docum
         if name.startswith(base + "media/")
     }
     document = Document(ast, list(package.findings), package, pictures)
+    document.left_out = package.left_out
     document.title_block = title_block(ast["meta"])
     document.language = prepared.language
     return document
@@ -155,6 +172,17 @@ def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
                 severity=None,
             )
         )
+    equations = len(_RTF_EQUATION.findall(raw))
+    if equations:
+        findings.append(
+            Finding(
+                "IDM124",
+                f"{equations} equation{'s' * (equations != 1)} left out: equations cannot be "
+                "read from an RTF file",
+                "ask the sender for the file saved as a Word document (.docx), which keeps them",
+            )
+        )
+    raw = _RTF_STARRED_NOTE.sub(rb"{\\footnote", raw)
     (workdir / "in.rtf").write_bytes(raw)
     media = workdir / "media"
     ast = to_ast(["-f", "rtf", f"--extract-media={media}", "in.rtf"], workdir, limits)
@@ -165,7 +193,9 @@ def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
             if path.is_file() and not path.is_symlink():
                 pictures[str(path)] = path.read_bytes()
                 pictures[path.relative_to(workdir).as_posix()] = pictures[str(path)]
-    return Document(ast, findings, pictures=pictures)
+    document = Document(ast, findings, pictures=pictures)
+    document.left_out = rtf_left_out(raw)
+    return document
 
 
 def _clear_placeholder_alt(value: Any) -> None:

@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 from idmbook.ingest.archive import Limits
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import word_left_out
 from idmbook.ingest.package import Package
 from idmbook.ingest.xmlsafe import local, parse_xml, text_of
 
@@ -112,6 +113,7 @@ def inspect_docx(members: dict[str, bytes], limits: Limits, macros: bool = False
     else:
         package.comments = sum(1 for e in trees[main].iter(W + "commentReference"))
     _count_pictures(trees[main], package)
+    package.left_out = word_left_out(trees, trees[main])
     package.properties = _properties(trees)
     package.custom = _custom_properties(trees.get("docProps/custom.xml"))
     return package

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 from idmbook.ingest.archive import Limits
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import odt_left_out
 from idmbook.ingest.package import Package
 from idmbook.ingest.xmlsafe import local, parse_xml, text_of
 
@@ -52,10 +53,11 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
     if macros:
         findings.append(Finding("IDM106", f"macros removed ({len(macros)} parts)"))
     objects = [n for n in members if n.startswith(("Object ", "ObjectReplacements/"))]
-    embedded = sum(1 for _ in content.iter(DRAW + "object")) + sum(
-        1 for _ in content.iter(DRAW + "object-ole")
-    )
-    if objects or embedded:
+    formulas = _formulas(content, trees)
+    embedded = sum(
+        1 for o in content.iter(DRAW + "object") if _object_name(o) not in formulas
+    ) + sum(1 for _ in content.iter(DRAW + "object-ole"))
+    if embedded or (objects and not formulas):
         findings.append(
             Finding(
                 "IDM106",
@@ -70,9 +72,14 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
         main_part="content.xml",
     )
     package.findings = findings
+    package.formulas = formulas
+    package.left_out = odt_left_out(trees)
     for image in content.iter(DRAW + "image"):
         href = image.get(XLINK + "href", "")
-        if href and not href.lstrip("./").startswith("Pictures/"):
+        inside = href.removeprefix("./")
+        if href and not (
+            inside.startswith(("Pictures/", "ObjectReplacements/")) or inside in members
+        ):
             findings.append(
                 Finding(
                     "IDM107",
@@ -102,6 +109,25 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
             package.pictures_without_alt += 1
     package.properties, package.custom = _properties(trees)
     return package
+
+
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
+def _object_name(element: ET.Element) -> str:
+    """The folder of an embedded object: 'Object 1' for ``xlink:href="./Object 1"``."""
+    return element.get(XLINK + "href", "").strip().removeprefix("./").strip("/")
+
+
+def _formulas(content: ET.Element, trees: dict[str, ET.Element]) -> dict[str, ET.Element]:
+    """The embedded objects that are equations (MathML), by folder name."""
+    found: dict[str, ET.Element] = {}
+    for element in content.iter(DRAW + "object"):
+        name = _object_name(element)
+        tree = trees.get(f"{name}/content.xml")
+        if name and tree is not None and tree.tag == MATHML + "math":
+            found[name] = tree
+    return found
 
 
 def _properties(trees: dict[str, ET.Element]) -> tuple[dict[str, str], dict[str, str]]:

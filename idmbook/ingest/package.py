@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from idmbook.ingest.findings import Finding
+from idmbook.ingest.leftout import LeftOut
 
 
 @dataclass
@@ -27,3 +29,7 @@ class Package:
     """Document properties: title, language, keywords, company, creator."""
     custom: dict[str, str] = field(default_factory=dict)
     """Custom document properties (Word's File > Properties > Custom), by name."""
+    left_out: LeftOut = field(default_factory=LeftOut)
+    """What the container holds outside the text pandoc reads (headers, diagrams, charts)."""
+    formulas: dict[str, ET.Element] = field(default_factory=dict)
+    """Equations embedded as objects (OpenDocument), MathML by the object's folder name."""

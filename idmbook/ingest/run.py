@@ -27,8 +27,11 @@ from idmbook.ingest.convert import (
     plain_text,
     to_markdown,
 )
+from idmbook.ingest.direction import mark_rtl_paragraphs
 from idmbook.ingest.document import Document, read_document
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import findings as left_out_findings
+from idmbook.ingest.leftout import has_text, refuse_empty
 from idmbook.ingest.metadata import OPTIONS, ORDER, Metadata, check, document_values, front_matter
 from idmbook.ingest.pictures import check_picture
 from idmbook.ingest.plan import ProjectIndex, index_project, install, note_sha, slugify
@@ -289,7 +292,21 @@ def _contribution(
 
     cleaner = Cleaner(picture)
     blocks = cleaner.blocks(document.blocks)
-    findings += dropped + cleaner.report()
+    findings += dropped + cleaner.report() + left_out_findings(document.left_out)
+    if not has_text(blocks) and not (
+        document.title_block and has_text(document.title_block.abstract)
+    ):
+        raise refuse_empty(document.left_out, len(_images(blocks)))
+    if sniffed.kind in ("rtf", "html", "text"):
+        turned = mark_rtl_paragraphs(blocks)
+        if turned:
+            findings.append(
+                Finding(
+                    "IDM125",
+                    f"{_plural(turned, 'paragraph')} in a right-to-left script set right to left",
+                    severity=Severity.INFO,
+                )
+            )
     meta, origins = _metadata(path, document, blocks, run)
     blocks, heading_findings = _headings(blocks, meta)
     findings += heading_findings
@@ -309,6 +326,7 @@ def _contribution(
         "pictures_without_alt": sum(1 for b in _images(blocks) if not plain_text(b["c"][1])),
         "footnotes": _count_nodes(blocks, "Note"),
         "tables": _count_nodes(blocks, "Table"),
+        "equations": _count_nodes(blocks, "Math"),
     }
     blocks, table_findings = prepare_tables(blocks, tmp, limits)
     findings += table_findings
@@ -330,8 +348,6 @@ def _contribution(
     item.changes = [f.message for f in findings]
     if any(d.severity is Severity.ERROR for d in problems):
         return
-    if not blocks:
-        raise Refused("IDM116", "the document has no text", "ask the sender to send the file again")
     slug = slugify(str(meta.values.get("organisation") or meta.values.get("title") or path.stem))
     name = run.index.claim(slug)
     if name != slug:
@@ -353,11 +369,12 @@ def _contribution(
             f"{_plural(len(pictures), 'picture')} written to contributions/media/{name}/"
         )
     kept = [
-        _plural(counts["footnotes"], "footnote") if counts["footnotes"] else "",
-        _plural(counts["tables"], "table") if counts["tables"] else "",
+        _plural(counts[key], word)
+        for key, word in (("footnotes", "footnote"), ("tables", "table"), ("equations", "equation"))
+        if counts[key]
     ]
-    if any(kept):
-        item.changes.append("kept " + " and ".join(k for k in kept if k))
+    if kept:
+        item.changes.append("kept " + ", ".join(kept[:-1]) + " and " * (len(kept) > 1) + kept[-1])
     if run.options.dry_run:
         item.status = "would ingest"
         return

@@ -191,9 +191,7 @@ def _with_footnotes(data: bytes, notes: dict[int, str]) -> bytes:
     )
     return patch(
         data,
-        parts={
-            "word/footnotes.xml": f'<?xml version="1.0"?><w:footnotes {W}>{body}</w:footnotes>'
-        },
+        parts={"word/footnotes.xml": f'<?xml version="1.0"?><w:footnotes {W}>{body}</w:footnotes>'},
         rels=[f'<Relationship Id="rIdF1" Type="{REL}/footnotes" Target="footnotes.xml"/>'],
         content_types=[
             '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats'
@@ -267,9 +265,7 @@ def tables_docx() -> bytes:
             "word/document.xml": lambda b: b.replace(
                 b"<w:p><w:r><w:t>CELLNOTE</w:t></w:r></w:p>",
                 note_ref(1, "Figures of 2016").encode(),
-            ).replace(
-                b"<w:p><w:r><w:t>SIMPLENOTE</w:t></w:r></w:p>", note_ref(2, "42 %").encode()
-            )
+            ).replace(b"<w:p><w:r><w:t>SIMPLENOTE</w:t></w:r></w:p>", note_ref(2, "42 %").encode())
         },
     )
     return _with_footnotes(
@@ -279,3 +275,101 @@ def tables_docx() -> bytes:
             2: "Estimate | rounded, see [annex].",
         },
     )
+
+
+ODT_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+    'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'xmlns:math="http://www.w3.org/1998/Math/MathML" office:version="1.3"'
+)
+FRACTION_MATHML = (
+    '<math:math xmlns:math="http://www.w3.org/1998/Math/MathML" display="block">'
+    "<math:semantics><math:mrow><math:mfrac><math:mi>a</math:mi><math:mi>b</math:mi>"
+    '</math:mfrac></math:mrow><math:annotation encoding="StarMath 5.0">{a} over {b}'
+    "</math:annotation></math:semantics></math:math>"
+)
+SQUARE_MATHML = (
+    '<math:math xmlns:math="http://www.w3.org/1998/Math/MathML"><math:semantics>'
+    "<math:msup><math:mi>x</math:mi><math:mn>2</math:mn></math:msup>"
+    '<math:annotation encoding="StarMath 5.0">x^2</math:annotation></math:semantics>'
+    "</math:math>"
+)
+
+
+def formula_frame(n: int) -> str:
+    return (
+        f'<draw:frame draw:name="Object{n}" text:anchor-type="as-char" svg:width="1cm" '
+        f'svg:height="0.5cm"><draw:object xlink:href="./Object {n}" xlink:type="simple" '
+        f'xlink:show="embed" xlink:actuate="onLoad"/><draw:image '
+        f'xlink:href="./ObjectReplacements/Object {n}" xlink:type="simple"/></draw:frame>'
+    )
+
+
+def odt(body: str, objects: dict[str, str] | None = None, styles: str = "") -> bytes:
+    """An OpenDocument text with ``body`` (the XML inside office:text), embedded objects
+    ``objects`` (folder name -> content.xml) and automatic ``styles``."""
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODT_NS}>'
+        f"<office:automatic-styles>{styles}</office:automatic-styles>"
+        f"<office:body><office:text>{body}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    style_part = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {ODT_NS}>'
+        '<office:styles><style:default-style style:family="paragraph">'
+        '<style:text-properties fo:language="en" fo:country="GB" '
+        'style:language-complex="ar" style:country-complex="EG"/></style:default-style>'
+        "</office:styles></office:document-styles>"
+    )
+    entries = "".join(
+        f'<manifest:file-entry manifest:full-path="{name}/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.formula"/>'
+        f'<manifest:file-entry manifest:full-path="{name}/content.xml" '
+        'manifest:media-type="text/xml"/>'
+        for name in objects or {}
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+        f"{entries}</manifest:manifest>"
+    )
+    members = {
+        "mimetype": b"application/vnd.oasis.opendocument.text",
+        "META-INF/manifest.xml": manifest.encode(),
+        "content.xml": content.encode(),
+        "styles.xml": style_part.encode(),
+    }
+    for name, xml in (objects or {}).items():
+        members[f"{name}/content.xml"] = ('<?xml version="1.0" encoding="UTF-8"?>' + xml).encode()
+    return zip_bytes(members, zipfile.ZIP_STORED)
+
+
+def rich_odt() -> bytes:
+    """An OpenDocument text with an inline and a display equation (MathML objects, as
+    LibreOffice writes them), a paragraph set right to left in Arabic, a French span in an
+    English paragraph, and a footnote."""
+    styles = (
+        '<style:style style:name="P1" style:family="paragraph">'
+        '<style:paragraph-properties style:writing-mode="rl-tb"/></style:style>'
+        '<style:style style:name="T1" style:family="text">'
+        '<style:text-properties fo:language="fr" fo:country="FR"/></style:style>'
+    )
+    body = (
+        "<text:p>The area is " + formula_frame(1) + " square metres.</text:p>"
+        "<text:p>" + formula_frame(2) + "</text:p>"
+        '<text:p text:style-name="P1">مرحبا بالمهاجرين في مدينتنا</text:p>'
+        '<text:p>We say <text:span text:style-name="T1">bienvenue à tous</text:span> here'
+        '<text:note text:id="ftn1" text:note-class="footnote"><text:note-citation>1'
+        "</text:note-citation><text:note-body><text:p>A note on the welcome.</text:p>"
+        "</text:note-body></text:note>.</text:p>"
+    )
+    return odt(body, {"Object 1": SQUARE_MATHML, "Object 2": FRACTION_MATHML}, styles)
