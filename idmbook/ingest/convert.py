@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -102,13 +103,37 @@ def api_version() -> list[int]:
 def to_ast(args: list[str], workdir: Path, limits: Limits, stdin: bytes = b"") -> Node:
     """pandoc's JSON AST of the input named in ``args`` (or given on ``stdin``)."""
     out = run_pandoc([*args, "-t", "json"], workdir, limits, stdin)
+    deepest = json_depth(out)
+    if deepest > MAX_DEPTH:
+        raise Refused(
+            "IDM116",
+            f"the document nests quotations, lists or tables about {deepest // 2} levels deep; "
+            f"idmbook reads up to {MAX_DEPTH // 2}",
+            "ask the sender to open the file and save it again as .docx; a document written "
+            "in a word processor never nests that deep",
+        )
     try:
         ast = json.loads(out)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise Refused("IDM116", f"pandoc's output could not be read: {exc}") from None
     if not isinstance(ast, dict) or not isinstance(ast.get("blocks"), list):
         raise Refused("IDM116", "pandoc's output has no document in it")
     return ast
+
+
+MAX_DEPTH = 300
+"""How deep pandoc's JSON of a submission may nest (a quotation in a quotation is two levels):
+deeper would exhaust the walks over the document, and no word processor writes it."""
+
+
+def json_depth(data: bytes) -> int:
+    """How deep the arrays and objects of the JSON ``data`` nest (strings skipped)."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    return max(accumulate((1 if b in b"[{" else -1 for b in brackets), initial=0))
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def text_ast(text: str) -> Node:

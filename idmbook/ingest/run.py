@@ -197,6 +197,19 @@ def _one(path: Path, run: _Run) -> FileResult:
         item.diagnostics.append(
             diag(finding.code, rel, 0, 0, finding.message, finding.hint, Severity.ERROR)
         )
+    except RecursionError:
+        item.status = "failed"
+        item.diagnostics.append(
+            diag(
+                "IDM116",
+                rel,
+                0,
+                0,
+                "the document nests its parts too deeply to be read",
+                "ask the sender to open the file and save it again as .docx",
+                Severity.ERROR,
+            )
+        )
     return item
 
 
