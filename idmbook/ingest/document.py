@@ -11,13 +11,12 @@ import base64
 import binascii
 import contextlib
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from idmbook.frontmatter import TextFile, split
+from idmbook.ingest import libreoffice
 from idmbook.ingest.archive import Limits, read_zip, write_zip
 from idmbook.ingest.convert import Node, text_ast, to_ast
 from idmbook.ingest.docx import inspect_docx
@@ -259,14 +258,8 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
-def libreoffice() -> str | None:
-    """The LibreOffice program, when installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def _from_legacy_doc(raw: bytes, workdir: Path, limits: Limits) -> tuple[bytes, Finding]:
-    program = libreoffice()
-    if program is None:
+    if libreoffice.program() is None:
         raise Refused(
             "IDM100",
             "the file is a Word 97-2003 document (.doc), which idmbook reads only through "
@@ -277,33 +270,26 @@ def _from_legacy_doc(raw: bytes, workdir: Path, limits: Limits) -> tuple[bytes, 
     source = workdir / "legacy.doc"
     source.write_bytes(raw)
     out = workdir / "libreoffice"
-    command = [
-        program,
-        f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}",
-        "--headless",
-        "--norestore",
-        "--nolockcheck",
-        "--convert-to",
-        "docx:MS Word 2007 XML",
-        "--outdir",
-        str(out),
-        str(source),
-    ]
+    timeout = max(limits.pandoc_timeout, 60)
     try:
-        subprocess.run(
-            command,
-            capture_output=True,
-            check=False,
-            timeout=max(limits.pandoc_timeout, 60),
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
+        ran = libreoffice.run(
+            ["--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source)],
+            workdir,
+            timeout,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         raise Refused(
             "IDM116",
             f"LibreOffice could not convert the Word 97-2003 document: {exc}",
             "ask the sender to save it as .docx (File > Save As > Word Document)",
         ) from None
+    if ran.returncode is None:
+        raise Refused(
+            "IDM116",
+            f"LibreOffice took longer than {timeout:.0f} s to convert the Word 97-2003 "
+            "document; it was stopped",
+            "ask the sender to save it as .docx (File > Save As > Word Document)",
+        )
     result = out / "legacy.docx"
     if not result.is_file():
         raise Refused(
@@ -313,5 +299,6 @@ def _from_legacy_doc(raw: bytes, workdir: Path, limits: Limits) -> tuple[bytes, 
             "ask the sender to save it as .docx (File > Save As > Word Document)",
         )
     return result.read_bytes(), Finding(
-        "IDM103", "converted from Word 97-2003 (.doc) to .docx with LibreOffice"
+        "IDM103",
+        f"converted from Word 97-2003 (.doc) to .docx with LibreOffice, run {ran.isolation}",
     )

@@ -105,7 +105,10 @@ def ingest(
     result = IngestResult(dry_run=options.dry_run)
     if register is not None:
         result.report.extend(register.diagnostics)
-    run = _Run(project, options, index_project(root), register, [p.name for p in entries])
+    index = index_project(root, recover=not options.dry_run)
+    for folder, message in index.recovered:
+        result.report.add(diag("IDM127", folder, 0, 0, message))
+    run = _Run(project, options, index, register, [p.name for p in entries])
     with progress_bar(console, len(entries)) as advance:
         for path in entries:
             item = _one(path, run)
@@ -393,7 +396,7 @@ def _contribution(
         return
     media_dir = project.root / "contributions" / "media" / name
     _writable_inside(project.root, target, media_dir if pictures else None)
-    install(target, text, media_dir if pictures else None, pictures)
+    install(target, text, media_dir if pictures else None, pictures, sha)
     run.index.by_sha[sha] = item.target
     item.status = "ingested"
     item.diagnostics += _validate(project.root, target)
@@ -603,7 +606,7 @@ def _note(path: Path, raw: bytes, sha: str, sniffed: Sniffed, run: _Run, item: F
         item.status = "would ingest"
         return
     _writable_inside(root, target)
-    install(target, text, None, {})
+    install(target, text, None, {}, sha)
     run.index.by_sha[sha] = item.target
     item.status = "ingested"
     item.diagnostics += _validate(root, target)

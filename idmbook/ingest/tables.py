@@ -82,6 +82,17 @@ def prepare_tables(
     return prepared, findings
 
 
+def table_cells(table: Node) -> list[list[Any]]:
+    """Every cell of ``table`` (head, bodies, foot) as pandoc's JSON gives it: [attributes,
+    alignment, rows spanned, columns spanned, blocks]."""
+    _, _, _, head, bodies, foot = table["c"]
+    rows = list(head[1])
+    for body in bodies:
+        rows += body[2] + body[3]
+    rows += foot[1]
+    return [cell for row in rows for cell in row[1]]
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
@@ -135,16 +146,8 @@ def _note_inlines(blocks: list[Node]) -> tuple[list[Node], int]:
                 flatten_table(block)
 
     def flatten_table(table: Node) -> None:
-        def cells(value: Any) -> None:
-            if isinstance(value, list):
-                for v in value:
-                    cells(v)
-            elif isinstance(value, dict) and value.get("t") == "Cell":
-                flatten(value["c"][4])
-            elif isinstance(value, dict):
-                cells(value.get("c"))
-
-        cells(table["c"][3:])
+        for cell in table_cells(table):
+            flatten(cell[4])
 
     flatten(blocks)
     parts = [p for p in parts if p]

@@ -33,7 +33,9 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BLOCKS = {"p", "tbl", "sdt", "customXml"}
 _PARTS = ("word/footnotes.xml", "word/endnotes.xml")
 _MAX_BOXES = 5000
-_MAX_STYLE_DEPTH = 20
+_PARAGRAPH_SHARE = 0.8
+"""The share of a paragraph's letters that must be in one language for the whole paragraph
+to be marked as in that language."""
 
 
 @dataclass
@@ -322,12 +324,18 @@ class _Paragraph:
     def text(self) -> str:
         return "".join(r.text for r in self.runs)
 
-    def language(self) -> str | None:
+    def language(self, base: str | None) -> str | None:
+        """The paragraph's language: the one of nearly all its letters, else ``base``
+        (a paragraph of two languages keeps the document's, its other runs get spans)."""
         counts: Counter[str] = Counter()
         for run in self.runs:
             if run.lang:
                 counts[run.lang] += _letters(run.text)
-        return _majority(counts)
+        chosen = _majority(counts)
+        total = sum(counts.values())
+        if chosen is None or counts[chosen] < _PARAGRAPH_SHARE * total:
+            return base
+        return chosen
 
 
 def _letters(text: str) -> int:
@@ -417,7 +425,7 @@ def _mark_paragraph(paragraph: _Paragraph, base: str | None, marks: Marks) -> No
     text = paragraph.text
     if not text.strip():
         return
-    own = paragraph.language()
+    own = paragraph.language(base)
     attrs: Attrs = []
     if paragraph.bidi:
         attrs.append(("dir", "rtl"))

@@ -373,3 +373,213 @@ def rich_odt() -> bytes:
         "</text:note-body></text:note>.</text:p>"
     )
     return odt(body, {"Object 1": SQUARE_MATHML, "Object 2": FRACTION_MATHML}, styles)
+
+
+MATH_NS = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+MC_NS = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+
+
+def text_box(text: str) -> str:
+    """A run holding a text box with ``text``, drawn as Word 2010 and later write it: a
+    shape and, as fallback, the same box in VML."""
+    content = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    return (
+        f"<w:r><mc:AlternateContent {MC_NS}><mc:Choice xmlns:wps="
+        '"http://schemas.microsoft.com/office/word/2010/wordprocessingShape" Requires="wps">'
+        "<w:drawing><wp:anchor xmlns:wp="
+        '"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" distT="0" '
+        'distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" behindDoc="0" '
+        'locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        '<wp:extent cx="914400" cy="914400"/><wp:wrapSquare wrapText="bothSides"/>'
+        '<wp:docPr id="90" name="Text Box 90"/><a:graphic xmlns:a='
+        '"http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri='
+        '"http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        f'<wps:cNvSpPr txBox="1"/><wps:spPr/><wps:txbx>{content}</wps:txbx><wps:bodyPr/>'
+        "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
+        '<mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
+        f'type="#_x0000_t202"><v:textbox>{content}</v:textbox></v:shape></w:pict>'
+        "</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def vml_text_box(text: str) -> str:
+    """A run holding a text box drawn in VML only (Word 2007 and older converters)."""
+    return (
+        '<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" type="#_x0000_t202">'
+        f"<v:textbox><w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+        "</v:textbox></v:shape></w:pict></w:r>"
+    )
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def kept_docx() -> bytes:
+    """What pandoc's Word reader loses, all in one document: a title block (Title, Subtitle,
+    two Author paragraphs, Abstract), text boxes sharing their paragraph with text, an inline
+    and a display equation, a paragraph set right to left in Arabic, a Hebrew run and a
+    French run in English paragraphs, a form check box and a footnote in a table cell."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    def build(d: docx.document.Document) -> None:
+        for name in ("Author", "Abstract"):
+            d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        d.add_paragraph("Cities of welcome", style="Title")
+        d.add_paragraph("A report from the field", style="Subtitle")
+        d.add_paragraph("Amina Diallo", style="Author")
+        d.add_paragraph("Jonas Berg", style="Author")
+        d.add_paragraph("We summarise two years of municipal reception.", style="Abstract")
+        d.add_heading("Reception", 1)
+        d.add_paragraph("BOXES")
+        d.add_paragraph("VMLBOX")
+        d.add_paragraph("EQUATIONS")
+        d.add_paragraph("ARABIC")
+        d.add_paragraph("LANGUAGES")
+        d.add_paragraph("CHECKBOX")
+        table = d.add_table(rows=2, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "City", "Arrivals"
+        table.cell(1, 0).text, table.cell(1, 1).text = "Lyon", "CELLNOTE"
+
+    boxes = (
+        "<w:p>"
+        + run("Text before the box. ")
+        + text_box("Inside the modern box.")
+        + run(" Text after the box.")
+        + "</w:p>"
+    )
+    vml = "<w:p>" + run("Before the old box. ") + vml_text_box("Inside the old box.") + "</w:p>"
+    equations = (
+        "<w:p>"
+        + run("The area is ")
+        + f"<m:oMath {MATH_NS}><m:sSup><m:e><m:r><m:t>x</m:t></m:r></m:e><m:sup><m:r>"
+        "<m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath>"
+        + run(" square metres.")
+        + f"</w:p><w:p><m:oMathPara {MATH_NS}><m:oMath><m:f><m:num><m:r><m:t>a</m:t></m:r>"
+        "</m:num><m:den><m:r><m:t>b</m:t></m:r></m:den></m:f></m:oMath></m:oMathPara></w:p>"
+    )
+    arabic = (
+        '<w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:rtl/><w:lang w:bidi="ar-SA"/></w:rPr>'
+        "<w:t>مرحبا بالمهاجرين في مدينتنا</w:t></w:r></w:p>"
+    )
+    languages = (
+        "<w:p>"
+        + run("We say ")
+        + '<w:r><w:rPr><w:lang w:val="fr-FR"/></w:rPr><w:t>bienvenue à tous</w:t></w:r>'
+        + run(" and ")
+        + '<w:r><w:rPr><w:rtl/><w:lang w:bidi="he-IL"/></w:rPr><w:t>ברוכים הבאים</w:t></w:r>'
+        + run(".")
+        + "</w:p>"
+    )
+    checkbox = (
+        "<w:p>"
+        + run("Consent form signed: ")
+        + '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Check1"/>'
+        '<w:checkBox><w:sizeAuto/><w:default w:val="1"/></w:checkBox></w:ffData></w:fldChar>'
+        '</w:r><w:r><w:instrText xml:space="preserve"> FORMCHECKBOX </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+    data = patch(
+        document(build),
+        replace={
+            marker("BOXES"): boxes,
+            marker("VMLBOX"): vml,
+            marker("EQUATIONS"): equations,
+            marker("ARABIC"): arabic,
+            marker("LANGUAGES"): languages,
+            marker("CHECKBOX"): checkbox,
+        },
+        part_edits={
+            "word/document.xml": lambda b: b.replace(
+                b"<w:p><w:r><w:t>CELLNOTE</w:t></w:r></w:p>",
+                note_ref(1, "12 400").encode(),
+            )
+        },
+    )
+    return _with_footnotes(data, {1: "Figures of the prefecture, 2016."})
+
+
+def only_in_header_docx() -> bytes:
+    """A document whose only text is in its page header and footer."""
+
+    def build(d: docx.document.Document) -> None:
+        section = d.sections[0]
+        section.header.paragraphs[0].text = "Submission of the Coastal Cities Network to IDM"
+        section.footer.paragraphs[0].text = "Page one of one"
+        d.add_paragraph("")
+
+    return document(build)
+
+
+def only_pictures_docx() -> bytes:
+    """A scanned submission: two pictures and no text."""
+
+    def build(d: docx.document.Document) -> None:
+        d.add_picture(io.BytesIO(png(6, 8)), width=Inches(2))
+        d.add_picture(io.BytesIO(png(6, 8, b"\x00\xff\x00")), width=Inches(2))
+
+    return document(build)
+
+
+def smartart_docx() -> bytes:
+    """Text and a SmartArt diagram (its data part, as Word writes it)."""
+    data = document(lambda d: d.add_paragraph("Our process has three steps."))
+    dgm = (
+        '<?xml version="1.0"?><dgm:dataModel xmlns:dgm='
+        '"http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a='
+        '"http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
+        + "".join(
+            f'<dgm:pt modelId="{i}"><dgm:t><a:bodyPr/><a:p><a:r><a:t>{word}</a:t></a:r></a:p>'
+            "</dgm:t></dgm:pt>"
+            for i, word in enumerate(("Register", "Orient", "Include"), 1)
+        )
+        + "</dgm:ptLst></dgm:dataModel>"
+    )
+    return patch(data, parts={"word/diagrams/data1.xml": dgm})
+
+
+def libreoffice_rtf(docx_data: bytes, folder: object) -> bytes:
+    """``docx_data`` saved as RTF by LibreOffice (which writes footnotes as ``{\\*\\footnote``)."""
+    import subprocess
+    from pathlib import Path
+
+    work = Path(str(folder))
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "in.docx").write_bytes(docx_data)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "rtf",
+            "--outdir",
+            str(work),
+            str(work / "in.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return (work / "in.rtf").read_bytes()
+
+
+def footnotes_docx() -> bytes:
+    """Two footnotes, one of two paragraphs."""
+    data = document(lambda d: d.add_paragraph("NOTES"))
+    data = patch(
+        data,
+        replace={
+            marker("NOTES"): note_ref(1, "Arrivals rose").replace("</w:p>", "")
+            + run(" and so did departures")
+            + '<w:r><w:footnoteReference w:id="2"/></w:r>'
+            + run(".")
+            + "</w:p>"
+        },
+    )
+    return _with_footnotes(
+        data,
+        {1: "Ministry of the Interior, 2016.", 2: "Estimate.\nSecond paragraph of the note."},
+    )
