@@ -9,7 +9,8 @@ them while converting. So LibreOffice runs:
   when the system allows it; otherwise with a proxy setting that leads nowhere;
 - with a fresh profile in the work folder that blocks links from untrusted documents
   (``BlockUntrustedRefererLinks``), never updates links or fields when loading, runs no
-  macros and checks for no updates;
+  macros and checks for no updates, and with its home, caches and temporary files in the
+  work folder too (nothing of the user's desktop session);
 - in a session of its own, so that a timeout kills every process it started (the
   ``soffice`` launcher, ``oosplash`` and ``soffice.bin``), not only the launcher.
 """
@@ -55,7 +56,19 @@ _SETTINGS = (
         "false",
     ),
 )
-_ENV_DROPPED = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy")
+_ENV_DROPPED = (
+    "http_proxy",
+    "https_proxy",
+    "ftp_proxy",
+    "all_proxy",
+    "no_proxy",
+    "dbus_session_bus_address",
+    "xdg_runtime_dir",
+    "display",
+    "wayland_display",
+)
+"""Environment variables LibreOffice does not get: proxies, and the ways to the desktop
+session (its settings store, its display)."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +133,19 @@ def run(arguments: list[str], workdir: Path, timeout: float) -> Ran:
         else "with a proxy setting that leads nowhere (no network namespace is available)"
     )
     env = {k: v for k, v in os.environ.items() if k.lower() not in _ENV_DROPPED}
-    env["HOME"] = str(workdir)
+    home = workdir / "lo-home"
+    for name in ("cache", "config", "data", "tmp"):
+        (home / name).mkdir(parents=True, exist_ok=True)
+    env.update(
+        {
+            "HOME": str(home),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "TMPDIR": str(home / "tmp"),
+            "SAL_USE_VCLPLUGIN": "svp",
+        }
+    )
     command = [
         *prefix,
         soffice,
