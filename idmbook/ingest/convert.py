@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.ingest.archive import Limits
-from idmbook.ingest.direction import normal_tag
+from idmbook.ingest.direction import has_rtl, normal_tag
 from idmbook.ingest.findings import Finding, Refused
 from idmbook.markdown import READER, contain
 from idmbook.render.common import pandoc_path
@@ -269,6 +269,18 @@ def text_attributes(attr: list[Any]) -> list[list[str]]:
     return out
 
 
+def _holds_rtl(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_holds_rtl(v) for v in value)
+    if _is_node(value):
+        if value["t"] == "Str":
+            return has_rtl(str(value["c"]))
+        if value["t"] == "Note":
+            return False
+        return _holds_rtl(value.get("c"))
+    return False
+
+
 def _carry(blocks: list[Node], attrs: list[list[str]]) -> list[Node]:
     """The blocks of a div with ``attrs``, each paragraph's text in a span with them (the
     book's Markdown keeps spans, not divs)."""
@@ -310,6 +322,8 @@ def simplify_spans(value: Any, inherited: dict[str, str]) -> Any:
         while len(inner) == 1 and _is_node(inner[0]) and inner[0]["t"] == "Span":
             attrs.update(dict(inner[0]["c"][0][2]))
             inner = inner[0]["c"][1]
+        if attrs.get("dir") == "rtl" and not _holds_rtl(inner):
+            del attrs["dir"]  # a run of Latin letters or spaces marked right to left
         new = {k: v for k, v in attrs.items() if inherited.get(k) != v}
         content = simplify_spans(inner, {**inherited, **attrs})
         if not new:

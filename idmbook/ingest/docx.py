@@ -259,11 +259,11 @@ def _properties(trees: dict[str, ET.Element]) -> dict[str, str]:
             if local(element.tag) == "Company" and text_of(element):
                 props["company"] = text_of(element)
     styles = trees.get("word/styles.xml")
-    if styles is not None and "language" not in props:
+    if styles is not None:
         defaults = styles.find(f"{W}docDefaults")
         lang = defaults.find(f".//{W}lang") if defaults is not None else None
         if lang is not None and lang.get(W + "val"):
-            props["language"] = lang.get(W + "val", "")
+            props["default_language"] = lang.get(W + "val", "")
     return props
 
 

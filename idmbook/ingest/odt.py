@@ -147,7 +147,7 @@ def _properties(trees: dict[str, ET.Element]) -> tuple[dict[str, str], dict[str,
         if keywords:
             props["keywords"] = "; ".join(keywords)
     styles = trees.get("styles.xml")
-    if styles is not None and "language" not in props:
+    if styles is not None:
         for default in styles.iter(STYLE + "default-style"):
             if default.get(STYLE + "family") != "paragraph":
                 continue
@@ -155,5 +155,7 @@ def _properties(trees: dict[str, ET.Element]) -> tuple[dict[str, str], dict[str,
             if text_props is not None and text_props.get(FO + "language"):
                 lang = text_props.get(FO + "language", "")
                 country = text_props.get(FO + "country", "")
-                props["language"] = f"{lang}-{country}" if country and country != "none" else lang
+                props["default_language"] = (
+                    f"{lang}-{country}" if country and country != "none" else lang
+                )
     return props, custom

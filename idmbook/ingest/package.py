@@ -26,7 +26,8 @@ class Package:
     pictures: int = 0
     pictures_without_alt: int = 0
     properties: dict[str, str] = field(default_factory=dict)
-    """Document properties: title, language, keywords, company, creator."""
+    """Document properties: title, language, keywords, company, creator, and the language
+    new text is typed in (default_language)."""
     custom: dict[str, str] = field(default_factory=dict)
     """Custom document properties (Word's File > Properties > Custom), by name."""
     left_out: LeftOut = field(default_factory=LeftOut)

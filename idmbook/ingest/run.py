@@ -492,8 +492,11 @@ def _metadata(
     lang = document.meta_text("lang")
     if lang:
         properties.setdefault("language", lang)
-    if document.language and "language" not in properties:
-        properties["language"] = document.language
+    if "language" not in properties:
+        # the language most of the text is in, else the one new text is typed in
+        fallback = document.language or properties.get("default_language")
+        if fallback:
+            properties["language"] = fallback
     for key, value, origin in document_values(properties, custom, run.project.taxonomy):
         offer_from_file(key, value, origin)
     first = blocks[0] if blocks else None
