@@ -119,7 +119,7 @@ def findings(left: LeftOut) -> list[Finding]:
     return out
 
 
-def refuse_empty(left: LeftOut, pictures: int) -> Refused:
+def refuse_empty(left: LeftOut, pictures: int, comments: int = 0) -> Refused:
     """The refusal of a file whose body has no text, naming where its content is."""
     places: list[str] = []
     if left.header_words:
@@ -134,6 +134,8 @@ def refuse_empty(left: LeftOut, pictures: int) -> Refused:
         places.append(_plural(left.form_fields, "form field"))
     if pictures:
         places.append(_plural(pictures, "picture") + " (a scanned page?)")
+    if comments:
+        places.append(_plural(comments, "comment") + " (comments are not published)")
     if places:
         where = ", ".join(places[:-1]) + (" and " if len(places) > 1 else "") + places[-1]
         message = f"the document has no text in its body; what it holds is in {where}"

@@ -312,7 +312,8 @@ def _contribution(
     if not has_text(blocks) and not (
         document.title_block and has_text(document.title_block.abstract)
     ):
-        raise refuse_empty(document.left_out, len(_images(blocks)))
+        comments = document.package.comments if document.package else 0
+        raise refuse_empty(document.left_out, len(_images(blocks)), comments)
     if sniffed.kind in ("rtf", "html", "text"):
         turned = mark_rtl_paragraphs(blocks)
         if turned:

@@ -43,6 +43,8 @@ class WordText:
     """What preparing a Word document did."""
 
     text_boxes: int = 0
+    fields: int = 0
+    ruby: int = 0
     check_boxes: int = 0
     placeholders: int = 0
     language: str | None = None
@@ -78,6 +80,8 @@ def prepare_word(members: dict[str, bytes], main: str, marks: Marks) -> WordText
         except etree.XMLSyntaxError:
             continue  # docx.py read it already; pandoc will say what is wrong
         done.text_boxes += _move_text_boxes(root)
+        done.fields += _open_simple_fields(root)
+        done.ruby += _ruby_in_parentheses(root)
         done.check_boxes += _check_boxes(root)
         done.placeholders += _placeholders(root)
         language = _mark_languages(root, styles, marks, done.language)
@@ -90,6 +94,15 @@ def prepare_word(members: dict[str, bytes], main: str, marks: Marks) -> WordText
                 "IDM125",
                 f"{_count(done.text_boxes, 'text box', 'text boxes')}: the text is placed after "
                 "the paragraph each box is anchored in",
+                severity=Severity.INFO,
+            )
+        )
+    if done.ruby:
+        done.findings.append(
+            Finding(
+                "IDM125",
+                f"{_count(done.ruby, 'phonetic guide')} (ruby) written in parentheses after the "
+                "text it reads",
                 severity=Severity.INFO,
             )
         )
@@ -181,6 +194,53 @@ def _ancestor(element: Any, tag: str) -> Any:
     while element is not None and element.tag != tag:
         element = element.getparent()
     return element
+
+
+# ---------------------------------------------------------------------------- fields, ruby
+
+
+def _open_simple_fields(root: Any) -> int:
+    """Simple fields other than links (a file name, a date, a page number) are replaced by
+    the text Word last showed for them, which pandoc drops."""
+    opened = 0
+    for field_element in list(root.iter(W + "fldSimple")):
+        instruction = (field_element.get(W + "instr") or "").strip().upper()
+        parent = field_element.getparent()
+        if instruction.startswith("HYPERLINK") or parent is None:
+            continue
+        position = parent.index(field_element)
+        for offset, child in enumerate(list(field_element)):
+            parent.insert(position + offset, child)
+        tail = field_element.tail
+        parent.remove(field_element)
+        if tail:
+            parent[position - 1 if position else 0].tail = tail
+        opened += 1
+    return opened
+
+
+def _ruby_in_parentheses(root: Any) -> int:
+    """A phonetic guide (ruby, as over Japanese kanji) becomes its base text followed by the
+    reading in parentheses; pandoc drops both."""
+    done = 0
+    for ruby in list(root.iter(W + "ruby")):
+        run = ruby.getparent()
+        if run is None or run.tag != W + "r" or run.getparent() is None:
+            continue
+        base = "".join(t.text or "" for t in ruby.iter(W + "t") if _inside(t, W + "rubyBase"))
+        reading = "".join(t.text or "" for t in ruby.iter(W + "t") if _inside(t, W + "rt"))
+        ruby_index = run.index(ruby)
+        run.remove(ruby)
+        text = etree.Element(W + "t")
+        text.set(XML_SPACE, "preserve")
+        text.text = f"{base} ({reading})" if reading else base
+        run.insert(ruby_index, text)
+        done += 1
+    return done
+
+
+def _inside(element: Any, tag: str) -> bool:
+    return _ancestor(element, tag) is not None
 
 
 # ---------------------------------------------------------------------------- forms

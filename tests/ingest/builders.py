@@ -583,3 +583,24 @@ def footnotes_docx() -> bytes:
         data,
         {1: "Ministry of the Interior, 2016.", 2: "Estimate.\nSecond paragraph of the note."},
     )
+
+
+def field_and_ruby_docx() -> bytes:
+    """A simple field (the file name, as Word last showed it) and Japanese with a phonetic
+    guide (ruby), both of which pandoc drops."""
+    data = document(lambda d: (d.add_paragraph("FIELD"), d.add_paragraph("RUBY")))
+    field_xml = (
+        "<w:p>"
+        + run("Saved as ")
+        + '<w:fldSimple w:instr=" FILENAME \\* MERGEFORMAT "><w:r><w:t>report-final.docx</w:t>'
+        "</w:r></w:fldSimple>" + run(" on the shared drive.") + "</w:p>"
+    )
+    ruby = (
+        "<w:p>"
+        + run("Tokyo is ")
+        + '<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="distributeSpace"/><w:hps w:val="11"/>'
+        '<w:hpsRaise w:val="20"/><w:hpsBaseText w:val="22"/><w:lid w:val="ja-JP"/></w:rubyPr>'
+        "<w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>東京</w:t></w:r>"
+        "</w:rubyBase></w:ruby></w:r>" + run(" in Japanese.") + "</w:p>"
+    )
+    return patch(data, replace={marker("FIELD"): field_xml, marker("RUBY"): ruby})

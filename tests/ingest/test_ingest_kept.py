@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from bookview import attributes, body_of, book_blocks, cells, find, table_cells, text
 from builders import (
+    field_and_ruby_docx,
     footnotes_docx,
     kept_docx,
     libreoffice_rtf,
@@ -210,6 +211,16 @@ def test_lost_words_of_pandocs_word_reader(kept) -> None:  # type: ignore[no-unt
         "Figures of the prefecture, 2016.",
     ):
         assert phrase in words, phrase
+
+
+def test_simple_fields_and_phonetic_guides_keep_their_text(root: Path, tmp_path: Path) -> None:
+    item, written = _written(root, tmp_path, "fields.docx", field_and_ruby_docx(), title="F")
+    paragraphs = [text(b) for b in book_blocks(body_of(written))]
+    assert paragraphs == [
+        "Saved as report-final.docx on the shared drive.",
+        "Tokyo is 東京 (とうきょう) in Japanese.",
+    ]
+    assert "1 phonetic guide (ruby) written in parentheses" in _messages(item)
 
 
 # --------------------------------------------------------------------------- RTF and ODT
