@@ -121,6 +121,15 @@ def rtl_language(text: str, named: str | None) -> str | None:
     return None
 
 
+def worth_a_span(text: str, lang: str) -> bool:
+    """Whether words in another language than their paragraph's get a span of their own:
+    right-to-left text always (its direction matters), other text from two words on (a
+    product name or an acronym typed in another proofing language needs none)."""
+    if is_rtl_language(lang) or has_rtl(text):
+        return True
+    return sum(1 for word in text.split() if any(c.isalpha() for c in word)) >= 2
+
+
 def mark_rtl_paragraphs(blocks: list[Any]) -> int:
     """Put the text of every paragraph, heading or cell line that starts in a right-to-left
     script in a span with ``dir="rtl"`` (and the language when the script names one), in

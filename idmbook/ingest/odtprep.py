@@ -24,7 +24,13 @@ from lxml import etree
 
 from idmbook.ingest.archive import Limits
 from idmbook.ingest.convert import to_ast
-from idmbook.ingest.direction import normal_tag, primary, rtl_language, script_of
+from idmbook.ingest.direction import (
+    normal_tag,
+    primary,
+    rtl_language,
+    script_of,
+    worth_a_span,
+)
 from idmbook.ingest.findings import Finding
 from idmbook.ingest.marks import Attrs, Marks
 
@@ -270,7 +276,12 @@ def _mark_languages(root: Any, styles: _Styles, marks: Marks) -> str | None:
             span_lang = _language(
                 span_text, styles.languages("text", span.get(TEXT + "style-name"), langs)
             )
-            if span_lang and inherited and primary(span_lang) != primary(inherited):
+            if (
+                span_lang
+                and inherited
+                and primary(span_lang) != primary(inherited)
+                and worth_a_span(span_text, span_lang)
+            ):
                 start, end = marks.span([("lang", span_lang)])
                 span.text = start + (span.text or "")
                 if len(span):

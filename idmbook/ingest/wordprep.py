@@ -22,7 +22,13 @@ from typing import Any
 from lxml import etree
 
 from idmbook.diagnostics import Severity
-from idmbook.ingest.direction import normal_tag, primary, rtl_language, script_of
+from idmbook.ingest.direction import (
+    normal_tag,
+    primary,
+    rtl_language,
+    script_of,
+    worth_a_span,
+)
 from idmbook.ingest.findings import Finding
 from idmbook.ingest.marks import Attrs, Marks
 
@@ -500,35 +506,39 @@ def _mark_paragraph(paragraph: _Paragraph, base: str | None, marks: Marks) -> No
         _insert_mark(paragraph.element, marks.paragraph(attrs))
     inherited = dict(attrs).get("lang") or own or base
     for group_lang, first, last in _groups(paragraph.runs, inherited):
-        pair: Attrs = [("lang", group_lang)]
-        start, end = marks.span(pair)
-        _mark_before(first, start)
-        _mark_after(last, end)
-
-
-def _groups(runs: list[_Run], inherited: str | None) -> list[tuple[str, Any, Any]]:
-    """Consecutive sibling runs in another language than ``inherited``: (language, first run,
-    last run). Runs without letters between two runs of one language belong to the group."""
-    groups: list[tuple[str, Any, Any]] = []
-    current: tuple[str, Any, Any] | None = None
-    for run in runs:
-        letters = _letters(run.text) > 0
-        same_parent = current is not None and current[2].getparent() is run.element.getparent()
-        if not letters:
+        text = "".join(r.text for r in paragraph.runs[first : last + 1])
+        if not worth_a_span(text, group_lang):
             continue
+        start, end = marks.span([("lang", group_lang)])
+        _mark_before(paragraph.runs[first].element, start)
+        _mark_after(paragraph.runs[last].element, end)
+
+
+def _groups(runs: list[_Run], inherited: str | None) -> list[tuple[str, int, int]]:
+    """Consecutive sibling runs in another language than ``inherited``: (language, index of
+    the first run, index of the last). Runs without letters between two runs of one language
+    belong to the group."""
+    groups: list[tuple[str, int, int]] = []
+    current: tuple[str, int, int] | None = None
+    for index, run in enumerate(runs):
+        if _letters(run.text) == 0:
+            continue
+        same_parent = (
+            current is not None and runs[current[2]].element.getparent() is run.element.getparent()
+        )
         other = (
             run.lang is not None
             and inherited is not None
             and primary(run.lang) != primary(inherited)
         )
         if current is not None and other and run.lang == current[0] and same_parent:
-            current = (current[0], current[1], run.element)
+            current = (current[0], current[1], index)
             continue
         if current is not None:
             groups.append(current)
             current = None
         if other and run.lang is not None:
-            current = (run.lang, run.element, run.element)
+            current = (run.lang, index, index)
     if current is not None:
         groups.append(current)
     return groups

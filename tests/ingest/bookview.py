@@ -70,6 +70,9 @@ def text(value: Any) -> str:
                 out.append(" ")
             elif kind in ("Math", "Code"):
                 out.append(item["c"][1])
+            elif kind == "Note":
+                out.append(" ")
+                walk(item["c"])
             else:
                 walk(item.get("c"))
                 if kind in ("Para", "Plain", "Header"):
