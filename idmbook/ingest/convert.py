@@ -403,7 +403,7 @@ def normalise_headings(blocks: list[Node]) -> tuple[list[Node], dict[int, int]]:
 
 def to_markdown(blocks: list[Node], workdir: Path, limits: Limits) -> str:
     """Markdown of ``blocks`` with raw markup and attributes off, one line per paragraph."""
-    ast = {"pandoc-api-version": api_version(), "meta": {}, "blocks": blocks}
+    ast = {"pandoc-api-version": api_version(), "meta": {}, "blocks": protect_rules(blocks)}
     data = json.dumps(ast, ensure_ascii=False).encode("utf-8")
     out = run_pandoc(["-f", "json", "-t", WRITER, "--wrap=none"], workdir, limits, data)
     return out.decode("utf-8").replace("\r\n", "\n").strip("\n")
@@ -412,6 +412,56 @@ def to_markdown(blocks: list[Node], workdir: Path, limits: Limits) -> str:
 _BOOK_PREFIX = "a-contribution-with-a-long-file-name-0a1b2c"
 """A footnote prefix as long as the book gives a submitted text (see assemble.py)."""
 _COUNTED = ("Table", "Note", "Image", "HorizontalRule", "BulletList", "OrderedList", "Header")
+
+
+_RULE_CHARS = frozenset("-=")
+
+
+def protect_rules(value: Any) -> Any:
+    """``value`` with every line made only of hyphens (or equals signs) written escaped,
+    character by character. pandoc writes a paragraph typed as ``----------`` as it is,
+    which reads back as a horizontal rule (or, after a line break, turns the line above into
+    a heading), and the book's reader would make its hyphens dashes. The escapes are raw
+    Markdown, so that pandoc lays out a table cell around them."""
+    if isinstance(value, list):
+        return [protect_rules(v) for v in value]
+    if not _is_node(value):
+        return value
+    kind, c = value["t"], value.get("c")
+    if kind in ("Para", "Plain"):
+        return {"t": kind, "c": _protect_lines([protect_rules(i) for i in c])}
+    if kind == "LineBlock":
+        return {"t": kind, "c": [_protect_lines([protect_rules(i) for i in line]) for line in c]}
+    if "c" in value:
+        return {"t": kind, "c": protect_rules(c)}
+    return value
+
+
+def _protect_lines(inlines: list[Any]) -> list[Any]:
+    out = list(inlines)
+    start = 0
+    while start <= len(out):
+        end = start
+        while end < len(out) and out[end].get("t") not in ("LineBreak", "SoftBreak"):
+            end += 1
+        line = out[start:end]
+        marks = "".join(str(i["c"]) for i in line if i.get("t") == "Str")
+        if (
+            line
+            and line[0].get("t") == "Str"
+            and all(i.get("t") in ("Str", "Space") for i in line)
+            and len(marks) >= 3
+            and set(marks) <= _RULE_CHARS
+            and len(set(marks)) == 1
+        ):
+            out[start:end] = [
+                {"t": "RawInline", "c": ["markdown", "".join("\\" + ch for ch in str(i["c"]))]}
+                if i.get("t") == "Str"
+                else i
+                for i in line
+            ]
+        start = end + 1
+    return out
 
 
 def check_markdown(

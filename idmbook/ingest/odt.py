@@ -9,6 +9,7 @@ changes accepted: the body holds the current text, deletions live apart.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from idmbook.ingest.archive import Limits
@@ -28,12 +29,50 @@ META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 
 
+_REQUIRED = ("content.xml", "styles.xml")
+"""Parts pandoc reads the text from: a part that cannot be read safely refuses the file."""
+_OPTIONAL = ("meta.xml",)
+"""Parts read when they are sound (the document's properties), left out otherwise."""
+_OBJECT_PART = re.compile(r"^(Object [^/]+|ObjectReplacements)/")
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*>")
+
+
+def _needed(members: dict[str, bytes]) -> dict[str, bytes]:
+    """The members pandoc and ingest need: the text, the styles, the properties, the
+    manifest, the pictures, and the embedded objects (equations are read from them).
+    Settings, toolbars (Configurations2/), thumbnails and macros never reach pandoc, so they
+    are not read at all."""
+    keep = {"mimetype", "META-INF/manifest.xml", *_REQUIRED, *_OPTIONAL}
+    return {
+        name: data
+        for name, data in members.items()
+        if name in keep
+        or name.startswith("Pictures/")
+        or (_OBJECT_PART.match(name) is not None and name.endswith("/content.xml"))
+    }
+
+
+def _without_doctype(data: bytes) -> bytes:
+    """A manifest without the DOCTYPE line OpenOffice 1 and 2 wrote (a public identifier,
+    no declarations); one with an internal subset stays, and is refused when parsed."""
+    return _DOCTYPE.sub(b"", data, count=1)
+
+
 def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
     """Check, count and clean the members of an OpenDocument text."""
     trees: dict[str, ET.Element] = {}
-    for name, data in members.items():
-        if name.endswith(".xml") or name.endswith(".rdf"):
-            trees[name] = parse_xml(data, name, limits.max_xml_depth)
+    macros = [n for n in members if n.startswith(("Basic/", "Scripts/"))]
+    members = _needed(members)
+    for name in list(members):
+        if name == "META-INF/manifest.xml":
+            members[name] = _without_doctype(members[name])
+        if name in _REQUIRED or name == "META-INF/manifest.xml":
+            trees[name] = parse_xml(members[name], name, limits.max_xml_depth)
+        elif name.endswith(".xml"):
+            try:  # the document's properties and the equations: read them if they are sound
+                trees[name] = parse_xml(members[name], name, limits.max_xml_depth)
+            except Refused:
+                del members[name]
     manifest = trees.get("META-INF/manifest.xml")
     if manifest is not None and any(True for _ in manifest.iter(MANIFEST + "encryption-data")):
         raise Refused(
@@ -49,7 +88,6 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
             "ask the sender to open it in LibreOffice and save it again",
         )
     findings: list[Finding] = []
-    macros = [n for n in members if n.startswith(("Basic/", "Scripts/"))]
     if macros:
         findings.append(Finding("IDM106", f"macros removed ({len(macros)} parts)"))
     objects = [n for n in members if n.startswith(("Object ", "ObjectReplacements/"))]

@@ -604,3 +604,25 @@ def field_and_ruby_docx() -> bytes:
         "</w:rubyBase></w:ruby></w:r>" + run(" in Japanese.") + "</w:p>"
     )
     return patch(data, replace={marker("FIELD"): field_xml, marker("RUBY"): ruby})
+
+
+def typed_rules_docx() -> bytes:
+    """Lines typed as hyphens and equals signs, as people draw separators: alone, in a list,
+    in a table cell, after a line break, and indented as a quotation."""
+
+    def build(d: docx.document.Document) -> None:
+        d.add_paragraph("Before the separators.")
+        d.add_paragraph("----------")
+        d.add_paragraph("-- --")
+        d.add_paragraph("----------", style="List Bullet")
+        quoted = d.add_paragraph("-----")
+        quoted.paragraph_format.left_indent = Inches(1)
+        lines = d.add_paragraph("A title typed above")
+        lines.add_run().add_break()
+        lines.add_run("==========")
+        table = d.add_table(rows=2, cols=2)
+        table.cell(0, 0).text, table.cell(0, 1).text = "Item", "Amount"
+        table.cell(1, 0).text, table.cell(1, 1).text = "Total", "------"
+        d.add_paragraph("After the separators.")
+
+    return document(build)

@@ -23,6 +23,7 @@ from builders import (
     rich_odt,
     smartart_docx,
     tables_docx,
+    typed_rules_docx,
 )
 
 from idmbook.ingest import IngestOptions, ingest
@@ -105,6 +106,23 @@ def test_a_note_in_a_table_cell_survives_any_footnote_prefix(root: Path, tmp_pat
         (note,) = find(table, "Note")
         assert text(note["c"]) == "Figures of the prefecture, 2016."
         assert cells(table)[:3] == ["City", "Arrivals", "Lyon"]
+
+
+def test_separators_typed_as_hyphens_stay_text(root: Path, tmp_path: Path) -> None:
+    """pandoc writes a paragraph of hyphens as it is, which reads back as a horizontal rule
+    (the book then failed with 'unknown variable: horizontalrule')."""
+    _, written = _written(root, tmp_path, "rules.docx", typed_rules_docx(), title="Rules")
+    blocks = book_blocks(body_of(written))
+    assert not find(blocks, "HorizontalRule") and not find(blocks, "Header"), written
+    assert [text(b) for b in blocks if b["t"] == "Para"][:3] == [
+        "Before the separators.",
+        "----------",
+        "-- --",
+    ]
+    assert text(find(blocks, "BulletList")) == "----------"
+    assert "A title typed above ==========" in text(blocks)
+    (table,) = find(blocks, "Table")
+    assert cells(table) == ["Item", "Amount", "Total", "------"]
 
 
 # --------------------------------------------------------------------------- Word
