@@ -73,8 +73,12 @@ def run_pandoc(
             "ask the sender to open the file and save it again as .docx",
         ) from None
     if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        first = message[0] if message else f"exit status {proc.returncode}"
+        message = [
+            line
+            for line in proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            if line.strip() and not line.startswith("[WARNING]")
+        ]
+        first = " ".join(message[:2]) if message else f"exit status {proc.returncode}"
         raise Refused(
             "IDM116",
             f"pandoc could not read the {what}: {first[:300]}",

@@ -182,6 +182,7 @@ def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
             )
         )
     raw = _RTF_STARRED_NOTE.sub(rb"{\\footnote", raw)
+    raw = _binary_as_hex(raw)
     (workdir / "in.rtf").write_bytes(raw)
     media = workdir / "media"
     ast = to_ast(["-f", "rtf", f"--extract-media={media}", "in.rtf"], workdir, limits)
@@ -195,6 +196,31 @@ def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
     document = Document(ast, findings, pictures=pictures)
     document.left_out = rtf_left_out(raw)
     return document
+
+
+_RTF_BIN = re.compile(rb"\\bin(\d{1,10}) ?")
+
+
+def _binary_as_hex(raw: bytes) -> bytes:
+    """RTF with its binary data (``\\binN`` and N raw bytes, which pandoc cannot read: the
+    file failed with 'unexpected end of input') written as hexadecimal digits, the other way
+    RTF holds a picture's data."""
+    if b"\\bin" not in raw:
+        return raw
+    out: list[bytes] = []
+    position = 0
+    for _ in range(len(raw)):
+        match = _RTF_BIN.search(raw, position)
+        if match is None:
+            break
+        length = min(int(match.group(1)), len(raw) - match.end())
+        out += [
+            raw[position : match.start()],
+            raw[match.end() : match.end() + length].hex().encode(),
+        ]
+        position = match.end() + length
+    out.append(raw[position:])
+    return b"".join(out)
 
 
 def _clear_placeholder_alt(value: Any) -> None:

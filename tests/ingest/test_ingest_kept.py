@@ -20,6 +20,7 @@ from builders import (
     libreoffice_rtf,
     only_in_header_docx,
     only_pictures_docx,
+    png,
     rich_odt,
     smartart_docx,
     tables_docx,
@@ -256,6 +257,27 @@ def test_footnotes_of_rtf_saved_by_libreoffice(root: Path, tmp_path: Path) -> No
     ]
     assert len(notes[1]["c"]) == 2  # both paragraphs of the second note
     assert "kept 2 footnotes" in item.changes
+
+
+def test_rtf_with_binary_picture_data(root: Path, tmp_path: Path) -> None:
+    """A picture held as raw bytes (``\\binN``) made pandoc fail on the whole file."""
+    picture = png(3, 2)
+    rtf = (
+        b"{\\rtf1\\ansi Text before the picture.\\par{\\pict\\pngblip\\picw3\\pich2 \\bin"
+        + str(len(picture)).encode()
+        + b" "
+        + picture
+        + b"}\\par Text after the picture.\\par}"
+    )
+    _, written = _written(root, tmp_path, "binary.rtf", rtf, title="Binary")
+    blocks = book_blocks(body_of(written))
+    assert [text(b) for b in blocks if text(b)] == [
+        "Text before the picture.",
+        "Text after the picture.",
+    ]
+    (image,) = find(blocks, "Image")
+    saved = root / "contributions" / image["c"][2][0]
+    assert saved.read_bytes() == picture
 
 
 def test_odt_equations_direction_language_and_notes(root: Path, tmp_path: Path) -> None:
