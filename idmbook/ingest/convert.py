@@ -246,6 +246,10 @@ class Cleaner:
             if target is None:
                 return [{"t": "Str", "c": f"[{alt}]"}] if alt else []
             return {"t": "Image", "c": [_NO_ATTR, c[1], [target, ""]]}
+        if kind in ("Superscript", "Subscript") and any(
+            _is_node(i) and i["t"] == "Note" for i in c
+        ):
+            return _notes_out(kind, c)
         if kind in ("Header",):
             return {"t": kind, "c": [c[0], _NO_ATTR, c[2]]}
         if kind in ("Code", "CodeBlock"):
@@ -253,6 +257,24 @@ class Cleaner:
         if kind == "Figure":
             return {"t": kind, "c": [_NO_ATTR, c[1], c[2]]}
         return node
+
+
+def _notes_out(kind: str, inlines: list[Node]) -> list[Node]:
+    """A superscript or subscript holding a note (a note's number styled as superscript, as
+    LibreOffice writes it) split around the note: a note cannot be written inside one."""
+    out: list[Node] = []
+    run: list[Node] = []
+    for inline in inlines:
+        if inline.get("t") == "Note":
+            if run:
+                out.append({"t": kind, "c": run})
+                run = []
+            out.append(inline)
+        else:
+            run.append(inline)
+    if run:
+        out.append({"t": kind, "c": run})
+    return out
 
 
 def _is_node(value: Any) -> bool:
@@ -410,7 +432,39 @@ def to_markdown(blocks: list[Node], workdir: Path, limits: Limits) -> str:
     ast = {"pandoc-api-version": api_version(), "meta": {}, "blocks": protect_rules(blocks)}
     data = json.dumps(ast, ensure_ascii=False).encode("utf-8")
     out = run_pandoc(["-f", "json", "-t", WRITER, "--wrap=none"], workdir, limits, data)
-    return out.decode("utf-8").replace("\r\n", "\n").strip("\n")
+    text = out.decode("utf-8").replace("\r\n", "\n")
+    if _NO_TABLE.search(text):
+        # a table too wide for its column widths: pandoc writes "[TABLE]" in its place
+        ast["blocks"] = _widths_from_content(ast["blocks"])
+        data = json.dumps(ast, ensure_ascii=False).encode("utf-8")
+        args = ["-f", "json", "-t", WRITER, "--wrap=none", "--columns=100000"]
+        text = run_pandoc(args, workdir, limits, data).decode("utf-8").replace("\r\n", "\n")
+        if _NO_TABLE.search(text):
+            raise Refused(
+                "IDM116",
+                "a table of the document could not be written as a table",
+                "this is a bug in idmbook; please report it with the file",
+            )
+    return text.strip("\n")
+
+
+_NO_TABLE = re.compile(r"^\[TABLE\]$", re.M)
+"""What pandoc writes for a table it cannot lay out (a text '[TABLE]' is written escaped)."""
+
+
+def _widths_from_content(value: Any) -> Any:
+    """``value`` with the column widths of its tables left to their content."""
+    if isinstance(value, list):
+        return [_widths_from_content(v) for v in value]
+    if not _is_node(value):
+        return value
+    if value["t"] == "Table":
+        c = _widths_from_content(value["c"])
+        c[2] = [[spec[0], {"t": "ColWidthDefault"}] for spec in c[2]]
+        return {"t": "Table", "c": c}
+    if "c" in value:
+        return {"t": value["t"], "c": _widths_from_content(value["c"])}
+    return value
 
 
 _BOOK_PREFIX = "a-contribution-with-a-long-file-name-0a1b2c"

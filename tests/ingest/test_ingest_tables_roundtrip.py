@@ -153,3 +153,37 @@ def test_any_table_reads_back_as_the_same_table(tmp_path_factory: Any, generated
     assert len(read) == 1, markdown
     assert _rows(read[0]) == expected, markdown
     assert len(find(read[0], "Note")) == notes
+
+
+def _through_the_book(blocks: list[Node], tmp: Path) -> tuple[str, list[Node]]:
+    from idmbook.ingest.convert import Cleaner
+
+    cleaned = Cleaner(lambda target, alt: target).blocks(blocks)
+    prepared, _ = prepare_tables(cleaned, tmp, DEFAULT_LIMITS)
+    markdown = to_markdown(prepared, tmp, DEFAULT_LIMITS)
+    check_markdown(markdown, tmp, DEFAULT_LIMITS, prepared)
+    return markdown, book_blocks(markdown)
+
+
+def test_a_table_too_wide_for_its_columns_is_still_a_table(tmp_path: Path) -> None:
+    """Fifteen columns, a cell of two paragraphs: pandoc wrote '[TABLE]' in its place
+    (tdf/odftoolkit excelfileformat.odt)."""
+    header = [cell([plain(f"Column{n}")]) for n in range(15)]
+    row = [cell([para("Vola"), para("tile")])] + [cell([plain("x")]) for _ in range(14)]
+    markdown, back = _through_the_book([table([header], [row], 15)], tmp_path)
+    assert "[TABLE]" not in markdown
+    (read,) = find(back, "Table")
+    assert _rows(read)[0] == [f"Column{n}" for n in range(15)]
+    assert _rows(read)[1][:2] == ["Vola tile", "x"]
+
+
+def test_a_note_styled_as_superscript_stays_a_note(tmp_path: Path) -> None:
+    """LibreOffice styles a note's number as superscript: pandoc gives the note inside a
+    superscript, which was written '^^[...]^' and read back as text."""
+    sup = {"t": "Superscript", "c": [note(["Details at the source."])]}
+    in_cell = [{"t": "Plain", "c": [*words("64-bit"), sup]}]
+    body = [cell([plain("Size")]), cell(in_cell)]
+    text_para = {"t": "Para", "c": [*words("Outside"), {"t": "Superscript", "c": [note(["Too."])]}]}
+    _, back = _through_the_book([table([], [body], 2), text_para], tmp_path)
+    notes = [text(n["c"]) for n in find(back, "Note")]
+    assert notes == ["Details at the source.", "Too."]
