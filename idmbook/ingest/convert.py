@@ -239,7 +239,7 @@ class Cleaner:
                 if not url.startswith("#"):
                     self.links_removed.append(url)
                 return list(c[1])
-            return {"t": "Link", "c": [_NO_ATTR, c[1], [url, c[2][1]]]}
+            return {"t": "Link", "c": [_NO_ATTR, _unlinked(c[1]), [url, c[2][1]]]}
         if kind == "Image":
             alt = plain_text(c[1])
             target = self.picture(c[2][0], alt)
@@ -257,6 +257,23 @@ class Cleaner:
         if kind == "Figure":
             return {"t": kind, "c": [_NO_ATTR, c[1], c[2]]}
         return node
+
+
+def _unlinked(inlines: list[Any]) -> list[Any]:
+    """The text of a link with the links inside it replaced by their text: Markdown has no
+    link inside a link, and pandoc's reader slows down beyond measure on nested brackets
+    (a page of links nested five deep took it more than two minutes)."""
+    out: list[Any] = []
+    for inline in inlines:
+        if _is_node(inline) and inline["t"] == "Link":
+            out.extend(_unlinked(inline["c"][1]))
+        elif _is_node(inline) and inline["t"] in _CONTAINERS:
+            out.append({"t": inline["t"], "c": _unlinked(inline["c"])})
+        elif _is_node(inline) and inline["t"] in ("Span", "Quoted"):
+            out.append({"t": inline["t"], "c": [inline["c"][0], _unlinked(inline["c"][1])]})
+        else:
+            out.append(inline)
+    return out
 
 
 def _notes_out(kind: str, inlines: list[Node]) -> list[Node]:

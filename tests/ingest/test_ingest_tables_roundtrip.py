@@ -187,3 +187,21 @@ def test_a_note_styled_as_superscript_stays_a_note(tmp_path: Path) -> None:
     _, back = _through_the_book([table([], [body], 2), text_para], tmp_path)
     notes = [text(n["c"]) for n in find(back, "Note")]
     assert notes == ["Details at the source.", "Too."]
+
+
+def test_links_inside_links_are_flattened(tmp_path: Path) -> None:
+    """A page of links nested five deep (tdf/odftoolkit brokenList.odt) took pandoc's reader
+    more than two minutes to read back; the inner links keep their text."""
+
+    def link(inlines: list[Node], url: str) -> Node:
+        return {"t": "Link", "c": [NO_ATTR, inlines, [url, ""]]}
+
+    nested: list[Node] = words("Home")
+    for depth in range(6):
+        nested = [link(nested, f"https://example.org/{depth}")]
+    markdown, back = _through_the_book(
+        [{"t": "Para", "c": [*words("See"), {"t": "Space"}, *nested]}], tmp_path
+    )
+    (only,) = find(back, "Link")
+    assert text(only["c"][1]) == "Home" and only["c"][2][0] == "https://example.org/5"
+    assert markdown == "See [Home](https://example.org/5)"
