@@ -51,6 +51,7 @@ class WordText:
     text_boxes: int = 0
     fields: int = 0
     ruby: int = 0
+    embeddings: int = 0
     check_boxes: int = 0
     placeholders: int = 0
     language: str | None = None
@@ -90,6 +91,7 @@ def prepare_word(members: dict[str, bytes], main: str, marks: Marks) -> WordText
         done.ruby += _ruby_in_parentheses(root)
         done.check_boxes += _check_boxes(root)
         done.placeholders += _placeholders(root)
+        done.embeddings += _open_embeddings(root, marks)
         language = _mark_languages(root, styles, marks, done.language)
         if name == main:
             done.language = language
@@ -243,6 +245,29 @@ def _ruby_in_parentheses(root: Any) -> int:
         run.insert(ruby_index, text)
         done += 1
     return done
+
+
+def _open_embeddings(root: Any, marks: Marks) -> int:
+    """Runs inside a bidirectional embedding or override (``w:dir``, ``w:bdo``, which Word
+    writes around a phrase of the other direction) are taken out of it, in a span with its
+    direction; pandoc drops them with their text."""
+    opened = 0
+    for tag in (W + "bdo", W + "dir"):
+        for element in list(root.iter(tag)):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            children = list(element)
+            direction = (element.get(W + "val") or "").lower()
+            position = parent.index(element)
+            if children and direction in ("rtl", "ltr"):
+                start, end = marks.span([("dir", direction)])
+                children = [_mark_run(start), *children, _mark_run(end)]
+            for offset, child in enumerate(children):
+                parent.insert(position + offset, child)
+            parent.remove(element)
+            opened += 1
+    return opened
 
 
 def _inside(element: Any, tag: str) -> bool:

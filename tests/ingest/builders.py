@@ -586,9 +586,16 @@ def footnotes_docx() -> bytes:
 
 
 def field_and_ruby_docx() -> bytes:
-    """A simple field (the file name, as Word last showed it) and Japanese with a phonetic
-    guide (ruby), both of which pandoc drops."""
-    data = document(lambda d: (d.add_paragraph("FIELD"), d.add_paragraph("RUBY")))
+    """A simple field (the file name, as Word last showed it), Japanese with a phonetic guide
+    (ruby), and a phrase in a bidirectional embedding (w:dir), all of which pandoc drops."""
+    data = document(
+        lambda d: (d.add_paragraph("FIELD"), d.add_paragraph("RUBY"), d.add_paragraph("DIR"))
+    )
+    embedding = (
+        '<w:p><w:pPr><w:bidi/></w:pPr><w:r><w:rPr><w:rtl/></w:rPr><w:t xml:space="preserve">'
+        'انظر </w:t></w:r><w:dir w:val="rtl"><w:r><w:t>Fundamental Rights Agency</w:t></w:r>'
+        "</w:dir><w:r><w:rPr><w:rtl/></w:rPr><w:t>، 2012.</w:t></w:r></w:p>"
+    )
     field_xml = (
         "<w:p>"
         + run("Saved as ")
@@ -603,7 +610,10 @@ def field_and_ruby_docx() -> bytes:
         "<w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>東京</w:t></w:r>"
         "</w:rubyBase></w:ruby></w:r>" + run(" in Japanese.") + "</w:p>"
     )
-    return patch(data, replace={marker("FIELD"): field_xml, marker("RUBY"): ruby})
+    return patch(
+        data,
+        replace={marker("FIELD"): field_xml, marker("RUBY"): ruby, marker("DIR"): embedding},
+    )
 
 
 def typed_rules_docx() -> bytes:

@@ -238,6 +238,7 @@ def test_simple_fields_and_phonetic_guides_keep_their_text(root: Path, tmp_path:
     assert paragraphs == [
         "Saved as report-final.docx on the shared drive.",
         "Tokyo is 東京 (とうきょう) in Japanese.",
+        "انظر Fundamental Rights Agency، 2012.",
     ]
     assert "1 phonetic guide (ruby) written in parentheses" in _messages(item)
 
