@@ -39,6 +39,10 @@ between dollars. Tables are pipe tables, or grid tables when a cell holds more t
 neither depends on where a word falls in its column, as simple and multiline tables do."""
 
 _NO_ATTR: list[Any] = ["", [], []]
+_FILE_NAME = re.compile(
+    r"^([A-Za-z]:\\|\\\\|/|~/|file:)|\.(jpe?g|png|gif|bmp|tiff?|emf|wmf|svg|webp)$", re.I
+)
+"""Alternative text that is only the name of the picture's file (Word fills it in so)."""
 _SAFE_LINK = re.compile(r"^(https?://|mailto:)", re.I)
 Node = dict[str, Any]
 _CONTAINERS = {"Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"}
@@ -167,6 +171,7 @@ class Cleaner:
     findings: list[Finding] = field(default_factory=list)
     raw: int = 0
     links_removed: list[str] = field(default_factory=list)
+    file_name_alts: list[str] = field(default_factory=list)
 
     def blocks(self, blocks: list[Node]) -> list[Node]:
         cleaned = self._walk(blocks)
@@ -180,6 +185,16 @@ class Cleaner:
                 Finding(
                     "IDM119",
                     f"{self.raw} piece{'s' * (self.raw != 1)} of raw markup kept as plain text",
+                )
+            )
+        if self.file_name_alts:
+            n = len(self.file_name_alts)
+            out.append(
+                Finding(
+                    "IDM125",
+                    f"{n} picture{'s' * (n != 1)} had the name of a file as alternative text "
+                    f"('{self.file_name_alts[0][-60:]}'); it was removed",
+                    "describe what the pictures show (the book needs alternative text)",
                 )
             )
         if self.links_removed:
@@ -242,6 +257,10 @@ class Cleaner:
             return {"t": "Link", "c": [_NO_ATTR, _unlinked(c[1]), [url, c[2][1]]]}
         if kind == "Image":
             alt = plain_text(c[1])
+            if _FILE_NAME.search(alt):
+                self.file_name_alts.append(alt)
+                c = [c[0], [], c[2]]
+                alt = ""
             target = self.picture(c[2][0], alt)
             if target is None:
                 return [{"t": "Str", "c": f"[{alt}]"}] if alt else []

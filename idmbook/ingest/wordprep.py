@@ -127,8 +127,8 @@ def prepare_word(members: dict[str, bytes], main: str, marks: Marks) -> WordText
         done.findings.append(
             Finding(
                 "IDM125",
-                f"{_count(done.placeholders, 'form field')} left empty by the sender: its "
-                "placeholder text ('Click here to enter text') is left out",
+                f"{_count(done.placeholders, 'form field')} left empty by the sender: the "
+                "form's placeholder text (such as 'Click here to enter text') is left out",
                 severity=Severity.INFO,
             )
         )

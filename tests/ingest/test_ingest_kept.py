@@ -243,6 +243,30 @@ def test_simple_fields_and_phonetic_guides_keep_their_text(root: Path, tmp_path:
     assert "1 phonetic guide (ruby) written in parentheses" in _messages(item)
 
 
+def test_a_file_name_as_alternative_text_is_removed(root: Path, tmp_path: Path) -> None:
+    import io
+
+    from builders import document, patch
+    from docx.shared import Inches
+
+    def build(d):  # type: ignore[no-untyped-def]
+        d.add_paragraph("A photo of the meeting.")
+        d.add_picture(io.BytesIO(png()), width=Inches(1))
+
+    data = patch(
+        document(build),
+        replace={
+            '<wp:docPr id="1" name="Picture 1"/>': '<wp:docPr id="1" name="Picture 1" '
+            'descr="C:\\Users\\amina\\Pictures\\IMG_2041.JPG"/>'
+        },
+    )
+    item, written = _written(root, tmp_path, "photo.docx", data, title="Photo")
+    assert "IMG_2041" not in written and "amina" not in written
+    (image,) = find(book_blocks(body_of(written)), "Image")
+    assert image["c"][1] == []
+    assert "1 picture had the name of a file as alternative text" in _messages(item)
+
+
 # --------------------------------------------------------------------------- RTF and ODT
 
 
