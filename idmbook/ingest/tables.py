@@ -73,7 +73,8 @@ def prepare_tables(
         placeholders = _placeholders(prepared)
         for placeholder, text in zip(placeholders, texts, strict=True):
             placeholder["c"][1] = f"^[{text}]"
-        finding = f"{_count(len(notes), 'footnote')} in table cells written inside the cell"
+        where = "in a table cell" if len(notes) == 1 else "in table cells"
+        finding = f"{_count(len(notes), 'footnote')} {where} written inside the cell"
         if flattened:
             finding += f" ({flattened} of several paragraphs, joined into one)"
         findings.append(Finding("IDM125", finding))
