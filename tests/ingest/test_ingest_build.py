@@ -1,7 +1,8 @@
 """What ingest keeps reaches the book: two Word submissions (text boxes, the title block, a
-footnote in a table cell, tables of every shape, a right-to-left paragraph) are ingested into
-a small project, the book is built, and the words are read back from the DOCX with
-python-docx and from the PDF with pdftotext."""
+footnote in a table cell, tables of every shape, a right-to-left paragraph), an OpenDocument
+text and an RTF file saved by LibreOffice (their footnotes) are ingested into a small project,
+the book is built, and the words are read back from the DOCX with python-docx and from the
+PDF with pdftotext."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from builders import kept_docx, tables_docx
+from builders import footnotes_docx, kept_docx, libreoffice_rtf, rich_odt, tables_docx
 
 from idmbook.build import BuildOptions, build
 from idmbook.ingest import IngestOptions, ingest
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("soffice") is None,
+    reason="needs pdftotext and LibreOffice",
+)
 
 META: dict[str, object] = {
     "stakeholder_type": "local_authority",
@@ -42,6 +46,10 @@ PHRASES = (
     "Inner3",
     "Across two",
     "Estimate | rounded, see [annex].",
+    "A note on the welcome.",  # a footnote of an OpenDocument file
+    "bienvenue à tous",
+    "Ministry of the Interior, 2016.",  # footnotes of an RTF file saved by LibreOffice
+    "Second paragraph of the note.",
 )
 _BIDI_CONTROLS = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -84,7 +92,14 @@ def test_kept_content_is_in_the_built_docx_and_pdf(
     inbox.mkdir()
     (inbox / "kept.docx").write_bytes(kept_docx())
     (inbox / "tables.docx").write_bytes(tables_docx())
-    for name, organisation in (("kept.docx", "Ville de Lyon"), ("tables.docx", "Tables Trust")):
+    (inbox / "rich.odt").write_bytes(rich_odt())
+    (inbox / "notes.rtf").write_bytes(libreoffice_rtf(footnotes_docx(), tmp_path / "lo"))
+    for name, organisation in (
+        ("kept.docx", "Ville de Lyon"),
+        ("tables.docx", "Tables Trust"),
+        ("rich.odt", "Open Documents"),
+        ("notes.rtf", "Rich Text"),
+    ):
         result = ingest(
             [inbox / name],
             IngestOptions(metadata={**META, "organisation": organisation, "title": name}),
