@@ -17,6 +17,22 @@ _DRAWING_TEXT = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
 _W_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _ODF_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+_ODF_FORM = "{urn:oasis:names:tc:opendocument:xmlns:form:1.0}"
+_ODF_CONTROLS = {
+    "text",
+    "textarea",
+    "password",
+    "checkbox",
+    "radio",
+    "combobox",
+    "listbox",
+    "formatted-text",
+    "number",
+    "date",
+    "time",
+    "file",
+    "button",
+}
 _HEADER_PART = re.compile(r"^word/(header|footer)\d*\.xml$")
 _RTF_HEADER = re.compile(rb"\{\\(header|footer)[lrf]?(?![A-Za-z])")
 _ASK = (
@@ -63,8 +79,18 @@ def word_left_out(trees: dict[str, ET.Element], main: ET.Element | None) -> Left
 
 
 def odt_left_out(trees: dict[str, ET.Element]) -> LeftOut:
-    """What an OpenDocument text holds in its page headers and footers."""
+    """What an OpenDocument text holds in its page headers and footers and in form
+    controls."""
     left = LeftOut()
+    content = trees.get("content.xml")
+    if content is not None:
+        left.form_fields = sum(
+            1
+            for element in content.iter()
+            if isinstance(element.tag, str)
+            and element.tag.startswith(_ODF_FORM)
+            and element.tag[len(_ODF_FORM) :] in _ODF_CONTROLS
+        )
     styles = trees.get("styles.xml")
     if styles is not None:
         for tag in ("header", "footer", "header-left", "footer-left", "header-first"):

@@ -53,8 +53,9 @@ def _needed(members: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _without_doctype(data: bytes) -> bytes:
-    """A manifest without the DOCTYPE line OpenOffice 1 and 2 wrote (a public identifier,
-    no declarations); one with an internal subset stays, and is refused when parsed."""
+    """A manifest, the properties or an equation without the DOCTYPE line OpenOffice wrote
+    (a public identifier, no declarations); one with an internal subset stays, and is
+    refused when parsed."""
     return _DOCTYPE.sub(b"", data, count=1)
 
 
@@ -64,7 +65,7 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
     macros = [n for n in members if n.startswith(("Basic/", "Scripts/"))]
     members = _needed(members)
     for name in list(members):
-        if name == "META-INF/manifest.xml":
+        if name.endswith(".xml") and name not in _REQUIRED:
             members[name] = _without_doctype(members[name])
         if name in _REQUIRED or name == "META-INF/manifest.xml":
             trees[name] = parse_xml(members[name], name, limits.max_xml_depth)

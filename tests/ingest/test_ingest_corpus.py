@@ -108,3 +108,11 @@ def test_a_path_as_alternative_text_is_removed(read) -> None:  # type: ignore[no
     assert "tallison" not in written and "INetCache" not in written
     assert all(image["c"][1] == [] for image in find(blocks, "Image"))
     assert "This is a footnote" in text(blocks)
+
+
+def test_an_openoffice_3_equation(read) -> None:  # type: ignore[no-untyped-def]
+    """OpenOffice 3 wrote its equations with a DOCTYPE line: the equation was dropped as an
+    unreadable part and the file refused as empty."""
+    _, written, blocks = read("tdf/odftoolkit/validator/src/test/resources/math_OOo311.odt")
+    assert [m["c"][1] for m in find(blocks, "Math")] == ["1 + 1"]
+    assert "$$1 + 1$$" in written
