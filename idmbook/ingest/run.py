@@ -25,6 +25,7 @@ from idmbook.ingest.convert import (
     check_markdown,
     normalise_headings,
     plain_text,
+    tidy_headings,
     to_markdown,
 )
 from idmbook.ingest.direction import mark_rtl_paragraphs
@@ -565,6 +566,14 @@ def _headings(blocks: list[Node], meta: Metadata) -> tuple[list[Node], list[Find
     if moved:
         shifts = ", ".join(f"{old} → {new}" for old, new in sorted(moved.items()))
         findings.append(Finding("IDM118", f"heading levels moved under the title (level {shifts})"))
+    blocks, tidied = tidy_headings(blocks)
+    for what, n in tidied.items():
+        change = {
+            "deeper": "moved up to one level below the heading before",
+            "without words": "without words made paragraphs",
+            "inside other blocks": "inside tables, quotations, lists or notes made bold paragraphs",
+        }[what]
+        findings.append(Finding("IDM118", f"{_plural(n, 'heading')} {change}"))
     return blocks, findings
 
 

@@ -636,3 +636,24 @@ def typed_rules_docx() -> bytes:
         d.add_paragraph("After the separators.")
 
     return document(build)
+
+
+def outline_docx() -> bytes:
+    """Headings as real documents have them: a jump from level 1 to level 4, a heading that
+    holds only a picture, an empty heading, and a heading inside a table cell."""
+
+    def build(d: docx.document.Document) -> None:
+        d.add_heading("Context", 1)
+        d.add_paragraph("Why we write.")
+        d.add_heading("A detail four levels down", 4)
+        d.add_paragraph("The detail.")
+        d.add_heading("", 2).add_run().add_picture(io.BytesIO(png()), width=Inches(1))
+        d.add_heading("", 2)
+        table = d.add_table(rows=1, cols=2)
+        table.cell(0, 0).paragraphs[0].style = "Heading 1"
+        table.cell(0, 0).paragraphs[0].add_run("Statement")
+        table.cell(0, 1).text = "Seasoned professional"
+        d.add_heading("Conclusion", 1)
+        d.add_paragraph("The end.")
+
+    return document(build)

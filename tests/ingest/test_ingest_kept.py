@@ -20,6 +20,7 @@ from builders import (
     libreoffice_rtf,
     only_in_header_docx,
     only_pictures_docx,
+    outline_docx,
     png,
     rich_odt,
     smartart_docx,
@@ -107,6 +108,23 @@ def test_a_note_in_a_table_cell_survives_any_footnote_prefix(root: Path, tmp_pat
         (note,) = find(table, "Note")
         assert text(note["c"]) == "Figures of the prefecture, 2016."
         assert cells(table)[:3] == ["City", "Arrivals", "Lyon"]
+
+
+def test_headings_make_an_outline(root: Path, tmp_path: Path) -> None:
+    """PDF/UA refuses a heading level skipped, an empty heading, and the book's outline has
+    no place for a heading inside a table (the corpus: 10 files broke the PDF so)."""
+    item, written = _written(root, tmp_path, "outline.docx", outline_docx(), title="Outline")
+    blocks = book_blocks(body_of(written))
+    headings = [(b["c"][0], text(b["c"][2])) for b in blocks if b["t"] == "Header"]
+    assert headings == [(2, "Context"), (3, "A detail four levels down"), (2, "Conclusion")]
+    (table,) = find(blocks, "Table")
+    assert not find(table, "Header") and find(table, "Strong")
+    assert cells(table) == ["Statement", "Seasoned professional"]
+    assert len(find(blocks, "Image")) == 1  # the picture of the picture-only heading stays
+    messages = _messages(item)
+    assert "1 heading moved up to one level below the heading before" in messages
+    assert "2 headings without words made paragraphs" in messages
+    assert "1 heading inside tables, quotations, lists or notes made bold paragraphs" in messages
 
 
 def test_separators_typed_as_hyphens_stay_text(root: Path, tmp_path: Path) -> None:
