@@ -11,22 +11,30 @@ import base64
 import binascii
 import contextlib
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from idmbook.frontmatter import TextFile, split
+from idmbook.ingest import libreoffice
 from idmbook.ingest.archive import Limits, read_zip, write_zip
 from idmbook.ingest.convert import Node, text_ast, to_ast
 from idmbook.ingest.docx import inspect_docx
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import LeftOut, rtf_left_out
+from idmbook.ingest.marks import Marks, strip_marks
 from idmbook.ingest.odt import inspect_odt
+from idmbook.ingest.odtprep import prepare_odt
 from idmbook.ingest.package import Package
 from idmbook.ingest.sniff import Sniffed
+from idmbook.ingest.titleblock import TitleBlock, title_block
+from idmbook.ingest.wordprep import prepare_word
 from idmbook.markdown import READER
 
+_RTF_STARRED_NOTE = re.compile(rb"\{\\\*\\footnote(?![A-Za-z])")
+"""A footnote written as an ignorable destination (LibreOffice writes ``{\\*\\footnote``);
+pandoc skips ignorable destinations, and the note with them."""
+_RTF_EQUATION = re.compile(rb"\\moMath(?![A-Za-z])")
 _RTF_FIELD = re.compile(rb"\\fldinst[^}]{0,200}?\b(INCLUDETEXT|INCLUDEPICTURE|IMPORT)\b", re.I)
 _HTML_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
 _ASK_DOCX = "ask the sender for the text saved as a Word document (.docx)"
@@ -45,6 +53,13 @@ class Document:
     """Front matter of a Markdown submission."""
     converted: str | None = None
     """How the file was converted before pandoc read it (LibreOffice for a .doc)."""
+    title_block: TitleBlock | None = None
+    """The title block pandoc took out of a Word document's text (its Title, Subtitle,
+    Author, Date and Abstract paragraphs)."""
+    language: str | None = None
+    """The language most of the text is in, as the document's runs say (Word)."""
+    left_out: LeftOut = field(default_factory=LeftOut)
+    """What the file holds outside the text pandoc reads (headers, diagrams, charts)."""
 
     @property
     def blocks(self) -> list[Node]:
@@ -82,10 +97,18 @@ def read_document(
     if kind == "odt":
         members = read_zip(raw, limits)
         package = inspect_odt(members, limits)
+        marks = Marks()
+        prepared = prepare_odt(package.members, package.formulas, marks, workdir, limits)
+        package.findings += prepared.findings
         (workdir / "in.odt").write_bytes(write_zip(package.members))
         ast = to_ast(["-f", "odt", "in.odt"], workdir, limits)
+        ast["blocks"] = marks.apply(ast["blocks"])
+        ast["meta"] = strip_marks(ast.get("meta", {}))
         pictures = {n: d for n, d in package.members.items() if n.startswith("Pictures/")}
-        return Document(ast, list(package.findings), package, pictures)
+        document = Document(ast, list(package.findings), package, pictures)
+        document.language = prepared.language
+        document.left_out = package.left_out
+        return document
     if kind == "rtf":
         return _read_rtf(raw, workdir, limits)
     if kind in ("html", "text"):
@@ -106,15 +129,24 @@ def read_document(
 def _read_docx(raw: bytes, workdir: Path, limits: Limits, macros: bool) -> Document:
     members = read_zip(raw, limits)
     package = inspect_docx(members, limits, macros=macros)
+    marks = Marks()
+    prepared = prepare_word(package.members, package.main_part, marks)
+    package.findings += prepared.findings
     (workdir / "in.docx").write_bytes(write_zip(package.members))
     ast = to_ast(["-f", "docx", "--track-changes=accept", "in.docx"], workdir, limits)
+    ast["blocks"] = marks.apply(ast["blocks"])
+    ast["meta"] = strip_marks(ast.get("meta", {}))
     base = package.media_base
     pictures = {
         name[len(base) :]: data
         for name, data in package.members.items()
         if name.startswith(base + "media/")
     }
-    return Document(ast, list(package.findings), package, pictures)
+    document = Document(ast, list(package.findings), package, pictures)
+    document.left_out = package.left_out
+    document.title_block = title_block(ast["meta"])
+    document.language = prepared.language
+    return document
 
 
 def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
@@ -139,6 +171,18 @@ def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
                 severity=None,
             )
         )
+    equations = len(_RTF_EQUATION.findall(raw))
+    if equations:
+        findings.append(
+            Finding(
+                "IDM124",
+                f"{equations} equation{'s' * (equations != 1)} left out: equations cannot be "
+                "read from an RTF file",
+                "ask the sender for the file saved as a Word document (.docx), which keeps them",
+            )
+        )
+    raw = _RTF_STARRED_NOTE.sub(rb"{\\footnote", raw)
+    raw = _binary_as_hex(raw)
     (workdir / "in.rtf").write_bytes(raw)
     media = workdir / "media"
     ast = to_ast(["-f", "rtf", f"--extract-media={media}", "in.rtf"], workdir, limits)
@@ -149,7 +193,34 @@ def _read_rtf(raw: bytes, workdir: Path, limits: Limits) -> Document:
             if path.is_file() and not path.is_symlink():
                 pictures[str(path)] = path.read_bytes()
                 pictures[path.relative_to(workdir).as_posix()] = pictures[str(path)]
-    return Document(ast, findings, pictures=pictures)
+    document = Document(ast, findings, pictures=pictures)
+    document.left_out = rtf_left_out(raw)
+    return document
+
+
+_RTF_BIN = re.compile(rb"\\bin(\d{1,10}) ?")
+
+
+def _binary_as_hex(raw: bytes) -> bytes:
+    """RTF with its binary data (``\\binN`` and N raw bytes, which pandoc cannot read: the
+    file failed with 'unexpected end of input') written as hexadecimal digits, the other way
+    RTF holds a picture's data."""
+    if b"\\bin" not in raw:
+        return raw
+    out: list[bytes] = []
+    position = 0
+    for _ in range(len(raw)):
+        match = _RTF_BIN.search(raw, position)
+        if match is None:
+            break
+        length = min(int(match.group(1)), len(raw) - match.end())
+        out += [
+            raw[position : match.start()],
+            raw[match.end() : match.end() + length].hex().encode(),
+        ]
+        position = match.end() + length
+    out.append(raw[position:])
+    return b"".join(out)
 
 
 def _clear_placeholder_alt(value: Any) -> None:
@@ -213,14 +284,8 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
-def libreoffice() -> str | None:
-    """The LibreOffice program, when installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def _from_legacy_doc(raw: bytes, workdir: Path, limits: Limits) -> tuple[bytes, Finding]:
-    program = libreoffice()
-    if program is None:
+    if libreoffice.program() is None:
         raise Refused(
             "IDM100",
             "the file is a Word 97-2003 document (.doc), which idmbook reads only through "
@@ -231,33 +296,26 @@ def _from_legacy_doc(raw: bytes, workdir: Path, limits: Limits) -> tuple[bytes, 
     source = workdir / "legacy.doc"
     source.write_bytes(raw)
     out = workdir / "libreoffice"
-    command = [
-        program,
-        f"-env:UserInstallation={(workdir / 'lo-profile').as_uri()}",
-        "--headless",
-        "--norestore",
-        "--nolockcheck",
-        "--convert-to",
-        "docx:MS Word 2007 XML",
-        "--outdir",
-        str(out),
-        str(source),
-    ]
+    timeout = max(limits.pandoc_timeout, 60)
     try:
-        subprocess.run(
-            command,
-            capture_output=True,
-            check=False,
-            timeout=max(limits.pandoc_timeout, 60),
-            cwd=workdir,
-            stdin=subprocess.DEVNULL,
+        ran = libreoffice.run(
+            ["--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source)],
+            workdir,
+            timeout,
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except OSError as exc:
         raise Refused(
             "IDM116",
             f"LibreOffice could not convert the Word 97-2003 document: {exc}",
             "ask the sender to save it as .docx (File > Save As > Word Document)",
         ) from None
+    if ran.returncode is None:
+        raise Refused(
+            "IDM116",
+            f"LibreOffice took longer than {timeout:.0f} s to convert the Word 97-2003 "
+            "document; it was stopped",
+            "ask the sender to save it as .docx (File > Save As > Word Document)",
+        )
     result = out / "legacy.docx"
     if not result.is_file():
         raise Refused(
@@ -267,5 +325,6 @@ def _from_legacy_doc(raw: bytes, workdir: Path, limits: Limits) -> tuple[bytes, 
             "ask the sender to save it as .docx (File > Save As > Word Document)",
         )
     return result.read_bytes(), Finding(
-        "IDM103", "converted from Word 97-2003 (.doc) to .docx with LibreOffice"
+        "IDM103",
+        f"converted from Word 97-2003 (.doc) to .docx with LibreOffice, run {ran.isolation}",
     )

@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 from idmbook.ingest.archive import Limits
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import word_left_out
 from idmbook.ingest.package import Package
 from idmbook.ingest.xmlsafe import local, parse_xml, text_of
 
@@ -95,7 +96,9 @@ def inspect_docx(members: dict[str, bytes], limits: Limits, macros: bool = False
         elif name == "[Content_Types].xml":
             data = _clean_content_types(data, dropped)
         cleaned[name] = data
-    package = Package(cleaned, media_base=main.rsplit("/", 1)[0] + "/" if "/" in main else "")
+    package = Package(
+        cleaned, media_base=main.rsplit("/", 1)[0] + "/" if "/" in main else "", main_part=main
+    )
     package.findings = findings
     for name, tree in trees.items():
         if name.startswith("word/") and name.endswith(".xml"):
@@ -110,6 +113,7 @@ def inspect_docx(members: dict[str, bytes], limits: Limits, macros: bool = False
     else:
         package.comments = sum(1 for e in trees[main].iter(W + "commentReference"))
     _count_pictures(trees[main], package)
+    package.left_out = word_left_out(trees, trees[main])
     package.properties = _properties(trees)
     package.custom = _custom_properties(trees.get("docProps/custom.xml"))
     return package
@@ -255,11 +259,11 @@ def _properties(trees: dict[str, ET.Element]) -> dict[str, str]:
             if local(element.tag) == "Company" and text_of(element):
                 props["company"] = text_of(element)
     styles = trees.get("word/styles.xml")
-    if styles is not None and "language" not in props:
+    if styles is not None:
         defaults = styles.find(f"{W}docDefaults")
         lang = defaults.find(f".//{W}lang") if defaults is not None else None
         if lang is not None and lang.get(W + "val"):
-            props["language"] = lang.get(W + "val", "")
+            props["default_language"] = lang.get(W + "val", "")
     return props
 
 

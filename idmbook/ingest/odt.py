@@ -9,10 +9,12 @@ changes accepted: the body holds the current text, deletions live apart.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from idmbook.ingest.archive import Limits
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import odt_left_out
 from idmbook.ingest.package import Package
 from idmbook.ingest.xmlsafe import local, parse_xml, text_of
 
@@ -27,12 +29,51 @@ META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 MANIFEST = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 
 
+_REQUIRED = ("content.xml", "styles.xml")
+"""Parts pandoc reads the text from: a part that cannot be read safely refuses the file."""
+_OPTIONAL = ("meta.xml",)
+"""Parts read when they are sound (the document's properties), left out otherwise."""
+_OBJECT_PART = re.compile(r"^(Object [^/]+|ObjectReplacements)/")
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^\[>]*>")
+
+
+def _needed(members: dict[str, bytes]) -> dict[str, bytes]:
+    """The members pandoc and ingest need: the text, the styles, the properties, the
+    manifest, the pictures, and the embedded objects (equations are read from them).
+    Settings, toolbars (Configurations2/), thumbnails and macros never reach pandoc, so they
+    are not read at all."""
+    keep = {"mimetype", "META-INF/manifest.xml", *_REQUIRED, *_OPTIONAL}
+    return {
+        name: data
+        for name, data in members.items()
+        if name in keep
+        or name.startswith("Pictures/")
+        or (_OBJECT_PART.match(name) is not None and name.endswith("/content.xml"))
+    }
+
+
+def _without_doctype(data: bytes) -> bytes:
+    """A manifest, the properties or an equation without the DOCTYPE line OpenOffice wrote
+    (a public identifier, no declarations); one with an internal subset stays, and is
+    refused when parsed."""
+    return _DOCTYPE.sub(b"", data, count=1)
+
+
 def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
     """Check, count and clean the members of an OpenDocument text."""
     trees: dict[str, ET.Element] = {}
-    for name, data in members.items():
-        if name.endswith(".xml") or name.endswith(".rdf"):
-            trees[name] = parse_xml(data, name, limits.max_xml_depth)
+    macros = [n for n in members if n.startswith(("Basic/", "Scripts/"))]
+    members = _needed(members)
+    for name in list(members):
+        if name.endswith(".xml") and name not in _REQUIRED:
+            members[name] = _without_doctype(members[name])
+        if name in _REQUIRED or name == "META-INF/manifest.xml":
+            trees[name] = parse_xml(members[name], name, limits.max_xml_depth)
+        elif name.endswith(".xml"):
+            try:  # the document's properties and the equations: read them if they are sound
+                trees[name] = parse_xml(members[name], name, limits.max_xml_depth)
+            except Refused:
+                del members[name]
     manifest = trees.get("META-INF/manifest.xml")
     if manifest is not None and any(True for _ in manifest.iter(MANIFEST + "encryption-data")):
         raise Refused(
@@ -48,14 +89,14 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
             "ask the sender to open it in LibreOffice and save it again",
         )
     findings: list[Finding] = []
-    macros = [n for n in members if n.startswith(("Basic/", "Scripts/"))]
     if macros:
         findings.append(Finding("IDM106", f"macros removed ({len(macros)} parts)"))
     objects = [n for n in members if n.startswith(("Object ", "ObjectReplacements/"))]
-    embedded = sum(1 for _ in content.iter(DRAW + "object")) + sum(
-        1 for _ in content.iter(DRAW + "object-ole")
-    )
-    if objects or embedded:
+    formulas = _formulas(content, trees)
+    embedded = sum(
+        1 for o in content.iter(DRAW + "object") if _object_name(o) not in formulas
+    ) + sum(1 for _ in content.iter(DRAW + "object-ole"))
+    if embedded or (objects and not formulas):
         findings.append(
             Finding(
                 "IDM106",
@@ -64,11 +105,20 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
             )
         )
     dropped = set(macros) | set(objects)
-    package = Package({n: d for n, d in members.items() if n not in dropped}, media_base="")
+    package = Package(
+        {n: d for n, d in members.items() if n not in dropped},
+        media_base="",
+        main_part="content.xml",
+    )
     package.findings = findings
+    package.formulas = formulas
+    package.left_out = odt_left_out(trees)
     for image in content.iter(DRAW + "image"):
         href = image.get(XLINK + "href", "")
-        if href and not href.lstrip("./").startswith("Pictures/"):
+        inside = href.removeprefix("./")
+        if href and not (
+            inside.startswith(("Pictures/", "ObjectReplacements/")) or inside in members
+        ):
             findings.append(
                 Finding(
                     "IDM107",
@@ -100,6 +150,25 @@ def inspect_odt(members: dict[str, bytes], limits: Limits) -> Package:
     return package
 
 
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
+def _object_name(element: ET.Element) -> str:
+    """The folder of an embedded object: 'Object 1' for ``xlink:href="./Object 1"``."""
+    return element.get(XLINK + "href", "").strip().removeprefix("./").strip("/")
+
+
+def _formulas(content: ET.Element, trees: dict[str, ET.Element]) -> dict[str, ET.Element]:
+    """The embedded objects that are equations (MathML), by folder name."""
+    found: dict[str, ET.Element] = {}
+    for element in content.iter(DRAW + "object"):
+        name = _object_name(element)
+        tree = trees.get(f"{name}/content.xml")
+        if name and tree is not None and tree.tag == MATHML + "math":
+            found[name] = tree
+    return found
+
+
 def _properties(trees: dict[str, ET.Element]) -> tuple[dict[str, str], dict[str, str]]:
     props: dict[str, str] = {}
     custom: dict[str, str] = {}
@@ -117,7 +186,7 @@ def _properties(trees: dict[str, ET.Element]) -> tuple[dict[str, str], dict[str,
         if keywords:
             props["keywords"] = "; ".join(keywords)
     styles = trees.get("styles.xml")
-    if styles is not None and "language" not in props:
+    if styles is not None:
         for default in styles.iter(STYLE + "default-style"):
             if default.get(STYLE + "family") != "paragraph":
                 continue
@@ -125,5 +194,7 @@ def _properties(trees: dict[str, ET.Element]) -> tuple[dict[str, str], dict[str,
             if text_props is not None and text_props.get(FO + "language"):
                 lang = text_props.get(FO + "language", "")
                 country = text_props.get(FO + "country", "")
-                props["language"] = f"{lang}-{country}" if country and country != "none" else lang
+                props["default_language"] = (
+                    f"{lang}-{country}" if country and country != "none" else lang
+                )
     return props, custom

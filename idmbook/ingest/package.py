@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from idmbook.ingest.findings import Finding
+from idmbook.ingest.leftout import LeftOut
 
 
 @dataclass
@@ -15,6 +17,8 @@ class Package:
     """The members handed to pandoc: dangerous parts and external references removed."""
     media_base: str
     """Folder that picture paths in pandoc's output are relative to ("word/" for .docx)."""
+    main_part: str = ""
+    """The member holding the document's text ("word/document.xml", "content.xml")."""
     findings: list[Finding] = field(default_factory=list)
     insertions: int = 0
     deletions: int = 0
@@ -22,6 +26,11 @@ class Package:
     pictures: int = 0
     pictures_without_alt: int = 0
     properties: dict[str, str] = field(default_factory=dict)
-    """Document properties: title, language, keywords, company, creator."""
+    """Document properties: title, language, keywords, company, creator, and the language
+    new text is typed in (default_language)."""
     custom: dict[str, str] = field(default_factory=dict)
     """Custom document properties (Word's File > Properties > Custom), by name."""
+    left_out: LeftOut = field(default_factory=LeftOut)
+    """What the container holds outside the text pandoc reads (headers, diagrams, charts)."""
+    formulas: dict[str, ET.Element] = field(default_factory=dict)
+    """Equations embedded as objects (OpenDocument), MathML by the object's folder name."""

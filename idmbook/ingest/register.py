@@ -167,6 +167,15 @@ def _csv_rows(raw: bytes, register: Register) -> list[tuple[int, list[Any]]]:
     return rows
 
 
+MAX_COLUMNS = 100
+"""Columns read from a register sheet: far more than the contribution fields."""
+CELLS_PER_BYTE = 20
+"""How many cells a register may make the reader produce per byte of the file, empty ones
+included: a sheet that claims rows or columns far beyond what its bytes hold is refused
+before it can fill the memory."""
+MIN_CELLS = 500_000
+
+
 def _xlsx_rows(raw: bytes, rel: str, limits: Limits) -> list[tuple[int, list[Any]]]:
     try:
         read_zip(raw, limits, what="register")
@@ -174,13 +183,40 @@ def _xlsx_rows(raw: bytes, rel: str, limits: Limits) -> list[tuple[int, list[Any
         raise IdmbookError(f"{rel}: {exc.finding.message}", exc.finding.hint) from None
     from openpyxl import load_workbook
 
+    budget = max(MIN_CELLS, CELLS_PER_BYTE * len(raw))
+    rows: list[tuple[int, list[Any]]] = []
+    produced = 0
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [(i, list(cells)) for i, cells in enumerate(sheet.iter_rows(values_only=True), 1)]
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()  # the size the sheet declares is not trusted
+            for line, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+                produced += max(len(cells), 1)
+                if produced > budget:
+                    raise IdmbookError(
+                        f"the register {rel} goes on past row {line}, far more than its "
+                        f"{len(raw) // 1024 or 1} KB can hold; it was not read",
+                        "open it in a spreadsheet, delete the empty rows and columns after the "
+                        "last filled cell (or copy the filled cells to a new sheet) and save it",
+                    )
+                if any(_cell(c) for c in cells):
+                    rows.append((line, list(cells)))
+        finally:
+            book.close()
+    except IdmbookError:
+        raise
+    except MemoryError:
+        raise IdmbookError(
+            f"the register {rel} needs more memory than idmbook gives a register; it was not read",
+            "save the register again as CSV (UTF-8) and ingest with that",
+        ) from None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad workbook
-        raise IdmbookError(f"the register {rel} cannot be read: {exc}") from None
+        raise IdmbookError(
+            f"the register {rel} cannot be read as an Excel workbook "
+            f"({type(exc).__name__}{': ' + str(exc)[:200] if str(exc) else ''})",
+            "open it in a spreadsheet and save it again, or save it as CSV (UTF-8)",
+        ) from None
     return rows
 
 

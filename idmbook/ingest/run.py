@@ -25,16 +25,22 @@ from idmbook.ingest.convert import (
     check_markdown,
     normalise_headings,
     plain_text,
+    tidy_headings,
     to_markdown,
 )
+from idmbook.ingest.direction import mark_rtl_paragraphs
 from idmbook.ingest.document import Document, read_document
 from idmbook.ingest.findings import Finding, Refused
+from idmbook.ingest.leftout import findings as left_out_findings
+from idmbook.ingest.leftout import has_text, refuse_empty
 from idmbook.ingest.metadata import OPTIONS, ORDER, Metadata, check, document_values, front_matter
 from idmbook.ingest.pictures import check_picture
 from idmbook.ingest.plan import ProjectIndex, index_project, install, note_sha, slugify
 from idmbook.ingest.register import Register, load_register
 from idmbook.ingest.report import FileResult, IngestResult, progress_bar
 from idmbook.ingest.sniff import SUPPORTED, Sniffed, is_junk, sniff
+from idmbook.ingest.tables import prepare_tables
+from idmbook.ingest.titleblock import ORIGIN_AUTHORS, place
 from idmbook.project import Project, open_project
 from idmbook.rules import diag
 from idmbook.sources import rel_path
@@ -100,7 +106,10 @@ def ingest(
     result = IngestResult(dry_run=options.dry_run)
     if register is not None:
         result.report.extend(register.diagnostics)
-    run = _Run(project, options, index_project(root), register, [p.name for p in entries])
+    index = index_project(root, recover=not options.dry_run)
+    for folder, message in index.recovered:
+        result.report.add(diag("IDM127", folder, 0, 0, message))
+    run = _Run(project, options, index, register, [p.name for p in entries])
     with progress_bar(console, len(entries)) as advance:
         for path in entries:
             item = _one(path, run)
@@ -191,6 +200,19 @@ def _one(path: Path, run: _Run) -> FileResult:
         item.status = "failed"
         item.diagnostics.append(
             diag(finding.code, rel, 0, 0, finding.message, finding.hint, Severity.ERROR)
+        )
+    except RecursionError:
+        item.status = "failed"
+        item.diagnostics.append(
+            diag(
+                "IDM116",
+                rel,
+                0,
+                0,
+                "the document nests its parts too deeply to be read",
+                "ask the sender to open the file and save it again as .docx",
+                Severity.ERROR,
+            )
         )
     return item
 
@@ -287,10 +309,32 @@ def _contribution(
 
     cleaner = Cleaner(picture)
     blocks = cleaner.blocks(document.blocks)
-    findings += dropped + cleaner.report()
-    meta = _metadata(path, document, blocks, run)
+    findings += dropped + cleaner.report() + left_out_findings(document.left_out)
+    if not has_text(blocks) and not (
+        document.title_block and has_text(document.title_block.abstract)
+    ):
+        comments = document.package.comments if document.package else 0
+        raise refuse_empty(document.left_out, len(_images(blocks)), comments)
+    if sniffed.kind in ("rtf", "html", "text"):
+        turned = mark_rtl_paragraphs(blocks)
+        if turned:
+            findings.append(
+                Finding(
+                    "IDM125",
+                    f"{_plural(turned, 'paragraph')} in a right-to-left script set right to left",
+                    severity=Severity.INFO,
+                )
+            )
+    meta, origins = _metadata(path, document, blocks, run)
     blocks, heading_findings = _headings(blocks, meta)
     findings += heading_findings
+    if document.title_block is not None:
+        top, placed = place(
+            document.title_block, str(meta.values.get("title", "")), meta.origin.get("authors")
+        )
+        blocks = cleaner.blocks(top) + blocks
+        findings += placed
+    findings += origins
     package = document.package
     counts = {
         "insertions": package.insertions if package else 0,
@@ -300,7 +344,10 @@ def _contribution(
         "pictures_without_alt": sum(1 for b in _images(blocks) if not plain_text(b["c"][1])),
         "footnotes": _count_nodes(blocks, "Note"),
         "tables": _count_nodes(blocks, "Table"),
+        "equations": _count_nodes(blocks, "Math"),
     }
+    blocks, table_findings = prepare_tables(blocks, tmp, limits)
+    findings += table_findings
     item.counts = counts
     if counts["insertions"] or counts["deletions"]:
         total = counts["insertions"] + counts["deletions"]
@@ -319,8 +366,6 @@ def _contribution(
     item.changes = [f.message for f in findings]
     if any(d.severity is Severity.ERROR for d in problems):
         return
-    if not blocks:
-        raise Refused("IDM116", "the document has no text", "ask the sender to send the file again")
     slug = slugify(str(meta.values.get("organisation") or meta.values.get("title") or path.stem))
     name = run.index.claim(slug)
     if name != slug:
@@ -332,7 +377,7 @@ def _contribution(
         item.changes.append(finding.message)
     _prefix_pictures(blocks, f"media/{name}/")
     markdown = to_markdown(blocks, tmp, limits)
-    check_markdown(markdown, tmp, limits)
+    check_markdown(markdown, tmp, limits, blocks)
     comment = f"Ingested by idmbook {__version__} from {path.name!r}; see the source key below."
     text = front_matter(meta.values, comment, (path.name, sha)) + "\n" + markdown + "\n"
     target = project.root / "contributions" / f"{name}.md"
@@ -342,17 +387,18 @@ def _contribution(
             f"{_plural(len(pictures), 'picture')} written to contributions/media/{name}/"
         )
     kept = [
-        _plural(counts["footnotes"], "footnote") if counts["footnotes"] else "",
-        _plural(counts["tables"], "table") if counts["tables"] else "",
+        _plural(counts[key], word)
+        for key, word in (("footnotes", "footnote"), ("tables", "table"), ("equations", "equation"))
+        if counts[key]
     ]
-    if any(kept):
-        item.changes.append("kept " + " and ".join(k for k in kept if k))
+    if kept:
+        item.changes.append("kept " + ", ".join(kept[:-1]) + " and " * (len(kept) > 1) + kept[-1])
     if run.options.dry_run:
         item.status = "would ingest"
         return
     media_dir = project.root / "contributions" / "media" / name
     _writable_inside(project.root, target, media_dir if pictures else None)
-    install(target, text, media_dir if pictures else None, pictures)
+    install(target, text, media_dir if pictures else None, pictures, sha)
     run.index.by_sha[sha] = item.target
     item.status = "ingested"
     item.diagnostics += _validate(project.root, target)
@@ -402,8 +448,27 @@ def _prefix_pictures(blocks: list[Node], prefix: str) -> None:
         image["c"][2][0] = prefix + image["c"][2][0]
 
 
-def _metadata(path: Path, document: Document, blocks: list[Node], run: _Run) -> Metadata:
+_FROM_EDITOR = ("register", "option")
+"""The beginnings of the origins that are the editor's word (see :meth:`Metadata.offer`)."""
+_IDENTITY = ("organisation", "stakeholder_type", "country", "workshop", "themes", "authors")
+"""Fields that say who speaks: taken from the file itself, they are reported as warnings."""
+_EDITOR_ONLY = ("consent",)
+"""Fields only the editor may set: a value the file gives is reported and ignored."""
+
+
+def _metadata(
+    path: Path, document: Document, blocks: list[Node], run: _Run
+) -> tuple[Metadata, list[Finding]]:
     meta = Metadata()
+    ignored: list[tuple[str, Any, str]] = []
+
+    def offer_from_file(key: str, value: Any, origin: str) -> None:
+        if key in _EDITOR_ONLY:
+            if value not in (None, "", []):
+                ignored.append((key, value, origin))
+            return
+        meta.offer(key, value, origin)
+
     register = run.register
     if register is not None:
         row = register.find(path.name, run.names)
@@ -416,23 +481,71 @@ def _metadata(path: Path, document: Document, blocks: list[Node], run: _Run) -> 
         meta.offer(key, value, f"option {OPTIONS.get(key, key)}")
     for key, value in document.front_matter.items():
         if key in ORDER:
-            meta.offer(key, value, "the file's front matter")
+            offer_from_file(key, value, "the file's front matter")
+    heading = document.title_block
+    if heading is not None:
+        offer_from_file("title", heading.title_text, "the document's Title paragraph")
+        offer_from_file("authors", heading.author_names, ORIGIN_AUTHORS)
     package = document.package
     properties = dict(package.properties) if package else {}
     custom = dict(package.custom) if package else {}
-    if document.meta_text("title"):
+    if document.meta_text("title") and heading is None:
         properties.setdefault("title", document.meta_text("title"))
     lang = document.meta_text("lang")
     if lang:
         properties.setdefault("language", lang)
+    if "language" not in properties:
+        # the language most of the text is in, else the one new text is typed in
+        fallback = document.language or properties.get("default_language")
+        if fallback:
+            properties["language"] = fallback
     for key, value, origin in document_values(properties, custom, run.project.taxonomy):
-        meta.offer(key, value, origin)
+        offer_from_file(key, value, origin)
     first = blocks[0] if blocks else None
     if first is not None and first["t"] == "Header":
         levels = [b["c"][0] for b in blocks if b["t"] == "Header"]
         if first["c"][0] == min(levels):
-            meta.offer("title", plain_text(first["c"][2]), "the document's first heading")
-    return meta
+            offer_from_file("title", plain_text(first["c"][2]), "the document's first heading")
+    return meta, _origins(meta, ignored)
+
+
+def _origins(meta: Metadata, ignored: list[tuple[str, Any, str]]) -> list[Finding]:
+    """Where each field came from, as one line of the report; fields about who speaks that
+    came from the file itself, and values the file gave for editor-only fields, as warnings."""
+    findings: list[Finding] = []
+    for key, value, origin in ignored:
+        findings.append(
+            Finding(
+                "IDM126",
+                f"{origin} says {key}: {_shown(value)}; ignored: {key} comes only from the "
+                "register or the command line",
+                f"if the sender did agree, put {key} in this file's row of the register or give "
+                f"{OPTIONS.get(key, '--' + key)}",
+            )
+        )
+    for key in ORDER:
+        origin = meta.origin.get(key, "")
+        if key in _IDENTITY and origin and not origin.startswith(_FROM_EDITOR):
+            findings.append(
+                Finding(
+                    "IDM126",
+                    f"{key} {_shown(meta.values[key])} comes from {origin}, not from the "
+                    "register or the command line",
+                    "check it, and put it in this file's row of the register to confirm it",
+                )
+            )
+    if meta.origin:
+        listed = "; ".join(f"{key} from {meta.origin[key]}" for key in ORDER if key in meta.origin)
+        findings.append(Finding("IDM126", f"fields: {listed}", severity=Severity.INFO))
+    return findings
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value)[:80] + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(str(value)[:80])
 
 
 def _fold(text: str) -> str:
@@ -453,6 +566,14 @@ def _headings(blocks: list[Node], meta: Metadata) -> tuple[list[Node], list[Find
     if moved:
         shifts = ", ".join(f"{old} → {new}" for old, new in sorted(moved.items()))
         findings.append(Finding("IDM118", f"heading levels moved under the title (level {shifts})"))
+    blocks, tidied = tidy_headings(blocks)
+    for what, n in tidied.items():
+        change = {
+            "deeper": "moved up to one level below the heading before",
+            "without words": "without words made paragraphs",
+            "inside other blocks": "inside tables, quotations, lists or notes made bold paragraphs",
+        }[what]
+        findings.append(Finding("IDM118", f"{_plural(n, 'heading')} {change}"))
     return blocks, findings
 
 
@@ -498,7 +619,7 @@ def _note(path: Path, raw: bytes, sha: str, sniffed: Sniffed, run: _Run, item: F
         item.status = "would ingest"
         return
     _writable_inside(root, target)
-    install(target, text, None, {})
+    install(target, text, None, {}, sha)
     run.index.by_sha[sha] = item.target
     item.status = "ingested"
     item.diagnostics += _validate(root, target)

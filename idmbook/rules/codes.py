@@ -588,6 +588,49 @@ _RULES = [
         "Accented letters may come out wrong; check them in the contribution, or ask the "
         "sender for the file saved as UTF-8.",
     ),
+    Rule(
+        "IDM124",
+        "content-not-kept",
+        WARN,
+        "Part of the submitted file could not be kept in the contribution.",
+        "Ingest never drops content silently: what the book cannot carry is counted with its "
+        "reason. Text in the page header or footer, SmartArt diagrams, charts and the like are "
+        "left out; ask the sender for that content typed in the body of the document (a "
+        "diagram as a list, a chart as a table). A file whose only text is in such places is "
+        "refused, with the places named.",
+    ),
+    Rule(
+        "IDM125",
+        "content-kept-differently",
+        INFO,
+        "Part of the submitted file was kept in another form.",
+        "Some things are kept in a form the book can print: the text of a text box after the "
+        "paragraph it is anchored in, the document's own title, subtitle, authors and abstract "
+        "at the top of the text (or in the front matter), a footnote in a table cell as a note "
+        "written inside the cell, a form check box as ☒ or ☐. Check these places in the "
+        "contribution.",
+    ),
+    Rule(
+        "IDM126",
+        "metadata-origin",
+        WARN,
+        "A contribution field came from the submitted file itself.",
+        "The register and the command line are the editor's word; a value the submitted file "
+        "gives about itself (its front matter, its document properties) is only a fallback, and "
+        "ingest says where each field came from. Consent is never taken from the file: a "
+        "sender cannot give consent on the editor's behalf. Put the value in the register to "
+        "confirm it.",
+    ),
+    Rule(
+        "IDM127",
+        "interrupted-ingest",
+        INFO,
+        "An ingest that was interrupted was finished or cleaned up.",
+        "Ingest writes a contribution's pictures, then its text, and records what it is about to "
+        "write first. When a run was stopped in between (a power cut, a killed process), the "
+        "next run finds that record, keeps a contribution that was complete and removes what an "
+        "unfinished one left, so that the file is ingested once, under its own name.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

@@ -10,6 +10,7 @@ Diagnostics of inbox files name the file (its path outside the project).
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 
 from hostile import docs
@@ -395,3 +396,251 @@ CASES += [
         ),
     ),
 ]
+
+
+# --------------------------------------------------------------------------- round two
+
+
+def _args_without(*dropped: str) -> list[str]:
+    """INGEST_META without the options ``dropped`` (and their values)."""
+    out: list[str] = []
+    skip = False
+    for index, item in enumerate(INGEST_META):
+        if skip:
+            skip = False
+            continue
+        if item in dropped:
+            nxt = INGEST_META[index + 1] if index + 1 < len(INGEST_META) else ""
+            skip = not nxt.startswith("--")
+            continue
+        out.append(item)
+    return out
+
+
+NESTED_QUOTES = ("> " * 600 + "Six hundred quotations deep.\n").encode()
+"""1.2 KB of Markdown: 600 block quotes inside each other."""
+
+
+def _far_register() -> bytes:
+    """A 5 KB XLSX register whose sheet declares A1:XFD1048576 and holds a cell there."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["file", "organisation"])
+    sheet.append(["a.txt", "Somebody"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>'
+                )
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c>'
+                    b"</row></sheetData>",
+                )
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _custom_consent_docx() -> bytes:
+    """A Word submission whose custom properties say consent: yes and an organisation."""
+    props = (
+        '<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-'
+        '08002B2CF9AE}" pid="2" name="consent"><vt:lpwstr>yes</vt:lpwstr></property>'
+        '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="3" name="organisation">'
+        "<vt:lpwstr>Self Declared Org</vt:lpwstr></property></Properties>"
+    )
+    types = (
+        '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.custom-properties+xml"/>'
+    )
+    return docs.docx(
+        docs.paragraphs("We agree to everything, says the file."),
+        extra={"docProps/custom.xml": props.encode()},
+        types_extra=types,
+    )
+
+
+def _interrupted_run(box: Box) -> None:
+    """What a run killed between moving the pictures into place and the contribution leaves:
+    the journal, the pictures' folder and the hidden temporary text."""
+    import hashlib
+    import json
+
+    from hostile.harness import canary_png
+
+    data = docs.docx(docs.paragraphs("A submission whose first ingest was killed."))
+    box.write("inbox/killed.docx", data)
+    sha = hashlib.sha256(data).hexdigest()
+    folder = box.project / "contributions"
+    (folder / "media" / "hostile-input-trust").mkdir(parents=True)
+    (folder / "media" / "hostile-input-trust" / "picture-1.png").write_bytes(canary_png())
+    (folder / ".hostile-input-trust.md.partial").write_text("---\ntitle: half", "utf-8")
+    journal = {
+        "target": "hostile-input-trust.md",
+        "temp": ".hostile-input-trust.md.partial",
+        "media": "media/hostile-input-trust",
+        "staging": "media/.hostile-input-trust.partial",
+        "sha256": sha,
+    }
+    (folder / ".idmbook-ingest-hostile-input-trust.md.journal").write_text(
+        json.dumps(journal), "utf-8"
+    )
+
+
+def _doc_linking_a_slow_server(box: Box) -> list[str]:
+    """A Word 97-2003 .doc showing a picture linked from a local server that accepts
+    connections and never answers. Should anything connect during the run, the server writes
+    outside/network-hit.txt, which the harness reports as a change outside the project."""
+    import socket
+    import subprocess
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    work = box.root / "home" / "make-doc"
+    work.mkdir(parents=True)
+    (work / "linked.docx").write_bytes(docs.external_picture(f"http://127.0.0.1:{port}/p.png"))
+    soffice = shutil.which("soffice") or "soffice"
+    subprocess.run(  # made while nothing listens: LibreOffice gives up at once
+        [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(box.inbox),
+            str(work / "linked.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    shutil.rmtree(work)
+    server.listen(8)
+    server.settimeout(0.5)
+    hit = box.outside / "network-hit.txt"
+
+    def serve() -> None:
+        until = time.monotonic() + 300
+        while time.monotonic() < until:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            hit.write_bytes(connection.recv(200) or b"connected")
+
+    threading.Thread(target=serve, daemon=True).start()
+    return ["ingest", str(box.inbox / "linked.doc"), *INGEST_META]
+
+
+CASES += [
+    Case(
+        "ingest-nested-quotes",
+        "ingest",
+        "600 nested block quotes in a 1.2 KB Markdown file, ingested with a good file: the "
+        "deep one fails with a diagnostic, the run goes on",
+        E(1, ("IDM116", "inbox/deep.md", None), created=(OUT,)),
+        {"inbox/deep.md": NESTED_QUOTES, "inbox/plain.txt": b"A plain submission.\n"},
+        args=("ingest", "{box}/inbox", *INGEST_META),
+    ),
+    Case(
+        "ingest-register-huge-sheet",
+        "ingest",
+        "a 5 KB XLSX register declaring A1:XFD1048576 with a cell there (took 7.7 GB)",
+        E(2, message="register.xlsx goes on past row"),
+        {"inbox/register.xlsx": _far_register(), "inbox/a.txt": b"A submission.\n"},
+        args=(
+            "ingest",
+            "{box}/inbox/a.txt",
+            "--register",
+            "{box}/inbox/register.xlsx",
+            *INGEST_META,
+        ),
+    ),
+    Case(
+        "ingest-consent-from-front-matter",
+        "ingest",
+        "the register's consent and organisation cells are empty; the submission's own front "
+        "matter says consent: true: consent is not taken, the organisation is reported",
+        E(
+            1,
+            ("IDM110", "inbox/sub.md", None),
+            ("IDM126", "inbox/sub.md", None),
+            absent=("project/contributions/self-declared-org.md",),
+        ),
+        {
+            "inbox/sub.md": b"---\nconsent: true\norganisation: Self Declared Org\n---\n\n"
+            b"We agree to everything, says the file.\n",
+            "inbox/register.csv": b"file,organisation,consent\nsub.md,,\n",
+        },
+        args=(
+            "ingest",
+            "{box}/inbox/sub.md",
+            "--register",
+            "{box}/inbox/register.csv",
+            *_args_without("--consent", "--organisation"),
+        ),
+    ),
+    Case(
+        "ingest-consent-from-custom-property",
+        "ingest",
+        "a .docx whose custom properties say consent: yes and name an organisation, with no "
+        "consent given by the editor: refused for missing consent, both reported",
+        E(
+            1,
+            ("IDM110", "inbox/sub.docx", None),
+            ("IDM126", "inbox/sub.docx", None),
+            absent=("project/contributions/self-declared-org.md",),
+        ),
+        {"inbox/sub.docx": _custom_consent_docx()},
+        args=("ingest", "{box}/inbox/sub.docx", *_args_without("--consent", "--organisation")),
+    ),
+    Case(
+        "ingest-after-a-killed-run",
+        "ingest",
+        "the leftovers of a run killed in the rename window (journal, pictures' folder, "
+        "hidden temporary text): undone, the file ingested once under its own name",
+        E(
+            0,
+            created=(OUT,),
+            absent=(
+                "project/contributions/hostile-input-trust-2.md",
+                "project/contributions/.hostile-input-trust.md.partial",
+                "project/contributions/.idmbook-ingest-hostile-input-trust.md.journal",
+                "project/contributions/media/hostile-input-trust",
+            ),
+        ),
+        setup=lambda box: (
+            _interrupted_run(box) or ["ingest", f"{box.inbox}/killed.docx", *INGEST_META]
+        ),
+    ),
+]
+
+if shutil.which("soffice"):  # a .doc is read through LibreOffice, and made with it here
+    CASES.append(
+        Case(
+            "ingest-doc-linking-slow-server",
+            "ingest",
+            "a .doc showing a picture linked from a server that never answers: LibreOffice is "
+            "cut off from the network and the picture reported as not fetched",
+            E(0, ("IDM107", "inbox/linked.doc", None), created=(OUT,)),
+            setup=_doc_linking_a_slow_server,
+            timeout=240,
+        )
+    )

@@ -129,6 +129,7 @@ def test_pictures_extracted_beside_the_contribution_with_alt_text(
         "pictures_without_alt": 1,
         "footnotes": 1,
         "tables": 1,
+        "equations": 0,
     }
     codes = [(d.code, d.path) for d in item.diagnostics]
     # validated right after ingest: the picture without alt text is a warning on the new file
