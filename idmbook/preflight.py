@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from idmbook import content
 from idmbook.diagnostics import Diagnostic
 from idmbook.markdown import READER, contain, outside_code
 from idmbook.rules import diag
@@ -53,6 +54,8 @@ _ATTRIBUTE_PLACE = re.compile(
     r"|\{[^\n]*\n[ \t>]*(?:=+|-+)[ \t]*$",  # a setext heading
     re.MULTILINE,
 )
+_MATH_PLACE = re.compile(r"\$(?:\$|[^\s$])")
+"""Where an equation may open (``$$``, or ``$`` and no space)."""
 _LINK_PLACE = re.compile(r"\]\(|\]:|\]\[|<[A-Za-z][A-Za-z0-9+.-]*:")
 _ATX = re.compile(r"^(?P<prefix>[ \t>*+\-0-9.):|~\[\]^]*?)(?P<marks>#{1,6})(?:[ \t]|$)")
 _SETEXT = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:=+|-+)[ \t]*$")
@@ -63,7 +66,9 @@ def may_change(text: str, top: int, split_at: int = 0) -> bool:
     """Whether the sanitiser may change something in ``text``, whose first heading the book
     prints at level ``top``: False only when it certainly will not. ``split_at``: headings of
     this level or above start a new text (a note's sections)."""
-    if "$" in text or ("{" in text and _ATTRIBUTE_PLACE.search(text)):
+    if ("$" in text and _MATH_PLACE.search(text)) or (
+        "{" in text and _ATTRIBUTE_PLACE.search(text)
+    ):
         return True
     if _LINK_PLACE.search(text):
         return True
@@ -95,6 +100,19 @@ def may_change(text: str, top: int, split_at: int = 0) -> bool:
 
 
 # --------------------------------------------------------------------------- the check
+
+
+def check(
+    body: str, rel: str, first_line: int, root: Path, base: Path, kind: Kind
+) -> list[Diagnostic]:
+    """The checks of a document's text: pictures, raw code and limits
+    (:func:`idmbook.content.scan`, ``base`` the folder its pictures are found from), then what
+    the build will change in it (:func:`scan`), unless the text is past a limit that pandoc
+    would take minutes over (IDM004)."""
+    found = content.scan(body, rel, first_line, root, base)
+    if any(d.code == "IDM004" for d in found):
+        return found
+    return found + scan(body, rel, first_line, root, kind)
 
 
 def scan(body: str, rel: str, first_line: int, root: Path, kind: Kind) -> list[Diagnostic]:
@@ -166,8 +184,8 @@ class Locator:
         self.first_line = first_line
         self.lines = body.split("\n")
         self.used: set[tuple[str, int]] = set()
-        self._attributes: list[tuple[str, int]] | None = None
-        self._headings: list[tuple[str, int]] | None = None
+        self._attributes: list[tuple[str, int, bool]] | None = None
+        self._headings: list[tuple[str, int, bool]] | None = None
 
     def diagnostics(self, changes: list[Change]) -> list[Diagnostic]:
         out = []
@@ -195,16 +213,17 @@ class Locator:
         return self._substring(change.kind, change.what)
 
     def _next(
-        self, kind: str, found: list[tuple[str, int]], name: str, partial: bool = False
+        self, kind: str, found: list[tuple[str, int, bool]], name: str, partial: bool = False
     ) -> int | None:
         """The offset of the first ``found`` item not used yet with ``name`` (with
-        ``partial``: whose name contains it), else of the first one not used yet."""
-        for wanted in (True, False):
-            for item, offset in found:
-                if (kind, offset) in self.used:
+        ``partial``: whose name contains it), outside code blocks first; else of the first
+        one not used yet. (Where a code block is, is a guess: a fence in a list item is not
+        seen as one.)"""
+        for wanted, in_code in ((True, False), (True, True), (False, False), (False, True)):
+            for item, offset, code in found:
+                if code != in_code or (kind, offset) in self.used:
                     continue
-                same = (name in item if partial else item == name) if wanted else True
-                if same:
+                if not wanted or (name in item if partial else item == name):
                     self.used.add((kind, offset))
                     return offset
         return None
@@ -221,12 +240,12 @@ class Locator:
             start = offset + 1
         return None
 
-    def attributes(self) -> list[tuple[str, int]]:
-        """(name, offset) of every item of every attribute block outside code, in order:
-        ``#id``, ``.class`` or the key, lower case."""
+    def attributes(self) -> list[tuple[str, int, bool]]:
+        """(name, offset, in code) of every item of every attribute block, in order: ``#id``,
+        ``.class`` or the key, lower case."""
         if self._attributes is None:
             self._attributes = []
-            for offset, line in self._outside_code():
+            for offset, line, code in self._rows():
                 for block in _ATTR_BLOCK.finditer(line):
                     start = offset + block.start(1)
                     for item in _ATTR_ITEM.finditer(block.group(1)):
@@ -234,36 +253,37 @@ class Locator:
                             name = ".unnumbered"
                         else:
                             name = item.group("id") or item.group("cls") or item.group("key")
-                        self._attributes.append((name.lower(), start + item.start()))
+                        self._attributes.append((name.lower(), start + item.start(), code))
         return self._attributes
 
-    def headings(self) -> list[tuple[str, int]]:
-        """(words, offset) of every line that may be a heading: a ``#`` line in or out of a
-        container, and a line above a setext underline."""
+    def headings(self) -> list[tuple[str, int, bool]]:
+        """(words, offset, in code) of every line that may be a heading: a ``#`` line in or
+        out of a container, and a line above a setext underline."""
         if self._headings is None:
             self._headings = []
-            rows = list(self._outside_code())
-            for index, (offset, line) in enumerate(rows):
+            rows = list(self._rows())
+            for index, (offset, line, code) in enumerate(rows):
                 atx = _ATX.match(line)
                 below = rows[index + 1][1] if index + 1 < len(rows) else ""
                 if atx:
-                    text = line[atx.end() :]
-                    self._headings.append((_words(text), offset + atx.start("marks")))
+                    words = _words(line[atx.end() :])
+                    self._headings.append((words, offset + atx.start("marks"), code))
                 elif line.strip() and _SETEXT.match(below) and not _SETEXT.match(line):
                     stripped = line.lstrip(" \t>")
-                    self._headings.append((_words(stripped), offset + len(line) - len(stripped)))
+                    at = offset + len(line) - len(stripped)
+                    self._headings.append((_words(stripped), at, code))
         return self._headings
 
-    def _outside_code(self) -> Iterator[tuple[int, str]]:
-        """(offset, line) of each line outside fenced code, code spans blanked."""
-        offsets = [0]
-        for line in self.lines:
-            offsets.append(offsets[-1] + len(line) + 1)
-        for number, line, _ in outside_code(self.lines):
+    def _rows(self) -> Iterator[tuple[int, str, bool]]:
+        """(offset, line, in a code block) of each line, code spans blanked."""
+        outside = {number for number, _, _ in outside_code(self.lines)}
+        offset = 0
+        for number, line in enumerate(self.lines):
             blanked = _CODE_SPAN.sub(
                 lambda m: m.group(1) + " " * len(m.group(2)) + m.group(1), line
             )
-            yield offsets[number], blanked
+            yield offset, blanked, number not in outside
+            offset += len(line) + 1
 
 
 def _words(text: str) -> str:
