@@ -466,11 +466,11 @@ def contributors_figure(
     labelled = str(labels["labelled"])
     items = "; ".join(labelled.format(label=name, value=n) for name, n in counts)
     alt = str(labels["contributors_alt"]).format(total=sum(n for _, n in counts), items=items)
-    alt = re.sub(r"[^\S\u00a0]+", " ", alt.replace('"', "\u201d").replace("\\", "/")).strip()
+    alt = re.sub(r"[^\S\u00a0]+", " ", alt).strip()
+    picture = attributes("fig-contributors", pairs=[("alt", alt), ("width", "85%")])
     return (
         f"## {_finalize(labels['contributors_heading'])} {{#contributors-chart}}\n\n"
-        f"![{_finalize(labels['contributors_caption'])}]({target})"
-        f'{{#fig-contributors alt="{alt}" width=85%}}\n'
+        f"![{_finalize(labels['contributors_caption'])}]({target}){picture}\n"
     )
 
 

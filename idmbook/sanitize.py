@@ -164,6 +164,8 @@ class _Where:
     """The language of a passage tagged with one (footnotes in it are tagged too)."""
     levels: Levels | None = None
     """The heading levels of the submitted text the node is in."""
+    in_note: bool = False
+    """Inside a footnote (where no footnote can be: Word has none in its footnotes)."""
 
 
 _BOOK = _Where()
@@ -427,7 +429,7 @@ class Sanitizer:
         if kind == "Cite":
             return self.inlines(c[1], where)
         if kind == "Note":
-            return [self._note(c, where)]
+            return self._note(c, where)
         if kind == "Link":
             attr, content, (target, title) = c
             content = self.inlines(content, where)
@@ -461,14 +463,18 @@ class Sanitizer:
             return content
         return [{"t": "Span", "c": [attr, content]}]
 
-    def _note(self, blocks: list[Node], where: _Where) -> Node:
+    def _note(self, blocks: list[Node], where: _Where) -> list[Node]:
         """A footnote; in a passage of another language, its text is tagged with it (a
-        footnote is printed away from the passage)."""
-        inner = self._blocks(blocks, _inside(where, "footnote"))
+        footnote is printed away from the passage). A footnote in a footnote becomes its text
+        in parentheses."""
+        if where.in_note:
+            text = self.inlines(_flat(blocks), where)
+            return [{"t": "Space"}, {"t": "Str", "c": "("}, *text, {"t": "Str", "c": ")"}]
+        inner = self._blocks(blocks, replace(_inside(where, "footnote"), in_note=True))
         if where.lang is not None:
             self.ids[""] += 1
             inner = [{"t": "Div", "c": [["", [], [["lang", where.lang]]], inner]}]
-        return {"t": "Note", "c": inner}
+        return [{"t": "Note", "c": inner}]
 
     def _image(self, node: Node, where: _Where) -> list[Node]:
         attr, alt, (target, title) = node["c"]
@@ -509,6 +515,47 @@ def _in_language(where: _Where, attr: list[Any]) -> _Where:
     """``where`` in the language ``attr`` gives, if it gives one."""
     lang = next((value for key, value in attr[2] if key == "lang"), None)
     return replace(where, lang=lang) if lang is not None else where
+
+
+def _flat(blocks: list[Node]) -> list[Node]:
+    """The inlines of ``blocks`` in a row, blocks separated by a space (code as code)."""
+    out: list[Node] = []
+    for block in blocks:
+        inlines = _flat_block(block)
+        if inlines:
+            out += [{"t": "Space"}, *inlines] if out else inlines
+    return out
+
+
+def _flat_block(block: Node) -> list[Node]:
+    kind = block.get("t")
+    c: Any = block.get("c")
+    if kind in ("Para", "Plain"):
+        return list(c)
+    if kind == "Header":
+        return list(c[2])
+    if kind == "LineBlock":
+        return [item for line in c for item in [*line, {"t": "LineBreak"}]][:-1]
+    if kind in ("CodeBlock", "RawBlock"):
+        return [{"t": "Code", "c": [["", [], []], c[1]]}]
+    if kind == "BlockQuote":
+        return _flat(c)
+    if kind in ("BulletList", "OrderedList"):
+        return _flat([b for item in (c if kind == "BulletList" else c[1]) for b in item])
+    if kind == "DefinitionList":
+        return _flat(
+            [{"t": "Plain", "c": term} for term, _ in c]
+            + [b for _, definitions in c for d in definitions for b in d]
+        )
+    if kind == "Div":
+        return _flat(c[1])
+    if kind == "Figure":
+        return _flat([*c[1][1], *c[2]])
+    if kind == "Table":
+        _, caption, _, head, bodies, foot = c
+        rows = [*head[1], *[row for body in bodies for row in (*body[2], *body[3])], *foot[1]]
+        return _flat([*caption[1], *[b for _, cells in rows for cell in cells for b in cell[4]]])
+    return []
 
 
 def _bold(inlines: list[Node]) -> Node:
