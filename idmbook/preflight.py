@@ -88,6 +88,9 @@ def may_change(text: str, top: int, split_at: int = 0) -> bool:
                 return True  # in a container, or indented: only pandoc can tell
             if not blank:
                 return True  # pandoc may not read it as a heading
+            title = line[heading.end() :]
+            if not _words(title) or "![" in title:
+                return True  # no words: no heading
             level = len(heading.group("marks"))
             if level <= split_at:
                 levels = Levels(top, [])
@@ -209,7 +212,8 @@ class Locator:
         if change.kind == "attribute":
             return self._next(change.kind, self.attributes(), change.what.lower())
         if change.kind in ("heading", "level"):
-            return self._next("heading", self.headings(), _words(change.what), partial=True)
+            words = _words(change.what)
+            return self._next("heading", self.headings(), words, partial=bool(words))
         return self._substring(change.kind, change.what)
 
     def _next(

@@ -334,6 +334,19 @@ class Sanitizer:
                 "it is printed as bold text",
             )
             return [_bold(inlines)]
+        if not stringify(_without_pictures(inlines)).strip():
+            self._change(
+                where,
+                "heading",
+                _plain(inlines),
+                (
+                    "it has no words, and a heading of the book needs some: it is printed as "
+                    "a paragraph"
+                )
+                if inlines
+                else "it is empty: it is left out",
+            )
+            return [{"t": "Para", "c": inlines}] if inlines else []
         if where.levels is not None:
             level, why = where.levels.place(level)
             if level > 6:
@@ -556,6 +569,23 @@ def _flat_block(block: Node) -> list[Node]:
         rows = [*head[1], *[row for body in bodies for row in (*body[2], *body[3])], *foot[1]]
         return _flat([*caption[1], *[b for _, cells in rows for cell in cells for b in cell[4]]])
     return []
+
+
+def _without_pictures(inlines: list[Node]) -> list[Node]:
+    """``inlines`` without their pictures, at any depth (a picture's description is no text
+    of a heading)."""
+    out: list[Node] = []
+    for node in inlines:
+        kind = node.get("t")
+        c: Any = node.get("c")
+        if kind == "Image":
+            continue
+        if kind in ("Span", "Link", "Quoted", "Cite"):
+            node = {"t": kind, "c": [c[0], _without_pictures(c[1]), *c[2:]]}
+        elif isinstance(c, list) and kind not in ("Code", "Math", "RawInline", "Note"):
+            node = {"t": kind, "c": _without_pictures(c)}
+        out.append(node)
+    return out
 
 
 def _bold(inlines: list[Node]) -> Node:

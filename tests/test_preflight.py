@@ -27,6 +27,8 @@ FRAGMENTS = [
     "## Heading two",
     "#### Heading four",
     "###### Heading six",
+    "#",
+    "## ![A picture](media/none.png)",
     "- # Heading in a list",
     "1. ## Heading in a numbered list",
     "> ## Heading in a quote",

@@ -202,3 +202,18 @@ def test_a_refused_equation_is_its_tex_as_code(tmp_path: Path) -> None:
     assert [m["c"][1] for m in nodes(result.result, "Math")] == ["x^2"]
     assert [c["c"][1] for c in nodes(result.result, "Code")] == ["\\input{/etc/passwd}"]
     assert [c.kind for c in result.changes] == ["math"]
+
+
+def test_a_heading_without_words_is_no_heading(tmp_path: Path) -> None:
+    """PDF/UA refuses a heading with no text (Word files have empty heading paragraphs)."""
+    (tmp_path / "contributions/media").mkdir(parents=True)
+    (tmp_path / "contributions/media/p.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = embedded("# Title\n\n##\n\n## ![A map](media/p.png)\n\n### Sub", tmp_path)
+    headers = [(h["c"][0], stringify(h["c"][2])) for h in nodes(result.result, "Header")]
+    assert headers == [(3, "Title"), (4, "Sub")]
+    assert len(nodes(result.result, "Image")) == 1, "the picture is kept, in a paragraph"
+    assert [(c.kind, c.why.split(":")[0]) for c in result.changes] == [
+        ("heading", "it is empty"),
+        ("heading", "it has no words, and a heading of the book needs some"),
+        ("level", "it jumps from level 1 (#) to level 3 (###)"),
+    ]
