@@ -56,7 +56,12 @@ _ATTRIBUTE_PLACE = re.compile(
 )
 _MATH_PLACE = re.compile(r"\$(?:\$|[^\s$])")
 """Where an equation may open (``$$``, or ``$`` and no space)."""
-_LINK_PLACE = re.compile(r"\]\(|\]:|\]\[|<[A-Za-z][A-Za-z0-9+.-]*:")
+_LINK_PLACE = re.compile(
+    r"\]\([ \t]*+<?+(?!https?://|mailto:|#)"  # an inline link (or picture) elsewhere than the web
+    r"|^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*+<?+(?!https?://|mailto:|#)"  # a reference's definition
+    r"|<(?!https?:|mailto:)[A-Za-z][A-Za-z0-9+.-]*:",  # an autolink
+    re.IGNORECASE | re.MULTILINE,
+)
 _ATX = re.compile(r"^(?P<prefix>[ \t>*+\-0-9.):|~\[\]^]*?)(?P<marks>#{1,6})(?:[ \t]|$)")
 _SETEXT = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:=+|-+)[ \t]*$")
 _GRID = re.compile(r"^[ \t]*\+[-=:]")

@@ -347,9 +347,10 @@ def pdf_text(data: bytes) -> str:
         for match in _WORD.finditer(page):
             x0, y0, x1, y1 = (float(match.group(i)) for i in range(1, 5))
             inside = x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height
-            covered = any(
+            covered = any(  # (by a word of its size: not the draft's watermark)
                 min(x1, b[2]) - max(x0, b[0]) > (x1 - x0) / 2
                 and min(y1, b[3]) - max(y0, b[1]) > (y1 - y0) / 2
+                and b[3] - b[1] < 2 * (y1 - y0)
                 for b in boxes
             )
             boxes.append((x0, y0, x1, y1))

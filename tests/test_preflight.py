@@ -117,11 +117,17 @@ def test_a_plain_text_is_not_parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         raise AssertionError("pandoc ran for a text that needs no parse")
 
     monkeypatch.setattr(common, "run_pandoc", refuse)
-    text = "# Title\n\nWords, {braces}, 100 $ and a #hashtag.\n\n## Part\n\n### Sub\n\n## Next\n"
+    text = (
+        "# Title\n\nWords, {braces}, 100 $ and a #hashtag, a note[^1] and a link to "
+        "[IOM](https://www.iom.int) and <mailto:a@example.org>.\n\n## Part\n\n### Sub\n\n"
+        "## Next\n\n[^1]: The note.\n\n[ref]: https://www.iom.int\n"
+    )
     assert scan(text, REL, 1, tmp_path, "contribution") == []
     assert not may_change(text, 3)
-    for risky in ("# A\n\n### C\n", "- # In a list\n", "Title\n===\n", "[x]{a=1}", "$x$"):
-        assert may_change(risky, 3), risky
+    risky = ["# A\n\n### C\n", "- # In a list\n", "Title\n===\n", "[x]{a=1}", "$x$"]
+    risky += ["[a](b.md)", "<file:x>", "[r]: ftp://x", "#\n", "# ![x](y.png)\n"]
+    for text in risky:
+        assert may_change(text, 3), text
 
 
 def test_a_notes_sections_start_their_levels_afresh() -> None:
