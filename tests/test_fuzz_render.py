@@ -458,6 +458,10 @@ def nodes_of(value: Any, kind: str) -> Iterator[Node]:
             yield from nodes_of(item, kind)
 
 
+def nodes_of_kinds(value: Any, kinds: tuple[str, ...]) -> list[Node]:
+    return [node for kind in kinds for node in nodes_of(value, kind)]
+
+
 def within(value: Any, *chain: str) -> bool:
     """Whether ``value`` has a node of the kind ``chain[-1]`` inside one of ``chain[-2]``...
     inside one of ``chain[0]`` (at any depth between them)."""
@@ -476,25 +480,40 @@ def within(value: Any, *chain: str) -> bool:
 
 
 KNOWN_FAILURES: dict[str, Any] = {
-    "a table longer than a page, PDF": lambda ast: any(
+    "a list longer than a page in a draft, PDF/UA": lambda ast, draft: (
+        draft
+        and any(
+            len(nodes_of_kinds(items, ("Para", "Plain", "CodeBlock", "Header"))) > 12
+            for listing in (*nodes_of(ast, "BulletList"), *nodes_of(ast, "OrderedList"))
+            for items in [listing["c"] if listing["t"] == "BulletList" else listing["c"][1]]
+        )
+    ),
+    "a definition longer than a page, PDF": lambda ast, draft: any(
+        len(nodes_of_kinds(definition, ("Para", "Plain", "CodeBlock", "Header"))) > 12
+        for dl in nodes_of(ast, "DefinitionList")
+        for _, definitions in dl["c"]
+        for definition in definitions
+    ),
+    "a table longer than a page, PDF": lambda ast, draft: any(
         sum(len(body[3]) for body in table["c"][4]) > 30 for table in nodes_of(ast, "Table")
     ),
-    "horizontal rule in the PDF": lambda ast: "HorizontalRule" in kinds(ast),
-    "display math in a link, PDF": lambda ast: within(ast, "Link", "DisplayMath"),
-    "picture after text in a link in a figure's caption, PDF": lambda ast: any(
+    "horizontal rule in the PDF": lambda ast, draft: "HorizontalRule" in kinds(ast),
+    "display math in a link, PDF": lambda ast, draft: within(ast, "Link", "DisplayMath"),
+    "picture after text in a link in a figure's caption, PDF": lambda ast, draft: any(
         within(figure["c"][1], "Link", "Image") for figure in nodes_of(ast, "Figure")
     ),
-    "strikeout and underline together, PDF/UA": lambda ast: (
+    "strikeout and underline together, PDF/UA": lambda ast, draft: (
         within(ast, "Strikeout", "Underline") or within(ast, "Underline", "Strikeout")
     ),
-    "line break in a definition's term, PDF": lambda ast: any(
+    "line break in a definition's term, PDF": lambda ast, draft: any(
         "LineBreak" in kinds(term)
         for node in nodes_of(ast, "DefinitionList")
         for term, _ in node["c"]
     ),
 }
-"""Renderer failures recorded by the reproducers below (what: does the sanitised AST have
-that shape); examples of these shapes are left out of the property until they are mended."""
+"""Renderer failures recorded by the reproducers below (what: does the book of this AST,
+draft or not, have that shape); examples of these shapes are left out of the property until
+they are mended."""
 
 
 @RENDER
@@ -503,7 +522,7 @@ def test_every_node_anywhere_reaches_every_format(
     tmp_path_factory: pytest.TempPathFactory, blocks: list[Node], long_note: int, draft: bool
 ) -> None:
     ast = book(blocks, long_note)
-    assume(not any(known(ast) for known in KNOWN_FAILURES.values()))
+    assume(not any(known(ast, draft) for known in KNOWN_FAILURES.values()))
     expected = list(tokens(ast["blocks"], iter(range(10**6))))
     root = project(tmp_path_factory.getbasetemp())
     outputs, _ = render(ast, root, draft)
@@ -576,6 +595,23 @@ def test_a_table_row_covered_by_the_rows_above(tmp_path: Path) -> None:
         "Table", [NONE, [None, []], colspecs, [NONE, []], [[NONE, 0, [], rows]], [NONE, []]]
     )
     reproduce(tmp_path, [table])
+
+
+@pytest.mark.xfail(strict=True, reason="PDF/UA-1: invalid list (L) structure (draft only)")
+def test_a_list_longer_than_a_page_in_a_draft(tmp_path: Path) -> None:
+    """(Draft builds of 13 files of the corpus stopped so.)"""
+    items = [[_node("Plain", [_str()])] for _ in range(80)]
+    reproduce(tmp_path, [_node("BulletList", items)], draft=True)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a definition does not break across pages: what is past the page is drawn over "
+    "itself at its foot",
+)
+def test_a_definition_longer_than_a_page(tmp_path: Path) -> None:
+    definition = [_node("Para", [_str()]) for _ in range(80)]
+    reproduce(tmp_path, [_node("DefinitionList", [[[_str()], [definition]]])])
 
 
 def test_a_footnote_in_a_footnote_is_its_text_in_parentheses(tmp_path: Path) -> None:
