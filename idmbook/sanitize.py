@@ -324,7 +324,7 @@ class Sanitizer:
 
     def _header(self, c: Any, where: _Where) -> list[Node]:
         level, attr, inlines = c
-        inlines = self.inlines(inlines, where)
+        inlines = _trimmed(self.inlines(inlines, where))
         if where.container is not None:
             self._change(
                 where,
@@ -569,6 +569,20 @@ def _flat_block(block: Node) -> list[Node]:
         rows = [*head[1], *[row for body in bodies for row in (*body[2], *body[3])], *foot[1]]
         return _flat([*caption[1], *[b for _, cells in rows for cell in cells for b in cell[4]]])
     return []
+
+
+_BLANK = frozenset({"Space", "SoftBreak", "LineBreak"})
+
+
+def _trimmed(inlines: list[Node]) -> list[Node]:
+    """``inlines`` without the spaces and line breaks they start or end with (a heading that
+    starts with a line break is an empty heading in the PDF, its words a paragraph)."""
+    start, end = 0, len(inlines)
+    while start < end and inlines[start].get("t") in _BLANK:
+        start += 1
+    while end > start and inlines[end - 1].get("t") in _BLANK:
+        end -= 1
+    return inlines[start:end]
 
 
 def _without_pictures(inlines: list[Node]) -> list[Node]:

@@ -217,3 +217,12 @@ def test_a_heading_without_words_is_no_heading(tmp_path: Path) -> None:
         ("heading", "it has no words, and a heading of the book needs some"),
         ("level", "it jumps from level 1 (#) to level 3 (###)"),
     ]
+
+
+def test_a_heading_does_not_start_or_end_with_a_line_break(tmp_path: Path) -> None:
+    """(pandoc's Typst wrote such a heading empty, its words a paragraph after it; converted
+    Word files have them.)"""
+    words = [{"t": "Str", "c": "Words"}, {"t": "LineBreak"}, {"t": "Str", "c": "more"}]
+    heading = {"t": "Header", "c": [1, ["", [], []], [{"t": "LineBreak"}, *words, {"t": "Space"}]]}
+    [result] = Sanitizer(tmp_path).submitted([heading], REL, 3)
+    assert result == {"t": "Header", "c": [3, ["", [], []], words]}
