@@ -195,7 +195,8 @@ LEAF_BLOCKS = st.one_of(
     st.sampled_from(["html", "typst", "openxml", "latex"]).map(
         lambda f: _node("RawBlock", [f, ""])
     ),
-    st.just(None).map(lambda _: _node("HorizontalRule")),
+    # st.just(None).map(lambda _: _node("HorizontalRule")): back once idm.typ sets one (see
+    # test_a_horizontal_rule); drawn here it would be left out of nine examples in ten
     st.lists(INLINES, min_size=1, max_size=3).map(lambda c: _node("LineBlock", c)),
 )
 BLOCK = st.recursive(LEAF_BLOCKS, _block_containers, max_leaves=8)
@@ -458,6 +459,12 @@ def nodes_of(value: Any, kind: str) -> Iterator[Node]:
             yield from nodes_of(item, kind)
 
 
+BLOCK_KINDS = (
+    "Para", "Plain", "CodeBlock", "RawBlock", "Header", "LineBlock", "HorizontalRule", "Table",
+    "Figure", "DefinitionList", "BulletList", "OrderedList", "BlockQuote", "Div",
+)  # fmt: skip
+
+
 def nodes_of_kinds(value: Any, kinds: tuple[str, ...]) -> list[Node]:
     return [node for kind in kinds for node in nodes_of(value, kind)]
 
@@ -480,25 +487,29 @@ def within(value: Any, *chain: str) -> bool:
 
 
 KNOWN_FAILURES: dict[str, Any] = {
+    "a line break then a footnote holding a list, over pages, PDF": lambda ast, draft: any(
+        block["c"][:1] == [{"t": "LineBreak"}]
+        and (within(block["c"], "Note", "OrderedList") or within(block["c"], "Note", "BulletList"))
+        for kind in ("Para", "Plain")
+        for block in nodes_of(ast, kind)
+    ),
     "a list longer than a page in a draft, PDF/UA": lambda ast, draft: (
         draft
         and any(
-            len(nodes_of_kinds(items, ("Para", "Plain", "CodeBlock", "Header"))) > 12
+            len(nodes_of_kinds(items, BLOCK_KINDS)) > 12
             for listing in (*nodes_of(ast, "BulletList"), *nodes_of(ast, "OrderedList"))
             for items in [listing["c"] if listing["t"] == "BulletList" else listing["c"][1]]
         )
     ),
     "a definition longer than a page, PDF": lambda ast, draft: any(
-        len(nodes_of_kinds(definition, ("Para", "Plain", "CodeBlock", "Header"))) > 12
+        len(nodes_of_kinds(definition, BLOCK_KINDS)) > 12
         for dl in nodes_of(ast, "DefinitionList")
         for _, definitions in dl["c"]
         for definition in definitions
     ),
     "a table longer than a page (rows, or a long cell), PDF": lambda ast, draft: any(
-        len(nodes_of_kinds(table["c"][3:], ("Para", "Plain", "CodeBlock", "Header"))) > 25
-        for table in nodes_of(ast, "Table")
+        len(nodes_of_kinds(table["c"][3:], BLOCK_KINDS)) > 25 for table in nodes_of(ast, "Table")
     ),
-    "horizontal rule in the PDF": lambda ast, draft: "HorizontalRule" in kinds(ast),
     "display math in a link, PDF": lambda ast, draft: within(ast, "Link", "DisplayMath"),
     "picture after text in a link in a figure's caption, PDF": lambda ast, draft: any(
         within(figure["c"][1], "Link", "Image") for figure in nodes_of(ast, "Figure")
@@ -613,6 +624,18 @@ def test_a_list_longer_than_a_page_in_a_draft(tmp_path: Path) -> None:
 def test_a_definition_longer_than_a_page(tmp_path: Path) -> None:
     definition = [_node("Para", [_str()]) for _ in range(80)]
     reproduce(tmp_path, [_node("DefinitionList", [[[_str()], [definition]]])])
+
+
+@pytest.mark.xfail(strict=True, reason="Typst: internal error: parent group (typst-pdf tags)")
+def test_paragraphs_that_start_with_a_line_break_and_a_footnote_holding_a_list(
+    tmp_path: Path,
+) -> None:
+    def item() -> list[Node]:
+        paragraphs = [[_node("Para", [_str()]), _node("Para", [_str()])] for _ in range(2)]
+        listing = _node("OrderedList", [[3, {"t": "Decimal"}, {"t": "Period"}], paragraphs])
+        return [_node("Para", [_node("LineBreak"), _node("Note", [listing])])]
+
+    reproduce(tmp_path, [_node("BulletList", [item() for _ in range(30)])])
 
 
 def test_a_footnote_in_a_footnote_is_its_text_in_parentheses(tmp_path: Path) -> None:
