@@ -314,6 +314,52 @@ _RULES = [
         "A picture file is missing or is not an image.",
         "Check the file name and that the file is a PNG, JPEG, GIF or SVG.",
     ),
+    # --- project -------------------------------------------------------------------------
+    Rule(
+        "IDM060",
+        "config",
+        ERR,
+        "idmbook.yaml has a problem.",
+        "The message names the key; see the editor's guide for every setting.",
+    ),
+    Rule(
+        "IDM061",
+        "taxonomy",
+        ERR,
+        "The theme taxonomy file has a problem.",
+        "Each theme has an id, a title and a description; sub-themes belong to a theme.",
+    ),
+    Rule(
+        "IDM062",
+        "outside-project",
+        ERR,
+        "A file is a link to somewhere outside the project.",
+        "idmbook reads only files inside the project folder. Copy the file in instead.",
+    ),
+    Rule(
+        "IDM063",
+        "bad-file-name",
+        WARN,
+        "The file name is not portable.",
+        'Names with characters such as < > : " | ? * or a trailing dot or space cannot be '
+        "opened on Windows. Rename the file.",
+    ),
+    Rule(
+        "IDM064",
+        "chapter",
+        ERR,
+        "An editorial chapter has a problem.",
+        "Editorial chapters have front matter with title, part (front or annex) and order.",
+    ),
+    Rule(
+        "IDM065",
+        "not-a-source",
+        WARN,
+        "A file in chapters/ or contributions/ is not Markdown and is left out of the book.",
+        "Only .md files are read. A Word or PDF submission is turned into a contribution with "
+        "`idmbook ingest`, a Word note into a note with `idmbook ingest --as note`; anything "
+        "else belongs outside these folders (pictures go in a media/ folder).",
+    ),
     # --- submitted text the book prints differently ----------------------------------------
     Rule(
         "IDM070",
@@ -361,52 +407,6 @@ _RULES = [
         "The book keeps links to web pages (https://), e-mail addresses (mailto:) and places "
         "in the book (#...). A link to a file (file:, a path) or to a script (javascript:) "
         "would not work for readers or would be unsafe. Link to a web page instead.",
-    ),
-    # --- project -------------------------------------------------------------------------
-    Rule(
-        "IDM060",
-        "config",
-        ERR,
-        "idmbook.yaml has a problem.",
-        "The message names the key; see the editor's guide for every setting.",
-    ),
-    Rule(
-        "IDM061",
-        "taxonomy",
-        ERR,
-        "The theme taxonomy file has a problem.",
-        "Each theme has an id, a title and a description; sub-themes belong to a theme.",
-    ),
-    Rule(
-        "IDM062",
-        "outside-project",
-        ERR,
-        "A file is a link to somewhere outside the project.",
-        "idmbook reads only files inside the project folder. Copy the file in instead.",
-    ),
-    Rule(
-        "IDM063",
-        "bad-file-name",
-        WARN,
-        "The file name is not portable.",
-        'Names with characters such as < > : " | ? * or a trailing dot or space cannot be '
-        "opened on Windows. Rename the file.",
-    ),
-    Rule(
-        "IDM064",
-        "chapter",
-        ERR,
-        "An editorial chapter has a problem.",
-        "Editorial chapters have front matter with title, part (front or annex) and order.",
-    ),
-    Rule(
-        "IDM065",
-        "not-a-source",
-        WARN,
-        "A file in chapters/ or contributions/ is not Markdown and is left out of the book.",
-        "Only .md files are read. A Word or PDF submission is turned into a contribution with "
-        "`idmbook ingest`, a Word note into a note with `idmbook ingest --as note`; anything "
-        "else belongs outside these folders (pictures go in a media/ folder).",
     ),
     # --- ingest: turning submitted files into contributions and notes -----------------------
     Rule(
