@@ -56,7 +56,7 @@ hostile: $(STAMP) ## Run the hostile-input corpus and print a table: case, entry
 	$(BIN)/python scripts/hostile_report.py
 
 fuzz: $(STAMP) ## The property-based tests with a large example budget (HYPOTHESIS_PROFILE=fuzz)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz_sanitize.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz_sanitize.py tests/test_preflight.py tests/test_fuzz_render.py
 	FUZZ_EXAMPLES=3000 FUZZ_RANDOM=1 $(BIN)/pytest -q tests/test_fuzz_loader.py tests/test_yaml_parsers.py tests/test_content_scan.py
 
 lint: $(STAMP) ## ruff (lint and format check) and mypy --strict

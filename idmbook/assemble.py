@@ -23,7 +23,7 @@ from idmbook.config import Config, Taxonomy, Workshop
 from idmbook.errors import IdmbookError
 from idmbook.fields import STAKEHOLDER_TYPES
 from idmbook.grouping import group
-from idmbook.markdown import contain, escape
+from idmbook.markdown import attributes, contain, escape, in_language, source_name
 from idmbook.models import Chapter, Contribution, Documents, Note
 
 
@@ -111,12 +111,18 @@ def _indent_continuation(text: str) -> str:
     return "\n".join([lines[0]] + ["    " + line if line else "" for line in lines[1:]])
 
 
-def _wrap(body: str, prefix: str, rel: str, top: int, lang: str | None, book_lang: str) -> Md:
-    """Submitted Markdown inside a div that records where it came from."""
-    attrs = [f'data-src="{rel}"', f'data-top="{top}"']
+def _wrap(
+    body: str, prefix: str, rel: str, top: int | None, lang: str | None, book_lang: str
+) -> Md:
+    """Submitted Markdown inside a div that records where it came from: the file, the level
+    its headings start at (``top``; None inside a list item, where none can be a heading)
+    and its language when it is not the book's."""
+    pairs: list[tuple[str, object]] = [("data-src", source_name(rel))]
+    if top is not None:
+        pairs.append(("data-top", top))
     if lang and lang != book_lang:
-        attrs.append(f'lang="{lang}"')
-    return Md(f"::: {{.idm-src {' '.join(attrs)}}}\n{contain(body, prefix)}\n:::")
+        pairs.append(("lang", lang))
+    return Md(f"::: {attributes(classes=['idm-src'], pairs=pairs)}\n{contain(body, prefix)}\n:::")
 
 
 def note_anchor(note: Note) -> Md:
@@ -150,6 +156,13 @@ def source_texts(
     return {"body": _wrap(doc.body, chapter_anchor(doc), doc.rel, 2, lang, book_lang)}
 
 
+def recommendation_text(text: str, number: int, note: Note, book_lang: str) -> Md:
+    """The text of the recommendation ``number`` of ``note`` as the book embeds it in its
+    numbered list: in a div, so that no bracket of the text can end it, with the note's
+    language."""
+    return _wrap(text, f"rec{number}", note.rel, None, note.meta.language, book_lang)
+
+
 class Assembler:
     """Builds the book's Markdown from a loaded project."""
 
@@ -168,6 +181,7 @@ class Assembler:
         self.taxonomy = i18n.localize_taxonomy(taxonomy, self.labels)
         self.env = _environment(templates / "book", _finalize)
         self.lang = config.language
+        self.env.filters["lang"] = self._in_language
         self.source_lang = source_language or config.language
         """Language of editorial chapters that do not name theirs (the project's own)."""
         self.anchors: dict[str, str] = {}
@@ -194,6 +208,11 @@ class Assembler:
             self.anchors[contribution.rel] = contribution_anchor(contribution)
 
     # ------------------------------------------------------------------ helpers
+    def _in_language(self, value: object, lang: str | None) -> Md:
+        """The template filter ``lang``: ``value`` as escaped text, tagged with ``lang`` when
+        that is not the book's language (``{{ title | lang(contribution.meta.language) }}``)."""
+        return Md(in_language(_finalize(value), lang, self.lang))
+
     def _render(self, name: str, **context: Any) -> str:
         try:
             template = self.env.get_template(name)
@@ -222,10 +241,20 @@ class Assembler:
         chosen = [c for c in self.docs.chapters if c.meta.part == part]
         return sorted(chosen, key=lambda c: (c.meta.order, c.rel))
 
-    def editorial(self, chapter: Chapter, title_prefix: str = "", title: str | None = None) -> str:
+    def editorial(self, chapter: Chapter, label: str = "{title}", number: str = "") -> str:
+        """An editorial chapter: its heading is ``label`` (words of the book) with the
+        chapter's title, tagged with the chapter's language, in place of ``{title}``."""
         anchor = chapter_anchor(chapter)
         body = source_texts(chapter, self.lang, self.source_lang)["body"]
-        heading = _finalize(title if title is not None else title_prefix + chapter.meta.title)
+        title = self._in_language(chapter.meta.title, chapter.meta.language or self.source_lang)
+        before, _, after = label.partition("{title}")
+        words = [
+            _finalize(before.format(number=number)),
+            title,
+            _finalize(after.format(number=number)),
+        ]
+        heading = (" " if before[-1:].isspace() else "").join(words[:2])
+        heading = (" " if after[:1].isspace() else "").join([heading, words[2]])
         return f"# {heading} {{#{anchor}}}\n\n{body}\n"
 
     def theme_chapters(self) -> list[str]:
@@ -255,6 +284,7 @@ class Assembler:
             see_also = [
                 {
                     "title": n.meta.title,
+                    "lang": n.meta.language,
                     "anchor": Md(self.anchors[n.rel]),
                     "where": self.where.get(n.rel, ""),
                 }
@@ -262,6 +292,7 @@ class Assembler:
             ] + [
                 {
                     "title": c.meta.title,
+                    "lang": c.meta.language,
                     "anchor": Md(self.anchors[c.rel]),
                     "where": self.where.get(c.rel, ""),
                 }
@@ -293,11 +324,7 @@ class Assembler:
             items = []
             for note, rec in g.recommendations:
                 number += 1
-                text = contain(rec.text, f"rec{number}")
-                if "\n\n" not in text:
-                    text = f'[{text}]{{.idm-src data-src="{note.rel}"}}'
-                    if note.meta.language != self.lang:  # the note's language, kept
-                        text = f'[{text}]{{lang="{note.meta.language}"}}'
+                text = recommendation_text(rec.text, number, note, self.lang)
                 items.append(
                     {
                         "number": number,
@@ -359,10 +386,7 @@ class Assembler:
             return roman[number - 1] if number <= len(roman) else str(number)
 
         for chapter in self.chapters("annex"):
-            title = str(self.labels["annex_title"]).format(
-                number=next_number(), title=chapter.meta.title
-            )
-            out.append(self.editorial(chapter, title=title))
+            out.append(self.editorial(chapter, str(self.labels["annex_title"]), next_number()))
         if self.published:
             types = self.labels.get("stakeholder_types", {})
             sections = []
@@ -442,11 +466,11 @@ def contributors_figure(
     labelled = str(labels["labelled"])
     items = "; ".join(labelled.format(label=name, value=n) for name, n in counts)
     alt = str(labels["contributors_alt"]).format(total=sum(n for _, n in counts), items=items)
-    alt = re.sub(r"[^\S\u00a0]+", " ", alt.replace('"', "\u201d").replace("\\", "/")).strip()
+    alt = re.sub(r"[^\S\u00a0]+", " ", alt).strip()
+    picture = attributes("fig-contributors", pairs=[("alt", alt), ("width", "85%")])
     return (
         f"## {_finalize(labels['contributors_heading'])} {{#contributors-chart}}\n\n"
-        f"![{_finalize(labels['contributors_caption'])}]({target})"
-        f'{{#fig-contributors alt="{alt}" width=85%}}\n'
+        f"![{_finalize(labels['contributors_caption'])}]({target}){picture}\n"
     )
 
 

@@ -19,6 +19,9 @@ _RAW = re.compile(
     r"|(?P<latex>\\(?:begin|end|input|include|usepackage|documentclass)\b)"
 )
 _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$(?![\s$])(?:\\.|[^$\\])*?(?<![\s\\])\$(?!\d)")
+"""An equation on one line, as pandoc reads ``$...$`` and ``$$...$$`` (see
+:func:`_blank_code_spans`)."""
 # Reference-style pictures: ![alt][label], ![alt][] and ![alt] (pandoc reads the picture the
 # label's definition points at, exactly as for ![alt](target)).
 _IMAGE_REF = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\](?:\[([^\]]*)\])?(?![(\[])")
@@ -211,9 +214,13 @@ def _brackets_too_deep(line: str, depth: dict[str, int]) -> str | None:
 
 
 def _blank_code_spans(line: str) -> str:
-    """The line with the inside of `code spans` replaced by spaces (columns are kept):
-    pictures and markup in code are printed as code."""
-    return _CODE_SPAN.sub(lambda m: m.group(1) + " " * len(m.group(2)) + m.group(1), line)
+    """The line with the inside of `code spans` and of equations replaced by spaces (columns
+    are kept): pictures and markup in code are printed as code, TeX in an equation is math
+    (what an equation may hold is checked by :mod:`idmbook.preflight`)."""
+    line = _CODE_SPAN.sub(lambda m: m.group(1) + " " * len(m.group(2)) + m.group(1), line)
+    if "$" in line:
+        line = _MATH.sub(lambda m: " " * len(m.group()), line)
+    return line
 
 
 def _label(text: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from urllib.parse import quote, unquote
 
 from idmbook.notelabels import relabel
 
@@ -19,14 +20,17 @@ _CONTAINED = ("```", "~~~", ":::", "[^")
 need to match: a body without any of them is contained as it is."""
 _ESCAPED = {ord(c): "\\" + c for c in string.punctuation}
 """Each ASCII punctuation mark, escaped (a table for ``str.translate``)."""
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
+"""An identifier, class or key the book writes into an attribute block."""
 
 READER = (
-    "markdown-raw_html-raw_tex-raw_attribute-citations-tex_math_dollars"
+    "markdown-raw_html-raw_tex-raw_attribute-citations"
     "-tex_math_single_backslash-yaml_metadata_block-latex_macros-native_divs-native_spans"
 )
-"""The pandoc reader used for the whole book: raw formats, citations and TeX off, and HTML
-``<div>`` and ``<span>`` too (pandoc reads them even without raw HTML: an unclosed ``<div>``
-would swallow the rest of the book)."""
+"""The pandoc reader used for the whole book: raw formats, citations and TeX macros off, and
+HTML ``<div>`` and ``<span>`` too (pandoc reads them even without raw HTML: an unclosed
+``<div>`` would swallow the rest of the book). Equations written ``$...$`` and ``$$...$$``
+are read as math; :mod:`idmbook.sanitize` bounds what an equation may hold."""
 
 
 def closes_fence(opening: str, match: re.Match[str]) -> bool:
@@ -56,6 +60,48 @@ def outside_code(lines: list[str]) -> Iterator[tuple[int, str, str | None]]:
 def escape(text: object) -> str:
     """Plain text as Markdown inline text: every ASCII punctuation mark escaped."""
     return " ".join(str(text).split()).translate(_ESCAPED)
+
+
+def attribute_value(value: object) -> str:
+    """``value`` as a quoted value of a pandoc attribute block: on one line, its backslashes
+    and double quotes escaped."""
+    text = " ".join(str(value).split())
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def attributes(
+    ident: str = "", classes: Iterable[str] = (), pairs: Iterable[tuple[str, object]] = ()
+) -> str:
+    """A pandoc attribute block ``{#ident .class key="value"}``. ``ident`` and ``classes`` are
+    the book's own names (letters, digits, '-' and '_'); values are quoted by
+    :func:`attribute_value`."""
+    names = [ident, *classes, *(key for key, _ in pairs)]
+    if any(name and not _NAME.fullmatch(name) for name in names):
+        raise ValueError(f"not an attribute name: {names!r}")
+    parts = [f"#{ident}"] if ident else []
+    parts += [f".{name}" for name in classes]
+    parts += [f"{key}={attribute_value(value)}" for key, value in pairs]
+    return "{" + " ".join(parts) + "}"
+
+
+def in_language(markdown: str, lang: str | None, book_lang: str) -> str:
+    """Inline ``markdown`` (escaped already) tagged with ``lang`` when it is not the book's
+    language: a span that pandoc gives every renderer."""
+    if not lang or lang == book_lang:
+        return markdown
+    return f"[{markdown}]{attributes(pairs=[('lang', lang)])}"
+
+
+def source_name(rel: str) -> str:
+    """A project file name as the book records it in a ``data-src`` attribute: percent-encoded,
+    so no character of a name (a quote, a newline) can end the attribute; see
+    :func:`source_rel`."""
+    return quote(rel, safe="/")
+
+
+def source_rel(name: str) -> str:
+    """The project file name recorded by :func:`source_name`."""
+    return unquote(name)
 
 
 def contain(body: str, prefix: str) -> str:

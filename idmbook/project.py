@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from idmbook import content
+from idmbook import preflight
 from idmbook.config import Config, Taxonomy
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError
@@ -216,7 +216,7 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
     report.extend(problems)
     body, problems = parse_note_body(fm.body, fm.rel, fm.body_line)
     report.extend(problems)
-    report.extend(content.scan(fm.body, fm.rel, fm.body_line, project.root, base))
+    report.extend(preflight.check(fm.body, fm.rel, fm.body_line, project.root, base, "note"))
     if meta is None:
         workshop, session = fm.data.get("workshop"), fm.data.get("session")
         if isinstance(workshop, str) and isinstance(session, str):
@@ -248,7 +248,9 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
 def _load_contribution(fm: FrontMatterFile, project: Project, base: Path) -> Contribution | None:
     meta, problems = validate_model(ContributionMeta, fm)
     project.report.extend(problems)
-    project.report.extend(content.scan(fm.body, fm.rel, fm.body_line, project.root, base))
+    project.report.extend(
+        preflight.check(fm.body, fm.rel, fm.body_line, project.root, base, "contribution")
+    )
     if meta is None:
         return None
     project.report.extend(check_contribution(meta, fm, project.config, project.taxonomy))
@@ -262,7 +264,9 @@ def _key_lines(fm: FrontMatterFile) -> dict[str, tuple[int, int]]:
 def _load_chapter(fm: FrontMatterFile, project: Project, base: Path) -> Chapter | None:
     meta, problems = validate_model(ChapterMeta, fm, "IDM064")
     project.report.extend(problems)
-    project.report.extend(content.scan(fm.body, fm.rel, fm.body_line, project.root, base))
+    project.report.extend(
+        preflight.check(fm.body, fm.rel, fm.body_line, project.root, base, "chapter")
+    )
     if meta is None:
         return None
     project.report.extend(check_chapter(meta, fm))

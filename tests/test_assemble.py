@@ -228,3 +228,142 @@ def test_pictures_inside_the_project_are_kept(make_project: Callable[..., Projec
     assert name.startswith("media/") and name.endswith(".png")
     assert source == (project.root / "contributions/media/map.png").resolve()
     assert name in json.dumps(ast)
+
+
+# --------------------------------------------------------------------------- what the book writes
+
+
+def _chapters_and_spans(ast: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    spans: list[Any] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            if value.get("t") == "Span":
+                spans.append(value)
+            for item in value.values():
+                walk(item)
+
+    walk(ast["blocks"])
+    return _headings(ast, 1), spans
+
+
+def test_file_names_and_titles_cannot_inject_structure(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    """A file name with quotes and blank lines, and titles and organisations with brackets,
+    braces and newlines, are text: the book's chapters are those of the valid project, and
+    no attribute of theirs reaches the book."""
+    _, plain, _ = _book(make_project())
+    hostile = "\n".join(
+        'title: "# Title]{style=x} [y\\n\\n# Injected title"' if line.startswith("title:") else line
+        for line in contribution_text(
+            "Org ]{onclick=alert(1)} [x", body="\nText of the named file.\n"
+        ).split("\n")
+    )
+    name = 'contributions/a"b\n\n# Injected chapter\n\n::: {.x}\n.md'
+    project = make_project({name: hostile})
+    markdown, ast, _ = _book(project)
+    chapters, spans = _chapters_and_spans(ast)
+    assert chapters == _headings(plain, 1)
+    assert "Injected chapter" not in " ".join(_headings(ast))
+    assert all(s["c"][0] == ["", [], []] or s["c"][0][2] == [["lang", "en"]] for s in spans)
+    assert _attribute_keys(ast) <= {"lang"}
+    text = _text(ast["blocks"])
+    assert "Text of the named file." in text and "Org ]{onclick=alert(1)} [x" in text
+    assert 'data-src="contributions/a%22b%0A%0A%23%20Injected' in markdown
+
+
+def test_a_recommendation_cannot_close_its_wrapper(make_project: Callable[..., ProjectDir]) -> None:
+    body = (
+        "\n## Summary\n\nText.\n\n## Key messages\n\n- A message.\n\n## Recommendations\n\n"
+        '- Protect children]{onclick="alert(1)"} and [more.\n'
+        "- # A heading in a recommendation\n"
+    )
+    project = make_project(
+        {
+            "chapters/notes/geneva/children.md": note_text(
+                "geneva", "children", "[forced-irregular]", body=body
+            )
+        }
+    )
+    markdown, ast, _ = _book(project)
+    assert _attribute_keys(ast) <= {"lang"}
+    assert "Protect children]{onclick=alert(1)} and [more." in _text(
+        ast["blocks"]
+    )  # (quotes: Quoted)
+    assert "A heading in a recommendation" not in _headings(ast)
+    assert '::: {.idm-src data-src="chapters/notes/geneva/children.md"}' in markdown
+
+
+def _lang_spans(ast: dict[str, Any], lang: str) -> list[str]:
+    _, spans = _chapters_and_spans(ast)
+    return [_text(s["c"][1]) for s in spans if ["lang", lang] in s["c"][0][2]]
+
+
+def test_titles_and_names_in_another_language_are_tagged_with_it(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    lyon = (
+        contribution_text("Ville de Lyon", body="\nTexte.[^1]\n\n[^1]: Une note.\n")
+        .replace("language: en", "language: fr")
+        .replace("title: Submission of Ville de Lyon", "title: Contribution de Lyon")
+    )
+    note = note_text("geneva", "children", "[rights-wellbeing]", extra="language: es\n").replace(
+        "title: Session children", "title: Niños en movimiento"
+    )
+    chapter = "---\ntitle: Note conceptuelle\npart: annex\norder: 1\nlanguage: fr\n---\n\nTexte.\n"
+    project = make_project(
+        {
+            "contributions/lyon.md": lyon,
+            "chapters/notes/geneva/children.md": note,
+            "chapters/concept.md": chapter,
+        }
+    )
+    _, ast, _ = _book(project)
+    french = _lang_spans(ast, "fr")
+    # the theme chapter's list (title, organisation), the annex table (organisation, title),
+    # the text's heading and byline; the annex chapter's title
+    assert french.count("Contribution de Lyon") == 3, french
+    assert french.count("Ville de Lyon") == 3, french
+    assert "Note conceptuelle" in french
+    assert _headings(ast, 1).count("Annex I: Note conceptuelle") == 1
+    spanish = _lang_spans(ast, "es")
+    assert spanish.count("Niños en movimiento") == 2, "theme chapter and session summaries"
+    notes = [n for n in _walk_notes(ast["blocks"]) if "Une note." in _text(n["c"])]
+    assert notes and all(n["c"][0]["c"][0][2] == [["lang", "fr"]] for n in notes)
+
+
+def _walk_notes(value: Any) -> list[Any]:
+    found = []
+    if isinstance(value, list):
+        for item in value:
+            found += _walk_notes(item)
+    elif isinstance(value, dict):
+        if value.get("t") == "Note":
+            found.append(value)
+        for item in value.values():
+            found += _walk_notes(item)
+    return found
+
+
+def _attribute_keys(value: Any) -> set[str]:
+    """The keys of every attribute in ``value``."""
+    keys: set[str] = set()
+    if isinstance(value, dict):
+        for item in value.values():
+            keys |= _attribute_keys(item)
+    elif isinstance(value, list):
+        if (
+            len(value) == 3
+            and isinstance(value[0], str)
+            and isinstance(value[1], list)
+            and isinstance(value[2], list)
+            and all(isinstance(pair, list) and len(pair) == 2 for pair in value[2])
+        ):
+            keys |= {str(key) for key, _ in value[2]}
+        for item in value:
+            keys |= _attribute_keys(item)
+    return keys

@@ -197,7 +197,9 @@ ATTR = st.tuples(
     st.lists(st.sampled_from(["idm-src", "c", "hidden"]), max_size=2),
     st.lists(
         st.tuples(
-            st.sampled_from(["data-src", "data-top", "lang", "typst:text:fill", "style"]),
+            st.sampled_from(
+                ["data-src", "data-top", "lang", "dir", "typst:text:fill", "style", "onclick"]
+            ),
             st.sampled_from(["contributions/a.md", "2", "3", "fr", "red", "../x", "x", "²"]),
         ),
         max_size=2,
@@ -303,6 +305,22 @@ def walk(value: Any) -> Any:
             yield from walk(item)
 
 
+def _attrs_of(node: dict[str, Any]) -> list[list[Any]]:
+    """The attributes of ``node`` itself (and of a table's parts and cells)."""
+    kind, c = node["t"], node.get("c")
+    if kind in ("Code", "CodeBlock", "Div", "Span", "Figure", "Table", "Link", "Image"):
+        attrs = [c[0]]
+        if kind == "Table":
+            head, bodies, foot = c[3], c[4], c[5]
+            rows = [*head[1], *[r for b in bodies for r in (*b[2], *b[3])], *foot[1]]
+            attrs += [head[0], foot[0], *[b[0] for b in bodies]]
+            attrs += [row[0] for row in rows] + [cell[0] for row in rows for cell in row[1]]
+        return attrs
+    if kind == "Header":
+        return [c[1]]
+    return []
+
+
 def strings(value: Any) -> list[str]:
     return sorted(n["c"] for n in walk(value) if n.get("t") == "Str")
 
@@ -336,6 +354,12 @@ def test_sanitised_ast_has_no_raw_code_unsafe_link_or_outside_picture(
     kinds = {n["t"] for n in nodes}
     assert not kinds & {"RawBlock", "RawInline", "Cite"}, kinds
     for node in nodes:
+        for attr in _attrs_of(node):
+            keys = {key for key, _ in attr[2]}
+            allowed = (
+                {"lang", "dir", "width", "height"} if node["t"] == "Image" else {"lang", "dir"}
+            )
+            assert keys <= allowed, node
         if node["t"] == "Link":
             assert re.match(r"^(https?://|mailto:|#)", node["c"][2][0], re.I), node
         if node["t"] == "Image":

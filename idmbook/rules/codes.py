@@ -371,6 +371,54 @@ _RULES = [
         "`idmbook ingest`, a Word note into a note with `idmbook ingest --as note`; anything "
         "else belongs outside these folders (pictures go in a media/ folder).",
     ),
+    # --- submitted text the book prints differently ----------------------------------------
+    Rule(
+        "IDM070",
+        "dropped-attribute",
+        WARN,
+        "An attribute in braces is left out of the book.",
+        "Submitted text keeps only a language (`[texte]{lang=fr}`), a direction (`dir=rtl`) and "
+        "a picture's size (`{width=50%}`). Other attributes (`style`, `onclick`, `custom-style`, "
+        "ids and classes of your own) would reach the Word and web editions as code, so the "
+        "book drops them. Remove them from the text.",
+    ),
+    Rule(
+        "IDM071",
+        "heading-as-bold",
+        WARN,
+        "A heading is printed as bold text.",
+        "A heading inside a list item, a table cell, a footnote, a block quote or a definition "
+        "cannot be a heading of the book (it would become a chapter of the contents); nor can "
+        "one nested deeper than the book's six levels. Move the heading out of the list, or "
+        "write it as bold text (`**Title**`).",
+    ),
+    Rule(
+        "IDM072",
+        "heading-level",
+        WARN,
+        "A heading skips a level, and is printed at another level than written.",
+        "Headings go down one level at a time (`##` then `###`, not `##` then `####`), and "
+        "none goes above the text's first heading: accessible PDF (PDF/UA) forbids a skipped "
+        "level, so the book prints such a heading one level below the one before it.",
+    ),
+    Rule(
+        "IDM073",
+        "equation-as-code",
+        WARN,
+        "An equation is printed as its TeX source instead of as math.",
+        "Equations (`$x^2$`, `$$...$$`) may not define macros (`\\newcommand`, `\\def`), name "
+        "files or addresses (`\\input`, `\\href`), be longer than 2,000 characters or nest "
+        "groups more than 8 deep. Write the equation out in full.",
+    ),
+    Rule(
+        "IDM074",
+        "link-as-text",
+        WARN,
+        "A link is printed as its text only.",
+        "The book keeps links to web pages (https://), e-mail addresses (mailto:) and places "
+        "in the book (#...). A link to a file (file:, a path) or to a script (javascript:) "
+        "would not work for readers or would be unsafe. Link to a web page instead.",
+    ),
     # --- ingest: turning submitted files into contributions and notes -----------------------
     Rule(
         "IDM100",

@@ -397,4 +397,267 @@ STRUCTURE_CASES = [
     ),
 ]
 
-CASES = FAILING + SUCCEEDING + STRUCTURE_CASES
+
+def _tiny_png() -> bytes:
+    """A valid PNG of one pixel, with no text in it."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    ihdr = (1).to_bytes(4, "big") * 2 + bytes([8, 2, 0, 0, 0])
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x10\x20\x30"))
+        + chunk(b"IEND", b"")
+    )
+
+
+HTML_ARGS = ("build", "--diagnostics", "json", "--format", "docx,pdf,html")
+"""Every format, HTML included (pandoc's HTML writer embeds what attributes name)."""
+PIC = "project/contributions/media/pic.png"
+
+EMBEDDING = """\
+A picture: ![A pixel](media/pic.png){src="../../outside/canary.png" poster="/etc/passwd" \
+data-src="../../outside/canary.txt" width=40%}
+
+A [span]{src="/proc/self/environ"} and a [link](https://www.iom.int){data-src="/etc/passwd"}.
+
+`code`{src="../../outside/canary.txt"} and a picture from the web:
+![Web pixel](media/pic.png){src="http://127.0.0.1:9/x.png" data-src="http://127.0.0.1:9/y"}
+
+## A heading {src="../../outside/canary.txt" poster="/etc/passwd"}
+
+```{.python src="../../outside/canary.txt"}
+print("code")
+```
+"""
+
+XSS = """\
+[Hover here]{onmouseover="alert(1)" onclick="alert(2)" style="position:fixed"}.
+
+[A link](https://www.iom.int){onclick="alert(3)" formaction="javascript:alert(4)"}
+
+![A pixel](media/pic.png){onload="alert(5)" onerror="alert(6)" srcdoc="<script>alert(7)</script>"}
+
+## Loaded heading {onload="alert(8)" style="display:none"}
+
+`inline`{onfocus="alert(9)" autofocus=""}
+"""
+
+MATH = (
+    'Kept: $x^2 + \\frac{1}{2}$ and $$\\sum_{i=1}^{n} i$$ and $\\text{")#read("/etc/passwd")}$'
+    " and $a#b$ and $<script>alert(1)</script>$.\n\n"
+    "Refused: $\\input{/etc/passwd}$ and $\\def\\x{yy}\\x$ and "
+    "$\\href{javascript:alert(1)}{x}$ and $\\url{file:///etc/passwd}$.\n\n"
+    "Costly: $"
+    + "x_{" * 30
+    + "y"
+    + "}" * 30
+    + "$ and $"
+    + "x+" * 1500
+    + "x$ and $"
+    + "\\newcommand{\\a}{xx}"
+    + "".join(
+        f"\\newcommand{{\\{c}}}{{\\{p}\\{p}}}"
+        for p, c in zip("abcdefghij", "bcdefghijk", strict=True)
+    )
+    + "\\k$.\n"
+)
+
+CONTAINED_HEADINGS = """\
+Intro.
+
+- # Injected chapter in a list
+
+> # Injected chapter in a quote
+
+Text with a note.[^1]
+
+[^1]: The note.
+
+    # Injected chapter in a footnote
+
++------------------------------------+
+| # Injected chapter in a table cell |
++------------------------------------+
+
+Term
+
+:   # Injected chapter in a definition
+"""
+
+
+def _note_with_recommendation(text: str) -> str:
+    from conftest import note_text
+
+    body = (
+        "\n## Summary\n\nThe session opened the workshop.\n\n"
+        "## Key messages\n\n- Cooperation matters.\n\n"
+        f"## Recommendations\n\n- {text}\n"
+    )
+    return note_text("new-york", "opening", body=body)
+
+
+def _newline_name(box: Box) -> None:
+    from conftest import contribution_text
+
+    name = 'evil"\n\n# Injected chapter from a name\n\n".md'
+    (box.project / "contributions" / name).write_text(contribution_text("Named Org"), "utf-8")
+
+
+NOTE = "project/chapters/notes/new-york/opening.md"
+
+SANITISE_CASES = [
+    Case(
+        "build-attributes-embed-files",
+        "build",
+        "src, poster and data-src attributes naming files outside, /etc/passwd and web "
+        "addresses on a picture, a span, a link, code and a heading (pandoc's HTML writer "
+        "embedded what they named)",
+        Expect(
+            0,
+            (("IDM070", X, 13), ("IDM070", X, 15), ("IDM070", X, 17), ("IDM070", X, 18)),
+            literal=("A span", 'print("code")', "A heading"),
+            forbidden=("/proc/self/environ", "canary.png", "canary.txt", "/etc/passwd"),
+            html_clean=True,
+        ),
+        {PIC: _tiny_png(), P: contribution(body=EMBEDDING)},
+        args=HTML_ARGS,
+        base="built",
+    ),
+    Case(
+        "build-attributes-stored-xss",
+        "build",
+        "onmouseover, onclick, onload, onerror, style, formaction and srcdoc on a span, a "
+        "link, a picture, a heading and code",
+        Expect(
+            0,
+            (
+                ("IDM070", X, 13),
+                ("IDM070", X, 15),
+                ("IDM070", X, 17),
+                ("IDM070", X, 19),
+                ("IDM070", X, 21),
+            ),
+            literal=("Hover here", "Loaded heading", "inline"),
+            forbidden=("alert(", "position:fixed", "display:none"),
+            html_clean=True,
+        ),
+        {PIC: _tiny_png(), P: contribution(body=XSS)},
+        args=HTML_ARGS,
+        base="built",
+    ),
+    Case(
+        "build-attributes-custom-style",
+        "build",
+        "custom-style on a span and a heading (a Word style of the author's, duplicate ids)",
+        Expect(
+            0,
+            (("IDM070", X, 13), ("IDM070", X, 15)),
+            literal=("Styled words", "Styled heading"),
+            forbidden=("EvilStyleQ7", "EvilHeadingQ7"),
+        ),
+        {
+            P: contribution(
+                body='[Styled words]{custom-style="EvilStyleQ7"}\n\n'
+                '## Styled heading {custom-style="EvilHeadingQ7" #key-recommendations}'
+            )
+        },
+        base="built",
+    ),
+    Case(
+        "build-config-title-html",
+        "build",
+        "a title in idmbook.yaml with <img onerror> (metadata was read as Markdown with raw "
+        "HTML by pandoc's HTML writer)",
+        Expect(0, forbidden=("<img src=x", "<b>bold"), html_clean=True),
+        setup=lambda box: _set_title(box, "<img src=x onerror=alert(1)> <b>bold</b> title"),
+        args=("build", "--diagnostics", "json", "--format", "html"),
+        base="built",
+    ),
+    Case(
+        "build-headings-in-containers",
+        "build",
+        "level-1 headings in a list item, a quote, a footnote, a table cell and a definition "
+        "(they became chapters of the book)",
+        Expect(
+            0,
+            (
+                ("IDM071", X, 15),
+                ("IDM071", X, 17),
+                ("IDM071", X, 23),
+                ("IDM071", X, 26),
+                ("IDM071", X, 31),
+            ),
+            literal=("Injected chapter in a list", "Injected chapter in a table cell"),
+            same_chapters=True,
+            html_clean=True,
+        ),
+        {P: contribution(body=CONTAINED_HEADINGS)},
+        args=HTML_ARGS,
+        base="built",
+    ),
+    Case(
+        "build-heading-skips-levels",
+        "build",
+        "headings ## then ####, then # (PDF/UA refused the skipped level)",
+        Expect(
+            0,
+            (("IDM072", X, 15), ("IDM072", X, 19)),
+            literal=("Second level", "Fourth level", "First level"),
+            same_chapters=True,
+        ),
+        {P: contribution(body="## Second level\n\n#### Fourth level\n\nText.\n\n# First level")},
+        base="built",
+    ),
+    Case(
+        "build-file-name-injects",
+        "build",
+        "a contribution whose file name holds quotes, blank lines and '# Injected chapter'",
+        Expect(0, same_chapters=True),
+        setup=_newline_name,
+        base="built",
+    ),
+    Case(
+        "build-recommendation-closes-its-span",
+        "build",
+        "a recommendation whose text closes the book's span with ']' and adds attributes",
+        Expect(
+            0,
+            literal=('Protect children]{onclick="alert(1)"} and [more.',),
+            same_chapters=True,
+            html_clean=True,
+        ),
+        {NOTE: _note_with_recommendation('Protect children]{onclick="alert(1)"} and [more.')},
+        args=HTML_ARGS,
+        base="built",
+    ),
+    Case(
+        "build-math-hostile",
+        "build",
+        "equations with \\input, \\def, \\href, \\url, Typst code, raw HTML, 30 nested "
+        "subscripts, 3,000 characters and a macro doubling ten times",
+        Expect(
+            0,
+            (("IDM073", X, 15), ("IDM073", X, 17)),
+            literal=("\\input{/etc/passwd}", "\\href{javascript:alert(1)}{x}"),
+            html_clean=True,
+        ),
+        {P: contribution(body=MATH)},
+        args=HTML_ARGS,
+        base="built",
+        timeout=120.0,
+    ),
+]
+
+
+def _set_title(box: Box, title: str) -> None:
+    path = box.project / "idmbook.yaml"
+    lines = path.read_text("utf-8").split("\n")
+    lines = [f"title: {json.dumps(title)}" if line.startswith("title:") else line for line in lines]
+    path.write_text("\n".join(lines), "utf-8")
+
+
+CASES = FAILING + SUCCEEDING + STRUCTURE_CASES + SANITISE_CASES

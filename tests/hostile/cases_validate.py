@@ -603,4 +603,56 @@ def _config_folder(box: Box) -> None:
     path.mkdir()
 
 
-CASES = FRONT_MATTER + TEXT + INJECTION + PROJECT
+SANITISED = [
+    Case(
+        "text-attributes-warned",
+        "validate",
+        "src, onclick, style and custom-style attributes: each a warning at its line and column "
+        "(the build drops them)",
+        E(0, ("IDM070", X, 13), ("IDM070", X, 15), ("IDM070", X, 17)),
+        {
+            P: contribution(
+                body='A [span]{src="/proc/self/environ" onclick="alert(1)"}.\n\n'
+                '[A link](https://www.iom.int){style="x"}\n\n'
+                '## Heading {custom-style="Heading 1"}'
+            )
+        },
+    ),
+    Case(
+        "text-headings-in-containers-warned",
+        "validate",
+        "headings in a list item, a quote and a grid table cell, and a skipped level",
+        E(0, ("IDM071", X, 13), ("IDM071", X, 15), ("IDM071", X, 18), ("IDM072", X, 23)),
+        {
+            P: contribution(
+                body="- # In a list\n\n> # In a quote\n\n+----------+\n| # In a cell |\n"
+                "+----------+\n\n## Two\n\n#### Four"
+            )
+        },
+    ),
+    Case(
+        "text-math-macros-warned",
+        "validate",
+        "an equation defining a macro that doubles twenty times, and one reading /etc/passwd",
+        E(0, ("IDM073", X, 13), ("IDM073", X, 15)),
+        {
+            P: contribution(
+                body="$\\newcommand{\\a}{xx}"
+                + "".join(
+                    f"\\newcommand{{\\{c}}}{{\\{p}\\{p}}}"
+                    for p, c in zip("abcdefghijklmnopqrst", "bcdefghijklmnopqrstu", strict=True)
+                )
+                + "\\u$\n\n$\\input{/etc/passwd}$"
+            )
+        },
+    ),
+    Case(
+        "text-deep-math-warned",
+        "validate",
+        "an equation of 40 nested subscripts (reading it would take pandoc hours)",
+        E(0, ("IDM073", X, 13)),
+        {P: contribution(body="$" + "x_{" * 40 + "y" + "}" * 40 + "$")},
+    ),
+]
+
+CASES = FRONT_MATTER + TEXT + INJECTION + PROJECT + SANITISED

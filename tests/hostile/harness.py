@@ -111,6 +111,10 @@ class Expect:
     same_chapters: bool = False
     """Build: the DOCX's level-1 headings are those of the good build (no chapter injected,
     none swallowed)."""
+    html_clean: bool = False
+    """Build: the HTML edition has no event-handler attribute, no script, frame, object or
+    form, no style but pandoc's own, no link that runs code, and embeds only files of the
+    project (see :func:`html_problems`)."""
 
     def describe(self) -> str:
         if self.exit == 0:
@@ -712,6 +716,12 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
                 fail(f"a line of stdout is not an annotation: {line[:80]!r}")
     if expect.literal and observed.exit == 0:
         _check_literal(observed, box)
+    if expect.html_clean and observed.exit == 0:
+        page = box.project / "dist" / "publication.html"
+        if not page.is_file():
+            fail("the build wrote no HTML")
+        else:
+            observed.failures += html_problems(page.read_bytes(), box.project)
     if expect.same_chapters and observed.exit == 0:
         built = box.project / "dist" / "publication.docx"
         good = good_build() / "dist" / "publication.docx"
@@ -721,6 +731,64 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
                 f"the book's chapters changed: {[c for c in got if c not in want]} added, "
                 f"{[c for c in want if c not in got]} gone"
             )
+
+
+_ACTIVE_TAGS = frozenset(
+    {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "base", "link"}
+)
+_LINK_TARGET = re.compile(r"^(?:https?://|mailto:|#)", re.IGNORECASE)
+_SIZE_STYLE = re.compile(r"^(?:(?:width|height): ?[0-9.]+(?:%|px|em|in|cm|mm|pt)?;? ?)+$")
+"""The only style pandoc writes itself: the width of columns, tables and pictures."""
+
+
+def html_problems(page: bytes, project: Path) -> list[str]:
+    """What in the HTML edition ``page`` could run code or carry a file from outside
+    ``project``: event-handler and other active attributes, active elements, a second style
+    sheet, a style attribute other than pandoc's widths and heights, links that are not web, mail
+    or in-page, and embedded (``data:``) content that is not a file of the project or that
+    carries the canary token."""
+    import base64
+    from html.parser import HTMLParser
+
+    files = {
+        hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in project.rglob("*")
+        if p.is_file() and not p.is_symlink() and "dist" not in p.relative_to(project).parts
+    }
+    problems: list[str] = []
+    styles = 0
+
+    class Page(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            nonlocal styles
+            if tag in _ACTIVE_TAGS:
+                problems.append(f"HTML: a <{tag}> element")
+            if tag == "style":
+                styles += 1
+            if tag == "meta" and any(k == "http-equiv" for k, _ in attrs):
+                problems.append("HTML: a <meta http-equiv>")
+            for key, value in attrs:
+                value = value or ""
+                if key.startswith("on") or key in ("srcdoc", "formaction", "action", "poster"):
+                    problems.append(f"HTML: <{tag} {key}=...>")
+                elif key == "style" and not _SIZE_STYLE.match(value):
+                    problems.append(f"HTML: <{tag} style={value[:40]!r}>")
+                elif key == "href" and not _LINK_TARGET.match(value):
+                    problems.append(f"HTML: <{tag} href={value[:40]!r}>")
+                elif key in ("src", "data-src", "xlink:href") or value.startswith("data:"):
+                    if not value.startswith("data:image/") or ";base64," not in value:
+                        problems.append(f"HTML: <{tag} {key}={value[:40]!r}>")
+                        continue
+                    data = base64.b64decode(value.split(";base64,", 1)[1])
+                    if hashlib.sha256(data).hexdigest() not in files:
+                        problems.append(f"HTML: <{tag}> embeds something not in the project")
+                    if TOKEN.encode() in data or PASSWD_MARK.encode() in data:
+                        problems.append(f"HTML: <{tag}> embeds a file from outside the project")
+
+    Page().feed(page.decode("utf-8", "replace"))
+    if styles > 1:
+        problems.append(f"HTML: {styles} <style> elements, the book writes one")
+    return problems
 
 
 def _matches(d: dict[str, Any], code: str, path: str, line: int | None) -> bool:
