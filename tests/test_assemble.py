@@ -362,6 +362,7 @@ def _attribute_keys(value: Any) -> set[str]:
             and isinstance(value[1], list)
             and isinstance(value[2], list)
             and all(isinstance(pair, list) and len(pair) == 2 for pair in value[2])
+            and "idm-src" not in value[1]  # the sanitiser's mark of where a source begins
         ):
             keys |= {str(key) for key, _ in value[2]}
         for item in value:

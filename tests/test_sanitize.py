@@ -85,7 +85,11 @@ def test_only_allowed_attributes_reach_the_renderers(tmp_path: Path) -> None:
         '```{.python data-src="../../x"}\ncode\n```\n'
     )
     result = embedded(body, tmp_path)
-    kept = sorted({key for _, _, pairs in attrs(result.result) for key, _ in pairs})
+    marks = [a for a in attrs(result.result) if {"idm-src", "idm-src-end"} & set(a[1])]
+    assert [a[2] for a in marks] == [[["source", REL]], []], "the book's own"
+    kept = sorted(
+        {key for attr in attrs(result.result) if attr not in marks for key, _ in attr[2]}
+    )
     assert kept == ["dir", "height", "lang", "width"]
     spans = nodes(result.result, "Span")
     assert spans[0]["c"][0] == ["", [], [["lang", "fr"], ["dir", "rtl"]]]
@@ -158,7 +162,8 @@ def test_headings_are_placed_without_a_skip_and_never_above_the_wrapper(tmp_path
 
 def test_a_text_in_another_language_tags_its_footnotes(tmp_path: Path) -> None:
     result = embedded("Texte.[^1]\n\n[^1]: Une note.", tmp_path, lang="fr")
-    [div] = [d for d in result.result if d["t"] == "Div"]
+    start, div, end = [d for d in result.result if d["t"] == "Div"]
+    assert (start["c"][0][1], end["c"][0][1]) == (["idm-src"], ["idm-src-end"])
     assert div["c"][0] == ["", [], [["lang", "fr"]]]
     [note] = nodes(div, "Note")
     assert note["c"][0]["t"] == "Div" and note["c"][0]["c"][0][2] == [["lang", "fr"]]

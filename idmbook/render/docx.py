@@ -220,6 +220,8 @@ class _Sanitiser:
             return _unique_identifier(node, self.seen, self.count)
         if kind == "Link":
             return _link_in_passage(node)
+        if kind == "Note":
+            return _note_in_passage(node)
         if kind == "Quoted":
             return _quoted(node, self.languages[-1])
         return node
@@ -278,6 +280,32 @@ def _with_direction(node: dict[str, Any]) -> dict[str, Any]:
     if kept + wanted == pairs:
         return node
     return {**node, "c": [[attr[0], attr[1], kept + wanted], content[1]]}
+
+
+def _note_in_passage(node: dict[str, Any]) -> dict[str, Any]:
+    """A footnote whose text is one passage (a Div with ``lang`` or ``dir`` and nothing else),
+    with the passage's tag moved to each of its blocks: pandoc's writer puts the footnote's
+    mark in a paragraph of its own when the note starts with a Div, away from its text."""
+    content = node.get("c")
+    if not (isinstance(content, list) and len(content) == 1 and isinstance(content[0], dict)):
+        return node
+    div = content[0]
+    inner = div.get("c")
+    if div.get("t") != "Div" or not (isinstance(inner, list) and len(inner) == 2):
+        return node
+    attr, blocks = inner
+    wanted = _passage_pairs(attr)
+    own = _pairs(attr)
+    if not wanted or attr[0] or attr[1] or any(pair[0] not in _PASSAGE_KEYS for pair in own):
+        return node
+    tagged: list[Any] = []
+    for block in blocks:
+        if isinstance(block, dict) and block.get("t") in ("Para", "Plain"):
+            span = {"t": "Span", "c": [["", [], wanted], block.get("c", [])]}
+            tagged.append({"t": block["t"], "c": [span]})
+        else:
+            tagged.append({"t": "Div", "c": [["", [], wanted], [block]]})
+    return {"t": "Note", "c": tagged}
 
 
 def _passage_around(node: dict[str, Any]) -> dict[str, Any] | None:
