@@ -8,7 +8,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from idmbook.confine import read_file
+
 MANIFEST_SUFFIX = ".manifest.json"
+MAX_OUTPUT = 4 * 1024**3
+"""The largest output the up-to-date check reads to compare it with the manifest."""
 
 
 def sha256(data: bytes) -> str:
@@ -27,7 +31,7 @@ def path_hashes(root: Path, paths: Iterable[Path]) -> dict[Path, tuple[str, str]
             rel = places.real(path).relative_to(places.root).as_posix()
         except ValueError:
             rel = path.as_posix()
-        found[path] = (rel, sha256(path.read_bytes()))
+        found[path] = (rel, sha256(read_file(path)))
     return found
 
 
@@ -67,10 +71,8 @@ def up_to_date(
 ) -> bool:
     """True when the previous build had the same inputs, tools and options and its outputs
     are still there unchanged."""
-    if manifest_path.is_symlink():
-        return False  # never read through a link: it may point anywhere
-    try:
-        old = json.loads(manifest_path.read_text("utf-8"))
+    try:  # never through a link (it may point anywhere), never a pipe (it would block)
+        old = json.loads(read_file(manifest_path))
     except (OSError, ValueError):
         return False
     if not isinstance(old, dict):
@@ -82,10 +84,10 @@ def up_to_date(
         return False
     for name, info in outputs.items():
         path = manifest_path.parent / name
-        if "/" in name or "\\" in name or name in ("", ".", "..") or path.is_symlink():
+        if "/" in name or "\\" in name or name in ("", ".", ".."):
             return False  # not a file the build wrote in its folder: never read
         try:
-            if sha256(path.read_bytes()) != info.get("sha256"):
+            if sha256(read_file(path, MAX_OUTPUT)) != info.get("sha256"):
                 return False
         except (OSError, AttributeError):
             return False
