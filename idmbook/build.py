@@ -29,6 +29,9 @@ from idmbook.manifest import (
     input_hashes,
     make_manifest,
     path_hashes,
+    published,
+    record_inputs,
+    recorded_inputs,
     sha256,
     up_to_date,
 )
@@ -305,7 +308,9 @@ def build(
     gave, for builds one after another (watch mode); ``on_validated`` receives the validation
     report as soon as it is known, before rendering.
     """
-    with cycle_collection_paused():
+    from idmbook.stopping import signals_stop_cleanly
+
+    with cycle_collection_paused(), signals_stop_cleanly():
         return _build(start, options, progress, session, on_validated, memo)
 
 
@@ -565,20 +570,24 @@ def _unchanged(
         hashed.update(path_hashes(root, sources))
         out_dir = output_folder(root, settings.directory, options)
         manifest_path = out_dir / f"{settings.basename}{MANIFEST_SUFFIX}"
-        manifest = json.loads(read_file(manifest_path, MAX_MANIFEST))
+        raw = read_file(manifest_path, MAX_MANIFEST)
+        manifest = json.loads(raw)
+        recorded = recorded_inputs(raw, manifest, cache)
+        if recorded is None:
+            return None  # (its withheld inputs are not known without the cache)
         inputs = _input_hashes(root, sources, project_templates(root), hashed)
-        for rel in manifest["inputs"]:
+        for rel in recorded:
             if rel not in inputs:  # a picture the last build placed
                 picture = (root / rel).resolve()
                 picture.relative_to(root.resolve())
                 inputs[rel] = sha256(read_file(picture))
         inputs = dict(sorted(inputs.items()))
-        if inputs != manifest["inputs"]:
+        if inputs != recorded:
             return None
         plan = _plan(root, settings, sources, options, inputs, cache=cache)
     except (IdmbookError, OSError, ValueError, KeyError, TypeError):
         return None
-    if not up_to_date(manifest_path, inputs, plan.tools, plan.opts):
+    if not up_to_date(manifest_path, inputs, plan.tools, plan.opts, cache):
         return None
     base = settings.basename
     return BuildResult(
@@ -616,7 +625,7 @@ def _build_locked(
         clock = time.perf_counter()
         base = config.output.basename
         manifest_path = out_dir / f"{base}{MANIFEST_SUFFIX}"
-        if not options.force and up_to_date(manifest_path, inputs, tools, opts):
+        if not options.force and up_to_date(manifest_path, inputs, tools, opts, cache):
             result.up_to_date = True
             result.outputs = {f: out_dir / f"{base}.{f}" for f in formats}
             result.manifest = manifest_path
@@ -672,11 +681,13 @@ def _build_locked(
         if "pdf" in rendered:
             stats["pages"] = _page_count(rendered["pdf"])
         outputs = {f"{base}.{fmt}": data for fmt, data in rendered.items()}
-        manifest = make_manifest(inputs, tools, opts, outputs, stats)
+        withheld = (c.rel for c in project.documents.contributions if not c.meta.consent)
+        manifest = make_manifest(published(inputs, withheld), tools, opts, outputs, stats)
         progress("writing outputs")
         files = {out_dir / name: data for name, data in outputs.items()}
         files[manifest_path] = manifest
         write_all(files)
+        record_inputs(cache, manifest, dict(sorted(inputs.items())))
         result.outputs = {fmt: out_dir / f"{base}.{fmt}" for fmt in rendered}
         result.manifest = manifest_path
         result.stats = stats

@@ -34,6 +34,13 @@ def build_lock(folder: Path, wait: float = 600.0, on_wait: object = None) -> Ite
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder {folder}: {exc.strerror}") from None
+    for name in (LOCK_NAME, PARTS_NAME):  # the build's own files there: regular files only
+        problem = _own_file_problem(folder / name)
+        if problem is not None:
+            raise OutputError(
+                f"cannot use {folder / name}: {problem}",
+                "delete it (idmbook makes it itself); it is not one of idmbook's files",
+            )
     lock = FileLock(str(folder / LOCK_NAME))
     try:
         lock.acquire(timeout=0)
@@ -53,6 +60,20 @@ def build_lock(folder: Path, wait: float = 600.0, on_wait: object = None) -> Ite
         yield
     finally:
         lock.release()
+
+
+def _own_file_problem(path: Path) -> str | None:
+    """Why ``path``, where the build keeps a file of its own, is something else (a link, a
+    pipe, a device, a hard link), or None when it is a regular file or nothing."""
+    from idmbook.confine import file_problem
+
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return exc.strerror or "it cannot be looked at"
+    return file_problem(info)
 
 
 def write_all(files: dict[Path, bytes]) -> None:

@@ -166,12 +166,7 @@ def _png(data: bytes) -> Cost:
             header = (width, height, bits, colour, interlace)
             expected = _png_raw_size(width, height, bits * _PNG_CHANNELS[colour], interlace)
         elif kind == b"IDAT":
-            try:
-                inflated += len(inflater.decompress(body, expected - inflated + 1))
-            except zlib.error:
-                raise Refused("the PNG's picture data is damaged") from None
-            if inflated > expected or inflater.unconsumed_tail:
-                raise Refused("the PNG holds more picture data than its size needs")
+            inflated = _inflate_idat(inflater, body, inflated, expected)
         elif kind in _TEXT_CHUNKS:
             _bounded_inflate(body)
         elif kind == b"fcTL" and len(body) >= 20:
@@ -189,6 +184,24 @@ def _png(data: bytes) -> Cost:
     if inflated != expected or not inflater.eof:
         raise Refused("the PNG's picture data is incomplete")
     return Cost("png", header[0] * header[1])
+
+
+def _inflate_idat(inflater: zlib._Decompress, body: bytes, inflated: int, expected: int) -> int:
+    """Decompress one chunk of picture data a megabyte at a time (nothing is kept), and
+    refuse it past what the picture's size needs; returns the bytes decompressed so far."""
+    pending = body
+    while pending:
+        try:
+            out = inflater.decompress(pending, 1 << 20)
+        except zlib.error:
+            raise Refused("the PNG's picture data is damaged") from None
+        inflated += len(out)
+        if inflated > expected:
+            raise Refused("the PNG holds more picture data than its size needs")
+        pending = inflater.unconsumed_tail
+        if not out and pending:
+            break
+    return inflated
 
 
 def _png_raw_size(width: int, height: int, bits_per_pixel: int, interlace: int) -> int:

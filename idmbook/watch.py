@@ -5,7 +5,8 @@ a small edit Typst typesets again only the chapters that changed, and pandoc con
 the cache (:mod:`idmbook.cache`) has not seen. The diagnostics of a change are reported as soon
 as validation is done, before the book is rendered. A change that breaks the build (an error in
 a note, a template Typst cannot compile) is reported and the previous outputs stay as they are:
-a build writes nothing unless it succeeds. Ctrl-C stops watching; that is a normal end.
+a build writes nothing unless it succeeds. Ctrl-C stops watching; that is a normal end, and so
+are SIGTERM and SIGHUP (see :mod:`idmbook.stopping`): Typst's folder is removed either way.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from idmbook.gcpause import cycle_collection_paused
 from idmbook.memo import LoadMemo
 from idmbook.sources import SOURCE_SUFFIXES as MARKDOWN_SUFFIXES
 from idmbook.sources import find_root
+from idmbook.stopping import signals_stop_cleanly
 
 if TYPE_CHECKING:
     from idmbook.render.pdf import TypstSession
@@ -268,7 +270,7 @@ def watch(
         out_dir = root / folder
     watcher = Watcher(root, replace(options, force=False), on_event, out_dir.absolute())
     stop = threading.Event()
-    with TypstSession() as session:
+    with signals_stop_cleanly(), TypstSession() as session:
         try:
             source = changes if changes is not None else file_changes(root, watcher.relevant, stop)
             watcher.rebuild((), session)
