@@ -132,7 +132,7 @@ def build_info(root: Path, inputs: list[Path]) -> BuildInfo:
             ) from None
         if timestamp < 0:
             raise IdmbookError("SOURCE_DATE_EPOCH must not be negative")
-    commands = [
+    commands: list[tuple[str, ...]] = [
         ("rev-parse", "--short=12", "HEAD"),
         ("config", "--local", "--list"),
         ("describe", "--tags", "--always"),
