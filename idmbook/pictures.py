@@ -39,6 +39,9 @@ MAX_PICTURE_BYTES = 50 * 1024 * 1024
 MAX_JPEG_SCANS = 64
 """Scans of a progressive JPEG (each makes a decoder go over the whole picture again)."""
 MAX_GIF_FRAMES = 1000
+MAX_GIF_PIXELS = 4_000_000
+"""Pixels of a GIF's frame: its compressed data is followed code by code to be sure it fills
+the frame (a GIF is a chart or a logo; a photograph comes as JPEG or PNG)."""
 MAX_SVG_ELEMENTS = 50_000
 """Elements of an SVG once every ``<use>`` is expanded."""
 MAX_SVG_DEPTH = 64
@@ -77,7 +80,7 @@ def kind_of(data: bytes) -> str | None:
     if data.startswith((b"GIF87a", b"GIF89a")):
         return "gif"
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in data[:4096].lower():
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")) and b"<svg" in data[:4096].lower():
         return "svg"
     return None
 
@@ -142,8 +145,8 @@ def _png(data: bytes) -> Cost:
     pos = len(_PNG_SIGNATURE)
     header: tuple[int, int, int, int, int] | None = None
     inflater = zlib.decompressobj()
-    expected = inflated = 0
-    ended = False
+    expected = inflated = row = 0
+    ended = palette = False
     while pos < len(data):
         if pos + 12 > len(data):
             raise Refused("the PNG is truncated")
@@ -159,14 +162,23 @@ def _png(data: bytes) -> Cost:
         if header is None:
             if kind != b"IHDR" or length != 13:
                 raise Refused("the PNG has no header")
-            width, height, bits, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            width, height, bits, colour, method, filtering, interlace = struct.unpack(
+                ">IIBBBBB", body
+            )
             if colour not in _PNG_CHANNELS or bits not in _PNG_DEPTHS[colour]:
+                raise Refused("the PNG's header is damaged")
+            if method != 0 or filtering != 0 or interlace not in (0, 1):
                 raise Refused("the PNG's header is damaged")
             _check_size(width, height, "picture")
             header = (width, height, bits, colour, interlace)
             expected = _png_raw_size(width, height, bits * _PNG_CHANNELS[colour], interlace)
+            row = 0 if interlace else 1 + (width * bits * _PNG_CHANNELS[colour] + 7) // 8
+        elif kind == b"PLTE":
+            palette = True
         elif kind == b"IDAT":
-            inflated = _inflate_idat(inflater, body, inflated, expected)
+            if header[3] == 3 and not palette:
+                raise Refused("the PNG has colours from a palette and no palette")
+            inflated = _inflate_idat(inflater, body, inflated, expected, row)
         elif kind in _TEXT_CHUNKS:
             _bounded_inflate(body)
         elif kind == b"fcTL" and len(body) >= 20:
@@ -186,15 +198,23 @@ def _png(data: bytes) -> Cost:
     return Cost("png", header[0] * header[1])
 
 
-def _inflate_idat(inflater: zlib._Decompress, body: bytes, inflated: int, expected: int) -> int:
+def _inflate_idat(
+    inflater: zlib._Decompress, body: bytes, inflated: int, expected: int, row: int
+) -> int:
     """Decompress one chunk of picture data a megabyte at a time (nothing is kept), and
-    refuse it past what the picture's size needs; returns the bytes decompressed so far."""
+    refuse it past what the picture's size needs or with a row that names no filter (each
+    row of ``row`` bytes starts with one, 0 to 4; ``row`` is 0 for an interlaced picture,
+    whose rows are not checked); returns the bytes decompressed so far."""
     pending = body
     while pending:
         try:
             out = inflater.decompress(pending, 1 << 20)
         except zlib.error:
             raise Refused("the PNG's picture data is damaged") from None
+        if row:
+            first = (-inflated) % row
+            if any(value > 4 for value in out[first::row]):
+                raise Refused("the PNG's picture data is damaged (a row's filter is unknown)")
         inflated += len(out)
         if inflated > expected:
             raise Refused("the PNG holds more picture data than its size needs")
@@ -309,6 +329,7 @@ def _gif(data: bytes) -> Cost:
         raise Refused("the GIF is truncated")
     width, height, flags = struct.unpack("<HHB", data[6:11])
     pixels = _check_size(width, height, "logical screen")
+    colours = bool(flags & 0x80)  # a global colour table
     pos = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
     frames = 0
     while pos < len(data):
@@ -325,16 +346,88 @@ def _gif(data: bytes) -> Cost:
         if frames > MAX_GIF_FRAMES:
             raise Refused(f"the GIF has more than {MAX_GIF_FRAMES} frames")
         _check_size(fw, fh, "frame")
+        if fw * fh > MAX_GIF_PIXELS:
+            raise Refused(
+                f"its frame is {fw}x{fh} pixels, more than the {MAX_GIF_PIXELS // 1_000_000} "
+                "million idmbook places from a GIF (save it as PNG)"
+            )
         if left + fw > width or top + fh > height:
             raise Refused(
                 f"a frame of the GIF ({fw}x{fh} pixels at {left},{top}) is larger than its "
                 f"logical screen ({width}x{height})"
             )
+        if not colours and not fflags & 0x80:
+            raise Refused("a frame of the GIF has no colour table")
         pos += 10 + (3 * 2 ** ((fflags & 7) + 1) if fflags & 0x80 else 0)
-        pos = _skip_sub_blocks(data, pos + 1)  # the LZW code size, then the data
+        if pos >= len(data) or not 2 <= data[pos] <= 8:
+            raise Refused("the GIF's picture data is damaged")
+        end = _skip_sub_blocks(data, pos + 1)  # the LZW code size, then the data
+        if frames == 1:  # (the frame a decoder shows)
+            _lzw_covers(data[pos], _sub_blocks(data, pos + 1, end), fw * fh)
+        pos = end
     if frames == 0:
         raise Refused("the GIF has no picture")
     return Cost("gif", pixels)
+
+
+def _sub_blocks(data: bytes, start: int, end: int) -> bytes:
+    """The data of the sub-blocks from ``start`` to ``end`` (as :func:`_skip_sub_blocks`
+    found them), joined."""
+    parts = []
+    pos = start
+    while pos < end:
+        size = data[pos]
+        parts.append(data[pos + 1 : pos + 1 + size])
+        pos += 1 + size
+    return b"".join(parts)
+
+
+def _lzw_covers(minimum: int, raw: bytes, pixels: int) -> None:
+    """Refuse a GIF frame whose compressed data decodes to fewer than ``pixels`` pixels, or
+    holds a code no decoder knows (a decoder would stop on it). Only the length of what each
+    code stands for is followed, not the pixels themselves."""
+    clear, end = 1 << minimum, (1 << minimum) + 1
+    lengths = [1] * clear + [0, 0]
+    size = minimum + 1
+    previous = -1
+    produced = 0
+    buffer = bits = index = 0
+    while produced < pixels:
+        while bits < size:
+            if index >= len(raw):
+                raise Refused("the GIF's picture data is truncated")
+            buffer |= raw[index] << bits
+            bits += 8
+            index += 1
+        code = buffer & ((1 << size) - 1)
+        buffer >>= size
+        bits -= size
+        if code == clear:
+            del lengths[end + 1 :]
+            size, previous = minimum + 1, -1
+            continue
+        if code == end:
+            break
+        known = len(lengths)
+        if previous < 0:
+            if code >= clear:
+                raise Refused("the GIF's picture data is damaged")
+            produced += 1
+            previous = code
+            continue
+        if code < known:
+            produced += lengths[code]
+        elif code == known:
+            produced += lengths[previous] + 1
+        else:
+            raise Refused("the GIF's picture data is damaged")
+        if known < 4096:
+            lengths.append(lengths[previous] + 1)
+            if len(lengths) == 1 << size and size < 12:
+                size += 1
+        previous = code
+    if produced < pixels:
+        raise Refused("the GIF's picture data is truncated")
 
 
 def _skip_sub_blocks(data: bytes, pos: int) -> int:

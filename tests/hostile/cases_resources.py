@@ -57,7 +57,8 @@ def gif(screen: tuple[int, int], frame: tuple[int, int]) -> bytes:
     """A GIF whose only frame is ``frame`` pixels on a logical screen of ``screen``."""
     sw, sh = screen
     fw, fh = frame
-    head = b"GIF89a" + sw.to_bytes(2, "little") + sh.to_bytes(2, "little") + b"\x00\x00\x00"
+    head = b"GIF89a" + sw.to_bytes(2, "little") + sh.to_bytes(2, "little") + b"\x80\x00\x00"
+    head += b"\x00\x00\x00\xff\xff\xff"  # a global colour table of two colours
     descriptor = b"\x2c" + bytes(4) + fw.to_bytes(2, "little") + fh.to_bytes(2, "little") + b"\0"
     return head + descriptor + b"\x02\x02\x4c\x01\x00" + b"\x3b"
 
@@ -154,7 +155,8 @@ PICTURES = [
     ),
     _picture_case(
         "gif-frame-larger-than-screen",
-        "a GIF whose frame is 30,000 x 30,000 pixels on a 1 x 1 logical screen",
+        "a GIF whose frame is 30,000 x 30,000 pixels on a 1 x 1 logical screen (its decoder "
+        "asks for the frame: 2.7 GB)",
         lambda: gif((1, 1), (30_000, 30_000)),
         "gif",
     ),
@@ -634,4 +636,52 @@ PRIVACY = [
     ),
 ]
 
-CASES = PICTURES + BUDGET + COST + PROJECT + TEMPLATES + PRIVACY
+HTML = [
+    Case(
+        "res-html-event-attributes",
+        "build",
+        "event handler attributes on a span, a link, a heading and a div (onclick, "
+        "onmouseover, onfocus with autofocus): no script may run in the HTML, nothing active "
+        "be left in it (the sanitiser's attribute allow-list drops them)",
+        E(0, literal=("Click here",)),
+        {
+            P: contribution(
+                body='[Click here]{onclick="document.title=1" autofocus onfocus="alert(1)"}\n\n'
+                '[A link](https://iom.int){onmouseover="alert(2)"}\n\n'
+                '### Heading {onpointerenter="alert(3)"}\n\n'
+                '::: {onload="alert(4)" tabindex=1 autofocus onfocusin="alert(5)"}\nIn a div.\n:::'
+            )
+        },
+        base="built",
+    ),
+    Case(
+        "res-html-style-fetch",
+        "build",
+        "a style attribute whose url() names {tripwire} (pandoc's HTML writer with "
+        "--embed-resources, or the browser, would fetch it)",
+        E(0, literal=("Styled text",)),
+        {
+            P: contribution(
+                body='[Styled text]{style="background:url({tripwire}/bg.png)"}\n\n'
+                '::: {style="background-image:url({tripwire}/div.png)"}\nA styled div.\n:::'
+            )
+        },
+        base="built",
+    ),
+    Case(
+        "res-html-link-schemes",
+        "build",
+        "links with javascript:, vbscript:, data: and file: targets written in odd cases and "
+        "with entities",
+        E(0, literal=("OddCase", "Entity", "Vb")),
+        {
+            P: contribution(
+                body="[OddCase](JaVaScRiPt:alert(1)) [Entity](java&#115;cript:alert(2)) "
+                "[Vb](vbscript:msgbox) [Data](DATA:text/html;base64,PHNjcmlwdD4=)"
+            )
+        },
+        base="built",
+    ),
+]
+
+CASES = PICTURES + BUDGET + COST + PROJECT + TEMPLATES + PRIVACY + HTML
