@@ -80,7 +80,8 @@ def kind_of(data: bytes) -> str | None:
     if data.startswith((b"GIF87a", b"GIF89a")):
         return "gif"
     head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")) and b"<svg" in data[:4096].lower():
+    opening = head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype"))
+    if opening and b"<svg" in data[:4096].lower():
         return "svg"
     return None
 
