@@ -5,9 +5,9 @@ it made)."""
 from __future__ import annotations
 
 import io
-import re
 import json
 import os
+import re
 import shutil
 import socket
 import zipfile
