@@ -12,6 +12,7 @@ are SIGTERM and SIGHUP (see :mod:`idmbook.stopping`): Typst's folder is removed 
 from __future__ import annotations
 
 import gc
+import os
 import queue
 import threading
 import time
@@ -191,21 +192,30 @@ def file_changes(
 
     def run() -> None:
         try:
-            for changes in watchfiles.watch(
-                root,
-                watch_filter=lambda _change, name: relevant(Path(name)),
-                stop_event=stop,
-                debounce=1600,
-                # a change is reported once no other follows for this long: an editor's save
-                # (write, rename) takes a few milliseconds; watchfiles' default is 50
-                step=20,
-                rust_timeout=500,
-                yield_on_timeout=True,
-                raise_interrupt=False,
-            ):
-                ready.set()  # the first (empty) set proves the operating system is watching
-                if changes:
-                    found.put({Path(name) for _change, name in changes})
+            while not stop.is_set():
+                folders = watched_folders(root, relevant)
+                for changes in watchfiles.watch(
+                    *folders,
+                    watch_filter=lambda _change, name: relevant(Path(name)),
+                    stop_event=stop,
+                    debounce=1600,
+                    # a change is reported once no other follows for this long: an editor's
+                    # save (write, rename) takes a few milliseconds; watchfiles' default is 50
+                    step=20,
+                    rust_timeout=500,
+                    yield_on_timeout=True,
+                    raise_interrupt=False,
+                    recursive=False,
+                    ignore_permission_denied=True,
+                ):
+                    ready.set()  # the first (empty) set proves the system is watching
+                    if changes:
+                        paths = {Path(name) for _change, name in changes}
+                        found.put(paths)
+                        if any(_new_folder(path, folders) for path in paths):
+                            break  # watch again, the new folder too
+                else:
+                    return  # stopped
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, raised there
             found.put(exc)
         finally:
@@ -234,6 +244,42 @@ def file_changes(
             yield batch
 
     return sets()
+
+
+MAX_WATCHED_FOLDERS = 10_000
+"""Folders of a project watched at most (each is one watch of the operating system's)."""
+
+
+def watched_folders(root: Path, relevant: Callable[[Path], bool]) -> list[Path]:
+    """``root`` and its real folders whose changes can matter, each watched by itself: a
+    recursive watch follows links, and a received project's link to / had the operating
+    system watch the whole disk (and stop at the first folder it could not read)."""
+    found = [root]
+    pending = [root]
+    while pending and len(found) < MAX_WATCHED_FOLDERS:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False) and relevant(path):
+                    found.append(path)
+                    pending.append(path)
+            except OSError:
+                continue
+    return found[:MAX_WATCHED_FOLDERS]
+
+
+def _new_folder(path: Path, watched: list[Path]) -> bool:
+    """Whether ``path`` is a real folder that is not watched yet."""
+    try:
+        return path.is_dir() and not path.is_symlink() and path not in watched
+    except OSError:
+        return False
 
 
 def _next(found: queue.Queue[set[Path] | BaseException | None]) -> set[Path] | BaseException | None:
