@@ -240,10 +240,13 @@ def _outside_relationship(text: str) -> str | None:
 
 
 def template_diagnostics(root: Path) -> list[Diagnostic]:
-    """:func:`template_problems` as diagnostics on the files of templates/."""
+    """:func:`template_problems` as diagnostics on the files of templates/, and what the
+    YAML of its labels files says (read as the front matter is: duplicate keys, tags and
+    aliases are errors with their line)."""
     from idmbook.rules import diag
 
-    return [
+    problems = template_problems(root)
+    found = [
         diag(
             problem.code,
             problem.rel,
@@ -253,5 +256,26 @@ def template_diagnostics(root: Path) -> list[Diagnostic]:
             "replace it with a regular file made by `idmbook init`, or delete templates/ to "
             "use idmbook's defaults",
         )
-        for problem in template_problems(root)
+        for problem in problems
     ]
+    if not problems:
+        found += _labels_diagnostics(root)
+    return found
+
+
+def _labels_diagnostics(root: Path) -> list[Diagnostic]:
+    from idmbook.frontmatter import decode, parse_yaml
+
+    found: list[Diagnostic] = []
+    for rel, path in scan(root)[0]:
+        name = rel.rsplit("/", 1)[-1]
+        if not (name.startswith("labels") and name.endswith(".yaml")):
+            continue
+        data, problems = _read(rel, path)
+        if data is None:
+            continue
+        text_file, decoding = decode(data, rel)
+        found += decoding
+        if text_file is not None:
+            found += parse_yaml(text_file.text, rel, top_level="labels")[1]
+    return found

@@ -486,7 +486,43 @@ def _jinja_template(box: Box) -> None:
     )
 
 
+def _labels_with(box: Box, text: str) -> None:
+    _copy_templates(box)
+    path = box.project / "templates" / "book" / "labels.yaml"
+    path.write_text(path.read_text("utf-8") + text, "utf-8")
+
+
+def _labels_line(text: str) -> int:
+    from idmbook.defaults import default_templates
+
+    labels = (default_templates() / "book" / "labels.yaml").read_text("utf-8")
+    return labels.count("\n") + 1 + text[: text.index("&")].count("\n")
+
+
+LAUGHS_LABELS = (
+    "\nlol_a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    "lol_b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    "lol_c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+)
+
 TEMPLATES = [
+    Case(
+        "res-labels-aliases",
+        "build",
+        "templates/book/labels.yaml with anchors and aliases that expand 729 times (it was "
+        "read by a parser without the front matter's limits)",
+        E(1, ("IDM009", "templates/book/labels.yaml", _labels_line(LAUGHS_LABELS))),
+        setup=lambda box: _labels_with(box, LAUGHS_LABELS),
+        base="built",
+    ),
+    Case(
+        "res-labels-duplicate-key",
+        "build",
+        "templates/book/labels.yaml giving 'contents' twice (an internal error before)",
+        E(1, ("IDM007", "templates/book/labels.yaml", None)),
+        setup=lambda box: _labels_with(box, "\ncontents: Sommaire\n"),
+        base="built",
+    ),
     Case(
         "res-reference-external-picture",
         "build",
