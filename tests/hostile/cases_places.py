@@ -369,19 +369,35 @@ BUILD = [
 ]
 
 
-def _forged_old_cache(box: Box) -> None:
-    """What an earlier idmbook would have trusted: entries in the project's .idmbook-cache
-    with a valid checksum, saying Typst code (as the cache stores pandoc's Typst)."""
+def _forged_old_cache(box: Box) -> list[str]:
+    """What an earlier idmbook kept in the project and trusted: its .idmbook-cache, filled by
+    a real build of this project (so the keys are the ones a build looks up: a sender knows
+    the sources and pandoc's version), then every Typst entry replaced by Typst code that
+    reads /etc/passwd, with a valid checksum."""
     import hashlib
 
-    magic = b"idmbook-cache-1\n"
+    from idmbook.build import BuildOptions, build
+
+    folder = box.project / ".idmbook-cache"
+    old = os.environ.get("IDMBOOK_CACHE_DIR")
+    os.environ["IDMBOOK_CACHE_DIR"] = str(folder)  # (this idmbook's cache, put there)
+    try:
+        build(box.project, BuildOptions(formats=("pdf",), force=True, out=box.root / "scratch"))
+    finally:
+        if old is None:
+            del os.environ["IDMBOOK_CACHE_DIR"]
+        else:
+            os.environ["IDMBOOK_CACHE_DIR"] = old
+    shutil.rmtree(box.root / "scratch")
     evil = b'#read("/etc/passwd")\n#image("/etc/passwd")\n'
-    for kind in ("typst", "parse", "main"):
-        for bucket in ("00", "7f", "ff"):
-            folder = box.project / ".idmbook-cache" / kind / bucket
-            folder.mkdir(parents=True, exist_ok=True)
-            entry = magic + hashlib.sha256(evil).hexdigest().encode() + b"\n" + evil
-            (folder / ("0" * 62)).write_bytes(entry)
+    entry = b"idmbook-cache-1\n" + hashlib.sha256(evil).hexdigest().encode() + b"\n" + evil
+    forged = 0
+    for path in (folder / "typst").rglob("*"):
+        if path.is_file():
+            path.write_bytes(entry)
+            forged += 1
+    assert forged, "the build left no Typst entries to forge"
+    return [*BUILD_ARGS, "--force"]
 
 
 def _foreign_part(box: Box) -> list[str]:
@@ -400,8 +416,9 @@ OTHER = [
     Case(
         "place-forged-old-cache",
         "build",
-        "a project's .idmbook-cache holds entries with valid checksums saying #read and #image "
-        "of /etc/passwd (an earlier idmbook trusted them)",
+        "a project's .idmbook-cache holds the Typst of this very project's pieces, under their "
+        "real keys, replaced by #read and #image of /etc/passwd with valid checksums (an "
+        "earlier idmbook typeset them)",
         E(0),
         setup=_forged_old_cache,
         base="built",
