@@ -271,7 +271,7 @@ def _labels_diagnostics(root: Path) -> list[Diagnostic]:
         name = rel.rsplit("/", 1)[-1]
         if not (name.startswith("labels") and name.endswith(".yaml")):
             continue
-        data, problems = _read(rel, path)
+        data, _ = _read(rel, path)  # (a file that cannot be read is reported already)
         if data is None:
             continue
         text_file, decoding = decode(data, rel)
