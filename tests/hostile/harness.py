@@ -890,6 +890,9 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
         for line in observed.stdout.splitlines():
             if not re.fullmatch(expect.stdout_lines, line):
                 fail(f"a line of stdout is not an annotation: {line[:80]!r}")
+    if observed.exit == 0 and case.entry in ("build", "init"):
+        for rel in _written(observed, box):
+            observed.failures += _active_output(box.root / rel, rel)
     if expect.literal and observed.exit == 0:
         _check_literal(observed, box)
     if expect.same_chapters and observed.exit == 0:
@@ -936,6 +939,79 @@ def _leaks(observed: Observed, box: Box) -> list[str]:
     for rel in _written(observed, box):
         if any(secret in t for t in output_texts(box.root / rel) for secret in _SECRETS):
             found.append(rel)
+    return found
+
+
+_PDF_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE"}
+_PDF_ACTIONS |= {"/RichMediaExecute", "/Rendition", "/Sound", "/Movie"}
+_OUTSIDE_RELATIONSHIP = re.compile(r"<Relationship\b[^>]*TargetMode=\"External\"[^>]*>")
+_WEB_TARGET = re.compile(r'Target="(https?|mailto):', re.IGNORECASE)
+
+
+def _active_output(path: Path, rel: str) -> list[str]:
+    """What in a built DOCX or PDF would act or fetch when a reader opens it: in the DOCX, a
+    relationship to anything outside it other than a web or mail link, a macro or an object;
+    in the PDF, an action (JavaScript, launching a program, opening another file, a form
+    submission, an embedded file)."""
+    data = path.read_bytes()
+    found: list[str] = []
+    if path.suffix == ".docx" and data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                for name in zf.namelist():
+                    lowered = name.lower()
+                    if "vbaproject" in lowered or "activex" in lowered or lowered.endswith(".bin"):
+                        found.append(f"{rel} holds {name}")
+                    if name.endswith(".rels"):
+                        text = zf.read(name).decode("utf-8", "replace")
+                        for match in _OUTSIDE_RELATIONSHIP.finditer(text):
+                            element = match.group()
+                            if not _WEB_TARGET.search(element) or "/hyperlink" not in element:
+                                target = re.search(r'Target="([^"]*)"', element)
+                                kind = re.search(r'Type="[^"]*/([^"/]*)"', element)
+                                found.append(
+                                    f"{rel} refers outside: {kind.group(1) if kind else '?'} "
+                                    f"{target.group(1)[:80] if target else '?'}"
+                                )
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            found.append(f"{rel} is not a readable DOCX: {exc}")
+    if path.suffix == ".pdf" and data.startswith(b"%PDF"):
+        found += [f"{rel}: {problem}" for problem in _pdf_actions(data)]
+    return found
+
+
+def _pdf_actions(data: bytes) -> list[str]:
+    """Actions of a PDF that run or fetch something: on opening (the catalog's /OpenAction and
+    /AA, document JavaScript, embedded files) and in its pages' links and annotations (an
+    action other than going to a place in the book or to a web or mail address)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        catalog = reader.trailer["/Root"]
+        found = [f"the catalog has {key}" for key in ("/OpenAction", "/AA") if key in catalog]
+        names = catalog.get("/Names")
+        names = names.get_object() if names is not None else {}
+        found += [
+            f"the document has {key}" for key in ("/JavaScript", "/EmbeddedFiles") if key in names
+        ]
+        for number, page in enumerate(reader.pages, 1):
+            if "/AA" in page:
+                found.append(f"page {number} has /AA")
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                action = annotation.get("/A")
+                action = action.get_object() if action is not None else {}
+                kind = str(action.get("/S", ""))
+                uri = str(action.get("/URI", ""))
+                if kind in _PDF_ACTIONS:
+                    found.append(f"page {number} has a {kind} action")
+                elif kind == "/URI" and not re.match(r"(https?|mailto):", uri, re.I):
+                    found.append(f"page {number} links to {uri[:60]!r}")
+                if "/AA" in annotation:
+                    found.append(f"an annotation of page {number} has /AA")
+    except Exception as exc:  # noqa: BLE001 - a PDF pypdf cannot read is reported, not raised
+        return [f"pypdf could not read it: {exc}"]
     return found
 
 

@@ -175,3 +175,57 @@ def test_the_browser_check_sees_scripts_requests_and_active_content(tmp_path: Pa
     assert report.scripts, report
     assert any("203.0.113.9" in url for url in report.requests), report
     assert any("javascript:" in item for item in report.active), report
+
+
+def test_the_output_checks_see_actions_and_outside_references(tmp_path: Path) -> None:
+    """Every DOCX and PDF a build writes is searched for what would act when it is opened: a
+    PDF with document JavaScript and a link to a file, a DOCX whose picture comes from the
+    network, are reported; this repository's kind of output is not."""
+    import io
+    import zipfile
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    from hostile.harness import _active_output
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    from pypdf.actions import JavaScript
+
+    writer.add_open_action(JavaScript("app.alert('x');"))
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/A"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/URI"),
+                    NameObject("/URI"): TextStringObject("file:///etc/passwd"),
+                }
+            ),
+        }
+    )
+    writer.add_annotation(page, link)
+    pdf = tmp_path / "a.pdf"
+    with pdf.open("wb") as handle:
+        writer.write(handle)
+    found = _active_output(pdf, "a.pdf")
+    assert any("/JavaScript" in f for f in found), found
+    assert any("file:///etc/passwd" in f for f in found), found
+
+    rels = (
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/image" Target="http://203.0.113.9/x.png" '
+        'TargetMode="External"/><Relationship Id="r2" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/hyperlink" Target="https://iom.int" '
+        'TargetMode="External"/></Relationships>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("word/_rels/document.xml.rels", rels)
+    docx = tmp_path / "a.docx"
+    docx.write_bytes(buffer.getvalue())
+    found = _active_output(docx, "a.docx")
+    assert len(found) == 1 and "203.0.113.9" in found[0], found
