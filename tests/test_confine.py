@@ -318,3 +318,29 @@ def test_withheld_contributions_are_not_in_the_published_manifest(
     assert build(project.root, BuildOptions(formats=("html",))).up_to_date
     project.write(name, contribution_text("Confidential Donor", consent="false") + "More.\n")
     assert not build(project.root, BuildOptions(formats=("html",))).up_to_date
+
+
+def test_new_files_are_made_only_in_real_folders_of_the_project(
+    project: ProjectDir, tmp_path: Path
+) -> None:
+    """`idmbook new contribution` into a contributions/ that is a link to a folder outside:
+    refused, nothing made there."""
+    from idmbook.project import open_project
+    from idmbook.scaffold import new_contribution
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(project.root / "contributions")
+    os.symlink(elsewhere, project.root / "contributions")
+    opened = open_project(project.root)
+    assert not isinstance(opened, type(project.validate()))
+    with pytest.raises(IdmbookError, match="contributions is a link"):
+        new_contribution(
+            project.root,
+            opened.config,
+            opened.taxonomy,
+            "new-york",
+            "City of Oslo",
+            "local_authority",
+        )
+    assert list(elsewhere.iterdir()) == []
