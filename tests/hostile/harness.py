@@ -1045,52 +1045,75 @@ def _worker_run(case_id: str) -> dict[str, Any]:
     return {k: v for k, v in vars(observed).items() if k != "case"}
 
 
+def _child(case_id: str, good: str, path: list[str], connection: Any) -> None:
+    """The process of one case: run it, send back what was observed."""
+    _worker_init(good, path)
+    try:
+        connection.send(("done", _worker_run(case_id)))
+    except BaseException as exc:  # noqa: BLE001 - told to the parent, which reports it
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
 def run_cases(cases: list[Case], workers: int = 2) -> Iterator[Observed]:
-    """Run ``cases`` in worker processes (spawned, one for each case, so that nothing a case
-    does, not even a crash of pandoc or Typst inside the process, can stop the others, and
-    each case's peak memory is its own) and yield each result in order. A case whose process
-    dies is reported as such."""
+    """Run ``cases`` each in a process of its own (spawned, so that nothing a case does, not
+    even a crash of pandoc or Typst inside the process, can stop the others, and each case's
+    peak memory is its own), ``workers`` at a time, and yield each result in order. A case
+    whose process dies, or does not answer, is reported as such. (A process pool replacing
+    its workers after each task hung now and then on this Python.)"""
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     good = str(good_build())
     context = multiprocessing.get_context("spawn")
-
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(  # a process per case: its peak memory is its own
-            workers,
-            mp_context=context,
-            initializer=_worker_init,
-            initargs=(good, sys.path),
-            max_tasks_per_child=1,
-        )
-
-    pool = new_pool()
-    pending: list[tuple[Case, Future[dict[str, Any]]]] = [
-        (case, pool.submit(_worker_run, case.id)) for case in cases
-    ]
+    results: dict[int, Observed] = {}
+    running: dict[int, tuple[Any, Any, float]] = {}
+    started = shown = 0
     try:
-        for index, (case, future) in enumerate(pending):
-            try:
-                values = future.result(timeout=case.timeout + 120)
-                yield Observed(case, **values)
-            except BrokenProcessPool:
-                yield Observed(case, failures=["crash: the process running idmbook died"])
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                rest = pending[index + 1 :]
-                pending[index + 1 :] = [(c, pool.submit(_worker_run, c.id)) for c, _ in rest]
-            except TimeoutError:
-                yield Observed(case, failures=["hang: the worker did not answer"])
-                for process in list(getattr(pool, "_processes", {}).values()):
+        while shown < len(cases):
+            while len(running) < workers and started < len(cases):
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_child, args=(cases[started].id, good, list(sys.path), send)
+                )
+                process.start()
+                send.close()
+                running[started] = (process, receive, time.monotonic())
+                started += 1
+            for index, (process, receive, since) in list(running.items()):
+                case = cases[index]
+                observed: Observed | None = None
+                if receive.poll():
+                    try:
+                        kind, value = receive.recv()
+                    except (EOFError, OSError):
+                        kind, value = "error", "the process running idmbook died"
+                    if kind == "done":
+                        observed = Observed(case, **value)
+                    else:
+                        observed = Observed(case, failures=[f"crash: {value}"])
+                elif not process.is_alive():
+                    code = process.exitcode
+                    observed = Observed(
+                        case, failures=[f"crash: the process running idmbook died ({code})"]
+                    )
+                elif time.monotonic() - since > case.timeout + 120:
                     process.kill()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                rest = pending[index + 1 :]
-                pending[index + 1 :] = [(c, pool.submit(_worker_run, c.id)) for c, _ in rest]
+                    observed = Observed(case, failures=["hang: the worker did not answer"])
+                if observed is not None:
+                    process.join(10)
+                    receive.close()
+                    del running[index]
+                    results[index] = observed
+            while shown in results:
+                yield results.pop(shown)
+                shown += 1
+            time.sleep(0.05)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for process, receive, _ in running.values():
+            process.kill()
+            process.join(10)
+            receive.close()
 
 
 def run_in_temp(case: Case) -> Observed:
