@@ -16,13 +16,14 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 
 from idmbook.errors import BuildLocked, OutputError
 
 LOCK_NAME = ".idmbook-build.lock"
-PARTS_NAME = ".idmbook-build.parts"
+PARTS_NAME = ".idmbook-build.pending"
 """The list of the temporary files the build writing in a folder makes there."""
 _PART = re.compile(r"\.[^/\\\x00]+\.[0-9a-f]{16}\.part")
 
@@ -90,8 +91,7 @@ def write_all(files: dict[Path, bytes]) -> None:
     try:
         _list_parts(folder, [part.name for part, _ in staged])
         for part, target in staged:
-            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
-            with os.fdopen(fd, "wb") as handle:
+            with _create_part(part) as handle:
                 handle.write(files[target])
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -120,6 +120,12 @@ def write_all(files: dict[Path, bytes]) -> None:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _create_part(path: Path) -> BinaryIO:
+    """A new temporary output, never an existing file or a link."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+    return os.fdopen(fd, "wb")
 
 
 def _discard(folder: Path, staged: list[tuple[Path, Path]]) -> None:

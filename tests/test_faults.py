@@ -333,10 +333,10 @@ def test_unwritable_output_folder_in_process(
     file system (EROFS)."""
     import errno
 
-    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+    def refuse(*args: object, **kwargs: object) -> object:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr("idmbook.output.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("idmbook.output._create_part", refuse)
     done = run_main(BUILD, cwd=project_b, SOURCE_DATE_EPOCH=EPOCH)
     assert done.exit_code == 2, done.stderr
     assert "cannot write the outputs" in done.stderr and "Read-only file system" in done.stderr

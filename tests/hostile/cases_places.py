@@ -285,7 +285,7 @@ VALIDATE = [
 ]
 
 LOCK = "dist/.idmbook-build.lock"
-PARTS = "dist/.idmbook-build.parts"
+PARTS = "dist/.idmbook-build.pending"
 
 BUILD = [
     *_cases(
@@ -362,7 +362,7 @@ BUILD = [
         "place-parts-list",
         "build",
         PARTS,
-        _same(E(2, message=".idmbook-build.parts"), "link-file", "fifo", "hardlink"),
+        _same(E(2, message=".idmbook-build.pending"), "link-file", "fifo", "hardlink"),
         base="built",
         args=(*BUILD_ARGS, "--force"),
     ),

@@ -804,7 +804,7 @@ def _zone(case: Case, exit_code: int | None) -> tuple[str, ...]:
     cache = "home/.cache/idmbook"  # pandoc's work, in the user's cache folder
     if case.entry == "build":
         lock = "project/dist/.idmbook-build.lock"
-        parts = "project/dist/.idmbook-build.parts"
+        parts = "project/dist/.idmbook-build.pending"
         return (cache, "project/dist") if exit_code == 0 else (cache, lock, parts)
     if case.entry == "init":
         made = tuple(p.split("/")[0] for p in case.expect.created) if exit_code == 0 else ()
