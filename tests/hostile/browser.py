@@ -174,7 +174,7 @@ class _Pipe:
                 os.close(fd)
 
 
-def open_in_browser(html: Path, proxy: str | None = None, timeout: float = 90.0) -> PageReport:
+def open_in_browser(html: Path, proxy: str | None = None, timeout: float = 45.0) -> PageReport:
     """Load ``html`` in headless Chromium and report what it did (see the module); a
     browser that does not get the page loaded (a machine too busy) is given a second try."""
     report = _open_once(html, proxy, timeout)
@@ -193,6 +193,11 @@ def _open_once(html: Path, proxy: str | None, timeout: float) -> PageReport:
         "--no-sandbox",
         "--disable-gpu",
         "--disable-dev-shm-usage",
+        # one process: on a busy machine a page's renderer process now and then never got
+        # going (two loads in fifteen stalled with three processors' worth of load added; none
+        # in forty-five with this)
+        "--single-process",
+        "--no-zygote",
         "--disable-background-networking",
         "--no-first-run",
         "--no-default-browser-check",
