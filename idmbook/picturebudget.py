@@ -1,4 +1,4 @@
-"""The pictures of the whole book against what the build can place (IDM071).
+"""The pictures of the whole book against what the build can place (IDM067).
 
 Each picture passes its own checks (:mod:`idmbook.pictures`), yet together they can still be
 more than a build can do: Typst holds every picture of the PDF decoded in memory at once,
@@ -36,7 +36,7 @@ _HINT = (
 
 
 def budget_diagnostics(project: Project) -> list[Diagnostic]:
-    """IDM071 at the first picture reference of the book that goes past each budget."""
+    """IDM067 at the first picture reference of the book that goes past each budget."""
     from idmbook.pictures import Cost, inspect_file
 
     found: list[Diagnostic] = []
@@ -48,7 +48,7 @@ def budget_diagnostics(project: Project) -> list[Diagnostic]:
     def over(budget: str, rel: str, line: int, column: int, message: str) -> None:
         if budget not in passed:
             passed.add(budget)
-            found.append(diag("IDM071", rel, line, column, message, _HINT))
+            found.append(diag("IDM067", rel, line, column, message, _HINT))
 
     for rel, line, column, path in _references(project):
         cost = inspect_file(path)

@@ -49,8 +49,8 @@ class TemplateProblem:
     rel: str
     """Its path in the project (``templates/book/labels.yaml``)."""
     message: str
-    code: str = "IDM070"
-    """IDM062 for a link or another name of a file elsewhere, IDM070 for everything else."""
+    code: str = "IDM066"
+    """IDM062 for a link or another name of a file elsewhere, IDM066 for everything else."""
 
 
 def template_problems(root: Path) -> list[TemplateProblem]:
@@ -148,7 +148,7 @@ def _files(folder: Path, problems: list[TemplateProblem]) -> list[tuple[str, Pat
             if problem is not None:
                 linked = stat.S_ISLNK(info.st_mode) or info.st_nlink > 1
                 problems.append(
-                    TemplateProblem(rel, f"not read: {problem}", "IDM062" if linked else "IDM070")
+                    TemplateProblem(rel, f"not read: {problem}", "IDM062" if linked else "IDM066")
                 )
                 continue
             found.append((rel, Path(entry.path)))

@@ -228,8 +228,8 @@ def test_default_templates_have_no_problems(tmp_path: Path) -> None:
         ("templates", lambda p, o: (shutil.rmtree(p), os.symlink(o.parent, p)), "IDM062"),
         ("templates/book/labels.yaml", lambda p, o: (p.unlink(), os.symlink(o, p)), "IDM062"),
         ("templates/book/labels.yaml", lambda p, o: (p.unlink(), os.link(o, p)), "IDM062"),
-        ("templates/book/labels.yaml", lambda p, o: (p.unlink(), os.mkfifo(p)), "IDM070"),
-        ("templates/idm.typ", lambda p, o: (p.unlink(), _socket(p)), "IDM070"),
+        ("templates/book/labels.yaml", lambda p, o: (p.unlink(), os.mkfifo(p)), "IDM066"),
+        ("templates/idm.typ", lambda p, o: (p.unlink(), _socket(p)), "IDM066"),
     ],
 )
 def test_templates_that_are_links_or_special_files_are_refused(
@@ -269,7 +269,7 @@ def test_a_reference_docx_that_fetches_something_is_refused(project: ProjectDir)
             'TargetMode="External"/>',
         )
     )
-    found = [d for d in project.validate().diagnostics if d.code == "IDM070"]
+    found = [d for d in project.validate().diagnostics if d.code == "IDM066"]
     assert [d.path for d in found] == ["templates/reference.docx"]
     assert "127.0.0.1:9/x.png" in found[0].message
 
@@ -281,7 +281,7 @@ def test_a_typst_template_naming_a_package_is_refused(project: ProjectDir) -> No
     assert template_problems(project.root) == []
     typ.write_text('#import "@preview/cetz:0.3.1": canvas\n' + typ.read_text())
     found = template_problems(project.root)
-    assert [(p.code, p.rel) for p in found] == [("IDM070", "templates/idm.typ")]
+    assert [(p.code, p.rel) for p in found] == [("IDM066", "templates/idm.typ")]
     assert "line 1" in found[0].message
 
 

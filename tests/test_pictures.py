@@ -156,7 +156,7 @@ def test_pictures_within_one_limit_but_not_together(
     )
     report = project.validate()
     found = [(d.code, d.path, d.line) for d in report.diagnostics if d.severity.value == "error"]
-    assert found == [("IDM071", "contributions/maps.md", 17)], report.diagnostics
+    assert found == [("IDM067", "contributions/maps.md", 17)], report.diagnostics
     assert "1 million pixels" not in found and "limit is 0 million" in str(report.diagnostics)
 
 
@@ -164,7 +164,7 @@ def test_one_picture_shown_too_often(project: ProjectDir) -> None:
     project.write("contributions/media/dot.png", DOT_PNG)
     body = "\n\n".join("![A dot](media/dot.png)" for _ in range(MAX_SAME_PICTURE + 1))
     project.write("contributions/dots.md", contribution_text("Dots Org", body=f"\n{body}\n"))
-    found = [d for d in project.validate().diagnostics if d.code == "IDM071"]
+    found = [d for d in project.validate().diagnostics if d.code == "IDM067"]
     assert [(d.path, d.line) for d in found] == [
         ("contributions/dots.md", 13 + 2 * MAX_SAME_PICTURE)
     ]
@@ -177,7 +177,7 @@ def test_a_withheld_contribution_s_pictures_do_not_count(project: ProjectDir) ->
     project.write(
         "contributions/dots.md", contribution_text("Dots Org", consent="false", body=f"\n{body}\n")
     )
-    assert not [d for d in project.validate().diagnostics if d.code == "IDM071"]
+    assert not [d for d in project.validate().diagnostics if d.code == "IDM067"]
 
 
 @pytest.mark.slow

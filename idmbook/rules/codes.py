@@ -361,7 +361,7 @@ _RULES = [
         "else belongs outside these folders (pictures go in a media/ folder).",
     ),
     Rule(
-        "IDM070",
+        "IDM066",
         "unsafe-template",
         ERR,
         "A file of templates/ is refused: it is not a regular file, or it would fetch or run "
@@ -374,7 +374,7 @@ _RULES = [
         "one made by `idmbook init`, or delete templates/ to use idmbook's defaults.",
     ),
     Rule(
-        "IDM071",
+        "IDM067",
         "picture-budget",
         ERR,
         "The book's pictures together are more than the build can place.",

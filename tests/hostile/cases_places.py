@@ -232,7 +232,7 @@ VALIDATE = [
         {
             "link-folder": E(1, ("IDM062", "templates", None)),
             "link-file": E(1, ("IDM062", "templates", None)),
-            **_same(E(1, ("IDM070", "templates", None)), "fifo", "socket", "device"),
+            **_same(E(1, ("IDM066", "templates", None)), "fifo", "socket", "device"),
         },
         wrap=with_templates,
     ),
@@ -243,7 +243,7 @@ VALIDATE = [
         {
             "link-folder": E(1, ("IDM062", "templates/book", None)),
             "link-file": E(1, ("IDM062", "templates/book", None)),
-            **_same(E(1, ("IDM070", "templates/book", None)), "fifo", "socket", "device"),
+            **_same(E(1, ("IDM066", "templates/book", None)), "fifo", "socket", "device"),
         },
         wrap=with_templates,
     ),
@@ -255,7 +255,7 @@ VALIDATE = [
             "link-file": E(1, ("IDM062", "templates/book/labels.yaml", None)),
             "hardlink": E(1, ("IDM062", "templates/book/labels.yaml", None)),
             **_same(
-                E(1, ("IDM070", "templates/book/labels.yaml", None)), "fifo", "socket", "device"
+                E(1, ("IDM066", "templates/book/labels.yaml", None)), "fifo", "socket", "device"
             ),
         },
         target="outside/canary.yaml",
@@ -268,7 +268,7 @@ VALIDATE = [
         {
             "link-file": E(1, ("IDM062", "templates/reference.docx", None)),
             "hardlink": E(1, ("IDM062", "templates/reference.docx", None)),
-            "fifo": E(1, ("IDM070", "templates/reference.docx", None)),
+            "fifo": E(1, ("IDM066", "templates/reference.docx", None)),
         },
         wrap=with_templates,
     ),
@@ -278,7 +278,7 @@ VALIDATE = [
         "templates/idm.typ",
         {
             "link-file": E(1, ("IDM062", "templates/idm.typ", None)),
-            "fifo": E(1, ("IDM070", "templates/idm.typ", None)),
+            "fifo": E(1, ("IDM066", "templates/idm.typ", None)),
         },
         wrap=with_templates,
     ),
@@ -314,7 +314,7 @@ BUILD = [
         "templates/book/labels.yaml",
         {
             "link-file": E(1, ("IDM062", "templates/book/labels.yaml", None)),
-            "fifo": E(1, ("IDM070", "templates/book/labels.yaml", None)),
+            "fifo": E(1, ("IDM066", "templates/book/labels.yaml", None)),
         },
         target="outside/canary.yaml",
         base="built",

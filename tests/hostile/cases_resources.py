@@ -205,7 +205,7 @@ BUDGET = [
         "build",
         "six pictures of 5,000 x 5,000 pixels, each within its limit, 150 million together "
         "(48 such pictures took Typst 8.6 GB)",
-        E(1, ("IDM071", X, 21)),
+        E(1, ("IDM067", X, 21)),
         {P: contribution(body=_body(6, 1))},
         setup=_pictures(6, 5000),
         base="built",
@@ -214,7 +214,7 @@ BUDGET = [
         "res-picture-shown-often",
         "build",
         "one picture shown 101 times (shown 10,000 times it made the DOCX build 80 times slower)",
-        E(1, ("IDM071", X, 213)),
+        E(1, ("IDM067", X, 213)),
         {P: contribution(body=_body(1, 101))},
         setup=_pictures(1, 8),
         base="built",
@@ -224,7 +224,7 @@ BUDGET = [
         "build",
         "three 1 MB pictures shown 70 times each: more than 200 MB copied into Word's file "
         "and the HTML",
-        E(1, ("IDM071", X, None)),
+        E(1, ("IDM067", X, None)),
         {P: contribution(body=_body(3, 70))},
         setup=_pictures(3, 600, noise=True),
         base="built",
@@ -528,7 +528,7 @@ TEMPLATES = [
         "build",
         "reference.docx's header shows a picture linked from {tripwire} (Word would fetch it "
         "from every reader's machine)",
-        E(1, ("IDM070", REF, None)),
+        E(1, ("IDM066", REF, None)),
         setup=lambda box: _reference_with(
             box,
             "word/header1.xml",
@@ -543,7 +543,7 @@ TEMPLATES = [
         "build",
         "reference.docx attaches a template on a network share (a known way to make Word "
         "send the reader's credentials)",
-        E(1, ("IDM070", REF, None)),
+        E(1, ("IDM066", REF, None)),
         setup=lambda box: _reference_with(
             box,
             "word/settings.xml",
@@ -557,7 +557,7 @@ TEMPLATES = [
         "res-reference-include-field",
         "build",
         "reference.docx's footer has an INCLUDEPICTURE field fetching {tripwire}",
-        E(1, ("IDM070", REF, None)),
+        E(1, ("IDM066", REF, None)),
         setup=lambda box: _reference_with(
             box,
             "word/footer1.xml",
@@ -571,7 +571,7 @@ TEMPLATES = [
         "res-typst-package",
         "build",
         "idm.typ imports a Typst package (Typst downloads it from packages.typst.org)",
-        E(1, ("IDM070", "templates/idm.typ", None)),
+        E(1, ("IDM066", "templates/idm.typ", None)),
         setup=lambda box: _typst_template(box, '#import "@preview/cetz:0.3.1": canvas'),
         base="built",
     ),
