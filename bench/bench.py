@@ -151,6 +151,7 @@ def child_env() -> dict[str, str]:
     env.update(
         SOURCE_DATE_EPOCH=EPOCH, NO_COLOR="1", COLUMNS="120", PYTHONUNBUFFERED="1", TERM="dumb"
     )
+    env["IDMBOOK_CACHE_DIR"] = str(CACHE)
     return env
 
 
@@ -310,9 +311,13 @@ def baseline_meta(project: Path) -> dict[str, Any]:
     }
 
 
+CACHE = Path(tempfile.gettempdir()) / "idmbook-bench-cache"
+"""idmbook's cache for the measured builds (IDMBOOK_CACHE_DIR): emptied for a cold build."""
+
+
 def clear(project: Path) -> None:
     shutil.rmtree(project / "dist", ignore_errors=True)
-    shutil.rmtree(project / ".idmbook-cache", ignore_errors=True)
+    shutil.rmtree(CACHE, ignore_errors=True)
 
 
 def assembled_markdown(project: Path, target: Path) -> None:

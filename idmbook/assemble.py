@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from idmbook import i18n
 from idmbook.config import Config, Taxonomy, Workshop
@@ -81,7 +82,9 @@ def _environment(folder: Path, finalize: Callable[[object], str] | None) -> jinj
     kwargs: dict[str, Any] = {}
     if finalize is not None:
         kwargs["finalize"] = finalize
-    env = jinja2.Environment(
+    # sandboxed: a received project's templates are as untrusted as its notes, and a plain
+    # Environment lets a template reach Python's modules and run commands
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -91,7 +91,7 @@ class EarlySources:
         if isinstance(doc, Contribution) and not doc.meta.consent:
             return  # not in the book
         if self.parse is None:
-            cache = Cache.for_project(project.root) if self.cache else None
+            cache = Cache.default() if self.cache else None
             self.parse = EarlyParse(READER, cache)
             own = project.config.language
             self._languages = (self.language or own, own)

@@ -22,13 +22,16 @@ from idmbook.buildinfo import BuildInfo, build_info
 from idmbook.cache import Cache
 from idmbook.defaults import project_templates
 from idmbook.diagnostics import Report, Severity
-from idmbook.errors import IdmbookError, ProblemsFound
+from idmbook.errors import IdmbookError, OutputError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
 from idmbook.manifest import (
     MANIFEST_SUFFIX,
     input_hashes,
     make_manifest,
     path_hashes,
+    published,
+    record_inputs,
+    recorded_inputs,
     sha256,
     up_to_date,
 )
@@ -51,6 +54,8 @@ if TYPE_CHECKING:
 # up-to-date check (`idmbook build` with nothing changed) needs none of them.
 
 FORMATS = ("docx", "pdf", "html")
+MAX_MANIFEST = 64 * 1024 * 1024
+"""The largest manifest the up-to-date check reads."""
 Progress = Callable[[str], None]
 
 
@@ -70,7 +75,7 @@ class BuildOptions:
     lock_timeout: float = 600.0
     """How long to wait for another build of the same output folder."""
     cache: bool = True
-    """Keep pandoc's work in the project's .idmbook-cache/ and reuse it."""
+    """Keep pandoc's work in idmbook's cache folder (see :mod:`idmbook.cache`) and reuse it."""
     markdown_out: Path | None = None
     """Also write the assembled Markdown there (what pandoc parses; for the benchmark)."""
 
@@ -304,7 +309,9 @@ def build(
     gave, for builds one after another (watch mode); ``on_validated`` receives the validation
     report as soon as it is known, before rendering.
     """
-    with cycle_collection_paused():
+    from idmbook.stopping import signals_stop_cleanly
+
+    with cycle_collection_paused(), signals_stop_cleanly():
         return _build(start, options, progress, session, on_validated, memo)
 
 
@@ -356,6 +363,7 @@ def _build(
         info, inputs, tools, opts = plan.info, plan.inputs, plan.tools, plan.opts
         from idmbook.output import build_lock
 
+        _make_output_folder(project.root, out_dir, options)
         with build_lock(
             out_dir,
             wait=options.lock_timeout,
@@ -434,7 +442,7 @@ def _plan(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise IdmbookError(f"unknown format {', '.join(unknown)}; choose from docx, pdf, html")
-    out_dir = (options.out or root / settings.directory).absolute()
+    out_dir = output_folder(root, settings.directory, options)
     templates = project_templates(root)
     if inputs is None:
         from idmbook.i18n import load_labels
@@ -454,6 +462,40 @@ def _plan(
     return _Plan(formats, out_dir, templates, info, inputs, _tools(cache), opts)
 
 
+def output_folder(root: Path, directory: str, options: BuildOptions) -> Path:
+    """Where the outputs go: ``--out`` (the user's choice: anywhere), else the config's
+    folder, which must be a folder of the project or not exist yet (see
+    :func:`idmbook.confine.folder_problem`): never a link to a place elsewhere."""
+    if options.out is not None:
+        return options.out.absolute()
+    from idmbook.confine import folder_problem
+
+    out_dir = (root / directory).absolute()
+    problem = folder_problem(out_dir, root, may_be_missing=True)
+    if problem is not None:
+        raise OutputError(
+            f"cannot write the outputs into {directory}: {problem}",
+            f"delete or rename what is at {directory} (idmbook makes the folder itself), or "
+            "choose another folder with output.directory or `--out`",
+        )
+    return out_dir
+
+
+def _make_output_folder(root: Path, out_dir: Path, options: BuildOptions) -> None:
+    """Make the config's output folder as real folders inside the project (``--out`` is
+    made by the lock, where the user said)."""
+    if options.out is not None:
+        return
+    from idmbook.confine import Unconfined, make_folders
+
+    try:
+        make_folders(out_dir, root)
+    except Unconfined as exc:
+        raise OutputError(f"cannot write the outputs into {out_dir}: {exc.why}") from None
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {out_dir}: {exc.strerror}") from None
+
+
 def _input_hashes(
     root: Path,
     sources: list[Path],
@@ -462,25 +504,28 @@ def _input_hashes(
 ) -> dict[str, str]:
     """Hashes of the sources and of every template file (pictures are added by the build);
     ``known``: the sources' hashes found already (see :func:`_unchanged`)."""
+    from idmbook.confine import read_file
+
     inputs = input_hashes(root, sources, known)
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
-        inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(path.read_bytes())
+        # (a project's templates/ holds only regular files: checked by project_templates)
+        inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(read_file(path))
     return dict(sorted(inputs.items()))
 
 
 def _cache(root: Path, options: BuildOptions) -> Cache | None:
-    """The project's cache, unless the build was told not to use one."""
-    return Cache.for_project(root) if options.cache else None
+    """idmbook's cache (never a folder of the project: see :mod:`idmbook.cache`), unless the
+    build was told not to use one."""
+    return Cache.default() if options.cache else None
 
 
 def _settings(root: Path, cache: Cache | None, options: BuildOptions) -> _Settings | None:
     """The config's settings for this build, from the cache when idmbook.yaml is the same
     (reading the YAML is most of an up-to-date check); None when the config is invalid."""
+    from idmbook.confine import read_file
     from idmbook.sources import CONFIG_NAME
 
-    key = Cache.key(
-        "settings", __version__, (root / CONFIG_NAME).read_bytes(), options.language or ""
-    )
+    key = Cache.key("settings", __version__, read_file(root / CONFIG_NAME), options.language or "")
     found = cache.get("settings", key) if cache is not None else None
     if found is not None:
         data = json.loads(found)
@@ -509,6 +554,7 @@ def _unchanged(
     files, so a file changed in between is out of date for the next build, never taken as
     built.
     """
+    from idmbook.confine import read_file
     from idmbook.sources import CONFIG_NAME, discover, find_root
 
     try:
@@ -523,22 +569,26 @@ def _unchanged(
             return None  # a link out of the project, two names for one file: validate says so
         hashed = {} if hashed is None else hashed
         hashed.update(path_hashes(root, sources))
-        out_dir = (options.out or root / settings.directory).absolute()
+        out_dir = output_folder(root, settings.directory, options)
         manifest_path = out_dir / f"{settings.basename}{MANIFEST_SUFFIX}"
-        manifest = json.loads(manifest_path.read_text("utf-8"))
+        raw = read_file(manifest_path, MAX_MANIFEST)
+        manifest = json.loads(raw)
+        recorded = recorded_inputs(raw, manifest, cache)
+        if recorded is None:
+            return None  # (its withheld inputs are not known without the cache)
         inputs = _input_hashes(root, sources, project_templates(root), hashed)
-        for rel in manifest["inputs"]:
+        for rel in recorded:
             if rel not in inputs:  # a picture the last build placed
                 picture = (root / rel).resolve()
                 picture.relative_to(root.resolve())
-                inputs[rel] = sha256(picture.read_bytes())
+                inputs[rel] = sha256(read_file(picture))
         inputs = dict(sorted(inputs.items()))
-        if inputs != manifest["inputs"]:
+        if inputs != recorded:
             return None
         plan = _plan(root, settings, sources, options, inputs, cache=cache)
     except (IdmbookError, OSError, ValueError, KeyError, TypeError):
         return None
-    if not up_to_date(manifest_path, inputs, plan.tools, plan.opts):
+    if not up_to_date(manifest_path, inputs, plan.tools, plan.opts, cache):
         return None
     base = settings.basename
     return BuildResult(
@@ -576,7 +626,7 @@ def _build_locked(
         clock = time.perf_counter()
         base = config.output.basename
         manifest_path = out_dir / f"{base}{MANIFEST_SUFFIX}"
-        if not options.force and up_to_date(manifest_path, inputs, tools, opts):
+        if not options.force and up_to_date(manifest_path, inputs, tools, opts, cache):
             result.up_to_date = True
             result.outputs = {f: out_dir / f"{base}.{f}" for f in formats}
             result.manifest = manifest_path
@@ -632,11 +682,13 @@ def _build_locked(
         if "pdf" in rendered:
             stats["pages"] = _page_count(rendered["pdf"])
         outputs = {f"{base}.{fmt}": data for fmt, data in rendered.items()}
-        manifest = make_manifest(inputs, tools, opts, outputs, stats)
+        withheld = (c.rel for c in project.documents.contributions if not c.meta.consent)
+        manifest = make_manifest(published(inputs, withheld), tools, opts, outputs, stats)
         progress("writing outputs")
         files = {out_dir / name: data for name, data in outputs.items()}
         files[manifest_path] = manifest
         write_all(files)
+        record_inputs(cache, manifest, dict(sorted(inputs.items())))
         result.outputs = {fmt: out_dir / f"{base}.{fmt}" for fmt in rendered}
         result.manifest = manifest_path
         result.stats = stats

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,19 +34,65 @@ class BuildInfo:
         return "Draft: " + ", ".join(parts)
 
 
+_SAFE_CONFIG = (
+    "core.fsmonitor=false",
+    f"core.hooksPath={os.devnull}",
+    "core.untrackedCache=false",
+    "core.pager=cat",
+    "log.showSignature=false",
+    "status.submoduleSummary=false",
+    "diff.external=",
+    "protocol.allow=never",
+)
+"""Settings given to every git command, above any file's: nothing that runs a program."""
+_RUNS_PROGRAMS = re.compile(
+    r"^(?:(?:filter|alias|credential|include|includeif|gpg)\."
+    r"|core\.(?:fsmonitor|hookspath|sshcommand|pager|editor|askpass|gitproxy"
+    r"|alternaterefscommand|attributesfile|worktree)="
+    r"|diff\.external=|sequence\.editor="
+    r"|[^=]*\.(?:command|cmd|program|driver|textconv|helper|tool|uploadpack|receivepack)=)",
+    re.IGNORECASE,
+)
+"""A setting of a repository that could make git run a program (a clean filter when `git
+status` compares a file, a hook, a file-system monitor...), or look elsewhere."""
+
+
+def _git_env() -> dict[str, str]:
+    """The environment of git: no system settings, no prompts, no pager, and no optional
+    locks (`git status` would rewrite the index, which runs a hook)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("GIT_") or key in ("GIT_CONFIG_GLOBAL", "GIT_CEILING_DIRECTORIES")
+    }
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_PAGER="cat",
+        GIT_NO_REPLACE_OBJECTS="1",
+    )
+    return env
+
+
 def _git(root: Path, *commands: tuple[str, ...]) -> list[str | None]:
     """The output of each git command in ``root`` (None when it fails or says nothing), all
     run at once: each is a process of its own, and one after another they were most of an
-    up-to-date check in a repository."""
+    up-to-date check in a repository. A received project may hold a repository whose own
+    settings name programs: git runs with :data:`_SAFE_CONFIG` above them."""
+    safe = [part for setting in _SAFE_CONFIG for part in ("-c", setting)]
+    env = _git_env()
     procs: list[subprocess.Popen[str] | None] = []
     for args in commands:
         try:
             procs.append(
                 subprocess.Popen(
-                    ["git", "-C", str(root), *args],
+                    ["git", *safe, "-C", str(root), *args],
+                    stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
                     text=True,
+                    env=env,
                 )
             )
         except OSError:
@@ -66,6 +113,12 @@ def _git(root: Path, *commands: tuple[str, ...]) -> list[str | None]:
     return found
 
 
+def _may_compare_files(settings: str | None) -> bool:
+    """Whether `git status` may look at the files of a repository with these settings (its
+    own, `git config --local --list`): not when a setting could make it run a program."""
+    return not any(_RUNS_PROGRAMS.search(line) for line in (settings or "").splitlines())
+
+
 def build_info(root: Path, inputs: list[Path]) -> BuildInfo:
     env = os.environ.get("SOURCE_DATE_EPOCH")
     timestamp: int | None = None
@@ -79,15 +132,19 @@ def build_info(root: Path, inputs: list[Path]) -> BuildInfo:
             ) from None
         if timestamp < 0:
             raise IdmbookError("SOURCE_DATE_EPOCH must not be negative")
-    commands = [
+    commands: list[tuple[str, ...]] = [
         ("rev-parse", "--short=12", "HEAD"),
-        ("status", "--porcelain", "--untracked-files=no"),
+        ("config", "--local", "--list"),
         ("describe", "--tags", "--always"),
     ]
     if timestamp is None:
-        commands.append(("log", "-1", "--format=%ct"))
-    commit, changed, described, *rest = _git(root, *commands)
+        commands.append(("log", "-1", "--no-show-signature", "--format=%ct"))
+    commit, settings, described, *rest = _git(root, *commands)
     last = rest[0] if rest else None
+    changed = None
+    if commit and _may_compare_files(settings):
+        status = ("status", "--porcelain", "--untracked-files=no", "--ignore-submodules=all")
+        (changed,) = _git(root, status)
     if timestamp is None and commit:
         timestamp = int(last) if last and last.isdigit() else None
     if timestamp is None:

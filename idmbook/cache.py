@@ -1,7 +1,13 @@
 """A content-addressed cache of pandoc's work, so a rebuild redoes only what changed.
 
-Entries live in ``.idmbook-cache/`` under the project (git-ignored; deleting it is always
-safe). An entry's key is a SHA-256 of everything that decides its content (pandoc's version,
+Entries live in the user's cache folder (``~/.cache/idmbook`` on Linux, see
+:func:`default_folder`; ``IDMBOOK_CACHE_DIR`` names another), never in the project: what a
+build reads from its cache becomes part of the book (pandoc's Typst is typeset as it is), and
+a project folder is written by whoever sent or shares it, who could put a forged entry there,
+or put a link there in place of the folder so that writing and pruning the cache would happen
+elsewhere. The user's cache folder is written only by the user's own builds. Entries are keyed
+by content, so builds of every project and worktree share them; deleting the folder is always
+safe. An entry's key is a SHA-256 of everything that decides its content (pandoc's version,
 its arguments, the input bytes), and the entry stores the SHA-256 of its own bytes: a truncated,
 corrupted or foreign file is detected, deleted and treated as a miss. Entries are written to a
 temporary file and renamed into place, so two builds sharing a cache never see half an entry.
@@ -26,7 +32,10 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".idmbook-cache"
-"""The cache folder inside a project."""
+"""The folder inside a project where idmbook kept its cache before: never read, written or
+deleted any more (delete it by hand); file watching still ignores it."""
+CACHE_ENV = "IDMBOOK_CACHE_DIR"
+"""An environment variable naming the cache folder instead of the user's."""
 MAX_BYTES = 512 * 1024 * 1024
 """The cache is pruned, least recently used first, to this size after each build."""
 TOUCH_AFTER = 3600.0
@@ -36,6 +45,22 @@ every rebuild."""
 _MAGIC = b"idmbook-cache-1\n"
 _KEY = re.compile(r"[0-9a-f]{64}")
 _KIND = re.compile(r"[a-z][a-z0-9-]{0,31}")
+_BUCKET = re.compile(r"[0-9a-f]{2}")
+_ENTRY = re.compile(r"[0-9a-f]{62}|\.tmp-[A-Za-z0-9_]{1,32}")
+"""The names of what :meth:`Cache.put` writes in a bucket (an entry, or its temporary file
+left by a process that was killed): pruning deletes nothing else."""
+
+
+def default_folder() -> Path:
+    """``IDMBOOK_CACHE_DIR`` when it is set, else idmbook's folder in the user's cache
+    directory (``$XDG_CACHE_HOME/idmbook`` or ``~/.cache/idmbook`` on Linux,
+    ``~/Library/Caches/idmbook`` on macOS, ``%LOCALAPPDATA%\\idmbook\\Cache`` on Windows)."""
+    named = os.environ.get(CACHE_ENV)
+    if named:
+        return Path(named).expanduser().absolute()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("idmbook", appauthor=False))
 
 
 @dataclass
@@ -58,8 +83,9 @@ class Cache:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @classmethod
-    def for_project(cls, root: Path) -> Cache:
-        return cls(root / CACHE_DIR)
+    def default(cls) -> Cache:
+        """The cache in :func:`default_folder`."""
+        return cls(default_folder())
 
     @staticmethod
     def key(*parts: str | bytes) -> str:
@@ -196,14 +222,19 @@ class Cache:
         entries: list[tuple[float, int, Path]] = []
         try:
             for kind in os.scandir(self.folder):
-                if not kind.is_dir(follow_symlinks=False):
+                if not _KIND.fullmatch(kind.name) or not kind.is_dir(follow_symlinks=False):
                     continue
                 for bucket in os.scandir(kind.path):
+                    if not _BUCKET.fullmatch(bucket.name):
+                        continue
                     if not bucket.is_dir(follow_symlinks=False):
                         continue
                     for entry in os.scandir(bucket.path):
+                        if not _ENTRY.fullmatch(entry.name):
+                            continue  # not written by the cache: never deleted
                         stat = entry.stat(follow_symlinks=False)
-                        entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
+                        if entry.is_file(follow_symlinks=False):
+                            entries.append((stat.st_mtime, stat.st_size, Path(entry.path)))
         except OSError:
             return 0
         total = sum(size for _, size, _ in entries)
@@ -211,7 +242,8 @@ class Cache:
         for _, size, path in sorted(entries, key=lambda item: item[0]):
             if total <= self.max_bytes:
                 break
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
             total -= size
             removed += 1
         return removed

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import PurePosixPath
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from idmbook.fields import ISBN, ISSN, Id, Language, NonEmpty
 
@@ -96,12 +98,55 @@ class Output(_Strict):
     formats: list[Literal["docx", "pdf", "html"]] = ["docx", "pdf"]
     """Formats built when `idmbook build` is given no --format."""
     directory: str = "dist"
-    """Folder for the outputs, relative to the project."""
+    """Folder for the outputs, inside the project: a relative path such as dist or
+    build/book (`idmbook build --out` writes anywhere else)."""
     pdf_standard: Literal["ua-1", "a-2a", "a-2b"] = "ua-1"
     """PDF conformance: ua-1 (accessible, the default), a-2a or a-2b (archival)."""
     contributors_chart: bool = False
     """Add a chart of who contributed (published contributions by stakeholder type) at the
     end of the introduction, with alternative text generated from the numbers."""
+
+    @field_validator("directory")
+    @classmethod
+    def _inside_project(cls, value: str) -> str:
+        """The output folder is a folder of the project: the build writes there, and a
+        received project must not make it write anywhere else."""
+        problem = output_directory_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def output_directory_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the output folder of a project, or None."""
+    if not value.strip():
+        return "the output folder has no name"
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        return "the output folder's name has control characters"
+    if value.startswith(("/", "\\")) or "\\" in value or _DRIVE.match(value):
+        return (
+            f"'{value}' is not inside the project: give a folder of the project such as "
+            "dist (`idmbook build --out` writes anywhere else)"
+        )
+    parts = [part for part in PurePosixPath(value).parts if part != "."]
+    if ".." in parts or not parts:
+        return (
+            f"'{value}' is not a folder inside the project: give one such as dist "
+            "(`idmbook build --out` writes anywhere else)"
+        )
+    if parts[0] in SOURCE_FOLDERS or parts[0].startswith("."):
+        return (
+            f"'{value}' is a folder of the project's sources or tools; the outputs would be "
+            "written among them: give a folder of their own such as dist"
+        )
+    return None
+
+
+SOURCE_FOLDERS = frozenset({"chapters", "contributions", "templates", "inbox"})
+"""Folders of a project the outputs are never written into."""
 
 
 class WorkshopTranslation(_Strict):

@@ -27,32 +27,55 @@ _MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$(?![\s$])(?:\\.|[^$\\])*?(?<![\s\\])\$
 _IMAGE_REF = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\](?:\[([^\]]*)\])?(?![(\[])")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
-MAX_CONTAINER_DEPTH = 32
+MAX_NESTING = 48
+"""How deep one line may nest blocks inside one another, in the units Typst spends on them:
+a block quote or a list item 2, a column of indentation 1 (a nested list's items are
+indented two columns at least), a table or a definition 6. Typst stops at a depth that the
+book's own structure shares (lists 31 levels deep, tables 10, definitions 11 are the most it
+typesets), and pandoc's JSON nests four levels per list level."""
+MAX_CONTAINER_DEPTH = MAX_NESTING // 2
 """Block quotes and list items opened on one line (``> > - x``)."""
+MAX_INDENT = MAX_NESTING
+"""Columns of indentation (every two are a list level)."""
 MAX_BRACKET_DEPTH = 5
 """``[`` open at once in a paragraph."""
 MAX_PAREN_DEPTH = 32
 """``(`` open at once in a paragraph (``[x](`` repeated is a link never closed)."""
 MAX_OPEN_ANGLES = 64
 """``<`` never closed in a paragraph (each may start an autolink pandoc looks for)."""
-MAX_INDENT = 128
-"""Columns of indentation (every two are a list level)."""
 MAX_WORD = 5000
-"""Characters without a space: Typst breaks such a word into lines in quadratic time."""
+"""Characters without a place to break the line (spaces; no-break spaces join words into
+one): pandoc writes such a run of words for Typst, and Typst breaks it into lines, in
+quadratic time."""
+MAX_INLINE = 400
+"""Emphasised, strong, struck, raised or lowered runs, code spans, links and note references
+in one paragraph: Typst spends a time and memory on each that grows with the paragraph (a
+paragraph of 20,000 emphasised words takes it 9 s and 900 MB; the same split into paragraphs
+of 500, 1 s)."""
 _LIMIT_HINT = "write the text without it: pandoc or Typst would take minutes over it"
 # pandoc's and Typst's time grows steeply with these: 50,000 nested '>' or '[' keep pandoc
 # busy for many minutes, 15 nested '[x]' for seconds, '[x](' 500 times for more than 30 s,
 # 2,000 list levels or 20,000 '<http://' for more than 40 s; a word of 200,000 characters
-# takes Typst two minutes.
-_CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[*+-](?=[ \t])))+")
+# takes Typst two minutes, and 16,000 words joined by no-break spaces take pandoc's Typst
+# writer ten seconds (four times as many, sixteen times as long).
+_PREFIX = re.compile(
+    r"[ \t]+|>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t])|[:~](?=[ \t])|\|(?=[ \t|+])|\+[-=:]"
+)
+"""One token of what opens blocks at the start of a line: indentation, a block quote, a list
+item, a definition, a table cell, a table's border."""
+_GLUE = str.maketrans({"\u00a0": "x", "\u2007": "x", "\u202f": "x"})
+"""No-break spaces (Python counts them as spaces): they join words into one."""
+_ESCAPED_SPACE = re.compile(r"\\ ")
+"""A backslash and a space: pandoc's no-break space."""
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_INLINE_DELIMITERS = re.compile(r"(?<!\\)(?:\*+|~+|\^|`+|(?<![A-Za-z0-9])_+|_+(?![A-Za-z0-9]))")
+_INLINE_OPENERS = re.compile(r"\]\(|\]\[|\[\^|<(?:https?|mailto|ftp):", re.IGNORECASE)
+_RULE_LINE = re.compile(r"[ \t]*(?:[*_-][ \t]*){3,}")
 # Searched once in the whole text (:func:`_possible`): each finds whatever a line's check could
 # find, and more, so where they find nothing no line needs to be looked at for it.
-_LINE_PAST_LIMITS = (
-    rf"(?:\s{{{MAX_INDENT // 4 + 1}}}|(?:[ \t]*(?:>|[*+-](?=[ \t]))){{{MAX_CONTAINER_DEPTH + 1}}})"
-)
-"""The start of a line that may be indented past MAX_INDENT (a tab counts four columns at
-most) or open more than MAX_CONTAINER_DEPTH containers."""
+_LINE_PAST_LIMITS = rf"[ \t>*+\-|:~0-9.)]{{{(MAX_NESTING + 1) // 6}}}"
+"""The start of a line that may nest past MAX_NESTING: no token of :data:`_PREFIX` is worth
+more than 6 units per character."""
 _FIRST_LINE_PAST = re.compile(_LINE_PAST_LIMITS)
 _LATER_LINE_PAST = re.compile("\n" + _LINE_PAST_LIMITS)  # a literal first: found fast
 _MAYBE_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1}}}")
@@ -121,6 +144,29 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     return problems
 
 
+def image_references(text: str, first_line: int = 1) -> list[tuple[int, int, str]]:
+    """(line, column, file name) of every picture ``text`` shows, in order, as :func:`scan`
+    finds them (reference-style pictures at their definition's file name)."""
+    if "![" not in text:
+        return []
+    lines = text.split("\n")
+    definitions = _definitions(lines, first_line)
+    found: list[tuple[int, int, str]] = []
+    for i, line, info in outside_code(lines):
+        if info is not None or "![" not in line:
+            continue
+        line = _blank_code_spans(line)
+        for match in _IMAGE.finditer(line):
+            alt = match.group(1)
+            found.append((first_line + i, match.start() + len(alt) + 5, match.group(2)))
+        for match in _IMAGE_REF.finditer(line):
+            label = _label(match.group(2) or match.group(1))
+            if label in definitions:
+                target, _ = definitions[label]
+                found.append((first_line + i, match.start() + 1, target))
+    return found
+
+
 class _Possible(NamedTuple):
     """What the whole text shows may be found in it; what is not possible is not looked for
     line by line (most submissions have no pictures, no raw markup and nothing near a
@@ -129,9 +175,11 @@ class _Possible(NamedTuple):
     pictures: bool
     raw: bool
     line_limits: bool
-    """Some line may be indented, nested or run on past a limit of a single line."""
+    """Some line may be nested or run on past a limit of a single line."""
     brackets: bool
     """More '[', '(' or '<' than a paragraph may leave open."""
+    inline: bool = True
+    """More inline markup than a paragraph may hold."""
 
 
 def _possible(body: str) -> _Possible:
@@ -142,52 +190,151 @@ def _possible(body: str) -> _Possible:
         line_limits=(
             _FIRST_LINE_PAST.match(body) is not None
             or _LATER_LINE_PAST.search(body) is not None
-            or (len(body) > MAX_WORD and _MAYBE_LONG_WORD.search(body) is not None)
+            or (len(body) > MAX_WORD and _MAYBE_LONG_WORD.search(_words(body)) is not None)
         ),
         brackets=(
             body.count("[") > MAX_BRACKET_DEPTH
             or body.count("(") > MAX_PAREN_DEPTH
             or body.count("<") > MAX_OPEN_ANGLES
         ),
+        inline=_inline_units_at_most(body) > 2 * MAX_INLINE,
     )
+
+
+def _inline_units_at_most(body: str) -> int:
+    """At least what :func:`_inline_units` counts over all the lines of ``body``."""
+    delimiters = sum(body.count(c) for c in "*~^`_")
+    openers = body.count("](") + body.count("][") + body.count("[^") + body.count("<")
+    return delimiters + 2 * openers
+
+
+def _words(text: str) -> str:
+    """``text`` with the no-break spaces that join words made part of them."""
+    if "\\ " in text:
+        text = _ESCAPED_SPACE.sub("xx", text)
+    if "\u00a0" in text or "\u2007" in text or "\u202f" in text:
+        text = text.translate(_GLUE)
+    return text
 
 
 def _nesting(lines: list[str], maybe: _Possible, rel: str, first_line: int) -> list[Diagnostic]:
     """IDM004 for the first line that nests or runs on further than pandoc and Typst can
     handle in reasonable time (fenced code blocks and code spans are not counted)."""
     each_line = maybe.line_limits
-    if not each_line and not maybe.brackets:
+    if not each_line and not maybe.brackets and not maybe.inline:
         return []
-    depth = {"[": 0, "(": 0, "<": 0}
+    depth = {"[": 0, "(": 0, "<": 0, "inline": 0}
     for i, line, info in outside_code(lines):
         if info is not None:
             continue
         if not line.strip():
             depth = dict.fromkeys(depth, 0)
             continue
-        what = _too_deep(line, depth) if each_line else _brackets_too_deep(line, depth)
+        what = _too_deep(line) if each_line else None
+        if what is None and maybe.inline:
+            what = _too_much_inline(line, depth)
+        if what is None and (maybe.brackets or each_line):
+            what = _brackets_too_deep(line, depth)
         if what:
             return [diag("IDM004", rel, first_line + i, 1, what, _LIMIT_HINT)]
     return []
 
 
-def _too_deep(line: str, depth: dict[str, int]) -> str | None:
-    """What in ``line`` goes past a limit, given what the paragraph left open in ``depth``
-    (updated)."""
-    containers = _CONTAINERS.match(line)
-    opened = len(re.findall(r"[>*+-]", containers.group())) if containers else 0
-    if opened > MAX_CONTAINER_DEPTH:
-        return (
-            f"{opened} block quotes or list items nested on one line; "
-            f"the limit is {MAX_CONTAINER_DEPTH}"
-        )
-    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
-    if indent > MAX_INDENT:
+def _too_deep(line: str) -> str | None:
+    """What in ``line`` goes past a limit of a single line: blocks nested too deep, a word
+    too long."""
+    nested = _nesting_of(line)
+    if nested is not None:
+        return nested
+    if len(line) > MAX_WORD:
+        word = _LONG_WORD.search(_words(line))
+        if word:
+            return (
+                f"a word of {len(word.group())} characters (words joined by no-break spaces "
+                f"count as one); the limit is {MAX_WORD}"
+            )
+    return None
+
+
+def _nesting_of(line: str) -> str | None:
+    """Why the blocks ``line`` opens or continues are nested too deep (see
+    :data:`MAX_NESTING`), or None."""
+    units = indent = containers = tables = pipes = 0
+    pos = 0
+    previous = ""
+    while True:
+        match = _PREFIX.match(line, pos)
+        if match is None:
+            break
+        token = match.group()
+        pos = match.end()
+        if token[0] in " \t":
+            width = token.count(" ") + 4 * token.count("\t")
+            if previous == ">":  # the space a block quote's marker takes
+                width -= 1
+            elif previous and previous not in "|+":  # what follows a list item's marker
+                width = 0
+            indent += width
+            units += width
+        elif token == "|":
+            pipes += 1
+        elif token[0] == "+" and token != "+":  # a table's border: the cells around it
+            tables += pipes + 1
+            units += 6 * (pipes + 1)
+            pipes = 0
+            break
+        elif token in (":", "~"):
+            containers += 1
+            units += 6
+        else:  # a block quote or a list item
+            containers += 1
+            units += 2
+        if token[0] not in " \t":
+            previous = token
+    if pipes:  # a row of a table (the tables around it are counted on its borders)
+        tables += 1
+        units += 6
+    if units <= MAX_NESTING:
+        return None
+    if indent > MAX_INDENT and not containers and not tables:
         return f"the line is indented {indent} columns; the limit is {MAX_INDENT}"
-    word = _LONG_WORD.search(line)
-    if word:
-        return f"a word of {len(word.group())} characters; the limit is {MAX_WORD}"
-    return _brackets_too_deep(line, depth)
+    return (
+        f"the line is nested too deep for the PDF: {containers} block quotes, list items or "
+        f"definitions and {tables} tables inside one another, and {indent} columns of "
+        f"indentation (every two are a list level); at most {MAX_CONTAINER_DEPTH} block quotes "
+        f"or list levels, or {MAX_NESTING // 6} tables, fit inside one another"
+    )
+
+
+def _too_much_inline(line: str, depth: dict[str, int]) -> str | None:
+    """Whether the paragraph that ``line`` continues (a list item or a table row starts
+    one of its own) holds more inline markup than :data:`MAX_INLINE` (``depth`` keeps the
+    count)."""
+    prefix = _PREFIX.match(line)
+    rest = line
+    if prefix is not None:
+        end = 0
+        while (match := _PREFIX.match(line, end)) is not None:
+            end = match.end()
+        if line[:end].strip(" \t>"):  # a list item, a definition or a table row begins
+            depth["inline"] = 0
+        rest = line[end:]
+    if _RULE_LINE.fullmatch(rest):
+        return None
+    depth["inline"] += _inline_units(rest)
+    if depth["inline"] > 2 * MAX_INLINE:
+        return (
+            f"more than {MAX_INLINE} emphasised runs, code spans, links or note references in "
+            "one paragraph"
+        )
+    return None
+
+
+def _inline_units(text: str) -> int:
+    """Two for each link or note reference, one for each emphasis delimiter (two make a
+    run)."""
+    text = _blank_code_spans(text)
+    return len(_INLINE_DELIMITERS.findall(text)) + 2 * len(_INLINE_OPENERS.findall(text))
 
 
 def _brackets_too_deep(line: str, depth: dict[str, int]) -> str | None:
@@ -296,47 +443,36 @@ def _check_image(
     return out
 
 
-_SVG_DECLARATIONS = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_SVG_LINK = re.compile(rb"""(?:href|src)\s*=\s*["'](?![#"']|data:)""", re.IGNORECASE)
-
-
 def picture_problem(path: Path) -> str | None:
-    """Why a picture file cannot go into the book safely, or None.
+    """Why a picture file cannot go into the book safely, or None: it must be a regular file
+    with one name, its bytes the format its name says, its structure sound and its size
+    within the limits (see :mod:`idmbook.pictures`)."""
+    from idmbook.pictures import inspect_file
 
-    The file's bytes must be the format its name says, and a raster picture's header must
-    give a size within the limit: Typst decodes what it is given, and a PNG header claiming
-    100,000 x 100,000 pixels makes it ask for 30 GB and abort the whole process. An SVG may
-    declare no DOCTYPE or entities and refer to no other file or address.
-    """
-    from idmbook.ingest.archive import DEFAULT_LIMITS
-    from idmbook.ingest.pictures import check_picture
-
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return f"it cannot be read ({exc.strerror})"
+    found = inspect_file(path)
+    if isinstance(found, str):
+        return found
     suffix = path.suffix.lower()
-    if suffix == ".svg":
-        if _SVG_DECLARATIONS.search(data):
-            return "the SVG declares a DOCTYPE or entities"
-        if _SVG_LINK.search(data):
-            return "the SVG refers to another file or a web address"
-        return None
-    extension, problem = check_picture(data, DEFAULT_LIMITS)
-    if extension is None:
-        return problem
-    if extension != {".jpeg": ".jpg"}.get(suffix, suffix):
-        return f"it is a {extension[1:].upper()} picture named '{path.name}'"
+    if found.kind != {".jpg": "jpeg", ".jpeg": "jpeg"}.get(suffix, suffix[1:]):
+        return f"it is a {found.kind.upper()} picture named '{path.name}'"
     return None
 
 
 def _file_state(path: Path) -> bool | str:
-    """Whether ``path`` is a file, or why the system cannot even look (a name too long for
-    it, a folder without permission)."""
+    """Whether ``path`` is a file (False: there is nothing there), or why it cannot be used:
+    the system cannot even look (a name too long for it, a folder without permission), or it
+    is a folder, a pipe, a device or a socket, or a file with other names (hard links)."""
+    import os
+
+    from idmbook.confine import file_problem
+
     try:
-        return path.is_file()
+        info = os.stat(path)  # (``path`` is resolved: no link is left to follow)
+    except FileNotFoundError:
+        return False
     except OSError as exc:
         return exc.strerror or type(exc).__name__
+    return file_problem(info) or True
 
 
 def is_picture_file(path: Path) -> bool:

@@ -33,12 +33,26 @@ def default_templates() -> Path:
     raise IdmbookError("idmbook's default templates are missing; reinstall idmbook")
 
 
-def project_templates(root: Path) -> Path:
+def project_templates(root: Path, check_content: bool = False) -> Path:
     """The project's templates/ folder when it has one, else the defaults; every required
-    template must be there."""
-    folder = root / "templates"
-    if not folder.is_dir():
+    template must be there, and the folder hold only real folders and regular files inside
+    the project (see :mod:`idmbook.templatefiles`); with ``check_content``, what the Word and
+    Typst templates say is checked too (validation does it; the up-to-date check of a build
+    compares them with those of the last build instead)."""
+    from idmbook.templatefiles import is_project_folder, scan, template_problems
+
+    if not is_project_folder(root):
         return default_templates()
+    folder = root / "templates"
+    problems = template_problems(root) if check_content else scan(root)[1]
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise IdmbookError(
+            f"{first.rel}: {first.message}{more}",
+            "replace links and special files in templates/ with the files themselves, or "
+            "delete templates/ to use idmbook's defaults",
+        )
     missing = [name for name in REQUIRED_TEMPLATES if not (folder / name).is_file()]
     if missing:
         raise IdmbookError(

@@ -100,6 +100,18 @@ def _source_line(report: Report, d: Diagnostic) -> str | None:
     return lines[d.line - 1]
 
 
+_VISIBLE = {c: 0x2400 + c for c in range(32) if c != 9} | {0x7F: 0x2421}
+_VISIBLE |= dict.fromkeys(range(0x80, 0xA0), 0xFFFD)
+"""Control characters as the symbols that picture them (ESC as ␛): a file name or a line of
+a submission must not reach the terminal as an escape sequence (a changed window title, a
+write to the clipboard); one character each, so carets stay under their column."""
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters made visible (see :data:`_VISIBLE`)."""
+    return text.translate(_VISIBLE)
+
+
 def format_human(report: Report, color: bool = False) -> str:
     """Compiler-style text: location, message, the offending line with a caret, the hint."""
     from rich.cells import cell_len
@@ -112,16 +124,18 @@ def format_human(report: Report, color: bool = False) -> str:
         Severity.INFO: "bold blue",
     }
     for d in report.sorted():
-        loc = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
-        head = f"{loc}: {d.severity.value}[{d.code}]: {d.message}"
+        path, message = printable(d.path), printable(d.message)
+        loc = f"{path}:{d.line}:{d.column}" if d.line else path
+        head = f"{loc}: {d.severity.value}[{d.code}]: {message}"
         if color:
             head = (
                 f"[bold]{escape(loc)}[/]: [{styles[d.severity]}]{d.severity.value}[{d.code}][/]: "
-                f"{escape(d.message)}"
+                f"{escape(message)}"
             )
         out.append(head)
         line = _source_line(report, d)
         if line is not None:
+            line = printable(line.removesuffix("\r"))
             gutter = f"{d.line:>5} | "
             shown = line.expandtabs(4)
             if len(shown) > 200:
@@ -135,7 +149,8 @@ def format_human(report: Report, color: bool = False) -> str:
             out.append(escape(text_line) if color else text_line)
             out.append(f"[bold red]{caret}[/]" if color else caret)
         if d.hint:
-            out.append(f"      = hint: {escape(d.hint) if color else d.hint}")
+            hint = printable(d.hint)
+            out.append(f"      = hint: {escape(hint) if color else hint}")
         out.append("")
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
     infos = report.count(Severity.INFO)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from idmbook.config import Config, Taxonomy, Theme, Workshop
 from idmbook.defaults import default_templates
@@ -52,7 +53,7 @@ def _folders(templates: Path) -> list[Path]:
 def _read(path: Path) -> dict[str, Any]:
     try:
         data = copy.deepcopy(_parse(path.read_text("utf-8")))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, YAMLError, RecursionError) as exc:
         raise IdmbookError(f"cannot read {path}: {exc}") from None
     if data is None:
         return {}

@@ -1,4 +1,11 @@
-"""The build manifest: inputs with their hashes, tool versions, options, outputs."""
+"""The build manifest: inputs with their hashes, tool versions, options, outputs.
+
+The manifest is published with the book, so it lists only what the book is made of: a
+contribution withheld for want of consent is not in the book, and its file name (the
+organisation's) and hash are left out of the manifest too. What the up-to-date check needs
+about every input, withheld ones included, is kept in idmbook's cache (see
+:func:`record_inputs`), keyed by the manifest it goes with.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,16 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from idmbook.confine import read_file
+
+if TYPE_CHECKING:
+    from idmbook.cache import Cache
 
 MANIFEST_SUFFIX = ".manifest.json"
+MAX_OUTPUT = 4 * 1024**3
+"""The largest output the up-to-date check reads to compare it with the manifest."""
 
 
 def sha256(data: bytes) -> str:
@@ -27,7 +41,7 @@ def path_hashes(root: Path, paths: Iterable[Path]) -> dict[Path, tuple[str, str]
             rel = places.real(path).relative_to(places.root).as_posix()
         except ValueError:
             rel = path.as_posix()
-        found[path] = (rel, sha256(path.read_bytes()))
+        found[path] = (rel, sha256(read_file(path)))
     return found
 
 
@@ -62,30 +76,72 @@ def make_manifest(
     return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
 
 
-def up_to_date(
-    manifest_path: Path, inputs: dict[str, str], tools: dict[str, str], options: dict[str, Any]
-) -> bool:
-    """True when the previous build had the same inputs, tools and options and its outputs
-    are still there unchanged."""
-    if manifest_path.is_symlink():
-        return False  # never read through a link: it may point anywhere
+def published(inputs: dict[str, str], withheld: Iterable[str]) -> dict[str, str]:
+    """``inputs`` without the files of the book's ``withheld`` contributions."""
+    left_out = set(withheld)
+    return {name: digest for name, digest in inputs.items() if name not in left_out}
+
+
+def record_inputs(cache: Cache | None, manifest: bytes, inputs: dict[str, str]) -> None:
+    """Keep every input of the build that wrote ``manifest`` (for :func:`recorded_inputs`)."""
+    if cache is not None:
+        cache.put("inputs", _record_key(manifest), json.dumps(inputs, sort_keys=True).encode())
+
+
+def recorded_inputs(
+    manifest: bytes, parsed: dict[str, Any], cache: Cache | None
+) -> dict[str, str] | None:
+    """Every input of the build that wrote ``manifest``: its own list when that build
+    withheld nothing, else what :func:`record_inputs` kept (None when it is not kept)."""
+    stats = parsed.get("stats")
+    inputs = parsed.get("inputs")
+    withheld = stats.get("contributions_withheld") if isinstance(stats, dict) else None
+    if withheld == 0 and isinstance(inputs, dict):
+        return inputs
+    found = cache.get("inputs", _record_key(manifest)) if cache is not None else None
     try:
-        old = json.loads(manifest_path.read_text("utf-8"))
+        record = json.loads(found) if found is not None else None
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _record_key(manifest: bytes) -> str:
+    from idmbook.cache import Cache
+
+    return Cache.key("inputs", manifest)
+
+
+def up_to_date(
+    manifest_path: Path,
+    inputs: dict[str, str],
+    tools: dict[str, str],
+    options: dict[str, Any],
+    cache: Cache | None = None,
+) -> bool:
+    """True when the previous build had the same inputs (every one, withheld contributions
+    too: see :func:`recorded_inputs`), tools and options and its outputs are still there
+    unchanged."""
+    try:  # never through a link (it may point anywhere), never a pipe (it would block)
+        raw = read_file(manifest_path)
+        old = json.loads(raw)
     except (OSError, ValueError):
         return False
     if not isinstance(old, dict):
         return False
-    if (old.get("inputs"), old.get("tools"), old.get("options")) != (inputs, tools, options):
+    if (old.get("tools"), old.get("options")) != (tools, options):
+        return False
+    if recorded_inputs(raw, old, cache) != inputs:
         return False
     outputs = old.get("outputs")
     if not isinstance(outputs, dict) or not outputs:
         return False
     for name, info in outputs.items():
         path = manifest_path.parent / name
-        if "/" in name or "\\" in name or name in ("", ".", "..") or path.is_symlink():
+        if "/" in name or "\\" in name or name in ("", ".", ".."):
             return False  # not a file the build wrote in its folder: never read
         try:
-            if sha256(path.read_bytes()) != info.get("sha256"):
+            if sha256(read_file(path, MAX_OUTPUT)) != info.get("sha256"):
                 return False
         except (OSError, AttributeError):
             return False

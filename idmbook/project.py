@@ -9,6 +9,7 @@ from pathlib import Path
 
 from idmbook import preflight
 from idmbook.config import Config, Taxonomy
+from idmbook.confine import Unconfined, read_file
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError
 from idmbook.frontmatter import FrontMatterFile, TextFile, decode, parse_yaml, split
@@ -61,7 +62,7 @@ def load_config(
     """Read idmbook.yaml and the taxonomy. Unreadable files raise; invalid ones report."""
     path = root / CONFIG_NAME
     try:
-        raw = path.read_bytes()
+        raw = read_file(path)  # a regular file of the project: never a link, pipe or device
     except OSError as exc:
         raise IdmbookError(f"cannot read {path}: {exc.strerror}") from None
     text_file, problems = decode(raw, CONFIG_NAME)
@@ -91,7 +92,7 @@ def load_taxonomy(root: Path, config: Config, report: Report) -> Taxonomy | None
         rel = config.taxonomy
         try:
             path.relative_to(root.resolve())
-            raw = path.read_bytes()
+            raw = read_file(path)
         except (ValueError, OSError):
             report.add(
                 diag(
@@ -137,20 +138,16 @@ def load_file(
     """Load one source file, adding its diagnostics to the project's report."""
     root, report = project.root, project.report
     rel = rel_path(path, root)
-    if path.exists() and not path.is_file():
-        # a named pipe would block the read forever, a device never end
-        report.add(
-            diag(
-                "IDM001",
-                rel,
-                0,
-                0,
-                "cannot read the file: it is not a regular file (a pipe, a device or a folder)",
-            )
-        )
-        return None
     try:
-        raw = path.read_bytes()
+        # a regular file with one name: a named pipe would block the read forever, a device
+        # never end, a hard link may be a file from anywhere
+        raw = read_file(path)
+    except Unconfined as exc:
+        if exc.why.startswith(("it has", "it is a link")):
+            report.add(diag("IDM062", rel, 0, 0, f"the file is not read: {exc.why}"))
+        else:
+            report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.why}"))
+        return None
     except OSError as exc:
         report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.strerror}"))
         return None

@@ -101,7 +101,7 @@ def new_note(
         "## Recommendations\n\n"
         '- One recommendation per item. {levels="national" actors="Member States"}\n'
     )
-    return _create(path, text)
+    return _create(path, text, root)
 
 
 def new_contribution(
@@ -138,16 +138,22 @@ def new_contribution(
         "consent: false  # set to true once the authors agree to publication\n"
         "---\n\nThe text of the submission.\n"
     )
-    return _create(path, text)
+    return _create(path, text, root)
 
 
-def _create(path: Path, text: str) -> Path:
+def _create(path: Path, text: str, root: Path) -> Path:
+    """Write a new file of the project: its folders real folders of the project (a link to a
+    folder elsewhere is refused, see :mod:`idmbook.confine`), the file new."""
+    from idmbook.confine import Unconfined, make_folders
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent, root)
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
         raise IdmbookError(f"{path} already exists; idmbook new never overwrites a file") from None
+    except Unconfined as exc:
+        raise IdmbookError(f"cannot create {path}: {exc.why}") from None
     except OSError as exc:
         raise IdmbookError(f"cannot create {path}: {exc.strerror}") from None
     return path

@@ -55,7 +55,9 @@ def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
     places = Places(root)
     for folder in ("chapters", "contributions"):
         base = root / folder
-        if not base.is_dir():
+        if not base.is_dir() or base.is_symlink():
+            if os.path.lexists(base):  # a link, a file, a pipe...: nothing in it is read
+                report.add(_not_a_folder(base, folder))
             continue
         for parts, path, is_link in _walk(base):
             rel = f"{folder}/{'/'.join(parts)}"
@@ -127,6 +129,18 @@ def _not_read(path: Path, rel: str, folder: str) -> Diagnostic:
         f"'{path.name}' is not a Markdown file; it is not part of the book",
         hint,
     )
+
+
+def _not_a_folder(path: Path, rel: str) -> Diagnostic:
+    from idmbook.confine import kind_of
+
+    try:
+        what = kind_of(os.lstat(path).st_mode)
+    except OSError:
+        what = "something idmbook cannot look at"
+    if what == "a link":
+        return diag("IDM062", rel, 0, 0, f"{rel}/ is a link; nothing in it is read")
+    return diag("IDM001", rel, 0, 0, f"{rel}/ is {what}, not a folder; nothing in it is read")
 
 
 def linked_out(rel: str) -> Diagnostic:

@@ -30,5 +30,11 @@ def validate(
         return None, opened.strict() if strict else opened
     with cycle_collection_paused():
         project = load_project(opened, paths, memo, on_loaded)
+        if paths is None:  # the whole project: its templates, its pictures together
+            from idmbook.picturebudget import budget_diagnostics
+            from idmbook.templatefiles import template_diagnostics
+
+            project.report.extend(template_diagnostics(project.root))
+            project.report.extend(budget_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report

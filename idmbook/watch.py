@@ -5,12 +5,14 @@ a small edit Typst typesets again only the chapters that changed, and pandoc con
 the cache (:mod:`idmbook.cache`) has not seen. The diagnostics of a change are reported as soon
 as validation is done, before the book is rendered. A change that breaks the build (an error in
 a note, a template Typst cannot compile) is reported and the previous outputs stay as they are:
-a build writes nothing unless it succeeds. Ctrl-C stops watching; that is a normal end.
+a build writes nothing unless it succeeds. Ctrl-C stops watching; that is a normal end, and so
+are SIGTERM and SIGHUP (see :mod:`idmbook.stopping`): Typst's folder is removed either way.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import queue
 import threading
 import time
@@ -27,6 +29,7 @@ from idmbook.gcpause import cycle_collection_paused
 from idmbook.memo import LoadMemo
 from idmbook.sources import SOURCE_SUFFIXES as MARKDOWN_SUFFIXES
 from idmbook.sources import find_root
+from idmbook.stopping import signals_stop_cleanly
 
 if TYPE_CHECKING:
     from idmbook.render.pdf import TypstSession
@@ -189,21 +192,30 @@ def file_changes(
 
     def run() -> None:
         try:
-            for changes in watchfiles.watch(
-                root,
-                watch_filter=lambda _change, name: relevant(Path(name)),
-                stop_event=stop,
-                debounce=1600,
-                # a change is reported once no other follows for this long: an editor's save
-                # (write, rename) takes a few milliseconds; watchfiles' default is 50
-                step=20,
-                rust_timeout=500,
-                yield_on_timeout=True,
-                raise_interrupt=False,
-            ):
-                ready.set()  # the first (empty) set proves the operating system is watching
-                if changes:
-                    found.put({Path(name) for _change, name in changes})
+            while not stop.is_set():
+                folders = watched_folders(root, relevant)
+                for changes in watchfiles.watch(
+                    *folders,
+                    watch_filter=lambda _change, name: relevant(Path(name)),
+                    stop_event=stop,
+                    debounce=1600,
+                    # a change is reported once no other follows for this long: an editor's
+                    # save (write, rename) takes a few milliseconds; watchfiles' default is 50
+                    step=20,
+                    rust_timeout=500,
+                    yield_on_timeout=True,
+                    raise_interrupt=False,
+                    recursive=False,
+                    ignore_permission_denied=True,
+                ):
+                    ready.set()  # the first (empty) set proves the system is watching
+                    if changes:
+                        paths = {Path(name) for _change, name in changes}
+                        found.put(paths)
+                        if any(_new_folder(path, folders) for path in paths):
+                            break  # watch again, the new folder too
+                else:
+                    return  # stopped
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread, raised there
             found.put(exc)
         finally:
@@ -232,6 +244,42 @@ def file_changes(
             yield batch
 
     return sets()
+
+
+MAX_WATCHED_FOLDERS = 10_000
+"""Folders of a project watched at most (each is one watch of the operating system's)."""
+
+
+def watched_folders(root: Path, relevant: Callable[[Path], bool]) -> list[Path]:
+    """``root`` and its real folders whose changes can matter, each watched by itself: a
+    recursive watch follows links, and a received project's link to / had the operating
+    system watch the whole disk (and stop at the first folder it could not read)."""
+    found = [root]
+    pending = [root]
+    while pending and len(found) < MAX_WATCHED_FOLDERS:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir(follow_symlinks=False) and relevant(path):
+                    found.append(path)
+                    pending.append(path)
+            except OSError:
+                continue
+    return found[:MAX_WATCHED_FOLDERS]
+
+
+def _new_folder(path: Path, watched: list[Path]) -> bool:
+    """Whether ``path`` is a real folder that is not watched yet."""
+    try:
+        return path.is_dir() and not path.is_symlink() and path not in watched
+    except OSError:
+        return False
 
 
 def _next(found: queue.Queue[set[Path] | BaseException | None]) -> set[Path] | BaseException | None:
@@ -268,7 +316,7 @@ def watch(
         out_dir = root / folder
     watcher = Watcher(root, replace(options, force=False), on_event, out_dir.absolute())
     stop = threading.Event()
-    with TypstSession() as session:
+    with signals_stop_cleanly(), TypstSession() as session:
         try:
             source = changes if changes is not None else file_changes(root, watcher.relevant, stop)
             watcher.rebuild((), session)

@@ -5,8 +5,11 @@
     python scripts/hostile_report.py --failures # show only the cases that fail
 
 The table has one row per case: its id, the entry point (validate, build, init, ingest), the
-outcome written next to the case, what was observed, and whether every check passed. The exit
-status is 1 when any case fails.
+outcome written next to the case, what was observed, the resources it used against its budget
+(processor seconds and peak memory, for the size of its input), and whether every check
+passed. A case fails here when it takes more processor time than its budget too (the test
+suite shows that without failing). The exit status is 1 when any case fails. The browser
+check of the HTML is skipped, and the table says why, when Chromium is not installed.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ def main() -> int:
     cases = [c for c in CASES if not options.prefixes or c.id.startswith(tuple(options.prefixes))]
 
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(width=max(Console().width, 160))
@@ -45,20 +49,38 @@ def main() -> int:
     elapsed = time.monotonic() - started
 
     table = Table(title=f"Hostile inputs: {len(results)} cases", show_lines=False)
-    for column in ("case", "entry point", "expected", "observed", "pass"):
+    for column in ("case", "entry point", "expected", "observed", "input", "cpu / budget"):
         table.add_column(column, overflow="fold")
+    table.add_column("memory / budget", overflow="fold")
+    table.add_column("pass", overflow="fold")
+
+    def passed(obs: Observed) -> bool:
+        return obs.passed and obs.over_time is None
+
     for obs in results:
-        if options.failures and obs.passed:
+        if options.failures and passed(obs):
             continue
-        verdict = "[green]pass[/]" if obs.passed else "[bold red]FAIL[/]"
-        observed = obs.describe()
-        if obs.failures:
-            observed += "\n" + "\n".join(f"[red]- {f}[/]" for f in obs.failures)
-        table.add_row(obs.case.id, obs.case.entry, obs.case.expect.describe(), observed, verdict)
+        verdict = "[green]pass[/]" if passed(obs) else "[bold red]FAIL[/]"
+        observed = escape(obs.describe())
+        problems = obs.failures + ([obs.over_time] if obs.over_time else [])
+        if problems:
+            observed += "\n" + "\n".join(f"[red]- {escape(f)}[/]" for f in problems)
+        if obs.browser.startswith("skipped"):
+            observed += f"\n[yellow]browser check {escape(obs.browser)}[/]"
+        table.add_row(
+            obs.case.id,
+            obs.case.entry,
+            escape(obs.case.expect.describe()),
+            observed,
+            f"{obs.input_bytes / 1024:,.0f} KB",
+            f"{obs.cpu:.1f} / {obs.budget_cpu:.0f} s",
+            f"{obs.peak_mb:,.0f} / {obs.budget_mb:,.0f} MB",
+            verdict,
+        )
     console.print(table, markup=True)
 
     tried: Counter[str] = Counter(r.case.entry for r in results)
-    passing: Counter[str] = Counter(r.case.entry for r in results if r.passed)
+    passing: Counter[str] = Counter(r.case.entry for r in results if passed(r))
     per_entry = ", ".join(f"{e} {passing[e]}/{tried[e]}" for e in ENTRY_POINTS if tried[e])
     total_pass = sum(passing.values())
     console.print(
@@ -66,6 +88,17 @@ def main() -> int:
         f"({per_entry}) in {elapsed:.1f} s",
         highlight=False,
     )
+    skipped = {r.browser for r in results if r.browser.startswith("skipped")}
+    if skipped:
+        console.print(f"browser check {', '.join(sorted(skipped))}", highlight=False)
+    heaviest = max(results, key=lambda r: r.peak_mb, default=None)
+    if heaviest is not None:
+        console.print(
+            f"largest peak memory: {heaviest.case.id} {heaviest.peak_mb:,.0f} MB; most processor "
+            f"time: {max(results, key=lambda r: r.cpu).case.id} "
+            f"{max(r.cpu for r in results):.1f} s",
+            highlight=False,
+        )
     return 0 if total_pass == len(results) else 1
 
 

@@ -126,8 +126,8 @@ This publication brings together the outcomes of the two 2017 workshops.
 
 DOT_PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
-    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
-    b"\x00\x00\x00IEND\xaeB`\x82"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\xdac\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xf7\x03AC"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
 )
 """A valid PNG of one pixel."""
 
@@ -194,6 +194,16 @@ class ProjectDir:
         targets = [self.root / p for p in paths] if paths else None
         _, report = validate(self.root, targets, strict=strict)
         return report
+
+
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test builds with a cache folder of its own (idmbook's cache is the user's, shared
+    by every project: a test must not see what another test left there)."""
+    folder = tmp_path_factory.mktemp("idmbook-cache")
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("IDMBOOK_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

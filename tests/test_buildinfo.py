@@ -64,3 +64,55 @@ def test_in_a_repository_the_last_commit_dates_and_names_the_build(
     assert build_info(tmp_path, [source]).commit == f"{head}-modified"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
     assert build_info(tmp_path, [source]).timestamp == 1600000000
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_a_received_repository_runs_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project received with its .git folder can name programs in its own settings: a file
+    system monitor and hooks (which `git status` runs), a clean filter (run when git compares
+    a changed file), a pager. Reading the build's commit runs none of them, and `git status`
+    is not run at all when the settings name a program (the build is then not marked
+    -modified: that cannot be known safely)."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "a.md").write_text("x", "utf-8")
+    (repo / ".gitattributes").write_text("* filter=evil\n", "utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "first")
+    head = git(repo, "rev-parse", "--short=12", "HEAD")
+    for key, value in {
+        "core.fsmonitor": f"touch {marks}/fsmonitor; false",
+        "filter.evil.clean": f"touch {marks}/filter; cat",
+        "core.pager": f"touch {marks}/pager; cat",
+    }.items():
+        git(repo, "config", key, value)
+    hook = repo / ".git" / "hooks" / "post-index-change"
+    hook.write_text(f"#!/bin/sh\ntouch {marks}/hook\n")
+    hook.chmod(0o755)
+    (repo / "a.md").write_text("changed", "utf-8")
+    subprocess.run(["git", "-C", str(repo), "status"], capture_output=True, check=False)
+    assert sorted(p.name for p in marks.iterdir()) == ["filter", "fsmonitor", "hook"]  # plain git
+    for mark in marks.iterdir():
+        mark.unlink()
+    info = build_info(repo, [repo / "a.md"])
+    assert list(marks.iterdir()) == []
+    assert info.commit == head  # known, but not whether files changed
+
+
+@pytest.mark.skipif(GIT is None, reason="git is not installed")
+def test_a_plain_repository_is_still_marked_modified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    git(tmp_path, "init", "-q")
+    (tmp_path / "a.md").write_text("x", "utf-8")
+    git(tmp_path, "add", "a.md")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    (tmp_path / "a.md").write_text("y", "utf-8")
+    assert str(build_info(tmp_path, []).commit).endswith("-modified")

@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import idmbook.content as content
-from idmbook.content import MAX_BRACKET_DEPTH, MAX_CONTAINER_DEPTH, MAX_INDENT, MAX_WORD, scan
+from idmbook.content import (
+    MAX_BRACKET_DEPTH,
+    MAX_CONTAINER_DEPTH,
+    MAX_INDENT,
+    MAX_INLINE,
+    MAX_WORD,
+    scan,
+)
 
 SETTINGS = settings(
     derandomize=not os.environ.get("FUZZ_RANDOM"),
@@ -28,6 +35,8 @@ TOKENS = st.sampled_from(
         "[" * (MAX_BRACKET_DEPTH + 1), "(" * 40, "<" * 70, "\\[" * 8,
         " " * (MAX_INDENT // 4 + 1), "\t" * (MAX_INDENT // 4 + 1), " " * (MAX_INDENT + 1),
         "> " * (MAX_CONTAINER_DEPTH + 1), "- " * (MAX_CONTAINER_DEPTH + 1), "x" * (MAX_WORD + 1),
+        "\u00a0", "\\ ", "x\u00a0" * (MAX_WORD // 2), "|", "| ", "+--", "+==", ":   ", "~ ",
+        "*a* " * (MAX_INLINE // 2), "_", "^", "`", "[^1]", "](", "1. ", "|" * 9 + "+-",
     ]
 )  # fmt: skip
 
@@ -66,6 +75,18 @@ def test_the_quick_scan_finds_what_looking_everywhere_finds(body: str) -> None:
         ("`<b>` in code", []),
         ("\\begin{table}", ["IDM052"]),
         ("![](missing.png)", ["IDM050", "IDM053"]),
+        ("\u00a0".join(["word"] * 2000), ["IDM004"]),  # no-break spaces join words
+        ("\\ ".join(["word"] * 2000), ["IDM004"]),  # so does pandoc's backslash-space
+        (" ".join(["word"] * 2000), []),
+        (" ".join(["*a*"] * (MAX_INLINE + 1)), ["IDM004"]),
+        ("\n\n".join(" ".join(["*a*"] * 300) for _ in range(5)), []),
+        ("\n".join("- *a* **b** [c](https://iom.int)" for _ in range(500)), []),
+        ("* * *\n\n" * 500, []),
+        ("".join("  " * i + "- x\n" for i in range(24)), []),
+        ("".join("  " * i + "- x\n" for i in range(25)), ["IDM004"]),
+        ("> - " * 12 + "x", []),
+        ("> - " * 13 + "x", ["IDM004"]),
+        ("| a | b |\n|---|---|\n" + "| x | y |\n" * 50, []),
     ],
 )
 def test_each_kind_of_finding_survives_the_shortcuts(
@@ -74,3 +95,21 @@ def test_each_kind_of_finding_survives_the_shortcuts(
     quick, thorough = both(body, tmp_path, monkeypatch)
     assert [d.code for d in quick] == found  # type: ignore[attr-defined]
     assert quick == thorough
+
+
+def _grid(depth: int) -> str:
+    lines = ["x"]
+    for _ in range(depth):
+        width = max(len(line) for line in lines)
+        border = "+" + "-" * width + "+"
+        lines = [border, *("|" + line.ljust(width) + "|" for line in lines), border]
+    return "\n".join(lines)
+
+
+def test_tables_nested_too_deep_for_the_pdf_are_found_on_their_line(tmp_path: Path) -> None:
+    """Grid tables nested 10 deep stop Typst ('maximum show rule depth exceeded'); 8 are
+    typeset. The first border line past the limit is reported."""
+    assert scan(_grid(8), "c.md", 1, tmp_path, tmp_path) == []
+    found = scan(_grid(12), "c.md", 1, tmp_path, tmp_path)
+    assert [(d.code, d.line) for d in found] == [("IDM004", 9)]
+    assert "tables" in found[0].message

@@ -333,10 +333,10 @@ def test_unwritable_output_folder_in_process(
     file system (EROFS)."""
     import errno
 
-    def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+    def refuse(*args: object, **kwargs: object) -> object:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr("idmbook.output.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("idmbook.output._create_part", refuse)
     done = run_main(BUILD, cwd=project_b, SOURCE_DATE_EPOCH=EPOCH)
     assert done.exit_code == 2, done.stderr
     assert "cannot write the outputs" in done.stderr and "Read-only file system" in done.stderr
@@ -480,3 +480,47 @@ def test_same_bytes_in_two_folders_at_two_times(
     assert outputs(first) == outputs(second) == reference["A"]
     manifest = json.loads(reference["A"]["publication.manifest.json"])
     assert manifest["options"]["source_date_epoch"] == int(EPOCH)
+
+
+# --------------------------------------------------------------------------- stopped by a signal
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_watch_stopped_by_a_signal_leaves_nothing_in_tmpdir(tmp_path: Path, signame: str) -> None:
+    """`idmbook watch -f pdf` keeps Typst's build folder in TMPDIR while it runs; stopped by
+    SIGTERM (a service manager, kill), SIGHUP (its terminal closed) or SIGINT (Ctrl-C), it
+    removes it and ends with status 0. (Before, SIGTERM and SIGHUP ended the process at once
+    and left the folder.)"""
+    root = write_project(tmp_path / "p", "A")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "idmbook.cli", "watch", "-f", "pdf"],
+        cwd=root,
+        env=env(TMPDIR=str(temp)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 120
+        line = ""
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if "watching" in line or not line:
+                break
+        assert "watching" in line, "the watcher started"
+        assert [p.name for p in temp.iterdir() if p.name.startswith("idmbook-typst-")], (
+            "Typst's folder is in TMPDIR while watching"
+        )
+        proc.send_signal(getattr(signal, signame))
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert list(temp.iterdir()) == [], f"left in TMPDIR: {[p.name for p in temp.iterdir()]}"
+    assert (root / "dist" / "publication.pdf").is_file()

@@ -120,6 +120,8 @@ def _explain(diagnostics: list[Diagnostic]) -> str:
 COVERED_ELSEWHERE = {
     "IDM004": "test_too_large_file (size limit; note-too-deep covers nesting)",
     "IDM062": "test_symlink_outside_project",
+    "IDM066": "tests/test_confine.py (a project's templates/ folder)",
+    "IDM067": "tests/test_pictures.py (the book's pictures together)",
 }
 
 

@@ -228,3 +228,37 @@ def test_ctrl_c_on_another_thread_stops_the_wait_for_changes(tmp_path: Path) -> 
         rescue.cancel()
         stop.set()
     assert waited < 2.0, f"Ctrl-C took {waited:.1f} s to be seen"
+
+
+def test_links_are_not_watched_and_new_folders_are(tmp_path: Path) -> None:
+    """A received project's link to / (or to itself) is not followed: the operating system
+    would be asked to watch the whole disk, and stopped at the first folder it may not read
+    ('internal error: PermissionError ... /proc/1/task/1/fdinfo'). A folder made while
+    watching is watched from then on."""
+    from idmbook.watch import watched_folders
+
+    (tmp_path / "chapters" / "notes").mkdir(parents=True)
+    os.symlink("/", tmp_path / "rootlink")
+    os.symlink(".", tmp_path / "chapters" / "loop")
+    (tmp_path / ".git").mkdir()
+    folders = watched_folders(tmp_path, lambda p: not p.name.startswith("."))
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in folders) == [
+        ".",
+        "chapters",
+        "chapters/notes",
+    ]
+    stop = threading.Event()
+    changes = file_changes(tmp_path, lambda p: not p.name.startswith("."), stop)
+    try:
+        (tmp_path / "chapters" / "new").mkdir()
+        first = next(changes)
+        assert tmp_path / "chapters" / "new" in first
+        time.sleep(0.5)  # (the new folder is watched once the first change is told)
+        (tmp_path / "chapters" / "new" / "a.md").write_text("x")
+        seen: set[Path] = set()
+        deadline = time.monotonic() + 30
+        while tmp_path / "chapters" / "new" / "a.md" not in seen and time.monotonic() < deadline:
+            seen |= next(changes)
+        assert tmp_path / "chapters" / "new" / "a.md" in seen
+    finally:
+        stop.set()

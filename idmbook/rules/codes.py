@@ -371,6 +371,30 @@ _RULES = [
         "`idmbook ingest`, a Word note into a note with `idmbook ingest --as note`; anything "
         "else belongs outside these folders (pictures go in a media/ folder).",
     ),
+    Rule(
+        "IDM066",
+        "unsafe-template",
+        ERR,
+        "A file of templates/ is refused: it is not a regular file, or it would fetch or run "
+        "something.",
+        "The templates decide how the book looks, and they are read like any other file of "
+        "the project: templates/ must hold real folders and regular files (no links, pipes, "
+        "devices or hard links), reference.docx may not refer to anything outside itself "
+        "(pictures or templates on the web, fields that include files) or carry macros, and "
+        "idm.typ may not name Typst packages, which Typst would download. Replace the file with "
+        "one made by `idmbook init`, or delete templates/ to use idmbook's defaults.",
+    ),
+    Rule(
+        "IDM067",
+        "picture-budget",
+        ERR,
+        "The book's pictures together are more than the build can place.",
+        "Each picture is decoded to its full size in memory when the PDF is typeset, and each "
+        "time a picture is shown Word's file refers to it again. The pictures of the whole book "
+        "together, and the number of times they are shown, have limits proportional to what a "
+        "book needs: make large pictures smaller (2,000 pixels across is plenty for a printed "
+        "page) and show a picture once rather than many times.",
+    ),
     # --- submitted text the book prints differently ----------------------------------------
     Rule(
         "IDM070",

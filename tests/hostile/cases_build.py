@@ -164,7 +164,7 @@ FAILING = [
         "build-stops-on-2000-list-levels",
         "build",
         "a list nested 2,000 levels (pandoc would need minutes): no build",
-        E(1, ("IDM004", X, 78)),
+        E(1, ("IDM004", X, 37)),
         {P: contribution(body="".join("  " * i + "- x\n" for i in range(2_000)))},
         base="built",
     ),

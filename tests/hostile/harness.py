@@ -25,6 +25,20 @@ zone the command may write (dist/ for build, the new folder for init, contributi
 chapters/notes/ for ingest, nothing for validate; and nothing at all when a build fails, so
 the previous outputs are unchanged); no network; and for builds that succeed, the hostile
 text printed literally in the PDF and the DOCX.
+
+Round two added:
+
+- canary environment variables (:data:`ENV_CANARIES`): their values must appear in no output
+  or message either;
+- ``{tripwire}`` in a case's files or arguments is the address of the tripwire, so that a
+  case can point a picture, a link or a template straight at it; every build makes HTML too;
+- the HTML of a build that succeeds is opened in headless Chromium (:mod:`hostile.browser`):
+  no script may run, nothing be fetched, nothing active be left in the page;
+- each case runs in a process of its own: its processor time (Python and Typst, and the
+  pandoc processes it waited for) and its peak memory (the largest of the process and of
+  its children) are measured and held to a budget proportional to the size of its input
+  (:func:`budget_for`); a case over its memory budget fails, and ``make hostile`` also fails
+  one over its time budget (the test suite shows it without failing: it asserts no time).
 """
 
 from __future__ import annotations
@@ -60,7 +74,17 @@ TOKEN = "IDMBOOK-CANARY-7f3a9c"
 PASSWD_MARK = "root:x:0:0"
 """What /etc/passwd's first line starts with on any Linux."""
 EPOCH = "1513209600"
-BUILD_ARGS = ["build", "--diagnostics", "json", "--format", "docx,pdf"]
+BUILD_ARGS = ["build", "--diagnostics", "json", "--format", "docx,pdf,html"]
+ENV_TOKEN = "IDMBOOK-ENV-CANARY-5d1e"
+ENV_CANARIES = {
+    "IDMBOOK_HOSTILE_SECRET": ENV_TOKEN,
+    "AWS_SECRET_ACCESS_KEY": f"{ENV_TOKEN}-aws",
+    "GITHUB_TOKEN": f"{ENV_TOKEN}-github",
+}
+"""Set in the environment of every case: no value may reach an output or a message."""
+MEMORY_LIMIT = 6 * 1024**3
+"""Data a case's process (and each tool it starts) may allocate: past it, allocations fail
+(Typst aborts), so that a case that would eat the machine's memory fails instead."""
 VALIDATE_ARGS = ["validate", "--format", "json"]
 INGEST_META = [
     "--title",
@@ -108,6 +132,10 @@ class Expect:
     """Text that must appear in no file written (DOCX members and PDF streams included)."""
     stdout_lines: str | None = None
     """A regular expression every line of stdout must match (one annotation per line)."""
+    zone: tuple[str, ...] = ()
+    """More folders (relative to the box) the command may change: what ``--out`` names."""
+    kept: tuple[str, ...] = ()
+    """Files (relative to the box) that must be there afterwards, unchanged."""
     same_chapters: bool = False
     """Build: the DOCX's level-1 headings are those of the good build (no chapter injected,
     none swallowed)."""
@@ -134,6 +162,24 @@ Setup = Callable[["Box"], list[str] | None]
 
 
 @dataclass(frozen=True)
+class Budget:
+    """What a case may use: processor seconds (the process and the tools it waited for) and
+    peak memory (its largest process)."""
+
+    cpu: float
+    memory_mb: float
+
+
+def budget_for(input_bytes: int, entry: str) -> Budget:
+    """A budget proportional to the input: a base for starting Python, pandoc and Typst on
+    the test project, and so much more per megabyte of input (sources, pictures, a previous
+    build's outputs)."""
+    megabytes = input_bytes / 2**20
+    base_cpu = {"validate": 10.0, "build": 40.0, "init": 40.0, "ingest": 30.0}.get(entry, 30.0)
+    return Budget(cpu=base_cpu + 30.0 * megabytes, memory_mb=900.0 + 200.0 * megabytes)
+
+
+@dataclass(frozen=True)
 class Case:
     """One hostile input, the command run on it, and the expected outcome."""
 
@@ -153,6 +199,8 @@ class Case:
     empty: an empty box (init)."""
     cwd: str = "project"
     timeout: float = 60.0
+    budget: Budget | None = None
+    """The resources the case may use; by default :func:`budget_for` its input."""
 
 
 # --------------------------------------------------------------------------- the sandbox
@@ -161,6 +209,8 @@ class Case:
 @dataclass
 class Box:
     root: Path
+    tripwire: str = "http://127.0.0.1:9"
+    """The address of the case's tripwire (what ``{tripwire}`` in a case's text becomes)."""
 
     @property
     def project(self) -> Path:
@@ -177,7 +227,9 @@ class Box:
     def write(self, rel: str, content: str | bytes) -> Path:
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        if isinstance(content, str):
+            content = content.replace("{tripwire}", self.tripwire).encode("utf-8")
+        path.write_bytes(content)
         return path
 
 
@@ -222,7 +274,7 @@ _GOOD: dict[str, Path] = {}
 
 
 def good_build() -> Path:
-    """A project built once per process (docx and pdf): the 'previous good build'."""
+    """A project built once per process (docx, pdf and html): the 'previous good build'."""
     if "root" in _GOOD and (_GOOD["root"] / "dist" / "publication.pdf").exists():
         return _GOOD["root"]
     from idmbook.build import build
@@ -233,7 +285,7 @@ def good_build() -> Path:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content.encode("utf-8"))
-    with _env({"SOURCE_DATE_EPOCH": EPOCH}):
+    with _env({"SOURCE_DATE_EPOCH": EPOCH, "IDMBOOK_CACHE_DIR": str(root.parent / "cache")}):
         build(root, _build_options())
     _GOOD["root"] = root
     return root
@@ -242,11 +294,11 @@ def good_build() -> Path:
 def _build_options() -> Any:
     from idmbook.build import BuildOptions
 
-    return BuildOptions(formats=("docx", "pdf"))
+    return BuildOptions(formats=("docx", "pdf", "html"))
 
 
-def make_box(case: Case, parent: Path) -> Box:
-    box = Box(parent)
+def make_box(case: Case, parent: Path, tripwire: str = "http://127.0.0.1:9") -> Box:
+    box = Box(parent, tripwire)
     box.root.mkdir(parents=True, exist_ok=True)
     for folder in ("inbox", "home"):
         (box.root / folder).mkdir()
@@ -489,6 +541,19 @@ class Observed:
     changed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    cpu: float = 0.0
+    """Processor seconds of the command: the process, and the tools it waited for."""
+    peak_mb: float = 0.0
+    """The largest resident memory of the process or of a tool it started, in MiB."""
+    input_bytes: int = 0
+    """Bytes of the files the command could read (the project and the inbox)."""
+    budget_cpu: float = 0.0
+    budget_mb: float = 0.0
+    over_time: str | None = None
+    """Why the command took more processor time than its budget (``make hostile`` fails it;
+    the test suite only shows it)."""
+    browser: str = ""
+    """What the browser check of the HTML found: "", "clean", or why it was skipped."""
 
     @property
     def passed(self) -> bool:
@@ -518,7 +583,12 @@ def _args(case: Case, box: Box, given: list[str] | None) -> list[str]:
         args = list(BUILD_ARGS)
     else:
         raise ValueError(f"case {case.id} needs args")
-    return [a.replace("{box}", str(box.root)).replace("{project}", str(box.project)) for a in args]
+    return [
+        a.replace("{box}", str(box.root))
+        .replace("{project}", str(box.project))
+        .replace("{tripwire}", box.tripwire)
+        for a in args
+    ]
 
 
 _ANNOTATION = re.compile(
@@ -597,15 +667,19 @@ def _invoke(args: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, 
 
 def run_case(case: Case, parent: Path) -> Observed:
     """Build the case's sandbox in ``parent`` (an empty or absent folder), run it, check it."""
-    box = make_box(case, parent)
-    given = case.setup(box) if case.setup else None
-    args = _args(case, box, given)
-    before = snapshot(box.root)
-    observed = Observed(case)
-    _install_audit_hook()
-    guards = _Guards(box.outside)
     tripwire = Tripwire()
     proxy = f"http://127.0.0.1:{tripwire.port}"
+    box = make_box(case, parent, proxy)
+    given = case.setup(box) if case.setup else None
+    args = _args(case, box, given)
+    temp = box.root / "tmp"
+    temp.mkdir(exist_ok=True)
+    before = snapshot(box.root)
+    observed = Observed(case, input_bytes=input_size(box))
+    budget = case.budget or budget_for(observed.input_bytes, case.entry)
+    observed.budget_cpu, observed.budget_mb = budget.cpu, budget.memory_mb
+    _install_audit_hook()
+    guards = _Guards(box.outside)
     home = box.root / "home"
     env = {
         "SOURCE_DATE_EPOCH": EPOCH,
@@ -616,47 +690,139 @@ def run_case(case: Case, parent: Path) -> Observed:
         "XDG_DATA_HOME": str(home / ".local/share"),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "MPLCONFIGDIR": str(home / ".config/matplotlib"),
+        "TMPDIR": str(temp),
+        **ENV_CANARIES,
         **{name: proxy for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")},
         **{name: proxy for name in ("all_proxy", "ALL_PROXY")},
     }
+    drop = ("GITHUB_ACTIONS", "no_proxy", "NO_PROXY", "IDMBOOK_CACHE_DIR")
     start = time.monotonic()
     results: list[Any] = []
+    usage = _usage()
+    old_temp = tempfile.tempdir
     try:
-        with _env(env, drop=("GITHUB_ACTIONS", "no_proxy", "NO_PROXY")), _no_network(guards):
+        with _env(env, drop=drop), _no_network(guards):
             _Guards.active = guards
+            tempfile.tempdir = str(temp)
             try:
                 code, out, err, results = _invoke(args, box.root / case.cwd, case.timeout)
             finally:
                 _Guards.active = None
+                tempfile.tempdir = old_temp
         observed.exit, observed.stdout, observed.stderr = code, out, err
     except CaseTimeout as exc:
         observed.failures.append(f"hang: {exc}")
     finally:
         observed.seconds = time.monotonic() - start
-        tripwire.close()
+        observed.cpu, observed.peak_mb = _used_since(usage)
     observed.diags = _parse_json_diags(observed.stdout)
     for result in results:
         observed.diags += [
             {"code": d.code, "severity": d.severity.value, "path": d.path, "line": d.line}
             for d in result.report.diagnostics
         ]
+    if observed.exit == 0 and case.entry == "build":
+        _open_html(observed, box)
+    tripwire.close()
     after = snapshot(box.root)
     observed.changed = changed(before, after)
     _check(observed, box, guards, tripwire, after)
+    _check_budget(observed)
     return observed
+
+
+def input_size(box: Box) -> int:
+    """Bytes of the regular files a command could read: the project and the inbox."""
+    total = 0
+    for top in (box.project, box.inbox):
+        for folder, _, files in os.walk(top, followlinks=False):
+            for name in files:
+                with contextlib.suppress(OSError):
+                    info = os.lstat(os.path.join(folder, name))
+                    if stat.S_ISREG(info.st_mode):
+                        total += info.st_size
+    return total
+
+
+def _usage() -> tuple[Any, Any]:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+
+
+def _used_since(before: tuple[Any, Any]) -> tuple[float, float]:
+    """Processor seconds since ``before`` (this process and the children it waited for) and
+    the peak resident memory, in MiB, of this process or its largest child (Linux gives
+    ``ru_maxrss`` in KiB; each case runs in a fresh process, so the peak is the case's)."""
+    self_now, children_now = _usage()
+    self_then, children_then = before
+    cpu = (
+        self_now.ru_utime
+        - self_then.ru_utime
+        + self_now.ru_stime
+        - self_then.ru_stime
+        + children_now.ru_utime
+        - children_then.ru_utime
+        + children_now.ru_stime
+        - children_then.ru_stime
+    )
+    return cpu, max(self_now.ru_maxrss, children_now.ru_maxrss) / 1024
+
+
+def _open_html(observed: Observed, box: Box) -> None:
+    """The browser check of the build's HTML (see :mod:`hostile.browser`)."""
+    from hostile.browser import open_in_browser, skip_reason
+
+    pages = sorted((box.project / "dist").glob("*.html"))
+    if not pages:
+        return
+    reason = skip_reason()
+    if reason is not None:
+        observed.browser = f"skipped: {reason}"
+        return
+    for page in pages:
+        # the browser's own background traffic goes to a proxy of its own; what the page
+        # asks for is seen on the page (and a request to the tripwire reaches it directly)
+        report = open_in_browser(page)
+        observed.failures += report.problems()
+    observed.browser = "clean" if not observed.failures else "acted"
+
+
+def _check_budget(observed: Observed) -> None:
+    if observed.exit is None:
+        return
+    if observed.peak_mb > observed.budget_mb:
+        observed.failures.append(
+            f"memory: {observed.peak_mb:.0f} MB, more than the budget of "
+            f"{observed.budget_mb:.0f} MB for {observed.input_bytes / 1024:.0f} KB of input"
+        )
+    if observed.cpu > observed.budget_cpu:
+        observed.over_time = (
+            f"processor time: {observed.cpu:.1f} s, more than the budget of "
+            f"{observed.budget_cpu:.0f} s for {observed.input_bytes / 1024:.0f} KB of input"
+        )
 
 
 def _zone(case: Case, exit_code: int | None) -> tuple[str, ...]:
     """Folders (relative to the box) a case's command may change."""
+    cache = "home/.cache/idmbook"  # pandoc's work, in the user's cache folder
     if case.entry == "build":
-        cache = "project/.idmbook-cache"  # pandoc's work, cached by content
         lock = "project/dist/.idmbook-build.lock"
-        return (cache, "project/dist") if exit_code == 0 else (cache, lock)
+        parts = "project/dist/.idmbook-build.pending"
+        return (cache, "project/dist") if exit_code == 0 else (cache, lock, parts)
     if case.entry == "init":
-        return tuple(p.split("/")[0] for p in case.expect.created) if exit_code == 0 else ()
+        made = tuple(p.split("/")[0] for p in case.expect.created) if exit_code == 0 else ()
+        return (cache, *made)
     if case.entry == "ingest":
         return ("project/contributions", "project/chapters/notes")
     return ()
+
+
+_TERMINAL_CONTROLS = frozenset("\x1b\x07\x9b\x9d\x90\x08\x0d")
+"""Characters that make a terminal act (escape sequences, the bell, a carriage return that
+overwrites a line) rather than print: a file name must not put them in a report."""
+_MADE_FOR_CACHE = ("home/.cache",)
+"""The folder above the user's cache folder, which a build makes (nothing else in it)."""
 
 
 def _inside(rel: str, zone: tuple[str, ...]) -> bool:
@@ -672,6 +838,10 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
     for needle in ("Traceback", "internal error", "this is a bug in idmbook"):
         if needle in observed.stderr or needle in observed.stdout:
             fail(f"{needle!r} in the output")
+    for name, text in (("stdout", observed.stdout), ("stderr", observed.stderr)):
+        control = sorted({repr(c) for c in text if c in _TERMINAL_CONTROLS})
+        if control:  # (NO_COLOR is set: idmbook writes no colours of its own)
+            fail(f"terminal control characters in {name}: {', '.join(control)}")
     for code, path, line in expect.diags:
         if not any(_matches(d, code, path, line) for d in observed.diags):
             where = f"{path}:{line}" if line else path
@@ -688,24 +858,34 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
         fail(f"a tool reached for the network: {tripwire.hits[:2]}")
     if guards.reads:
         fail(f"read a file outside the project: {sorted(set(guards.reads))[:2]}")
-    zone = _zone(case, observed.exit)
-    stray = [rel for rel in observed.changed if not _inside(rel, zone)]
+    zone = _zone(case, observed.exit) + expect.zone
+    stray = [
+        rel
+        for rel in observed.changed
+        if not _inside(rel, zone) and not rel.startswith("tmp/") and rel not in _MADE_FOR_CACHE
+    ]
     if stray:
         fail(f"changed outside {zone or 'nothing'}: {stray[:4]}")
     for rel in expect.created:
         if not (box.root / rel).exists():
             fail(f"{rel} was not created")
+    for rel in expect.kept:
+        if rel in observed.changed or not (box.root / rel).exists():
+            fail(f"{rel} was changed or deleted")
     for rel in expect.absent:
         if (box.root / rel).exists() or (box.root / rel).is_symlink():
             fail(f"{rel} exists")
     leaks = _leaks(observed, box)
     if leaks:
         fail("canary or /etc/passwd content in " + ", ".join(leaks[:3]))
+    left = sorted(rel for rel in observed.changed if rel.startswith("tmp/"))
+    if left:
+        fail(f"left in the temporary folder: {left[:3]}")
     for text in expect.forbidden:
         where = [
             rel
             for rel in _written(observed, box)
-            if "/.idmbook-cache/" not in rel  # the build's own cache of the sources
+            if not rel.startswith("home/.cache/idmbook/")  # the build's cache of the sources
             and any(text in t for t in output_texts(box.root / rel))
         ]
         if where:
@@ -714,6 +894,9 @@ def _check(observed: Observed, box: Box, guards: _Guards, tripwire: Tripwire, af
         for line in observed.stdout.splitlines():
             if not re.fullmatch(expect.stdout_lines, line):
                 fail(f"a line of stdout is not an annotation: {line[:80]!r}")
+    if observed.exit == 0 and case.entry in ("build", "init"):
+        for rel in _written(observed, box):
+            observed.failures += _active_output(box.root / rel, rel)
     if expect.literal and observed.exit == 0:
         _check_literal(observed, box)
     if expect.html_clean and observed.exit == 0:
@@ -811,14 +994,92 @@ def _written(observed: Observed, box: Box) -> list[str]:
     return out
 
 
+_SECRETS = (TOKEN, PASSWD_MARK, *ENV_CANARIES.values())
+
+
 def _leaks(observed: Observed, box: Box) -> list[str]:
+    """Where a canary (a file's outside the project, /etc/passwd's, an environment
+    variable's) shows: the messages, and every file written (the cache included)."""
     found: list[str] = []
     for name, text in (("stdout", observed.stdout), ("stderr", observed.stderr)):
-        if TOKEN in text or PASSWD_MARK in text:
+        if any(secret in text for secret in _SECRETS):
             found.append(name)
     for rel in _written(observed, box):
-        if any(TOKEN in t or PASSWD_MARK in t for t in output_texts(box.root / rel)):
+        if any(secret in t for t in output_texts(box.root / rel) for secret in _SECRETS):
             found.append(rel)
+    return found
+
+
+_PDF_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE"}
+_PDF_ACTIONS |= {"/RichMediaExecute", "/Rendition", "/Sound", "/Movie"}
+_OUTSIDE_RELATIONSHIP = re.compile(r"<Relationship\b[^>]*TargetMode=\"External\"[^>]*>")
+_WEB_TARGET = re.compile(r'Target="(https?|mailto):', re.IGNORECASE)
+
+
+def _active_output(path: Path, rel: str) -> list[str]:
+    """What in a built DOCX or PDF would act or fetch when a reader opens it: in the DOCX, a
+    relationship to anything outside it other than a web or mail link, a macro or an object;
+    in the PDF, an action (JavaScript, launching a program, opening another file, a form
+    submission, an embedded file)."""
+    data = path.read_bytes()
+    found: list[str] = []
+    if path.suffix == ".docx" and data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                for name in zf.namelist():
+                    lowered = name.lower()
+                    if "vbaproject" in lowered or "activex" in lowered or lowered.endswith(".bin"):
+                        found.append(f"{rel} holds {name}")
+                    if name.endswith(".rels"):
+                        text = zf.read(name).decode("utf-8", "replace")
+                        for match in _OUTSIDE_RELATIONSHIP.finditer(text):
+                            element = match.group()
+                            if not _WEB_TARGET.search(element) or "/hyperlink" not in element:
+                                target = re.search(r'Target="([^"]*)"', element)
+                                kind = re.search(r'Type="[^"]*/([^"/]*)"', element)
+                                found.append(
+                                    f"{rel} refers outside: {kind.group(1) if kind else '?'} "
+                                    f"{target.group(1)[:80] if target else '?'}"
+                                )
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            found.append(f"{rel} is not a readable DOCX: {exc}")
+    if path.suffix == ".pdf" and data.startswith(b"%PDF"):
+        found += [f"{rel}: {problem}" for problem in _pdf_actions(data)]
+    return found
+
+
+def _pdf_actions(data: bytes) -> list[str]:
+    """Actions of a PDF that run or fetch something: on opening (the catalog's /OpenAction and
+    /AA, document JavaScript, embedded files) and in its pages' links and annotations (an
+    action other than going to a place in the book or to a web or mail address)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        catalog = reader.trailer["/Root"]
+        found = [f"the catalog has {key}" for key in ("/OpenAction", "/AA") if key in catalog]
+        names = catalog.get("/Names")
+        names = names.get_object() if names is not None else {}
+        found += [
+            f"the document has {key}" for key in ("/JavaScript", "/EmbeddedFiles") if key in names
+        ]
+        for number, page in enumerate(reader.pages, 1):
+            if "/AA" in page:
+                found.append(f"page {number} has /AA")
+            for annotation in page.get("/Annots") or []:
+                annotation = annotation.get_object()
+                action = annotation.get("/A")
+                action = action.get_object() if action is not None else {}
+                kind = str(action.get("/S", ""))
+                uri = str(action.get("/URI", ""))
+                if kind in _PDF_ACTIONS:
+                    found.append(f"page {number} has a {kind} action")
+                elif kind == "/URI" and not re.match(r"(https?|mailto):", uri, re.I):
+                    found.append(f"page {number} links to {uri[:60]!r}")
+                if "/AA" in annotation:
+                    found.append(f"an annotation of page {number} has /AA")
+    except Exception as exc:  # noqa: BLE001 - a PDF pypdf cannot read is reported, not raised
+        return [f"pypdf could not read it: {exc}"]
     return found
 
 
@@ -836,8 +1097,12 @@ def _check_literal(observed: Observed, box: Box) -> None:
 
 
 def _worker_init(good: str, path: list[str]) -> None:
+    import resource
+
     sys.path[:] = path
     _GOOD["root"] = Path(good)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 def _worker_run(case_id: str) -> dict[str, Any]:
@@ -848,47 +1113,75 @@ def _worker_run(case_id: str) -> dict[str, Any]:
     return {k: v for k, v in vars(observed).items() if k != "case"}
 
 
+def _child(case_id: str, good: str, path: list[str], connection: Any) -> None:
+    """The process of one case: run it, send back what was observed."""
+    _worker_init(good, path)
+    try:
+        connection.send(("done", _worker_run(case_id)))
+    except BaseException as exc:  # noqa: BLE001 - told to the parent, which reports it
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
 def run_cases(cases: list[Case], workers: int = 2) -> Iterator[Observed]:
-    """Run ``cases`` in worker processes (spawned, so that nothing a case does, not even a
-    crash of pandoc or Typst inside the process, can stop the others) and yield each result
-    in order. A case whose process dies is reported as such."""
+    """Run ``cases`` each in a process of its own (spawned, so that nothing a case does, not
+    even a crash of pandoc or Typst inside the process, can stop the others, and each case's
+    peak memory is its own), ``workers`` at a time, and yield each result in order. A case
+    whose process dies, or does not answer, is reported as such. (A process pool replacing
+    its workers after each task hung now and then on this Python.)"""
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     good = str(good_build())
     context = multiprocessing.get_context("spawn")
-
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_worker_init, initargs=(good, sys.path)
-        )
-
-    pool = new_pool()
-    pending: list[tuple[Case, Future[dict[str, Any]]]] = [
-        (case, pool.submit(_worker_run, case.id)) for case in cases
-    ]
+    results: dict[int, Observed] = {}
+    running: dict[int, tuple[Any, Any, float]] = {}
+    started = shown = 0
     try:
-        for index, (case, future) in enumerate(pending):
-            try:
-                values = future.result(timeout=case.timeout + 120)
-                yield Observed(case, **values)
-            except BrokenProcessPool:
-                yield Observed(case, failures=["crash: the process running idmbook died"])
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                rest = pending[index + 1 :]
-                pending[index + 1 :] = [(c, pool.submit(_worker_run, c.id)) for c, _ in rest]
-            except TimeoutError:
-                yield Observed(case, failures=["hang: the worker did not answer"])
-                for process in list(getattr(pool, "_processes", {}).values()):
+        while shown < len(cases):
+            while len(running) < workers and started < len(cases):
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_child, args=(cases[started].id, good, list(sys.path), send)
+                )
+                process.start()
+                send.close()
+                running[started] = (process, receive, time.monotonic())
+                started += 1
+            for index, (process, receive, since) in list(running.items()):
+                case = cases[index]
+                observed: Observed | None = None
+                if receive.poll():
+                    try:
+                        kind, value = receive.recv()
+                    except (EOFError, OSError):
+                        kind, value = "error", "the process running idmbook died"
+                    if kind == "done":
+                        observed = Observed(case, **value)
+                    else:
+                        observed = Observed(case, failures=[f"crash: {value}"])
+                elif not process.is_alive():
+                    code = process.exitcode
+                    observed = Observed(
+                        case, failures=[f"crash: the process running idmbook died ({code})"]
+                    )
+                elif time.monotonic() - since > case.timeout + 120:
                     process.kill()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                rest = pending[index + 1 :]
-                pending[index + 1 :] = [(c, pool.submit(_worker_run, c.id)) for c, _ in rest]
+                    observed = Observed(case, failures=["hang: the worker did not answer"])
+                if observed is not None:
+                    process.join(10)
+                    receive.close()
+                    del running[index]
+                    results[index] = observed
+            while shown in results:
+                yield results.pop(shown)
+                shown += 1
+            time.sleep(0.05)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for process, receive, _ in running.values():
+            process.kill()
+            process.join(10)
+            receive.close()
 
 
 def run_in_temp(case: Case) -> Observed:
