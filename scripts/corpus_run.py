@@ -148,7 +148,9 @@ PROBE_SECONDS = 60.0
 """The dry run that finds a refusal's code gets this long; past it, the command line's words
 are kept without the code."""
 
-ASKS_SENDER = re.compile(r"\b(ask|request)\b[^.;]*\b(sender|author|submitter|them)\b", re.I)
+ASKS_SENDER = re.compile(
+    r"\b(ask|request)\s+(the\s+(sender|author|submitter)|them|for)\b", re.IGNORECASE
+)
 """A refusal tells the editor what to ask the sender for."""
 
 
@@ -195,6 +197,8 @@ class Result:
     stages: list[Stage] = field(default_factory=list)
     ingest_notes: list[str] = field(default_factory=list)
     """Warnings and changes ingest reported for a file it took in."""
+    formats: list[str] = field(default_factory=list)
+    """For a failed build: the formats that fail when built one at a time (docx, pdf)."""
     first_try: str = ""
     """When the file ran out of time with others running and was run again alone: what the
     first try gave."""
@@ -479,7 +483,9 @@ def run_one(
             if (bad := failed(name_stage, code, out, err)) is not None:
                 return bad
             if code != 0:
-                return decide("build-failed", name_stage, first_error(out, err))
+                decide("build-failed", name_stage, first_error(out, err))
+                result.formats = which_formats_fail(stage, kind)
+                return result
             missing = book_holds(root / f"dist-{kind}", title_of(record["sha256"]), phrases)
             if missing:
                 return decide("not-in-book", name_stage, missing)
@@ -492,6 +498,21 @@ def run_one(
             if result.bug:
                 shutil.copytree(root, target, symlinks=True, ignore_dangling_symlinks=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def which_formats_fail(
+    stage: Callable[[str, list[str]], tuple[int | None, str, str]], kind: str
+) -> list[str]:
+    """Build each format alone, to tell whose failure a failed build is."""
+    failing = []
+    for fmt in ("docx", "pdf"):
+        code, _, _ = stage(
+            f"build-{kind}-{fmt}",
+            ["build", f"--{kind}", "--format", fmt, "--out", f"dist-{kind}-{fmt}", "--force"],
+        )
+        if code != 0:
+            failing.append(fmt)
+    return failing
 
 
 def slow(result: Result) -> bool:
@@ -539,6 +560,18 @@ def cause(result: Result) -> str:
     text = re.sub(r"\d+", "N", text)
     text = re.sub(r"\s+", " ", text).strip()
     return f"{result.code} {text}".strip()[:160]
+
+
+def bug_cause(result: Result) -> str:
+    """A bug's cause to group by, with the formats it fails in."""
+    where = {
+        ("pdf",): " (the PDF; the DOCX alone builds)",
+        ("docx",): " (the DOCX; the PDF alone builds)",
+        ("docx", "pdf"): " (the DOCX and the PDF)",
+    }.get(tuple(result.formats), " (each format alone builds)")
+    if result.outcome != "build-failed":
+        where = ""
+    return f"{result.outcome} at {result.stage}{where}: {cause(result)}"
 
 
 def counts(results: list[Result]) -> dict[str, int]:
@@ -639,7 +672,7 @@ def report(results: list[Result], meta: dict[str, Any]) -> str:
     bugs = [r for r in results if r.bug]
     if not bugs:
         lines.append("None.")
-    for key, group in _group(bugs, lambda r: f"{r.outcome} at {r.stage}: {cause(r)}").items():
+    for key, group in _group(bugs, bug_cause).items():
         lines += ["", f"### {_md(key)} ({len(group)})", "", "| file | stage | first error line |"]
         lines.append("|---|---|---|")
         for r in group:
