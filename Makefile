@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 .DEFAULT_GOAL := help
 .PHONY: help install build draft validate status test lint format bench schemas reference-docx pictures clean
 .PHONY: ci-validate release github-release docs
-.PHONY: hostile fuzz
+.PHONY: hostile fuzz corpus
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -54,6 +54,10 @@ test: $(STAMP) ## Run the test suite
 
 hostile: $(STAMP) ## Run the hostile-input corpus and print a table: case, entry point, expected, observed, pass
 	$(BIN)/python scripts/hostile_report.py
+
+corpus: $(STAMP) ## Gather the corpus of real Word/ODT/RTF files (IDMBOOK_CORPUS, default /work/corpus) and run idmbook on each (not part of `make test`)
+	$(BIN)/python scripts/corpus_gather.py
+	$(BIN)/python scripts/corpus_run.py
 
 fuzz: $(STAMP) ## The property-based tests with a large example budget (HYPOTHESIS_PROFILE=fuzz)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz_sanitize.py tests/test_preflight.py tests/test_fuzz_render.py
