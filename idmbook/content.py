@@ -90,7 +90,7 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     lines = body.split("\n")
     maybe = _possible(body)
     problems: list[Diagnostic] = _nesting(lines, maybe, rel, first_line)
-    problems += glyphs.scan(body, rel, first_line, root)
+    problems += glyphs.scan(body, rel, first_line)
     if not maybe.pictures and not maybe.raw:
         return problems  # nothing the loop below looks for is in the text
     definitions = _definitions(lines, first_line) if maybe.pictures else {}
@@ -273,6 +273,8 @@ def _nesting_of(line: str) -> str | None:
             if previous == ">":  # the space a block quote's marker takes
                 width -= 1
             elif previous and previous not in "|+":  # what follows a list item's marker
+                width = 0
+            elif previous == "|" and line.startswith("|", pos):  # an empty cell of a table
                 width = 0
             indent += width
             units += width

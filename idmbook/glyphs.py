@@ -8,22 +8,20 @@ check says where it is, once per character and file.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from idmbook.diagnostics import Diagnostic
 from idmbook.fonts import SURELY_SHOWN, coverage, describe
 from idmbook.rules import diag
 
 
-def scan(body: str, rel: str, first_line: int, root: Path | None = None) -> list[Diagnostic]:
+def scan(body: str, rel: str, first_line: int) -> list[Diagnostic]:
     """A warning for each character of ``body`` that the PDF cannot show, at its first place
-    (``first_line`` is the line the body starts on); ``root``: the project, whose cache keeps
-    what the fonts cover."""
+    (``first_line`` is the line the body starts on); what the fonts cover is kept in the
+    user's cache (see :mod:`idmbook.cache`)."""
     if SURELY_SHOWN.fullmatch(body):
         return []
     from idmbook.cache import Cache
 
-    glyphs = coverage(Cache.for_project(root) if root is not None else None)
+    glyphs = coverage(Cache.default())
     first: dict[str, int] = {}
     count: dict[str, int] = {}
     for match in glyphs.missing(body):

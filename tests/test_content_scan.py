@@ -113,3 +113,21 @@ def test_tables_nested_too_deep_for_the_pdf_are_found_on_their_line(tmp_path: Pa
     found = scan(_grid(12), "c.md", 1, tmp_path, tmp_path)
     assert [(d.code, d.line) for d in found] == [("IDM004", 9)]
     assert "tables" in found[0].message
+
+
+def test_a_wide_empty_cell_of_a_grid_table_is_not_indentation(tmp_path: Path) -> None:
+    """Ingest writes wide grid tables; an empty cell is a run of spaces between two bars,
+    not a line nested in lists."""
+    blank = " " * (MAX_INDENT + 20)
+    table = "\n".join(
+        [
+            f"+--------+{'-' * len(blank)}+",
+            f"| Year   |{' Arrivals'.ljust(len(blank))}|",
+            f"+========+{'=' * len(blank)}+",
+            f"| 2016   |{blank}|",
+            f"+--------+{'-' * len(blank)}+",
+        ]
+    )
+    assert scan(table, "c.md", 1, tmp_path, tmp_path) == []
+    indented = table.replace(f"| 2016   |{blank}|", f"{blank}| 2016   |")
+    assert [d.code for d in scan(indented, "c.md", 1, tmp_path, tmp_path)] == ["IDM004"]

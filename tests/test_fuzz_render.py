@@ -195,8 +195,7 @@ LEAF_BLOCKS = st.one_of(
     st.sampled_from(["html", "typst", "openxml", "latex"]).map(
         lambda f: _node("RawBlock", [f, ""])
     ),
-    # st.just(None).map(lambda _: _node("HorizontalRule")): back once idm.typ sets one (see
-    # test_a_horizontal_rule); drawn here it would be left out of nine examples in ten
+    st.just(None).map(lambda _: _node("HorizontalRule")),
     st.lists(INLINES, min_size=1, max_size=3).map(lambda c: _node("LineBlock", c)),
 )
 BLOCK = st.recursive(LEAF_BLOCKS, _block_containers, max_leaves=8)
@@ -493,23 +492,6 @@ KNOWN_FAILURES: dict[str, Any] = {
         for kind in ("Para", "Plain")
         for block in nodes_of(ast, kind)
     ),
-    "a list longer than a page in a draft, PDF/UA": lambda ast, draft: (
-        draft
-        and any(
-            len(nodes_of_kinds(items, BLOCK_KINDS)) > 12
-            for listing in (*nodes_of(ast, "BulletList"), *nodes_of(ast, "OrderedList"))
-            for items in [listing["c"] if listing["t"] == "BulletList" else listing["c"][1]]
-        )
-    ),
-    "a definition longer than a page, PDF": lambda ast, draft: any(
-        len(nodes_of_kinds(definition, BLOCK_KINDS)) > 12
-        for dl in nodes_of(ast, "DefinitionList")
-        for _, definitions in dl["c"]
-        for definition in definitions
-    ),
-    "a table longer than a page (rows, or a long cell), PDF": lambda ast, draft: any(
-        len(nodes_of_kinds(table["c"][3:], BLOCK_KINDS)) > 25 for table in nodes_of(ast, "Table")
-    ),
     "display math in a link, PDF": lambda ast, draft: within(ast, "Link", "DisplayMath"),
     "picture after text in a link in a figure's caption, PDF": lambda ast, draft: any(
         within(figure["c"][1], "Link", "Image") for figure in nodes_of(ast, "Figure")
@@ -553,7 +535,6 @@ def reproduce(tmp_path: Path, blocks: list[Node], draft: bool = False) -> None:
     assert missing(outputs, expected) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="idm.typ defines no horizontalrule: Typst stops")
 def test_a_horizontal_rule(tmp_path: Path) -> None:
     reproduce(tmp_path, [_node("Para", [_str()]), _node("HorizontalRule")])
 
@@ -609,18 +590,12 @@ def test_a_table_row_covered_by_the_rows_above(tmp_path: Path) -> None:
     reproduce(tmp_path, [table])
 
 
-@pytest.mark.xfail(strict=True, reason="PDF/UA-1: invalid list (L) structure (draft only)")
 def test_a_list_longer_than_a_page_in_a_draft(tmp_path: Path) -> None:
     """(Draft builds of 13 files of the corpus stopped so.)"""
     items = [[_node("Plain", [_str()])] for _ in range(80)]
     reproduce(tmp_path, [_node("BulletList", items)], draft=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a definition does not break across pages: what is past the page is drawn over "
-    "itself at its foot",
-)
 def test_a_definition_longer_than_a_page(tmp_path: Path) -> None:
     definition = [_node("Para", [_str()]) for _ in range(80)]
     reproduce(tmp_path, [_node("DefinitionList", [[[_str()], [definition]]])])
@@ -685,10 +660,5 @@ def test_long_lists_and_footnotes_run_over_pages(tmp_path: Path, kind: str) -> N
     run_over_pages(tmp_path, kind)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a table is a figure in pandoc's Typst, which does not break across pages: the "
-    "rows past the page are drawn over each other at its foot",
-)
 def test_a_long_table_runs_over_pages(tmp_path: Path) -> None:
     run_over_pages(tmp_path, "table")

@@ -87,9 +87,7 @@ def test_only_allowed_attributes_reach_the_renderers(tmp_path: Path) -> None:
     result = embedded(body, tmp_path)
     marks = [a for a in attrs(result.result) if {"idm-src", "idm-src-end"} & set(a[1])]
     assert [a[2] for a in marks] == [[["source", REL]], []], "the book's own"
-    kept = sorted(
-        {key for attr in attrs(result.result) if attr not in marks for key, _ in attr[2]}
-    )
+    kept = sorted({key for attr in attrs(result.result) if attr not in marks for key, _ in attr[2]})
     assert kept == ["dir", "height", "lang", "width"]
     spans = nodes(result.result, "Span")
     assert spans[0]["c"][0] == ["", [], [["lang", "fr"], ["dir", "rtl"]]]

@@ -13,9 +13,11 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import CliResult, ProjectDir, contribution_text
 from pdf_reading import flat, pdftotext
 
+from idmbook import content
 from idmbook.render.typst_errors import source_mark, sources_in, typst_failure
 
 
@@ -49,8 +51,12 @@ PICTURE_LINE = 17
 
 
 def test_a_typst_failure_names_the_source_file_and_line(
-    make_project: Callable[..., ProjectDir], run_main: Callable[..., CliResult]
+    make_project: Callable[..., ProjectDir],
+    run_main: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Validation refuses the damaged picture at its line; were a check to miss what Typst
+    then cannot set, the build's message still names the source line, not a Typst file."""
     project = make_project(
         {
             "contributions/montreal.md": contribution_text(body=BODY),
@@ -58,7 +64,9 @@ def test_a_typst_failure_names_the_source_file_and_line(
         }
     )
     checked = run_main(["validate"], cwd=project)
-    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    assert checked.exit_code == 1
+    assert f"contributions/montreal.md:{PICTURE_LINE}:" in checked.stdout + checked.stderr
+    monkeypatch.setattr(content, "picture_problem", lambda path: None)  # a check that misses
     built = run_main(["build"], cwd=project)
     assert built.exit_code == 2
     said = built.stdout + built.stderr
