@@ -65,21 +65,17 @@ SAMPLE: dict[str, Expect] = {
     "f54182713e": Expect(
         "built",
         ("Rich_text_post_table", "Watermelon"),
-        known="the PDF build fails: Typst 'unknown variable: horizontalrule'",
     ),
     # Tika: Japanese RTF, most of it in Shift-JIS (\fcharset128 fonts)
     "99dc05c1bc": Expect(
         "built",
         ("ゾルゲと尾崎", "古書店で処刑記録見つかる"),
-        known="the Shift-JIS text is read as Windows-1252, and the PDF build fails: no font "
-        "for the Japanese text",
+        known="the Shift-JIS text is read as Windows-1252",
     ),
     # odfpy: a plain ODT table written by LibreOffice
     "267768eee0": Expect(
         "built",
         ("Cell 4 (italic)",),
-        known="refused (IDM105): the empty Configurations2/accelerator/current.xml is taken "
-        "for malformed XML",
     ),
 }
 """SHA-256 prefix -> what idmbook must do with the file."""

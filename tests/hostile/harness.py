@@ -805,7 +805,7 @@ def _check_budget(observed: Observed) -> None:
 
 def _zone(case: Case, exit_code: int | None) -> tuple[str, ...]:
     """Folders (relative to the box) a case's command may change."""
-    cache = "home/.cache/idmbook"  # pandoc's work, in the user's cache folder
+    cache = "home/.cache/idmbook"  # pandoc's work and the fonts' coverage, the user's cache
     if case.entry == "build":
         lock = "project/dist/.idmbook-build.lock"
         parts = "project/dist/.idmbook-build.pending"
@@ -814,8 +814,8 @@ def _zone(case: Case, exit_code: int | None) -> tuple[str, ...]:
         made = tuple(p.split("/")[0] for p in case.expect.created) if exit_code == 0 else ()
         return (cache, *made)
     if case.entry == "ingest":
-        return ("project/contributions", "project/chapters/notes")
-    return ()
+        return (cache, "project/contributions", "project/chapters/notes")
+    return (cache,)  # validate keeps what the book's fonts cover there (idmbook/fonts.py)
 
 
 _TERMINAL_CONTROLS = frozenset("\x1b\x07\x9b\x9d\x90\x08\x0d")
