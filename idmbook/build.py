@@ -5,7 +5,6 @@ Everything is read and checked before anything is written; outputs appear only c
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import re
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
     from idmbook.assemble import Assembled
     from idmbook.config import Config
     from idmbook.memo import LoadMemo
-    from idmbook.parse import EarlyParse
     from idmbook.project import Project
     from idmbook.render.pdf import TypstSession
 
@@ -331,13 +329,10 @@ def _build(
             return unchanged
     progress("validating sources")
     _import_stages()
-    from idmbook.body import EarlySources
     from idmbook.validate import validate
 
-    # in a fresh process pandoc parses the submitted texts while they are read
-    early = EarlySources(options.language, options.cache) if session is None else None
-    with early or contextlib.nullcontext():
-        project, report = validate(start, memo=memo, on_loaded=early)
+    if True:
+        project, report = validate(start, memo=memo)
         if project is None:
             raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
         report = check_for_build(project, report, options.final)
@@ -383,7 +378,6 @@ def _build(
                 opts,
                 source_language=source_language,
                 session=session,
-                early=early.parse if early is not None else None,
             )
 
 
@@ -613,7 +607,6 @@ def _build_locked(
     opts: dict[str, Any],
     source_language: str | None = None,
     session: TypstSession | None = None,
-    early: EarlyParse | None = None,
 ) -> BuildResult:
     root, config = project.root, project.config
     from idmbook.assemble import assemble
@@ -651,7 +644,7 @@ def _build_locked(
         progress("parsing the assembled text")
         clock = time.perf_counter()
         figure = drawn_figure(assembled)
-        body = parse_body(assembled.markdown, root, cache, figure, early)
+        body = parse_body(assembled.markdown, root, cache, figure)
         ast, images = body.ast, body.images
         result.timings["parse"] = time.perf_counter() - clock
         meta = book_meta(project, assembled, info, options, images)

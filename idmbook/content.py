@@ -272,10 +272,8 @@ def _nesting_of(line: str) -> str | None:
             width = token.count(" ") + 4 * token.count("\t")
             if previous == ">":  # the space a block quote's marker takes
                 width -= 1
-            elif previous and previous not in "|+":  # what follows a list item's marker
-                width = 0
-            elif previous == "|" and line.startswith("|", pos):  # an empty cell of a table
-                width = 0
+            elif previous and (previous not in "|+" or line.startswith("|", pos)):
+                width = 0  # what follows a list item's marker; an empty cell of a table
             indent += width
             units += width
         elif token == "|":

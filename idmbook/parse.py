@@ -1,24 +1,17 @@
 """The book's one pandoc parse, done in pieces.
 
 The assembled Markdown is cut before its chapters and sections and around each submitted text
-(:func:`split_markdown`); pieces parsed before come from the cache (:mod:`idmbook.cache`), the
-submitted texts pandoc parsed while the sources were read come from :class:`EarlyParse`, and
-the others are parsed together, in two pandoc processes per processor, and handed on run after
-run of book order (:func:`parse_in_runs`). Headings get pandoc's identifiers afterwards, over
-the whole book (:class:`Identifiers`).
+(:func:`split_markdown`); pieces parsed before come from the cache (:mod:`idmbook.cache`), and
+the others are parsed together, one pandoc process per processor (:func:`parse_markdown`).
+Headings get pandoc's identifiers afterwards, over the whole book
+(:func:`assign_identifiers`): a piece parses to the same blocks wherever it is.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import queue
 import re
 import secrets
-import subprocess
-import threading
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from idmbook.cache import Cache
@@ -49,9 +42,9 @@ def split_markdown(text: str) -> list[str]:
     A cut is made only where no code block or fenced div is open and a blank line comes
     before, so each piece parses on its own as it does in the whole text. Joining the pieces
     with newlines gives ``text`` back. Level 3 is where one session's note starts: an edited
-    note is parsed again on its own, not with the other notes of its workshop (on the
-    benchmark's IDM book, 0.02 s instead of 0.09 s). A submitted text is a piece of its own
-    because it is known before the book is assembled: see :class:`EarlyParse`.
+    note is parsed again on its own, not with the other notes of its workshop. A submitted
+    text is a piece of its own,
+    so that an edit elsewhere leaves its parse in the cache.
     """
     lines = text.split("\n")
     pieces: list[str] = []
@@ -109,20 +102,39 @@ def _definitions(text: str) -> str:
 def parse_markdown(markdown: str, reader: str, cache: Cache | None) -> dict[str, Any]:
     """The pandoc AST (JSON) of ``markdown`` read with ``reader``, parsed in pieces.
 
-    Pieces are parsed with ``-auto_identifiers-implicit_header_references``, and headings get
-    pandoc's identifiers afterwards from :func:`assign_identifiers`, over the whole book: the
-    result does not depend on how the pieces were grouped, so pieces can be cached. (A heading's
-    text in brackets, ``[Heading]``, is therefore not a link: pandoc's implicit header
-    references would reach across the book, from one submission into another.)
+    Pieces the cache holds are taken from it; the others are parsed by one pandoc process per
+    processor at once. Pieces are parsed with ``-auto_identifiers-implicit_header_references``,
+    and headings get pandoc's identifiers afterwards (:func:`assign_identifiers`), over the
+    whole book: the result does not depend on how the pieces were grouped, so pieces can be
+    cached. (A heading's text in brackets, ``[Heading]``, is therefore not a link: pandoc's
+    implicit header references would reach across the book, from one submission into
+    another.) Text that cannot be cut where :func:`split_markdown` cut it is parsed whole.
     """
-    api: Any = None
-    blocks: list[Any] = []
+    piece_reader = _piece_reader(reader)
+    # (the blank lines that end a piece change nothing in a batch, where pieces are apart)
+    pieces = [piece.rstrip("\n") for piece in split_markdown(markdown)]
+    definitions = _definitions(markdown)
+    keys = [_piece_key(piece_reader, definitions, piece) for piece in pieces]
+    parsed: dict[int, tuple[Any, list[Any]]] = {}
+    if cache is not None:
+        for index, key in enumerate(keys):
+            data = cache.get("parse", key)
+            if data is not None:
+                entry = ast_loads(data)
+                parsed[index] = (entry["api"], entry["blocks"])
+    missing = [index for index in range(len(pieces)) if index not in parsed]
     try:
-        for run_api, run in parse_in_runs(markdown, reader, cache):
-            api = run_api if api is None else api
-            blocks += run
+        for index, (api, blocks, entry) in _parse_pieces(
+            pieces, missing, piece_reader, definitions
+        ):
+            parsed[index] = (api, blocks)
+            if cache is not None:
+                cache.put("parse", keys[index], entry)
     except NotInPieces:
         return parse_whole(markdown, reader)
+    blocks = [block for index in range(len(pieces)) for block in parsed[index][1]]
+    assign_identifiers(blocks)
+    api = parsed[0][0] if parsed else None
     return {"pandoc-api-version": api, "meta": {}, "blocks": blocks}
 
 
@@ -134,84 +146,6 @@ def parse_whole(markdown: str, reader: str) -> dict[str, Any]:
     return {**whole, "meta": {}}
 
 
-def parse_in_runs(
-    markdown: str,
-    reader: str,
-    cache: Cache | None,
-    runs_per_processor: int = 1,
-    early: EarlyParse | None = None,
-) -> Iterator[tuple[Any, list[Any]]]:
-    """What :func:`parse_markdown` parses, as (pandoc API version, blocks) in runs of book
-    order, each as soon as pandoc has parsed it: the caller works on the beginning of the book
-    while pandoc parses the rest. The pieces pandoc parses are shared among
-    ``runs_per_processor`` processes per processor (more than one makes the first runs arrive
-    sooner, for a little more processor time).
-
-    Pieces that ``early`` parsed (or is parsing) are taken from it.
-
-    Raises :class:`NotInPieces`, perhaps after some runs, when the text cannot be parsed in
-    pieces: the caller then starts again from :func:`parse_whole`.
-    """
-    reader = _piece_reader(reader)
-    # (the blank lines that end a piece change nothing in a batch, where pieces are apart)
-    pieces = [piece.rstrip("\n") for piece in split_markdown(markdown)]
-    definitions = _definitions(markdown)
-    keys = [_piece_key(reader, definitions, piece) for piece in pieces]
-    found: dict[int, bytes] = {}
-    if cache is not None:
-        for index, key in enumerate(keys):
-            data = cache.get("parse", key)
-            if data is not None:
-                found[index] = data
-    parsing = early.taken() if early is not None else {}
-    started = {
-        index: parsing[key]
-        for index, key in enumerate(keys)
-        if index not in found and key in parsing
-    }
-    taken: set[str] = set()
-    missing = [index for index in range(len(pieces)) if index not in found and index not in started]
-    delivered: queue.SimpleQueue[dict[int, tuple[Any, list[Any], bytes]] | Exception]
-    delivered = queue.SimpleQueue()
-    ready: dict[int, tuple[Any, list[Any]]] = {}
-    identifiers = Identifiers()
-    # pandoc parses what changed while this thread decodes what the cache kept
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(
-            _parse_pieces, pieces, missing, reader, definitions, runs_per_processor, delivered.put
-        )
-        index = 0
-        while index < len(pieces):
-            api, run = None, []
-            while index < len(pieces) and (index in found or index in ready or index in started):
-                if index in found:
-                    entry = ast_loads(found.pop(index))
-                    piece_api, blocks = entry["api"], entry["blocks"]
-                elif index in started:
-                    piece_api, blocks, data = started.pop(index).result()[keys[index]]
-                    if keys[index] in taken:  # the same text twice: blocks of its own
-                        blocks = ast_loads(data)["blocks"]
-                    elif cache is not None:
-                        cache.put("parse", keys[index], data)
-                    taken.add(keys[index])
-                else:
-                    piece_api, blocks = ready.pop(index)
-                api = piece_api if api is None else api
-                run += blocks
-                index += 1
-            if api is not None:
-                identifiers.assign(run)
-                yield api, run
-            if index < len(pieces):
-                batch = delivered.get()
-                if isinstance(batch, Exception):
-                    raise batch
-                for number, (piece_api, blocks, entry) in batch.items():
-                    ready[number] = (piece_api, blocks)
-                    if cache is not None:
-                        cache.put("parse", keys[number], entry)
-
-
 def _piece_reader(reader: str) -> str:
     return f"{reader}-auto_identifiers-implicit_header_references"
 
@@ -221,36 +155,24 @@ class NotInPieces(Exception):
 
 
 def _parse_pieces(
-    pieces: list[str],
-    indices: list[int],
-    reader: str,
-    definitions: str,
-    runs_per_processor: int,
-    deliver: Callable[[dict[int, tuple[Any, list[Any], bytes]] | Exception], None],
-) -> None:
-    """Parse the pieces ``indices``; each batch's pieces are separated by marker headings.
-    Each batch is delivered (piece -> API version, blocks, cache entry) as pandoc finishes
-    it; an exception ends the deliveries."""
+    pieces: list[str], indices: list[int], reader: str, definitions: str
+) -> Iterator[tuple[int, tuple[Any, list[Any], bytes]]]:
+    """(piece, (API version, blocks, cache entry)) of the pieces ``indices``, parsed in one
+    batch per processor, the pieces of a batch separated by marker headings."""
     # pandoc reads Markdown at a cost that follows its lines and its brackets (links, spans,
-    # attributes, notes), not its bytes; a bracket costs about two and a half lines. Fitted
-    # to the batches' times in the compendium's cold build: counted as one line, the batch
-    # with the notes took 3.5 s and the other 2.9 s while its processor waited; as six (the
-    # ratio of one pandoc alone on runs of pieces), 2.9 s and 3.8 s; as two and a half, 0.11
-    # to 0.66 s apart, either way, median 0.3 s, in five runs (two pandoc at once are noisy).
-    try:
-        costs = [2 * piece.count("\n") + 5 * piece.count("[") + 1 for piece in pieces]
-        count = (os.cpu_count() or 1) * runs_per_processor
-        batches = balanced_runs(indices, costs, minimum=2000, count=count)
-        marker = f"idmbook-piece-{secrets.token_hex(8)}"
-        jobs = [
-            _batch_job([pieces[index] for index in batch], marker, reader, definitions)
-            for batch in batches
-        ]
-        for number, result in run_pandoc_each(jobs):
-            batch = batches[number]
-            deliver(dict(zip(batch, _batch_pieces(result, len(batch), marker), strict=True)))
-    except Exception as exc:  # noqa: BLE001 - handed to the reader of the deliveries
-        deliver(exc)
+    # attributes, notes) more than its bytes
+    if not indices:
+        return
+    costs = [2 * piece.count("\n") + 5 * piece.count("[") + 1 for piece in pieces]
+    batches = balanced_runs(indices, costs, minimum=2000)
+    marker = f"idmbook-piece-{secrets.token_hex(8)}"
+    jobs = [
+        _batch_job([pieces[index] for index in batch], marker, reader, definitions)
+        for batch in batches
+    ]
+    for number, result in run_pandoc_each(jobs):
+        batch = batches[number]
+        yield from zip(batch, _batch_pieces(result, len(batch), marker), strict=True)
 
 
 def _piece_key(reader: str, definitions: str, piece: str) -> str:
@@ -279,122 +201,6 @@ def _batch_pieces(output: bytes, count: int, marker: str) -> list[tuple[Any, lis
     ):
         raise NotInPieces(marker)
     return [(api, piece, ast_bytes({"api": api, "blocks": piece})) for _, piece in found[:-1]]
-
-
-class EarlyParse:
-    """pandoc parsing the book's submitted texts while the rest of it is read and assembled.
-
-    A submitted text is a piece of the book's parse of its own (see :func:`split_markdown`),
-    and what it will be is known as soon as its file is loaded
-    (:func:`idmbook.assemble.source_texts`). The texts given to :meth:`add` that the cache
-    does not hold are parsed in the background by one pandoc process at a time, on the
-    processor that reading and assembling the book leave idle; :func:`parse_in_runs` takes
-    what was parsed or is being parsed, and parses the rest itself. Texts are parsed without
-    link reference definitions: in a book that has some, they are parsed again with them.
-    Use as a context manager (or call :meth:`close`).
-    """
-
-    BATCH = 256 * 1024
-    """Characters of Markdown that pandoc parses at once (a third of a second): the first
-    process starts when this much is waiting, the next as soon as the last is done."""
-
-    def __init__(self, reader: str, cache: Cache | None) -> None:
-        self.reader = _piece_reader(reader)
-        self.cache = cache
-        self._lock = threading.RLock()  # a batch done at once calls back with it held
-        self._waiting: dict[str, str] = {}
-        """Texts not handed to pandoc yet, by key."""
-        self._size = 0
-        self._parsing: dict[str, Future[dict[str, tuple[Any, list[Any], bytes]]]] = {}
-        self._running: Future[dict[str, tuple[Any, list[Any], bytes]]] | None = None
-        self._closed = False
-        """No more texts are handed to pandoc."""
-        self._stopped = False
-        """Nor is the text it is parsing needed."""
-        self._process: subprocess.Popen[bytes] | None = None
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early-parse")
-
-    def __enter__(self) -> EarlyParse:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Parse nothing more, and stop pandoc if it is parsing (what it parses is not
-        needed: a build that stopped, or texts the book has not taken)."""
-        with self._lock:
-            self._closed = self._stopped = True
-            if self._process is not None:
-                with contextlib.suppress(OSError):
-                    self._process.kill()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def add(self, texts: Iterable[str]) -> None:
-        """Submitted texts, as the book embeds them."""
-        with self._lock:
-            if self._closed:
-                return
-            for text in texts:
-                key = _piece_key(self.reader, "", text)
-                if key in self._waiting or key in self._parsing:
-                    continue
-                if self.cache is not None and self.cache.has("parse", key):
-                    continue
-                self._waiting[key] = text
-                self._size += len(text)
-            if self._size >= self.BATCH:
-                self._start()
-
-    def taken(self) -> dict[str, Future[dict[str, tuple[Any, list[Any], bytes]]]]:
-        """Stop; the keys of the texts pandoc has parsed or is parsing, each with its batch's
-        (API version, blocks, cache entry) by key."""
-        with self._lock:
-            self._closed = True
-            self._waiting.clear()
-            return dict(self._parsing)
-
-    def _start(self) -> None:
-        """Hand pandoc the next batch, unless it is busy (called with the lock held)."""
-        if self._closed or not self._waiting:
-            return
-        if self._running is not None and not self._running.done():
-            return
-        batch: dict[str, str] = {}
-        size = 0
-        for key, text in self._waiting.items():
-            if batch and size + len(text) > self.BATCH:
-                break
-            batch[key] = text
-            size += len(text)
-        for key in batch:
-            del self._waiting[key]
-        self._size -= size
-        running = self._pool.submit(self._parse, batch)
-        for key in batch:
-            self._parsing[key] = running
-        self._running = running
-        running.add_done_callback(self._next)
-
-    def _next(self, _: object) -> None:
-        with self._lock:
-            self._start()
-
-    def _parse(self, batch: dict[str, str]) -> dict[str, tuple[Any, list[Any], bytes]]:
-        marker = f"idmbook-piece-{secrets.token_hex(8)}"
-        args, data = _batch_job(list(batch.values()), marker, self.reader, "")
-        try:
-            output = run_pandoc(args, data, on_start=self._started)
-        finally:
-            with self._lock:
-                self._process = None
-        return dict(zip(batch, _batch_pieces(output, len(batch), marker), strict=True))
-
-    def _started(self, process: subprocess.Popen[bytes]) -> None:
-        with self._lock:
-            self._process = process
-            if self._stopped:
-                process.kill()
 
 
 def _document_blocks(output: bytes) -> tuple[Any, list[Any]]:
@@ -483,31 +289,20 @@ def identifier(inlines: Iterable[Any]) -> str:
 def assign_identifiers(blocks: list[Any]) -> None:
     """Give every heading without an identifier pandoc's unique one, in document order
     (as pandoc's Markdown reader does with ``auto_identifiers``)."""
-    Identifiers().assign(blocks)
-
-
-class Identifiers:
-    """pandoc's heading identifiers given run after run of one document, in order."""
-
-    def __init__(self) -> None:
-        self.used: set[str] = set()
-
-    def assign(self, blocks: list[Any]) -> None:
-        """Identifiers for the headings of ``blocks``, the document's next run."""
-        used = self.used
-        for header in _headers(blocks):
-            attr = header["c"][1]
-            if attr[0]:
-                used.add(attr[0])
-                continue
-            base = identifier(header["c"][2]) or "section"
-            ident = base
-            if ident in used:
-                ident = next(
-                    (f"{base}-{n}" for n in range(1, 60001) if f"{base}-{n}" not in used), base
-                )
-            used.add(ident)
-            attr[0] = ident
+    used: set[str] = set()
+    for header in _headers(blocks):
+        attr = header["c"][1]
+        if attr[0]:
+            used.add(attr[0])
+            continue
+        base = identifier(header["c"][2]) or "section"
+        ident = base
+        if ident in used:
+            ident = next(
+                (f"{base}-{n}" for n in range(1, 60001) if f"{base}-{n}" not in used), base
+            )
+        used.add(ident)
+        attr[0] = ident
 
 
 def _headers(value: Any) -> Iterable[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from idmbook import preflight
 from idmbook.config import Config, Taxonomy
 from idmbook.confine import Unconfined, read_file
-from idmbook.diagnostics import Report, Severity
+from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError
 from idmbook.frontmatter import FrontMatterFile, TextFile, decode, parse_yaml, split
 from idmbook.memo import LoadMemo, context_digest
@@ -288,11 +287,9 @@ def load_project(
     project: Project,
     paths: list[Path] | None = None,
     memo: LoadMemo | None = None,
-    on_loaded: Callable[[Project, Note | Contribution | Chapter], None] | None = None,
 ) -> Project:
     """Load every source (or only ``paths``) and run the checks across files; ``memo``
-    remembers each file's result for the next load (a long-lived process: watch mode);
-    ``on_loaded`` is told of each document as it is loaded, unless it has errors."""
+    remembers each file's result for the next load (a long-lived process: watch mode)."""
     from idmbook.rules.project import check_project
 
     if paths is None:
@@ -308,15 +305,10 @@ def load_project(
             targets.append((path, _kind_from_folder(path, project.root)))
     context = context_digest(project) if memo is not None else b""
     for path, kind in targets:
-        known = len(project.report.diagnostics)
         if memo is not None:
             doc = memo.load(path, kind, project, context, load_file)
         else:
             doc = load_file(path, kind, project)
-        if doc is not None and on_loaded is not None:
-            found = project.report.diagnostics[known:]
-            if not any(d.severity is Severity.ERROR for d in found):
-                on_loaded(project, doc)
         if isinstance(doc, Note):
             project.documents.notes.append(doc)
         elif isinstance(doc, Contribution):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ from idmbook.memo import LoadMemo
 from idmbook.project import Project, load_project, open_project
 
 if TYPE_CHECKING:
-    from idmbook.models import Chapter, Contribution, Note
+    pass
 
 
 def validate(
@@ -20,16 +19,14 @@ def validate(
     paths: list[Path] | None = None,
     strict: bool = False,
     memo: LoadMemo | None = None,
-    on_loaded: Callable[[Project, Note | Contribution | Chapter], None] | None = None,
 ) -> tuple[Project | None, Report]:
     """Validate the project containing ``start`` (or only ``paths`` within it); ``memo`` keeps
-    each file's result for the next validation (watch mode); ``on_loaded`` is told of each
-    document as it is loaded, unless it has errors."""
+    each file's result for the next validation (watch mode)."""
     opened = open_project(start)
     if isinstance(opened, Report):
         return None, opened.strict() if strict else opened
     with cycle_collection_paused():
-        project = load_project(opened, paths, memo, on_loaded)
+        project = load_project(opened, paths, memo)
         if paths is None:  # the whole project: its templates, its pictures together
             from idmbook.picturebudget import budget_diagnostics
             from idmbook.templatefiles import template_diagnostics

@@ -18,17 +18,11 @@ from conftest import (
     note_text,
 )
 
+import idmbook.parse as parse_module
 from idmbook.build import BuildOptions, build
 from idmbook.cache import CACHE_DIR, Cache
 from idmbook.markdown import READER
-from idmbook.parse import (
-    NotInPieces,
-    assign_identifiers,
-    identifier,
-    parse_in_runs,
-    parse_markdown,
-    split_markdown,
-)
+from idmbook.parse import assign_identifiers, identifier, parse_markdown, split_markdown
 from idmbook.render.common import BookMeta, run_pandoc
 
 # ---------------------------------------------------------------- the store
@@ -288,31 +282,36 @@ def test_pieces_parse_the_same_whichever_pieces_share_a_pandoc_run(
     )
 
 
-def test_runs_arrive_in_book_order_with_the_identifiers_of_the_whole_book(
+def test_the_identifiers_are_those_of_the_whole_book_however_it_is_parsed(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The book parsed in several pandoc processes comes back run after run, in order, and a
-    heading repeated in a later run gets the suffix it gets in the whole text."""
+    """The book parsed in several pandoc processes, or taken from the cache: a heading
+    repeated in a later piece gets the suffix it gets in the whole text."""
     every_piece_its_own_run(monkeypatch, 2)
     markdown = "\n\n".join(f"# Same\n\nText {n}.\n\n## Part {n % 3}\n" for n in range(12))
-    runs = list(parse_in_runs(markdown, READER, None, runs_per_processor=2))
-    assert len(runs) > 1, "the caller gets the first runs before the last is parsed"
-    blocks = [block for _, run in runs for block in run]
+    jobs: list[int] = []
+    real = parse_module.run_pandoc_each
+
+    def counted(batch: list[tuple[list[str], bytes]]) -> Any:
+        jobs.append(len(batch))
+        return real(batch)
+
+    monkeypatch.setattr(parse_module, "run_pandoc_each", counted)
+    blocks = parse_markdown(markdown, READER, None)["blocks"]
+    assert jobs == [2], "two pandoc processes, one per processor"
     assert blocks == whole_parse(markdown)["blocks"]
     ids = [b["c"][1][0] for b in blocks if b["t"] == "Header"]
     assert ids[:4] == ["same", "part-0", "same-1", "part-1"] and ids[-1] == "part-2-3"
     cache = Cache(tmp_path)
-    assert [block for _, run in parse_in_runs(markdown, READER, cache) for block in run] == (blocks)
+    assert parse_markdown(markdown, READER, cache)["blocks"] == blocks
     cache.flush()
-    again = [block for _, run in parse_in_runs(markdown, READER, Cache(tmp_path)) for block in run]
-    assert again == blocks, "from the cache"
+    assert parse_markdown(markdown, READER, Cache(tmp_path))["blocks"] == blocks
+    assert jobs == [2, 2], "the second parse came from the cache"
 
 
 def test_text_that_cannot_be_cut_is_parsed_whole() -> None:
     unbalanced = "# A\n\n::: {.x}\ntext\n\n# B\n\n## C\n"
     assert parse_markdown(unbalanced, READER, None)["blocks"] == whole_parse(unbalanced)["blocks"]
-    with pytest.raises(NotInPieces):
-        list(parse_in_runs(unbalanced, READER, None))
 
 
 @pytest.mark.parametrize(
