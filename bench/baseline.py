@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def main(markdown: Path, templates: Path, out: Path, meta_file: Path) -> dict[str, float]:
-    from idmbook.render.common import pandoc_path
+    from idmbook.pandoc.run import pandoc_path
 
     pandoc = pandoc_path()
     meta = json.loads(meta_file.read_text("utf-8"))

@@ -52,7 +52,8 @@ EPOCH = "1513209600"
 PYTHON = sys.executable
 IDMBOOK = [PYTHON, str(BENCH / "run_idmbook.py")]
 STARTUP_IMPORTS = (
-    "import idmbook.cli, idmbook.build, idmbook.validate, idmbook.assemble, idmbook.sanitize, "
+    "import idmbook.cli, idmbook.commands.build, idmbook.check.validate, "
+    "idmbook.compose.assemble, idmbook.parse.sanitize, "
     "idmbook.render.pdf, idmbook.render.docx, typst, docx, typer.main"
 )
 """What a build imports before it does anything: with Python's own start, the least time any
@@ -324,7 +325,7 @@ def assembled_markdown(project: Path, target: Path) -> None:
     """The Markdown the build parses, written by idmbook itself (BuildOptions.markdown_out)."""
     code = (
         "import sys; from pathlib import Path; "
-        "from idmbook.build import BuildOptions, build; "
+        "from idmbook.commands.build import BuildOptions, build; "
         "build(Path(sys.argv[1]), BuildOptions(formats=('docx',), out=Path(sys.argv[2]), "
         "markdown_out=Path(sys.argv[3])))"
     )
@@ -339,7 +340,7 @@ def assembled_markdown(project: Path, target: Path) -> None:
 
 
 def baseline_run(project: Path, work: Path) -> Run:
-    from idmbook.defaults import project_templates
+    from idmbook.load.defaults import project_templates
 
     out = work / "baseline-out"
     shutil.rmtree(out, ignore_errors=True)
@@ -361,8 +362,8 @@ _BASELINE_CALL = (
 def docx_writer_series(project: Path, work: Path, repeat: int) -> Series:
     """pandoc writing the whole book's DOCX from its JSON (the reading done beforehand): what
     any rebuild that makes Word's file must wait for, however little changed."""
-    from idmbook.defaults import project_templates
-    from idmbook.render.common import pandoc_path
+    from idmbook.load.defaults import project_templates
+    from idmbook.pandoc.run import pandoc_path
 
     pandoc = pandoc_path()
     book_json = work / "book.json"
@@ -556,7 +557,7 @@ def _commit() -> str | None:
 
 
 def machine() -> dict[str, Any]:
-    from idmbook.render.common import pandoc_version
+    from idmbook.pandoc.run import pandoc_version
 
     cpu = platform.processor() or platform.machine()
     try:

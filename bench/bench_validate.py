@@ -135,7 +135,7 @@ def main() -> None:
     parser.add_argument("-r", "--runs", type=int, default=5, help="runs per measure (default 5)")
     args = parser.parse_args()
 
-    from idmbook.validate import validate
+    from idmbook.check.validate import validate
 
     with tempfile.TemporaryDirectory(prefix="idmbook-bench-") as tmp:
         root = Path(tmp)

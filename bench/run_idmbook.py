@@ -20,7 +20,7 @@ def _dump() -> None:
     path = os.environ.get("IDMBOOK_BENCH_SPANS")
     if not path:
         return
-    from idmbook.render.common import tool_spans
+    from idmbook.pandoc.run import tool_spans
 
     with open(path, "w", encoding="utf-8") as handle:
         json.dump({"start": START, "end": time.monotonic(), "spans": tool_spans()}, handle)

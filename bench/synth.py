@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
-from idmbook.fields import LEVELS, StakeholderType
+from idmbook.model.fields import LEVELS, StakeholderType
 
 THEMES = {
     "safe-orderly-regular": ["nyd-a", "nyd-b", "nyd-d", "nyd-e", "nyd-f", "nyd-h", "nyd-q"],

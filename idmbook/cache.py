@@ -13,7 +13,7 @@ corrupted or foreign file is detected, deleted and treated as a miss. Entries ar
 temporary file and renamed into place, so two builds sharing a cache never see half an entry.
 A cache that cannot be read or written only makes the build slower, never wrong or failing.
 
-The book's parse keeps its pieces here (:mod:`idmbook.parse`), and the PDF its Typst.
+The book's parse keeps its pieces here (:mod:`idmbook.parse.pieces`), and the PDF its Typst.
 """
 
 from __future__ import annotations

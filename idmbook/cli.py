@@ -25,7 +25,7 @@ from idmbook.errors import IdmbookError
 from idmbook.gcpause import age_everything, cycle_collection_paused
 
 if TYPE_CHECKING:
-    from idmbook.config import Config, Taxonomy
+    from idmbook.model.config import Config, Taxonomy
 
 app = typer.Typer(
     name="idmbook",
@@ -130,7 +130,7 @@ def validate(
 
     Example: [bold]idmbook validate chapters/notes/new-york/opening.md[/]
     """
-    from idmbook.validate import validate as run
+    from idmbook.check.validate import validate as run
 
     targets = None
     if paths:
@@ -171,7 +171,7 @@ def _report_build_problems(report: object, fmt: OutputFormat) -> None:
 
 
 def _book_languages() -> list[str]:
-    from idmbook.i18n import BOOK_LANGUAGES
+    from idmbook.compose.i18n import BOOK_LANGUAGES
 
     return list(BOOK_LANGUAGES)
 
@@ -231,8 +231,8 @@ def build(
     """
     from rich.table import Table
 
-    from idmbook.build import BuildOptions
-    from idmbook.build import build as run_build
+    from idmbook.commands.build import BuildOptions
+    from idmbook.commands.build import build as run_build
     from idmbook.errors import ProblemsFound
 
     if draft and final:
@@ -303,9 +303,9 @@ class StatusFormat(StrEnum):
 
 def _watch(start: Path, options: object, diagnostics: OutputFormat) -> None:
     """Run the watch loop, printing what happens as it happens; Ctrl-C ends it with status 0."""
-    from idmbook.build import BuildOptions
-    from idmbook.watch import WatchEvent
-    from idmbook.watch import watch as run_watch
+    from idmbook.commands.build import BuildOptions
+    from idmbook.commands.watch import WatchEvent
+    from idmbook.commands.watch import watch as run_watch
 
     assert isinstance(options, BuildOptions)
 
@@ -393,13 +393,13 @@ def status(
 
     Example: [bold]idmbook status --chart coverage.png[/]
     """
-    from idmbook.status import project_status, render_tables
+    from idmbook.commands.status import project_status, render_tables
 
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise IdmbookError(f"cannot draw a chart as '{chart.name}'", "name the file .png or .svg")
     result = project_status(project or Path.cwd())
     if chart is not None:
-        from idmbook.charts import status_chart
+        from idmbook.compose.charts import status_chart
 
         status_chart(result, chart)
     if fmt is StatusFormat.json:
@@ -425,8 +425,8 @@ def init(
 
     Example: [bold]idmbook init idm-2018[/]
     """
-    from idmbook.scaffold import init_project
-    from idmbook.validate import validate as run
+    from idmbook.check.validate import validate as run
+    from idmbook.commands.scaffold import init_project
 
     created = init_project(directory)
     for path in created:
@@ -463,7 +463,7 @@ app.add_typer(new_app, name="new")
 
 def _open(project: Path | None) -> tuple[Config, Taxonomy, Path]:
     from idmbook.diagnostics import Report
-    from idmbook.project import open_project
+    from idmbook.load.project import open_project
 
     opened = open_project(project or Path.cwd())
     if isinstance(opened, Report):
@@ -483,7 +483,7 @@ def new_note(
 
     Example: [bold]idmbook new note --workshop new-york --session opening[/]
     """
-    from idmbook.scaffold import new_note as create
+    from idmbook.commands.scaffold import new_note as create
 
     config, taxonomy, root = _open(project)
     path = create(root, config, taxonomy, workshop, session, rapporteur)
@@ -512,7 +512,7 @@ def new_contribution(
     Example: [bold]idmbook new contribution --workshop geneva --organisation "City of Milan"
     --type local_authority[/]
     """
-    from idmbook.scaffold import new_contribution as create
+    from idmbook.commands.scaffold import new_contribution as create
 
     config, taxonomy, root = _open(project)
     path = create(
@@ -636,10 +636,10 @@ def rules(
 
 def _print_themes() -> None:
     """The taxonomy of the project here, or the built-in one outside a project."""
-    from idmbook.config import Taxonomy
-    from idmbook.defaults import DATA
     from idmbook.errors import ProjectNotFound
-    from idmbook.project import open_project
+    from idmbook.load.defaults import DATA
+    from idmbook.load.project import open_project
+    from idmbook.model.config import Taxonomy
 
     taxonomy: Taxonomy | None = None
     try:
@@ -682,7 +682,7 @@ def schema(
 
     Example: [bold]idmbook schema --out schemas[/]
     """
-    from idmbook.schemas import write_schemas
+    from idmbook.model.schemas import write_schemas
 
     for path in write_schemas(out):
         out_console.print(f"wrote {path}")

@@ -48,8 +48,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from idmbook.pandoc.run import run_pandoc
 from idmbook.render import docx_scripts as fonts
-from idmbook.render.common import run_pandoc
 from idmbook.render.docx_finish import deterministic_zip
 
 SERIF = fonts.SERIF

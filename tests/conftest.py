@@ -189,7 +189,7 @@ class ProjectDir:
 
     def validate(self, *paths: str, strict: bool = False) -> Report:
         """Run the library's validate on the whole project or on ``paths``."""
-        from idmbook.validate import validate
+        from idmbook.check.validate import validate
 
         targets = [self.root / p for p in paths] if paths else None
         _, report = validate(self.root, targets, strict=strict)
@@ -233,8 +233,8 @@ def project(make_project: Callable[..., ProjectDir]) -> ProjectDir:
 
 def every_piece_its_own_run(monkeypatch: pytest.MonkeyPatch, processors: int) -> None:
     """The book's parse on ``processors`` processors, a short text worth as many pandoc
-    processes as a long one (see idmbook.parse)."""
-    import idmbook.parse as parse_module
+    processes as a long one (see idmbook.parse.pieces)."""
+    import idmbook.parse.pieces as parse_module
 
     real = parse_module.balanced_runs
     monkeypatch.setattr(os, "cpu_count", lambda: processors)

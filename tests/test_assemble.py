@@ -9,11 +9,11 @@ from typing import Any
 
 from conftest import DOT_PNG, ProjectDir, contribution_text, note_text
 
-from idmbook.assemble import assemble
-from idmbook.markdown import READER
-from idmbook.render.common import run_pandoc
-from idmbook.sanitize import sanitize
-from idmbook.validate import validate
+from idmbook.check.validate import validate
+from idmbook.compose.assemble import assemble
+from idmbook.compose.markdown import READER
+from idmbook.pandoc.run import run_pandoc
+from idmbook.parse.sanitize import sanitize
 
 
 def _book(

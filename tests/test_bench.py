@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from synth import SCALES, generate
 
 import bench
+from idmbook.check.validate import validate
 from idmbook.diagnostics import Severity
-from idmbook.validate import validate
 
 
 def tree(root: Path) -> dict[str, bytes]:

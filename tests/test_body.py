@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import every_piece_its_own_run
 
-from idmbook.assemble import FIGURE_SLOT
-from idmbook.body import Figure, parse_body
-from idmbook.markdown import READER
-from idmbook.parse import parse_markdown
-from idmbook.render.common import id_counts
-from idmbook.sanitize import sanitize
+from idmbook.compose.assemble import FIGURE_SLOT
+from idmbook.compose.markdown import READER
+from idmbook.pandoc.run import id_counts
+from idmbook.parse.body import Figure, parse_body
+from idmbook.parse.pieces import parse_markdown
+from idmbook.parse.sanitize import sanitize
 
 BOOK = "\n\n".join(
     [

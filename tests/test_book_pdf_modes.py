@@ -19,7 +19,7 @@ import pytest
 from docx import Document
 from pdf_reading import Tagged, flat, language_of, pdftotext, tagged
 
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parents[1]
 

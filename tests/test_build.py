@@ -14,9 +14,9 @@ import pytest
 from conftest import CliResult, ProjectDir, contribution_text, note_text
 from pypdf import PdfReader
 
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 from idmbook.errors import BuildLocked, OutputError, ProblemsFound
-from idmbook.output import LOCK_NAME, build_lock
+from idmbook.publish.output import LOCK_NAME, build_lock
 
 pytestmark = pytest.mark.slow
 
@@ -176,7 +176,7 @@ def test_the_book_freed_while_the_tools_work_gives_the_same_outputs(
 ) -> None:
     """The AST is let go once both formats have made their tools' input: once, before the
     outputs exist, and with no change to them."""
-    import idmbook.build as build_module
+    import idmbook.commands.build as build_module
 
     real = build_module.render_all
     freed: list[int] = []
@@ -267,7 +267,7 @@ def test_failed_write_leaves_previous_outputs(
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
-    monkeypatch.setattr("idmbook.output.os.fsync", failing_fsync)
+    monkeypatch.setattr("idmbook.publish.output.os.fsync", failing_fsync)
     with pytest.raises(OutputError, match="No space left on device"):
         build(project.root, BuildOptions(formats=("docx", "html"), draft=True))
     assert {f: p.read_bytes() for f, p in good.outputs.items()} == before

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from idmbook import __version__
-from idmbook.buildinfo import build_info
+from idmbook.publish.buildinfo import build_info
 
 GIT = shutil.which("git")
 

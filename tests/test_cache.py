@@ -18,12 +18,12 @@ from conftest import (
     note_text,
 )
 
-import idmbook.parse as parse_module
-from idmbook.build import BuildOptions, build
+import idmbook.parse.pieces as parse_module
 from idmbook.cache import CACHE_DIR, Cache
-from idmbook.markdown import READER
-from idmbook.parse import assign_identifiers, identifier, parse_markdown, split_markdown
-from idmbook.render.common import BookMeta, run_pandoc
+from idmbook.commands.build import BuildOptions, build
+from idmbook.compose.markdown import READER
+from idmbook.pandoc.run import BookMeta, run_pandoc
+from idmbook.parse.pieces import assign_identifiers, identifier, parse_markdown, split_markdown
 
 # ---------------------------------------------------------------- the store
 
@@ -360,8 +360,8 @@ def _meta(imprint: tuple[str, ...] = ()) -> BookMeta:
 def test_chapters_converted_apart_make_the_same_typst_as_the_whole_body(
     tmp_path: Path,
 ) -> None:
-    from idmbook.defaults import default_templates
-    from idmbook.render.common import ast_bytes
+    from idmbook.load.defaults import default_templates
+    from idmbook.pandoc.run import ast_bytes
     from idmbook.render.pdf import pandoc_meta, prepare_blocks, typst_book
 
     markdown = "\n\n".join(
@@ -392,8 +392,8 @@ def test_a_body_added_in_parts_makes_the_same_typst_wherever_it_is_cut(cut: int)
     """A part may end inside a section (whose piece then runs on into the next part), right
     before a chapter or before a section: the Typst files are those of the body in one
     part."""
-    from idmbook.defaults import default_templates
-    from idmbook.render.common import id_counts, link_targets
+    from idmbook.load.defaults import default_templates
+    from idmbook.pandoc.run import id_counts, link_targets
     from idmbook.render.pdf import TypstBody, typst_book
 
     markdown = "\n\n".join(
@@ -453,7 +453,7 @@ def test_cached_and_uncached_builds_write_the_same_bytes(
 def test_editing_one_note_reparses_only_its_pieces(
     project: ProjectDir, epoch: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import idmbook.parse as parse_module
+    import idmbook.parse.pieces as parse_module
 
     build(project.root, BuildOptions(formats=("pdf",)))
     parsed: list[int] = []
@@ -485,7 +485,7 @@ def _markdown(project: ProjectDir) -> str:
 def test_a_project_with_a_picture_is_up_to_date_when_nothing_changed(
     project: ProjectDir, epoch: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import idmbook.validate as validate_module
+    import idmbook.check.validate as validate_module
 
     project.write("contributions/media/dot.png", DOT_PNG)
     body = "\nWe welcome newcomers.\n\n![A dot](media/dot.png)\n"
@@ -519,7 +519,7 @@ def test_any_change_to_the_sources_is_not_up_to_date(
 ) -> None:
     build(project.root, BuildOptions(formats=("docx",)))
     change(project)
-    from idmbook.build import _unchanged
+    from idmbook.commands.build import _unchanged
 
     assert _unchanged(project.root, BuildOptions(formats=("docx",))) is None
 
@@ -530,7 +530,7 @@ def test_a_source_changed_while_the_build_reads_it_is_out_of_date_after(
 ) -> None:
     """The manifest keeps the hashes taken before validation read the files: an edit made
     in between is built, and the next build does not take it as done."""
-    import idmbook.validate as validate_module
+    import idmbook.check.validate as validate_module
 
     build(project.root, BuildOptions(formats=("docx",)))
     real = validate_module.validate

@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from conftest import ProjectDir, contribution_text
 
-from idmbook.build import BuildOptions, build
 from idmbook.cache import Cache
-from idmbook.confine import Unconfined, folder_problem, make_folders, read_file
-from idmbook.defaults import default_templates, project_templates
+from idmbook.commands.build import BuildOptions, build
 from idmbook.errors import IdmbookError, OutputError
-from idmbook.output import PARTS_NAME, write_all
-from idmbook.templatefiles import template_problems
+from idmbook.load.confine import Unconfined, folder_problem, make_folders, read_file
+from idmbook.load.defaults import default_templates, project_templates
+from idmbook.load.templatefiles import template_problems
+from idmbook.publish.output import PARTS_NAME, write_all
 
 
 @pytest.fixture
@@ -325,8 +325,8 @@ def test_new_files_are_made_only_in_real_folders_of_the_project(
 ) -> None:
     """`idmbook new contribution` into a contributions/ that is a link to a folder outside:
     refused, nothing made there."""
-    from idmbook.project import open_project
-    from idmbook.scaffold import new_contribution
+    from idmbook.commands.scaffold import new_contribution
+    from idmbook.load.project import open_project
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

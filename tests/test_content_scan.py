@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import idmbook.content as content
-from idmbook.content import (
+import idmbook.load.content as content
+from idmbook.load.content import (
     MAX_BRACKET_DEPTH,
     MAX_CONTAINER_DEPTH,
     MAX_INDENT,

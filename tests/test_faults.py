@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from conftest import DEFAULT_FILES, CliResult, contribution_text
 
-from idmbook.output import LOCK_NAME
+from idmbook.publish.output import LOCK_NAME
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +57,7 @@ def outputs(root: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
     """The outputs of variants A and B, each built once in its own folder in this process."""
-    from idmbook.build import BuildOptions, build
+    from idmbook.commands.build import BuildOptions, build
 
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
@@ -223,7 +223,7 @@ def test_a_build_waiting_for_the_lock_gives_up_clearly(
     tmp_path: Path, reference: dict[str, dict[str, bytes]]
 ) -> None:
     """A lock held by another process (here: a process holding it open and sleeping)."""
-    from idmbook.build import BuildOptions, build
+    from idmbook.commands.build import BuildOptions, build
     from idmbook.errors import BuildLocked
 
     root = write_project(tmp_path / "p", "B")
@@ -336,7 +336,7 @@ def test_unwritable_output_folder_in_process(
     def refuse(*args: object, **kwargs: object) -> object:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr("idmbook.output._create_part", refuse)
+    monkeypatch.setattr("idmbook.publish.output._create_part", refuse)
     done = run_main(BUILD, cwd=project_b, SOURCE_DATE_EPOCH=EPOCH)
     assert done.exit_code == 2, done.stderr
     assert "cannot write the outputs" in done.stderr and "Read-only file system" in done.stderr
@@ -359,7 +359,7 @@ def test_failed_move_is_reported_and_leaves_old_or_new(
             raise OSError(5, "Input/output error")
         real(source, target)
 
-    monkeypatch.setattr("idmbook.output.os.replace", flaky)
+    monkeypatch.setattr("idmbook.publish.output.os.replace", flaky)
     done = run_main(BUILD, cwd=project_b, SOURCE_DATE_EPOCH=EPOCH)
     assert done.exit_code == 2, done.stderr
     assert "cannot move the outputs" in done.stderr and "publication.docx" in done.stderr
@@ -369,7 +369,7 @@ def test_failed_move_is_reported_and_leaves_old_or_new(
     assert found["publication.pdf"] == reference["A"]["publication.pdf"]
     assert found["publication.manifest.json"] == reference["A"]["publication.manifest.json"]
     assert _parts(project_b) == []
-    monkeypatch.setattr("idmbook.output.os.replace", real)
+    monkeypatch.setattr("idmbook.publish.output.os.replace", real)
     again = run_main(["build", "--format", "docx,pdf"], cwd=project_b, SOURCE_DATE_EPOCH=EPOCH)
     assert again.exit_code == 0, again.stderr
     assert outputs(project_b) == reference["B"]
@@ -389,7 +389,7 @@ def project_b(tmp_path: Path, reference: dict[str, dict[str, bytes]]) -> Path:
 @pytest.fixture
 def fake_pandoc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     """Replace pandoc by a script (or a path to nothing)."""
-    import idmbook.render.common as common
+    import idmbook.pandoc.run as common
 
     def use(script: str) -> None:
         if script.startswith("/"):

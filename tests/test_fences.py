@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from idmbook.content import scan
-from idmbook.markdown import outside_code
-from idmbook.render.common import run_pandoc
+from idmbook.compose.markdown import outside_code
+from idmbook.load.content import scan
+from idmbook.pandoc.run import run_pandoc
 
 CASES = {
     # name: (text, the code pandoc reads, the closing fence)

@@ -1,6 +1,6 @@
 """The PDF's fonts and what they cover, checked against Typst itself.
 
-What :func:`idmbook.fonts.coverage` says a character is (printable or not) is what Typst does
+What :func:`idmbook.load.fonts.coverage` says a character is (printable or not) is what Typst does
 with it under PDF/UA-1: every character it calls covered is typeset, every one it calls missing
 makes Typst fail, which is why the PDF prints a stand-in for those.
 """
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import typst
 
-from idmbook import fonts
 from idmbook.cache import Cache
-from idmbook.fonts import Coverage, coverage, font_files, font_folders, merge_ranges
+from idmbook.load import fonts
+from idmbook.load.fonts import Coverage, coverage, font_files, font_folders, merge_ranges
 
 SCRIPTS = {
     "Chinese": "们加强国际移民合作",

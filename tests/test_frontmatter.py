@@ -1,4 +1,4 @@
-"""idmbook.frontmatter: decoding bytes, splitting front matter, YAML with positions."""
+"""idmbook.load.frontmatter: decoding bytes, splitting front matter, YAML with positions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from idmbook.frontmatter import (
+from idmbook.load.frontmatter import (
     MAX_FILE_BYTES,
     MAX_FRONT_MATTER_LINES,
     MAX_NODES,
@@ -16,7 +16,7 @@ from idmbook.frontmatter import (
     parse_yaml,
     split,
 )
-from idmbook.models import NoteMeta
+from idmbook.model.documents import NoteMeta
 
 
 def codes(diagnostics: list) -> list[tuple[str, int, int]]:
@@ -329,7 +329,7 @@ def test_empty_and_comment_only_yaml() -> None:
 
 def test_country_no_reaches_the_model_as_norway() -> None:
     """End to end: YAML 1.2 keeps NO a string, and the country field accepts it."""
-    from idmbook.models import ContributionMeta
+    from idmbook.model.documents import ContributionMeta
 
     fm, _ = _split(
         "---\ntitle: T\norganisation: O\nstakeholder_type: government\ncountry: NO\n"

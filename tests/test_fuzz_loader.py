@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from idmbook.content import scan
 from idmbook.diagnostics import Diagnostic
-from idmbook.frontmatter import decode, parse_yaml, split
-from idmbook.notebody import parse_note_body
-from idmbook.project import Project, load_project, open_project
+from idmbook.load.content import scan
+from idmbook.load.frontmatter import decode, parse_yaml, split
+from idmbook.load.notebody import parse_note_body
+from idmbook.load.project import Project, load_project, open_project
 from idmbook.rules import RULES
 
 # a Python warning (for example from the YAML library) would reach the user's terminal

@@ -1,12 +1,12 @@
 """Every kind of pandoc node, anywhere, reaches every edition of the book.
 
-A property test: hypothesis draws pandoc ASTs with every block and inline kind in every
-position (in a list item, a table cell, a footnote, a block quote, a definition, a figure's
-caption, a span...), sometimes long enough that lists, tables and footnotes run over pages. Each
-is embedded in a book as a submitted text (an ``idm-src`` div, as :mod:`idmbook.assemble` does),
-sanitised, and rendered to DOCX, PDF and HTML, as a draft or a final book. The build must
-succeed, and the text of every node must be in each output: the PDF read back with pdftotext,
-the DOCX with python-docx, the HTML as text.
+A property test: hypothesis draws pandoc ASTs with every block and inline kind in every position (in
+a list item, a table cell, a footnote, a block quote, a definition, a figure's caption, a span...),
+sometimes long enough that lists, tables and footnotes run over pages. Each is embedded in a book as
+a submitted text (an ``idm-src`` div, as :mod:`idmbook.compose.assemble` does), sanitised, and
+rendered to DOCX, PDF and HTML, as a draft or a final book. The build must succeed, and the text of
+every node must be in each output: the PDF read back with pdftotext, the DOCX with python-docx, the
+HTML as text.
 
 `make test` runs a few examples, the same every time; `make fuzz` (HYPOTHESIS_PROFILE=fuzz)
 many, drawn at random. A failure of a renderer found here is kept below as a reproducer marked
@@ -32,8 +32,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from idmbook.render.common import BookMeta, link_targets
-from idmbook.sanitize import Sanitizer
+from idmbook.pandoc.run import BookMeta, link_targets
+from idmbook.parse.sanitize import Sanitizer
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
@@ -298,7 +298,7 @@ def meta(images: dict[str, Path], ids: Any, draft: bool) -> BookMeta:
 
 def render(ast: dict[str, Any], root: Path, draft: bool) -> tuple[dict[str, bytes], Any]:
     """The book of ``ast`` sanitised and rendered in every format."""
-    from idmbook.build import render_all
+    from idmbook.commands.build import render_all
 
     sanitizer = Sanitizer(root)
     clean = {**ast, "blocks": sanitizer.blocks(ast["blocks"], None)}

@@ -18,11 +18,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idmbook.content import IMAGE_SUFFIXES
-from idmbook.markdown import READER, contain, escape
-from idmbook.notebody import parse_note_body
-from idmbook.render.common import id_counts, run_pandoc
-from idmbook.sanitize import sanitize
+from idmbook.compose.markdown import READER, contain, escape
+from idmbook.load.content import IMAGE_SUFFIXES
+from idmbook.load.notebody import parse_note_body
+from idmbook.pandoc.run import id_counts, run_pandoc
+from idmbook.parse.sanitize import sanitize
 
 PROFILES: dict[str, dict[str, Any]] = {
     "default": {"max_examples": 60, "derandomize": True},
@@ -464,7 +464,7 @@ def test_contained_body_cannot_close_its_wrapper(lines: list[str]) -> None:
 def test_a_book_parsed_in_pieces_is_the_book_parsed_whole(bodies: list[list[str]]) -> None:
     """Cut before its headings and around each submitted text (which the early parse reads
     before the book exists), the book parses to what it parses to whole."""
-    from idmbook.parse import parse_markdown, parse_whole
+    from idmbook.parse.pieces import parse_markdown, parse_whole
 
     parts = []
     for number, lines in enumerate(bodies):

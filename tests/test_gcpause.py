@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import ProjectDir
 
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 from idmbook.errors import ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
 
@@ -46,16 +46,16 @@ def test_left_off_when_it_was_off() -> None:
 def test_a_build_works_with_the_collector_paused(
     project: ProjectDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import idmbook.body as body_module
+    import idmbook.parse.body as body_module
 
     seen: list[bool] = []
-    real = body_module._sanitised
+    real = body_module.parse_markdown
 
     def spy(*args: Any) -> Any:
         seen.append(gc.isenabled())
         return real(*args)
 
-    monkeypatch.setattr(body_module, "_sanitised", spy)
+    monkeypatch.setattr(body_module, "parse_markdown", spy)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
     result = build(project.root, BuildOptions(formats=("docx",)))
     assert result.outputs["docx"].is_file()
@@ -102,7 +102,7 @@ def test_a_command_runs_paused_and_gives_the_collector_back(
 def test_watch_tells_the_outcome_before_the_collector_runs(
     project: ProjectDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from idmbook.watch import watch
+    from idmbook.commands.watch import watch
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
     states: list[tuple[str, bool]] = []

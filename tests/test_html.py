@@ -11,8 +11,8 @@ from conftest import ProjectDir, contribution_text
 from hostile.cases_build import _tiny_png
 from hostile.harness import TOKEN, html_problems
 
-from idmbook.build import BuildOptions, build
-from idmbook.render.common import BookMeta
+from idmbook.commands.build import BuildOptions, build
+from idmbook.pandoc.run import BookMeta
 from idmbook.render.html import render_html
 
 TEMPLATES = Path(__file__).parent.parent / "templates"

@@ -16,10 +16,8 @@ from conftest import CONFIG, DEFAULT_FILES, CliResult, ProjectDir, contribution_
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from idmbook.build import BuildOptions, build
-from idmbook.defaults import default_templates
-from idmbook.errors import IdmbookError
-from idmbook.i18n import (
+from idmbook.commands.build import BuildOptions, build
+from idmbook.compose.i18n import (
     country_name,
     format_date,
     format_range,
@@ -27,6 +25,8 @@ from idmbook.i18n import (
     load_labels,
     localize_config,
 )
+from idmbook.errors import IdmbookError
+from idmbook.load.defaults import default_templates
 
 NBSP = "\u00a0"
 TEMPLATES = default_templates()
@@ -162,7 +162,7 @@ def test_country_names() -> None:
 
 
 def test_config_translations(make_project: Callable[..., ProjectDir]) -> None:
-    from idmbook.project import open_project
+    from idmbook.load.project import open_project
 
     project = make_project({"idmbook.yaml": FRENCH_CONFIG})
     opened = open_project(project.root)
@@ -454,7 +454,7 @@ def test_build_lang_refuses_a_language_without_words(
 
 
 def test_contributors_figure_gives_every_number_in_its_alt_text() -> None:
-    from idmbook.assemble import FIGURE_SLOT, contributors_figure, figure_placed
+    from idmbook.compose.assemble import FIGURE_SLOT, contributors_figure, figure_placed
 
     labels = load_labels(TEMPLATES, "es")
     counts = (("Gobiernos", 3), ("Sector privado", 1))
@@ -475,7 +475,7 @@ def test_contributors_figure_gives_every_number_in_its_alt_text() -> None:
 
 
 def test_contributors_chart_is_reproducible(tmp_path: Path) -> None:
-    from idmbook.charts import contributors_chart
+    from idmbook.compose.charts import contributors_chart
 
     counts = (("Gouvernements", 2), ("Milieux universitaires", 1))
     first, second = tmp_path / "a.png", tmp_path / "b.png"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from conftest import ProjectDir, contribution_text
 
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 
 
 def test_equations_are_math_in_every_format_and_refused_ones_are_code(

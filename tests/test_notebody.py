@@ -1,4 +1,4 @@
-"""idmbook.notebody: a note's sections and its recommendations with attribute blocks."""
+"""idmbook.load.notebody: a note's sections and its recommendations with attribute blocks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from idmbook.notebody import RawRecommendation, parse_note_body
+from idmbook.load.notebody import RawRecommendation, parse_note_body
 
 
 def parse(body: str, first_line: int = 1) -> tuple:

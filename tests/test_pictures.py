@@ -1,5 +1,5 @@
-"""Pictures the build can place: each one's structure and size (idmbook.pictures), and the
-book's pictures together (idmbook.picturebudget). Validation refuses, with the file and the
+"""Pictures the build can place: each one's structure and size (idmbook.load.pictures), and the
+book's pictures together (idmbook.check.picturebudget). Validation refuses, with the file and the
 line of the reference, what would stop or exhaust the build; real pictures pass, and the
 largest accepted ones are typeset."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import DOT_PNG, ProjectDir, contribution_text
 
-from idmbook.picturebudget import MAX_SAME_PICTURE
-from idmbook.pictures import MAX_PICTURE_PIXELS, Refused, inspect
+from idmbook.check.picturebudget import MAX_SAME_PICTURE
+from idmbook.load.pictures import MAX_PICTURE_PIXELS, Refused, inspect
 
 
 def chunk(kind: bytes, data: bytes) -> bytes:
@@ -144,7 +144,7 @@ def test_pictures_within_one_limit_but_not_together(
     """Each picture passes on its own; the reference that takes the book past its budget is
     the one reported, with its file and line (the budget made small here, so that small
     pictures show it: the corpus's res-pictures-together uses the real one)."""
-    import idmbook.picturebudget as budget
+    import idmbook.check.picturebudget as budget
 
     monkeypatch.setattr(budget, "MAX_BOOK_PIXELS", 1000)
     body = "\n\n".join(f"![Map {n}](media/m{n}.png)" for n in range(4))
@@ -185,7 +185,7 @@ def test_the_largest_accepted_pictures_are_typeset(project: ProjectDir, tmp_path
     """A picture at the per-picture limit, a GIF whose frame fills its screen and an SVG
     embedding a PNG: validation accepts them and Typst typesets them (the limits are not
     tighter than they need be for the book to be built)."""
-    from idmbook.build import BuildOptions, build
+    from idmbook.commands.build import BuildOptions, build
 
     side = int(MAX_PICTURE_PIXELS**0.5) - 1
     project.write("contributions/media/big.png", png(side, side))

@@ -1,4 +1,4 @@
-"""Validation reports what the build will change in submitted text (idmbook.preflight): every
+"""Validation reports what the build will change in submitted text (idmbook.check.preflight): every
 change the sanitiser makes when the book embeds a text is a warning of `idmbook validate` on
 the line that causes it, and the cheap check that decides whether to parse a text misses none."""
 
@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz_sanitize import PANDOC
 
-from idmbook.assemble import _wrap
-from idmbook.markdown import READER
-from idmbook.preflight import CODES, TOPS, Locator, may_change, scan
-from idmbook.render.common import run_pandoc
-from idmbook.sanitize import Levels, Sanitizer
+from idmbook.check.preflight import CODES, TOPS, Locator, may_change, scan
+from idmbook.compose.assemble import _wrap
+from idmbook.compose.markdown import READER
+from idmbook.pandoc.run import run_pandoc
+from idmbook.parse.sanitize import Levels, Sanitizer
 
 REL = "contributions/x.md"
 
@@ -111,7 +111,7 @@ def test_validation_warns_of_every_change_the_build_makes(
 
 
 def test_a_plain_text_is_not_parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import idmbook.render.common as common
+    import idmbook.pandoc.run as common
 
     def refuse(*args: Any, **kwargs: Any) -> bytes:
         raise AssertionError("pandoc ran for a text that needs no parse")
@@ -147,7 +147,7 @@ def test_levels_never_skip_and_never_go_above_the_wrapper() -> None:
 
 def test_each_change_is_found_once_in_the_text() -> None:
     """Two equal attributes are two warnings on their own columns."""
-    from idmbook.sanitize import Change
+    from idmbook.parse.sanitize import Change
 
     body = "A [x]{style=a} and [y]{style=b}.\n"
     changes = [Change(REL, "attribute", "style", "why")] * 2

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from idmbook.assemble import _wrap
-from idmbook.markdown import READER
-from idmbook.parse import stringify
-from idmbook.render.common import id_counts, run_pandoc
-from idmbook.sanitize import MAX_MATH_CHARACTERS, Change, Sanitizer, math_problem, sanitize
+from idmbook.compose.assemble import _wrap
+from idmbook.compose.markdown import READER
+from idmbook.pandoc.run import id_counts, run_pandoc
+from idmbook.parse.pieces import stringify
+from idmbook.parse.sanitize import MAX_MATH_CHARACTERS, Change, Sanitizer, math_problem, sanitize
 
 REL = "contributions/x.md"
 

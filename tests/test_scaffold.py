@@ -9,7 +9,7 @@ import pytest
 from conftest import CliResult, ProjectDir
 from docx import Document
 
-from idmbook.defaults import REQUIRED_TEMPLATES, default_templates
+from idmbook.load.defaults import REQUIRED_TEMPLATES, default_templates
 
 
 def test_init_creates_a_project_that_validates_and_builds(

@@ -13,10 +13,16 @@ from pathlib import Path
 import pytest
 from conftest import ProjectDir, contribution_text
 
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 
 HEAVY = ("typst", "docx", "pypandoc", "idmbook.render.docx", "idmbook.render.pdf")
-MODELS = ("idmbook.config", "idmbook.models", "idmbook.validate", "idmbook.assemble", "jinja2")
+MODELS = (
+    "idmbook.model.config",
+    "idmbook.model.documents",
+    "idmbook.check.validate",
+    "idmbook.compose.assemble",
+    "jinja2",
+)
 
 
 def imported(args: list[str], cwd: Path) -> set[str]:
@@ -49,18 +55,18 @@ def test_an_up_to_date_build_imports_neither_tools_nor_models(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")  # (the subprocess inherits it)
     build(project.root, BuildOptions(formats=("docx",)))
     modules = imported(["build", "--format", "docx"], project.root)
-    assert "idmbook.build" in modules
+    assert "idmbook.commands.build" in modules
     assert not [m for m in (*HEAVY, *MODELS) if m in modules]
 
 
 def test_a_clean_validation_reads_no_field_docstrings(project: ProjectDir) -> None:
     """The models' field docstrings are read from their source only for a diagnostic's help
-    or a JSON Schema (idmbook.fielddocs), never while the models are made."""
+    or a JSON Schema (idmbook.model.fielddocs), never while the models are made."""
     modules = imported(["validate"], project.root)
-    assert "idmbook.models" in modules  # (the files were validated)
-    assert "idmbook.fielddocs" not in modules
-    from idmbook.config import Config
-    from idmbook.models import NoteMeta
+    assert "idmbook.model.documents" in modules  # (the files were validated)
+    assert "idmbook.model.fielddocs" not in modules
+    from idmbook.model.config import Config
+    from idmbook.model.documents import NoteMeta
 
     assert all(info.description is None for info in NoteMeta.model_fields.values())
     assert all(info.description is None for info in Config.model_fields.values())
@@ -71,7 +77,7 @@ def test_an_up_to_date_build_runs_no_tool_for_its_version(
 ) -> None:
     """The tools' versions (for the manifest) come from the cache while the pandoc program
     and Typst's package are the same files: an up-to-date check runs no pandoc."""
-    from idmbook.render.common import pandoc_version, tool_spans
+    from idmbook.pandoc.run import pandoc_version, tool_spans
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
     build(project.root, BuildOptions(formats=("docx",)))
@@ -85,9 +91,9 @@ def test_an_up_to_date_build_runs_no_tool_for_its_version(
 
 
 def test_validating_the_common_languages_loads_no_language_database(project: ProjectDir) -> None:
-    """en, fr, es... (idmbook.fields.COMMON_LANGUAGES) are known valid without langcodes."""
+    """en, fr, es... (idmbook.model.fields.COMMON_LANGUAGES) are known valid without langcodes."""
     modules = imported(["validate"], project.root)
-    assert "idmbook.models" in modules  # (the files were validated)
+    assert "idmbook.model.documents" in modules  # (the files were validated)
     assert "langcodes" not in modules
     project.write(
         "contributions/de.md", contribution_text("Beitrag").replace("language: en", "language: de")
@@ -98,41 +104,35 @@ def test_validating_the_common_languages_loads_no_language_database(project: Pro
 def test_the_common_languages_are_valid_tags() -> None:
     import langcodes
 
-    from idmbook.fields import COMMON_LANGUAGES
+    from idmbook.model.fields import COMMON_LANGUAGES
 
     assert {tag for tag in COMMON_LANGUAGES if langcodes.tag_is_valid(tag)} == COMMON_LANGUAGES
 
 
 ORDER_SCRIPT = """
 import json, sys
-import idmbook.project, idmbook.render.docx
+import idmbook.render.docx
 seen = {}
-real_load, real_pandoc = idmbook.project.load_file, idmbook.render.docx._run_pandoc_docx
-
-def load_file(*args, **kwargs):
-    seen.setdefault("loading", sorted(m for m in WATCHED if m in sys.modules))
-    return real_load(*args, **kwargs)
+real_pandoc = idmbook.render.docx._run_pandoc_docx
 
 def run_pandoc_docx(*args, **kwargs):
     seen["converting"] = "docx" in sys.modules
     return real_pandoc(*args, **kwargs)
 
-WATCHED = ("idmbook.assemble", "idmbook.sanitize", "idmbook.render.pdf")  # (render.docx: above)
-idmbook.project.load_file = load_file
 idmbook.render.docx._run_pandoc_docx = run_pandoc_docx
 from pathlib import Path
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 build(Path(sys.argv[1]), BuildOptions(formats=("docx",), force=True))
 seen["finished"] = "docx" in sys.modules
 print(json.dumps(seen))
 """
 
 
-def test_a_build_imports_its_stages_before_the_book_and_python_docx_after_pandoc(
+def test_a_build_imports_python_docx_after_pandoc(
     project: ProjectDir,
 ) -> None:
-    """Modules imported while the book's AST is alive keep Python from giving its memory back
-    after it is freed (idmbook.build._import_stages, idmbook.render.docx_finish)."""
+    """python-docx is imported once pandoc has written the DOCX (idmbook.render.docx_finish),
+    so a build that writes only the PDF never imports it."""
     proc = subprocess.run(
         [sys.executable, "-c", ORDER_SCRIPT, str(project.root)],
         env={**os.environ, "NO_COLOR": "1", "SOURCE_DATE_EPOCH": "1513209600"},
@@ -143,7 +143,6 @@ def test_a_build_imports_its_stages_before_the_book_and_python_docx_after_pandoc
     )
     seen = json.loads(proc.stdout.strip().splitlines()[-1])
     assert seen == {
-        "loading": ["idmbook.assemble", "idmbook.render.pdf", "idmbook.sanitize"],
         "converting": False,
         "finished": True,
     }

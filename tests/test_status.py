@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import NOTE_PATHS, CliResult, ProjectDir, contribution_text, note_text
 
-from idmbook.status import project_status
+from idmbook.commands.status import project_status
 
 
 def test_sessions_list_every_agenda_session_with_its_note(project: ProjectDir) -> None:

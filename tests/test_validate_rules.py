@@ -193,7 +193,7 @@ def test_files_in_linked_folders_are_where_the_links_lead(
     except OSError:  # pragma: no cover
         pytest.skip("symlinks are not supported here")
     from idmbook.diagnostics import Report
-    from idmbook.sources import Places, discover, inside
+    from idmbook.load.sources import Places, discover, inside
 
     places = Places(project.root)
     for path in project.root.rglob("*"):
@@ -211,7 +211,7 @@ def test_sources_are_found_in_path_order_and_junk_is_skipped(tmp_path: Path) -> 
     which sorted strings would swap); skips junk, hidden and media files; lists a linked
     folder (not a source: IDM065) without entering it; reports links out (IDM062)."""
     from idmbook.diagnostics import Report
-    from idmbook.sources import discover
+    from idmbook.load.sources import discover
 
     root = tmp_path / "p"
     names = [

@@ -16,8 +16,8 @@ import pytest
 from conftest import NOTE_PATHS, ProjectDir, note_text
 from pypdf import PdfReader
 
-from idmbook.build import BuildOptions
-from idmbook.watch import Watcher, WatchEvent, file_changes, watch
+from idmbook.commands.build import BuildOptions
+from idmbook.commands.watch import Watcher, WatchEvent, file_changes, watch
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +104,7 @@ def test_edits_rebuild_a_broken_edit_keeps_the_outputs_and_reports_at_once(
 
 
 def test_a_change_typst_cannot_compile_keeps_the_outputs(project: ProjectDir) -> None:
-    from idmbook.defaults import default_templates
+    from idmbook.load.defaults import default_templates
 
     templates = default_templates()
     for path in templates.rglob("*"):
@@ -235,7 +235,7 @@ def test_links_are_not_watched_and_new_folders_are(tmp_path: Path) -> None:
     would be asked to watch the whole disk, and stopped at the first folder it may not read
     ('internal error: PermissionError ... /proc/1/task/1/fdinfo'). A folder made while
     watching is watched from then on."""
-    from idmbook.watch import watched_folders
+    from idmbook.commands.watch import watched_folders
 
     (tmp_path / "chapters" / "notes").mkdir(parents=True)
     os.symlink("/", tmp_path / "rootlink")

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from test_fuzz_loader import FUZZ, yaml_documents, yamlish_text
 
-from idmbook import frontmatter
-from idmbook.frontmatter import decode, parse_yaml, split
+from idmbook.load import frontmatter
+from idmbook.load.frontmatter import decode, parse_yaml, split
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,11 +20,11 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from idmbook.compose.markdown import READER, contain
 from idmbook.ingest.archive import Limits
 from idmbook.ingest.direction import has_rtl, normal_tag
 from idmbook.ingest.findings import Finding, Refused
-from idmbook.markdown import READER, contain
-from idmbook.render.common import pandoc_path
+from idmbook.pandoc.run import pandoc_path
 
 WRITER = (
     "markdown-raw_html-raw_attribute-raw_tex-native_divs-native_spans-fenced_divs"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idmbook.frontmatter import TextFile, split
+from idmbook.compose.markdown import READER
 from idmbook.ingest import libreoffice
 from idmbook.ingest.archive import Limits, read_zip, write_zip
 from idmbook.ingest.convert import Node, text_ast, to_ast
@@ -29,7 +29,7 @@ from idmbook.ingest.package import Package
 from idmbook.ingest.sniff import Sniffed
 from idmbook.ingest.titleblock import TitleBlock, title_block
 from idmbook.ingest.wordprep import prepare_word
-from idmbook.markdown import READER
+from idmbook.load.frontmatter import TextFile, split
 
 _RTF_STARRED_NOTE = re.compile(rb"\{\\\*\\footnote(?![A-Za-z])")
 """A footnote written as an ignorable destination (LibreOffice writes ``{\\*\\footnote``);

@@ -14,13 +14,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from idmbook.config import Config, Taxonomy
 from idmbook.diagnostics import Diagnostic, Severity
-from idmbook.frontmatter import TextFile, split
-from idmbook.modelerrors import validate_model
-from idmbook.models import ContributionMeta
+from idmbook.load.frontmatter import TextFile, split
+from idmbook.load.modelerrors import validate_model
+from idmbook.load.references import check_contribution
+from idmbook.model.config import Config, Taxonomy
+from idmbook.model.documents import ContributionMeta
 from idmbook.rules import diag
-from idmbook.rules.references import check_contribution
 
 ORDER = (
     "title",

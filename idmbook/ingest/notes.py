@@ -22,8 +22,8 @@ from idmbook.ingest.document import read_document
 from idmbook.ingest.findings import Finding, Refused
 from idmbook.ingest.metadata import quote
 from idmbook.ingest.sniff import sniff
-from idmbook.modelerrors import did_you_mean
-from idmbook.notebody import SECTIONS
+from idmbook.load.modelerrors import did_you_mean
+from idmbook.load.notebody import SECTIONS
 from idmbook.rules import diag
 
 LABELS = {

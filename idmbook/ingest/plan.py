@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from idmbook.errors import OutputError
-from idmbook.frontmatter import decode, split
 from idmbook.ingest import journal
 from idmbook.ingest.register import fold
+from idmbook.load.frontmatter import decode, split
 
 _SHA_COMMENT = re.compile(r"^# .*\bsha256 ([0-9a-f]{64})\b", re.M)
 

@@ -20,7 +20,7 @@ from idmbook.diagnostics import Diagnostic
 from idmbook.errors import IdmbookError
 from idmbook.ingest.archive import DEFAULT_LIMITS, Limits, read_zip
 from idmbook.ingest.findings import Refused
-from idmbook.modelerrors import did_you_mean
+from idmbook.load.modelerrors import did_you_mean
 from idmbook.rules import diag
 
 FIELDS = (

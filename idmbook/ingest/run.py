@@ -41,9 +41,9 @@ from idmbook.ingest.report import FileResult, IngestResult, progress_bar
 from idmbook.ingest.sniff import SUPPORTED, Sniffed, is_junk, sniff
 from idmbook.ingest.tables import prepare_tables
 from idmbook.ingest.titleblock import ORIGIN_AUTHORS, place
-from idmbook.project import Project, open_project
+from idmbook.load.project import Project, open_project
+from idmbook.load.sources import rel_path
 from idmbook.rules import diag
-from idmbook.sources import rel_path
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -421,7 +421,7 @@ def _writable_inside(root: Path, *targets: Path | None) -> None:
 
 
 def _validate(root: Path, target: Path) -> list[Diagnostic]:
-    from idmbook.validate import validate
+    from idmbook.check.validate import validate
 
     _, report = validate(root, [target])
     return list(report.diagnostics)
@@ -578,8 +578,8 @@ def _headings(blocks: list[Node], meta: Metadata) -> tuple[list[Node], list[Find
 
 
 def _note(path: Path, raw: bytes, sha: str, sniffed: Sniffed, run: _Run, item: FileResult) -> None:
+    from idmbook.check.validate import validate
     from idmbook.ingest.notes import note_from_docx
-    from idmbook.validate import validate
 
     root, rel = run.project.root, item.source
     if sniffed.kind != "docx":

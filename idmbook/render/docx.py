@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from idmbook.errors import IdmbookError
-from idmbook.render.common import TEXT_NODES, BookMeta, ast_bytes, pandoc_version, run_pandoc
+from idmbook.pandoc.run import TEXT_NODES, BookMeta, ast_bytes, pandoc_version, run_pandoc
 from idmbook.render.docx_scripts import language as script_of
 
 if TYPE_CHECKING:

@@ -28,8 +28,8 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from idmbook.errors import IdmbookError
+from idmbook.pandoc.run import BookMeta
 from idmbook.render import docx_runs
-from idmbook.render.common import BookMeta
 from idmbook.render.docx import (
     HEADING_STYLES,
     STYLE_FOOTER_NOTE,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.errors import IdmbookError
-from idmbook.render.common import BookMeta, ast_bytes, run_pandoc
+from idmbook.pandoc.run import BookMeta, ast_bytes, run_pandoc
 
 _MIME = {
     ".png": "image/png",

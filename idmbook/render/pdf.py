@@ -34,8 +34,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
-from idmbook.fonts import Glyphs, typst_fonts
-from idmbook.render.common import (
+from idmbook.load.fonts import Glyphs, typst_fonts
+from idmbook.pandoc.run import (
     TEXT_NODES,
     BookMeta,
     ast_bytes,
@@ -46,8 +46,8 @@ from idmbook.render.common import (
     run_pandoc,
     tool_span,
 )
+from idmbook.parse.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
 from idmbook.render.typst_errors import END_MARK, source_mark, sources_in, typst_failure
-from idmbook.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache

@@ -3,8 +3,8 @@
 The PDF is typeset from Typst files written into a temporary folder that is gone by the time an
 error is shown, and whose lines mean nothing to an editor. The body's Typst carries a comment
 where each submitted text begins and ends (``/* idm-src: contributions/x.md */``, made from the
-marks the sanitiser leaves, see :mod:`idmbook.sanitize`); an error's place in a chapter file is
-traced back through them to the source file, and its line there is found by the words of the
+marks the sanitiser leaves, see :mod:`idmbook.parse.sanitize`); an error's place in a chapter file
+is traced back through them to the source file, and its line there is found by the words of the
 Typst line that failed.
 """
 

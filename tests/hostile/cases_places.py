@@ -98,7 +98,7 @@ def with_templates(then: Callable[[Box], None]) -> Callable[[Box], None]:
     """The project gets a copy of idmbook's templates first."""
 
     def setup(box: Box) -> None:
-        from idmbook.defaults import default_templates
+        from idmbook.load.defaults import default_templates
 
         shutil.copytree(default_templates(), box.project / "templates")
         then(box)
@@ -376,7 +376,7 @@ def _forged_old_cache(box: Box) -> list[str]:
     reads /etc/passwd, with a valid checksum."""
     import hashlib
 
-    from idmbook.build import BuildOptions, build
+    from idmbook.commands.build import BuildOptions, build
 
     folder = box.project / ".idmbook-cache"
     old = os.environ.get("IDMBOOK_CACHE_DIR")

@@ -431,7 +431,7 @@ PROJECT = [
 
 
 def _copy_templates(box: Box) -> None:
-    from idmbook.defaults import default_templates
+    from idmbook.load.defaults import default_templates
 
     shutil.copytree(default_templates(), box.project / "templates")
 
@@ -493,7 +493,7 @@ def _labels_with(box: Box, text: str) -> None:
 
 
 def _labels_line(text: str) -> int:
-    from idmbook.defaults import default_templates
+    from idmbook.load.defaults import default_templates
 
     labels = (default_templates() / "book" / "labels.yaml").read_text("utf-8")
     return labels.count("\n") + 1 + text[: text.index("&")].count("\n")

@@ -277,7 +277,7 @@ def good_build() -> Path:
     """A project built once per process (docx, pdf and html): the 'previous good build'."""
     if "root" in _GOOD and (_GOOD["root"] / "dist" / "publication.pdf").exists():
         return _GOOD["root"]
-    from idmbook.build import build
+    from idmbook.commands.build import build
 
     root = Path(tempfile.mkdtemp(prefix="idmbook-hostile-good-")) / "project"
     atexit.register(shutil.rmtree, root.parent, True)
@@ -292,7 +292,7 @@ def good_build() -> Path:
 
 
 def _build_options() -> Any:
-    from idmbook.build import BuildOptions
+    from idmbook.commands.build import BuildOptions
 
     return BuildOptions(formats=("docx", "pdf", "html"))
 
@@ -815,7 +815,7 @@ def _zone(case: Case, exit_code: int | None) -> tuple[str, ...]:
         return (cache, *made)
     if case.entry == "ingest":
         return (cache, "project/contributions", "project/chapters/notes")
-    return (cache,)  # validate keeps what the book's fonts cover there (idmbook/fonts.py)
+    return (cache,)  # validate keeps what the book's fonts cover there (idmbook/load/fonts.py)
 
 
 _TERMINAL_CONTROLS = frozenset("\x1b\x07\x9b\x9d\x90\x08\x0d")

@@ -1,5 +1,6 @@
 """An ingested contribution as the book sees it: contained as assemble.py puts a submitted
-text into the book, then parsed by pandoc with the book's reader (idmbook.markdown.READER)."""
+text into the book, then parsed by pandoc with the book's reader
+(idmbook.compose.markdown.READER)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import json
 import subprocess
 from typing import Any
 
-from idmbook.markdown import READER, contain
-from idmbook.render.common import pandoc_path
+from idmbook.compose.markdown import READER, contain
+from idmbook.pandoc.run import pandoc_path
 
 Node = dict[str, Any]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from builders import footnotes_docx, kept_docx, libreoffice_rtf, rich_odt, tables_docx
 
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 from idmbook.ingest import IngestOptions, ingest
 
 pytestmark = pytest.mark.skipif(

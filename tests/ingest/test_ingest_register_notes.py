@@ -175,7 +175,7 @@ def test_template_validates_and_ingest_as_note(
     make_project: Callable[..., object], tmp_path: Path
 ) -> None:
     root = _project(make_project)
-    from idmbook.validate import validate
+    from idmbook.check.validate import validate
 
     template = ROOT / "templates" / "rapporteur-note.docx"
     _, report = validate(root, [template])

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from builders import rich_french_docx, simple_docx
 
+from idmbook.compose.markdown import READER
 from idmbook.ingest import IngestOptions, ingest
-from idmbook.markdown import READER
-from idmbook.render.common import pandoc_path
+from idmbook.pandoc.run import pandoc_path
 
 META = {
     "organisation": "Ville de Montréal",

@@ -24,8 +24,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from idmbook.errors import IdmbookError
+from idmbook.pandoc.run import BookMeta, run_pandoc
 from idmbook.render import docx_finish
-from idmbook.render.common import BookMeta, run_pandoc
 from idmbook.render.docx import render_docx
 from idmbook.render.docx_finish import deterministic_zip
 

@@ -24,7 +24,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from idmbook.build import BuildOptions, build
+from idmbook.commands.build import BuildOptions, build
 
 pytestmark = pytest.mark.slow
 

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from idmbook.errors import IdmbookError
-from idmbook.render.common import BookMeta, run_pandoc
+from idmbook.pandoc.run import BookMeta, run_pandoc
 from idmbook.render.pdf import (
     pdf_standards,
     render_pdf,

@@ -17,7 +17,7 @@ import pytest
 from conftest import CliResult, ProjectDir, contribution_text
 from pdf_reading import flat, pdftotext
 
-from idmbook import content
+from idmbook.load import content
 from idmbook.render.typst_errors import source_mark, sources_in, typst_failure
 
 

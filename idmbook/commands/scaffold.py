@@ -1,0 +1,159 @@
+"""`idmbook init` and `idmbook new`: create a project, a note or a contribution from templates.
+
+Nothing existing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+from idmbook.errors import IdmbookError
+from idmbook.load.defaults import DATA, default_templates
+from idmbook.load.modelerrors import did_you_mean
+from idmbook.load.sources import CONFIG_NAME
+from idmbook.model.config import Config, Taxonomy
+from idmbook.model.fields import STAKEHOLDER_TYPES
+
+
+def init_project(target: Path) -> list[Path]:
+    """Create a new publication project in ``target`` (which must be empty or absent)."""
+    try:
+        occupied = target.exists() and (not target.is_dir() or any(target.iterdir()))
+    except OSError as exc:  # a name too long, a folder that cannot be listed
+        raise IdmbookError(f"cannot create the project in {target}: {exc.strerror}") from None
+    if occupied:
+        what = "a project" if (target / CONFIG_NAME).exists() else "files"
+        raise IdmbookError(
+            f"{target} already contains {what}; idmbook init never overwrites anything",
+            "choose a new folder name, e.g. `idmbook init idm-2018`",
+        )
+    init = DATA / "init"
+    plan = {
+        CONFIG_NAME: init / "idmbook.yaml",
+        "chapters/foreword.md": init / "foreword.md",
+        "chapters/notes/workshop-1/opening.md": init / "note.md",
+        "contributions/example.md": init / "contribution.md",
+    }
+    created: list[Path] = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for rel, source in plan.items():
+            path = target / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, path)
+            created.append(path)
+        shutil.copytree(default_templates(), target / "templates")
+        created.append(target / "templates")
+        (target / ".gitignore").write_text("dist/\n", "utf-8")
+        created.append(target / ".gitignore")
+    except OSError as exc:
+        raise IdmbookError(f"cannot create the project in {target}: {exc.strerror}") from None
+    return created
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "contribution"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_note(
+    root: Path,
+    config: Config,
+    taxonomy: Taxonomy,
+    workshop_id: str,
+    session_id: str,
+    rapporteur: str | None = None,
+) -> Path:
+    """A rapporteur note for one agenda session, front matter filled from the agenda."""
+    workshop = config.workshop(workshop_id)
+    if workshop is None:
+        raise IdmbookError(
+            f"unknown workshop '{workshop_id}'",
+            did_you_mean(workshop_id, [w.id for w in config.workshops]),
+        )
+    session = next((s for s in workshop.sessions if s.id == session_id), None)
+    if session is None:
+        raise IdmbookError(
+            f"session '{session_id}' is not on the agenda of '{workshop_id}'",
+            did_you_mean(session_id, [s.id for s in workshop.sessions]),
+        )
+    path = root / "chapters" / "notes" / workshop.id / f"{session.id}.md"
+    themes = ", ".join(t.id for t in taxonomy.themes)
+    text = (
+        "---\n"
+        f"title: {_quote(session.title)}\n"
+        f"workshop: {workshop.id}\n"
+        f"session: {session.id}\n"
+        f"rapporteur: {_quote(rapporteur or 'TODO: your name')}\n"
+        "status: draft\n"
+        f"# themes: most relevant first; choose from {themes}\n"
+        f"themes: [{taxonomy.themes[0].id}]\n"
+        "levels: []  # local, national, regional, global\n"
+        "---\n\n"
+        "## Summary\n\nWhat was said in the session, in two or three paragraphs.\n\n"
+        "## Key messages\n\n- The main points participants agreed on, one per item.\n\n"
+        "## Recommendations\n\n"
+        '- One recommendation per item. {levels="national" actors="Member States"}\n'
+    )
+    return _create(path, text, root)
+
+
+def new_contribution(
+    root: Path,
+    config: Config,
+    taxonomy: Taxonomy,
+    workshop_id: str,
+    organisation: str,
+    stakeholder_type: str,
+    title: str | None = None,
+    language: str = "en",
+) -> Path:
+    """A contribution with its front matter filled in and consent still to be confirmed."""
+    if config.workshop(workshop_id) is None:
+        raise IdmbookError(
+            f"unknown workshop '{workshop_id}'",
+            did_you_mean(workshop_id, [w.id for w in config.workshops]),
+        )
+    if stakeholder_type not in STAKEHOLDER_TYPES:
+        raise IdmbookError(
+            f"unknown stakeholder type '{stakeholder_type}'",
+            did_you_mean(stakeholder_type, list(STAKEHOLDER_TYPES)),
+        )
+    path = root / "contributions" / f"{_slug(organisation)}.md"
+    text = (
+        "---\n"
+        f"title: {_quote(title or 'Submission of ' + organisation)}\n"
+        f"organisation: {_quote(organisation)}\n"
+        f"stakeholder_type: {stakeholder_type}\n"
+        f"workshop: {workshop_id}\n"
+        f"themes: [{taxonomy.themes[0].id}]\n"
+        f"language: {language}\n"
+        f"received: {dt.date.today().isoformat()}\n"
+        "consent: false  # set to true once the authors agree to publication\n"
+        "---\n\nThe text of the submission.\n"
+    )
+    return _create(path, text, root)
+
+
+def _create(path: Path, text: str, root: Path) -> Path:
+    """Write a new file of the project: its folders real folders of the project (a link to a
+    folder elsewhere is refused, see :mod:`idmbook.load.confine`), the file new."""
+    from idmbook.load.confine import Unconfined, make_folders
+
+    try:
+        make_folders(path.parent, root)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise IdmbookError(f"{path} already exists; idmbook new never overwrites a file") from None
+    except Unconfined as exc:
+        raise IdmbookError(f"cannot create {path}: {exc.why}") from None
+    except OSError as exc:
+        raise IdmbookError(f"cannot create {path}: {exc.strerror}") from None
+    return path

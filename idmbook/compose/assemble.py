@@ -1,0 +1,560 @@
+"""Assemble the publication: one Markdown document in the structure of the book.
+
+The order follows the IDM series: foreword and introduction, one chapter per theme, key
+recommendations, supplementary materials per workshop, annexes. The words around submitted
+text come from Jinja templates in the project's ``templates/book/`` folder. Submitted text is
+wrapped with :func:`idmbook.compose.markdown.contain`; plain values are escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from idmbook.compose import i18n
+from idmbook.compose.grouping import group
+from idmbook.compose.markdown import attributes, contain, escape, in_language, source_name
+from idmbook.errors import IdmbookError
+from idmbook.model.config import Config, Taxonomy, Workshop
+from idmbook.model.documents import Chapter, Contribution, Documents, Note
+from idmbook.model.fields import STAKEHOLDER_TYPES
+
+
+class Md(str):
+    """A string that is already Markdown and must not be escaped by the templates."""
+
+
+@dataclass
+class Assembled:
+    """The book body as Markdown, plus what the renderers need beside it."""
+
+    markdown: str
+    labels: dict[str, Any]
+    imprint: tuple[str, ...]
+    stats: dict[str, Any] = field(default_factory=dict)
+    themes: tuple[str, ...] = ()
+    """Theme titles in the book's language, in chapter order."""
+    contributors: tuple[tuple[str, int], ...] = ()
+    """(stakeholder type in the book's language, published contributions) for the chart of
+    who contributed; empty when the chart is off or nothing is published."""
+
+
+_PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def _finalize(value: object) -> str:
+    if isinstance(value, Md):
+        return str(value)
+    if value is None:
+        return ""
+    text = str(value)
+    if _PLAIN_WORD.match(text):
+        return text
+    # escape() folds all white space; keep the no-break spaces of French typography
+    return "\u00a0".join(escape(part) for part in text.split("\u00a0"))
+
+
+def anchor(value: object) -> Md:
+    """A heading identifier made only of letters, digits, '-' and '_'."""
+    text = re.sub(r"[^A-Za-z0-9_-]+", "-", str(value)).strip("-")
+    return Md(text if text[:1].isalpha() else f"id-{text}")
+
+
+def format_date(day: dt.date, labels: dict[str, Any]) -> str:
+    """``day`` in the labels' language (see :func:`idmbook.compose.i18n.format_date`)."""
+    return i18n.format_date(day, labels)
+
+
+def format_range(start: dt.date, end: dt.date, labels: dict[str, Any]) -> str:
+    """A span of days in the labels' language (see :func:`idmbook.compose.i18n.format_range`)."""
+    return i18n.format_range(start, end, labels)
+
+
+def _environment(folder: Path, finalize: Callable[[object], str] | None) -> jinja2.Environment:
+    kwargs: dict[str, Any] = {}
+    if finalize is not None:
+        kwargs["finalize"] = finalize
+    # sandboxed: a received project's templates are as untrusted as its notes, and a plain
+    # Environment lets a template reach Python's modules and run commands
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+        comment_start_string="{##",
+        comment_end_string="##}",
+        **kwargs,
+    )
+    env.filters["anchor"] = anchor
+    return env
+
+
+def load_labels(templates: Path, language: str = "en") -> dict[str, Any]:
+    """The book's words in ``language`` (see :func:`idmbook.compose.i18n.load_labels`)."""
+    return i18n.load_labels(templates, language)
+
+
+def _slug(rel: str) -> str:
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "item"
+    digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:6]
+    return f"{slug}-{digest}"
+
+
+def _indent_continuation(text: str) -> str:
+    lines = text.split("\n")
+    return "\n".join([lines[0]] + ["    " + line if line else "" for line in lines[1:]])
+
+
+def _wrap(
+    body: str, prefix: str, rel: str, top: int | None, lang: str | None, book_lang: str
+) -> Md:
+    """Submitted Markdown inside a div that records where it came from: the file, the level
+    its headings start at (``top``; None inside a list item, where none can be a heading)
+    and its language when it is not the book's."""
+    pairs: list[tuple[str, object]] = [("data-src", source_name(rel))]
+    if top is not None:
+        pairs.append(("data-top", top))
+    if lang and lang != book_lang:
+        pairs.append(("lang", lang))
+    return Md(f"::: {attributes(classes=['idm-src'], pairs=pairs)}\n{contain(body, prefix)}\n:::")
+
+
+def note_anchor(note: Note) -> Md:
+    return anchor(f"note-{note.meta.workshop}-{note.meta.session}")
+
+
+def contribution_anchor(contribution: Contribution) -> str:
+    return f"contribution-{_slug(contribution.rel)}"
+
+
+def chapter_anchor(chapter: Chapter) -> str:
+    return f"chapter-{_slug(chapter.rel)}"
+
+
+def source_texts(
+    doc: Note | Contribution | Chapter, book_lang: str, source_lang: str
+) -> dict[str, Md]:
+    """The submitted texts of ``doc`` as the book embeds them (each in its div), by name:
+    ``body`` of a contribution or a chapter, ``key_messages`` and ``summary`` of a note.
+    ``source_lang`` is the language of a chapter that does not name its own."""
+    if isinstance(doc, Note):
+        prefix, lang = note_anchor(doc), doc.meta.language
+        return {
+            "key_messages": _wrap(doc.key_messages, prefix, doc.rel, 4, lang, book_lang),
+            "summary": _wrap(doc.summary, f"sum-{prefix}", doc.rel, 4, lang, book_lang),
+        }
+    if isinstance(doc, Contribution):
+        own = contribution_anchor(doc)
+        return {"body": _wrap(doc.body, own, doc.rel, 3, doc.meta.language, book_lang)}
+    lang = doc.meta.language or source_lang
+    return {"body": _wrap(doc.body, chapter_anchor(doc), doc.rel, 2, lang, book_lang)}
+
+
+def recommendation_text(text: str, number: int, note: Note, book_lang: str) -> Md:
+    """The text of the recommendation ``number`` of ``note`` as the book embeds it in its
+    numbered list: in a div, so that no bracket of the text can end it, with the note's
+    language."""
+    return _wrap(text, f"rec{number}", note.rel, None, note.meta.language, book_lang)
+
+
+class Assembler:
+    """Builds the book's Markdown from a loaded project."""
+
+    def __init__(
+        self,
+        config: Config,
+        taxonomy: Taxonomy,
+        docs: Documents,
+        templates: Path,
+        source_language: str | None = None,
+    ):
+        self.config = config
+        self.docs = docs
+        self.templates = templates
+        self.labels = load_labels(templates, config.language)
+        self.taxonomy = i18n.localize_taxonomy(taxonomy, self.labels)
+        self.env = _environment(templates / "book", _finalize)
+        self.lang = config.language
+        self.env.filters["lang"] = self._in_language
+        self.source_lang = source_language or config.language
+        """Language of editorial chapters that do not name theirs (the project's own)."""
+        self.anchors: dict[str, str] = {}
+        self.where: dict[str, str] = {}
+        workshop_order = {w.id: i for i, w in enumerate(config.workshops)}
+
+        def note_key(note: Note) -> tuple[int, int, str]:
+            workshop = config.workshop(note.meta.workshop)
+            order = (
+                next((s.order for s in workshop.sessions if s.id == note.meta.session), 999)
+                if workshop
+                else 999
+            )
+            return workshop_order.get(note.meta.workshop, 999), order, note.rel
+
+        self.notes = sorted(docs.notes, key=note_key)
+        self.published = sorted(
+            (c for c in docs.contributions if c.meta.consent),
+            key=lambda c: (c.meta.organisation.casefold(), c.meta.title.casefold(), c.rel),
+        )
+        for note in self.notes:
+            self.anchors[note.rel] = note_anchor(note)
+        for contribution in self.published:
+            self.anchors[contribution.rel] = contribution_anchor(contribution)
+
+    # ------------------------------------------------------------------ helpers
+    def _in_language(self, value: object, lang: str | None) -> Md:
+        """The template filter ``lang``: ``value`` as escaped text, tagged with ``lang`` when
+        that is not the book's language (``{{ title | lang(contribution.meta.language) }}``)."""
+        return Md(in_language(_finalize(value), lang, self.lang))
+
+    def _render(self, name: str, **context: Any) -> str:
+        try:
+            template = self.env.get_template(name)
+            return template.render(labels=self.labels, config=self.config, **context)
+        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+            where = getattr(exc, "lineno", None)
+            raise IdmbookError(
+                f"template templates/book/{name}{f':{where}' if where else ''}: {exc}"
+            ) from None
+
+    def _workshop(self, workshop_id: str) -> Workshop:
+        workshop = self.config.workshop(workshop_id)
+        assert workshop is not None, "validation guarantees known workshops"
+        return workshop
+
+    def _session_title(self, note: Note) -> str:
+        workshop = self._workshop(note.meta.workshop)
+        return next((s.title for s in workshop.sessions if s.id == note.meta.session), "")
+
+    def _country(self, contribution: Contribution) -> str:
+        code = contribution.meta.country
+        return i18n.country_name(code, self.lang) if code else ""
+
+    # ------------------------------------------------------------------ parts
+    def chapters(self, part: str) -> list[Chapter]:
+        chosen = [c for c in self.docs.chapters if c.meta.part == part]
+        return sorted(chosen, key=lambda c: (c.meta.order, c.rel))
+
+    def editorial(self, chapter: Chapter, label: str = "{title}", number: str = "") -> str:
+        """An editorial chapter: its heading is ``label`` (words of the book) with the
+        chapter's title, tagged with the chapter's language, in place of ``{title}``."""
+        anchor = chapter_anchor(chapter)
+        body = source_texts(chapter, self.lang, self.source_lang)["body"]
+        title = self._in_language(chapter.meta.title, chapter.meta.language or self.source_lang)
+        before, _, after = label.partition("{title}")
+        words = [
+            _finalize(before.format(number=number)),
+            title,
+            _finalize(after.format(number=number)),
+        ]
+        heading = (" " if before[-1:].isspace() else "").join(words[:2])
+        heading = (" " if after[:1].isspace() else "").join([heading, words[2]])
+        return f"# {heading} {{#{anchor}}}\n\n{body}\n"
+
+    def theme_chapters(self) -> list[str]:
+        out = []
+        groups = group(self.taxonomy, self.notes, self.published)
+        for g in groups:
+            theme_title = g.theme.title
+            for note in g.notes:
+                self.where[note.rel] = theme_title
+            for contribution in g.contributions:
+                self.where[contribution.rel] = theme_title
+        for g in groups:
+            notes = [
+                {
+                    "note": note,
+                    "anchor": Md(self.anchors[note.rel]),
+                    "workshop": self._workshop(note.meta.workshop),
+                    "date": self._note_date(note),
+                    "key_messages": source_texts(note, self.lang, self.source_lang)["key_messages"],
+                }
+                for note in g.notes
+            ]
+            contributions = [
+                {"contribution": c, "anchor": Md(self.anchors[c.rel]), "country": self._country(c)}
+                for c in g.contributions
+            ]
+            see_also = [
+                {
+                    "title": n.meta.title,
+                    "lang": n.meta.language,
+                    "anchor": Md(self.anchors[n.rel]),
+                    "where": self.where.get(n.rel, ""),
+                }
+                for n in g.see_also_notes
+            ] + [
+                {
+                    "title": c.meta.title,
+                    "lang": c.meta.language,
+                    "anchor": Md(self.anchors[c.rel]),
+                    "where": self.where.get(c.rel, ""),
+                }
+                for c in g.see_also_contributions
+            ]
+            out.append(
+                self._render(
+                    "theme.md.j2",
+                    theme=g.theme,
+                    notes=notes,
+                    contributions=contributions,
+                    see_also=see_also,
+                )
+            )
+        self._groups = groups
+        return out
+
+    def _note_date(self, note: Note) -> str:
+        workshop = self._workshop(note.meta.workshop)
+        session = next((s for s in workshop.sessions if s.id == note.meta.session), None)
+        day = session.date if session and session.date else workshop.start
+        return format_date(day, self.labels)
+
+    def recommendations(self) -> tuple[str, int]:
+        number = 0
+        groups = []
+        names = self.labels.get("level_names", {})
+        for g in self._groups:
+            items = []
+            for note, rec in g.recommendations:
+                number += 1
+                text = recommendation_text(rec.text, number, note, self.lang)
+                items.append(
+                    {
+                        "number": number,
+                        "text": Md(_indent_continuation(text)),
+                        "workshop": self._workshop(note.meta.workshop),
+                        "session_title": self._session_title(note),
+                        "levels": ", ".join(names.get(level, level) for level in rec.levels),
+                        "actors": "; ".join(rec.actors),
+                    }
+                )
+            groups.append({"theme": g.theme, "recs": items})
+        return self._render("recommendations.md.j2", groups=groups), number
+
+    def workshops(self) -> list[str]:
+        out = []
+        for workshop in self.config.workshops:
+            agenda = [
+                {
+                    "date": format_date(s.date, self.labels) if s.date else "",
+                    "time": s.time or "",
+                    "title": s.title,
+                    "chairs": "; ".join(s.chairs),
+                }
+                for s in sorted(workshop.sessions, key=lambda s: s.order)
+            ]
+            summaries = []
+            for note in self.notes:
+                if note.meta.workshop != workshop.id:
+                    continue
+                rapporteur = note.meta.rapporteur
+                summaries.append(
+                    {
+                        "note": note,
+                        "rapporteur": ", ".join(rapporteur)
+                        if isinstance(rapporteur, list)
+                        else rapporteur,
+                        "summary": source_texts(note, self.lang, self.source_lang)["summary"],
+                    }
+                )
+            out.append(
+                self._render(
+                    "workshop.md.j2",
+                    workshop=workshop,
+                    dates=format_range(workshop.start, workshop.end, self.labels),
+                    agenda=agenda,
+                    summaries=summaries,
+                )
+            )
+        return out
+
+    def annexes(self) -> list[str]:
+        out = []
+        number = 0
+        roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+        def next_number() -> str:
+            nonlocal number
+            number += 1
+            return roman[number - 1] if number <= len(roman) else str(number)
+
+        for chapter in self.chapters("annex"):
+            out.append(self.editorial(chapter, str(self.labels["annex_title"]), next_number()))
+        if self.published:
+            types = self.labels.get("stakeholder_types", {})
+            sections = []
+            for kind in STAKEHOLDER_TYPES:
+                items = [
+                    {
+                        "contribution": c,
+                        "anchor": Md(self.anchors[c.rel]),
+                        "country": self._country(c),
+                    }
+                    for c in self.published
+                    if c.meta.stakeholder_type == kind
+                ]
+                if items:
+                    sections.append({"label": types.get(kind, kind), "entries": items})
+            out.append(
+                self._render("contributions-list.md.j2", number=next_number(), sections=sections)
+            )
+            items = [
+                {
+                    "contribution": c,
+                    "anchor": Md(self.anchors[c.rel]),
+                    "country": self._country(c),
+                    "body": source_texts(c, self.lang, self.source_lang)["body"],
+                }
+                for c in self.published
+            ]
+            out.append(self._render("contributions-texts.md.j2", number=next_number(), items=items))
+        return out
+
+    def imprint(self, draft: bool, footer_note: str | None) -> tuple[str, ...]:
+        env = _environment(self.templates / "book", None)
+        env.loader = jinja2.FileSystemLoader(i18n.template_folders(self.templates))
+        name = i18n.template_name(self.templates, "imprint.md.j2", self.lang)
+        sample = any(n.meta.sample for n in self.docs.notes) or any(
+            c.meta.sample for c in self.docs.contributions
+        )
+        try:
+            text = env.get_template(name).render(
+                config=self.config,
+                labels=self.labels,
+                sample=sample,
+                draft=draft,
+                footer_note=footer_note or "",
+            )
+        except jinja2.TemplateError as exc:
+            raise IdmbookError(f"template templates/book/{name}: {exc}") from None
+        # white space folded, but not the no-break spaces of French typography
+        paragraphs = [re.sub(r"[^\S\u00a0]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
+        return tuple(p for p in paragraphs if p)
+
+
+# --------------------------------------------------------------------------- the contributors chart
+
+FIGURE_SLOT = "idm-contributors-chart"
+"""Id of the empty div that marks where the chart of who contributed goes; the build puts the
+figure there after the submitted text has been sanitised (the chart is not a project file)."""
+
+
+def contributor_counts(
+    published: list[Contribution], labels: dict[str, Any]
+) -> tuple[tuple[str, int], ...]:
+    """(stakeholder type in the book's language, count) of the published contributions."""
+    names = labels.get("stakeholder_types", {})
+    counts = [
+        (str(names.get(kind, kind)), sum(1 for c in published if c.meta.stakeholder_type == kind))
+        for kind in STAKEHOLDER_TYPES
+    ]
+    return tuple((name, n) for name, n in counts if n)
+
+
+def contributors_figure(
+    counts: tuple[tuple[str, int], ...], labels: dict[str, Any], target: str
+) -> str:
+    """The Markdown of the chart of who contributed: a heading, then the picture ``target``
+    with its caption and an alternative text that gives every number of the chart."""
+    labelled = str(labels["labelled"])
+    items = "; ".join(labelled.format(label=name, value=n) for name, n in counts)
+    alt = str(labels["contributors_alt"]).format(total=sum(n for _, n in counts), items=items)
+    alt = re.sub(r"[^\S\u00a0]+", " ", alt).strip()
+    picture = attributes("fig-contributors", pairs=[("alt", alt), ("width", "85%")])
+    return (
+        f"## {_finalize(labels['contributors_heading'])} {{#contributors-chart}}\n\n"
+        f"![{_finalize(labels['contributors_caption'])}]({target}){picture}\n"
+    )
+
+
+def figure_placed(body: list[Any], blocks: list[Any]) -> tuple[list[Any], list[Any]]:
+    """``body`` with the :data:`FIGURE_SLOT` div replaced by ``blocks`` (at any depth), and
+    the slot divs replaced (none when ``body`` has no slot)."""
+    slots: list[Any] = []
+
+    def walk(items: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for block in items:
+            if block.get("t") == "Div":
+                (ident, classes, attrs), content = block["c"]
+                if ident == FIGURE_SLOT:
+                    slots.append(block)
+                    out.extend(blocks)
+                    continue
+                block = {"t": "Div", "c": [[ident, classes, attrs], walk(content)]}
+            out.append(block)
+        return out
+
+    return walk(body), slots
+
+
+def _introduction(chapters: list[Chapter]) -> int | None:
+    """Index of the introduction among the front chapters: the file named introduction.md,
+    else the last front chapter."""
+    for index, chapter in enumerate(chapters):
+        if chapter.rel.rsplit("/", 1)[-1] == "introduction.md":
+            return index
+    return len(chapters) - 1 if chapters else None
+
+
+def assemble(
+    config: Config,
+    taxonomy: Taxonomy,
+    docs: Documents,
+    templates: Path,
+    draft: bool = False,
+    footer_note: str | None = None,
+    source_language: str | None = None,
+) -> Assembled:
+    """The whole book body as Markdown.
+
+    ``source_language`` is the language the project's editorial chapters are written in when
+    they do not say (the config's own, when the book is built in another with --lang).
+    """
+    a = Assembler(config, taxonomy, docs, templates, source_language)
+    front = a.chapters("front")
+    parts = [a.editorial(c) for c in front]
+    contributors: tuple[tuple[str, int], ...] = ()
+    where = _introduction(front)
+    if config.output.contributors_chart and a.published and where is not None:
+        contributors = contributor_counts(a.published, a.labels)
+        parts[where] = parts[where].rstrip("\n") + f"\n\n::: {{#{FIGURE_SLOT}}}\n:::\n"
+    parts += a.theme_chapters()
+    recommendations, count = a.recommendations()
+    parts.append(recommendations)
+    parts += a.workshops()
+    parts += a.annexes()
+    stats = {
+        "notes": len(a.notes),
+        "contributions_published": len(a.published),
+        "contributions_withheld": len(docs.contributions) - len(a.published),
+        "recommendations": count,
+        "words": sum(n.words for n in docs.notes) + sum(c.words for c in a.published),
+        "themes": {
+            g.theme.id: {
+                "title": g.theme.title,
+                "notes": len(g.notes),
+                "contributions": len(g.contributions),
+                "recommendations": len(g.recommendations),
+            }
+            for g in a._groups
+        },
+    }
+    return Assembled(
+        markdown="\n\n".join(p.strip("\n") for p in parts) + "\n",
+        labels=a.labels,
+        imprint=a.imprint(draft, footer_note),
+        stats=stats,
+        themes=tuple(t.title for t in a.taxonomy.themes),
+        contributors=contributors,
+    )

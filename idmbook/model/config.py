@@ -1,0 +1,313 @@
+"""The publication config (idmbook.yaml) and the theme taxonomy models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from idmbook.model.fields import ISBN, ISSN, Id, Language, NonEmpty
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Series(_Strict):
+    """The publication series."""
+
+    name: NonEmpty
+    """Name of the series, for example International Dialogue on Migration."""
+    number: int = Field(ge=1)
+    """Number of this volume in the series."""
+    issn: ISSN | None = None
+    """ISSN of the series (checked for a valid check digit)."""
+
+
+class Publisher(_Strict):
+    """Who publishes the book."""
+
+    name: NonEmpty
+    """Full name of the publisher."""
+    address: list[NonEmpty] = []
+    """Postal address, one line per item."""
+    email: str | None = None
+    """Contact e-mail printed on the imprint page."""
+    website: str | None = None
+    """Website printed on the imprint page."""
+
+
+class Session(_Strict):
+    """One session of a workshop's agenda."""
+
+    id: Id
+    """Id that rapporteur notes use in their `session` key."""
+    title: NonEmpty
+    """Title of the session as printed in the agenda."""
+    order: int = Field(ge=0)
+    """Position of the session in the agenda."""
+    date: dt.date | None = None
+    """Day of the session, written 2017-04-18."""
+    time: str | None = None
+    """Time slot as printed, for example 10:00-13:00."""
+    chairs: list[NonEmpty] = []
+    """Chairs, moderators or speakers to name in the agenda."""
+    note_required: bool = True
+    """Whether a rapporteur note is expected for this session."""
+
+
+class Workshop(_Strict):
+    """An intersessional workshop with its agenda."""
+
+    id: Id
+    """Id that notes and contributions use in their `workshop` key."""
+    title: NonEmpty
+    """Full title of the workshop."""
+    city: NonEmpty
+    """City where it was held."""
+    venue: str | None = None
+    """Venue and room."""
+    start: dt.date
+    """First day."""
+    end: dt.date
+    """Last day."""
+    participants: str | None = None
+    """Attendance as reported, for example 'over 300'."""
+    sessions: list[Session] = Field(min_length=1)
+    """The agenda: one entry per session."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Workshop:
+        if self.end < self.start:
+            raise ValueError("the workshop ends before it starts")
+        ids = [s.id for s in self.sessions]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"session ids used twice: {', '.join(dupes)}")
+        return self
+
+
+class Output(_Strict):
+    """Where and how the book is written."""
+
+    basename: Id = "publication"
+    """File name of the outputs without extension, for example idm-27."""
+    formats: list[Literal["docx", "pdf", "html"]] = ["docx", "pdf"]
+    """Formats built when `idmbook build` is given no --format."""
+    directory: str = "dist"
+    """Folder for the outputs, inside the project: a relative path such as dist or
+    build/book (`idmbook build --out` writes anywhere else)."""
+    pdf_standard: Literal["ua-1", "a-2a", "a-2b"] = "ua-1"
+    """PDF conformance: ua-1 (accessible, the default), a-2a or a-2b (archival)."""
+    contributors_chart: bool = False
+    """Add a chart of who contributed (published contributions by stakeholder type) at the
+    end of the introduction, with alternative text generated from the numbers."""
+
+    @field_validator("directory")
+    @classmethod
+    def _inside_project(cls, value: str) -> str:
+        """The output folder is a folder of the project: the build writes there, and a
+        received project must not make it write anywhere else."""
+        problem = output_directory_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def output_directory_problem(value: str) -> str | None:
+    """Why ``value`` cannot be the output folder of a project, or None."""
+    if not value.strip():
+        return "the output folder has no name"
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        return "the output folder's name has control characters"
+    if value.startswith(("/", "\\")) or "\\" in value or _DRIVE.match(value):
+        return (
+            f"'{value}' is not inside the project: give a folder of the project such as "
+            "dist (`idmbook build --out` writes anywhere else)"
+        )
+    parts = [part for part in PurePosixPath(value).parts if part != "."]
+    if ".." in parts or not parts:
+        return (
+            f"'{value}' is not a folder inside the project: give one such as dist "
+            "(`idmbook build --out` writes anywhere else)"
+        )
+    if parts[0] in SOURCE_FOLDERS or parts[0].startswith("."):
+        return (
+            f"'{value}' is a folder of the project's sources or tools; the outputs would be "
+            "written among them: give a folder of their own such as dist"
+        )
+    return None
+
+
+SOURCE_FOLDERS = frozenset({"chapters", "contributions", "templates", "inbox"})
+"""Folders of a project the outputs are never written into."""
+
+
+class WorkshopTranslation(_Strict):
+    """A workshop's own words in another language; what is left out stays as written."""
+
+    title: NonEmpty | None = None
+    """Full title of the workshop."""
+    city: NonEmpty | None = None
+    """City where it was held, for example Genève."""
+    venue: str | None = None
+    """Venue and room."""
+    participants: str | None = None
+    """Attendance as reported."""
+    sessions: dict[Id, NonEmpty] = {}
+    """Session titles, by session id."""
+
+
+class Translation(_Strict):
+    """The config's own words (title, series, publisher, agenda) in another language.
+
+    The words idmbook generates (chapter headings, table headers, dates...) come from
+    templates/book/labels.LANG.yaml; these are the project's own.
+    """
+
+    title: NonEmpty | None = None
+    """Main title of the publication."""
+    subtitle: str | None = None
+    """Subtitle printed under the title."""
+    series: NonEmpty | None = None
+    """Name of the series, for example Dialogue international sur la migration."""
+    publisher: NonEmpty | None = None
+    """Name of the publisher, for example Organisation internationale pour les migrations."""
+    address: list[NonEmpty] | None = None
+    """Postal address, one line per item."""
+    copyright: str | None = None
+    """Copyright holder when it is not the publisher."""
+    workshops: dict[Id, WorkshopTranslation] = {}
+    """Workshop titles, cities, venues and session titles, by workshop id."""
+
+
+class Config(_Strict):
+    """The publication config, `idmbook.yaml` at the project root."""
+
+    title: NonEmpty
+    """Main title of the publication."""
+    subtitle: str | None = None
+    """Subtitle printed under the title."""
+    series: Series | None = None
+    """The series and this volume's number."""
+    year: int = Field(ge=1900, le=2200)
+    """Year of publication."""
+    publisher: Publisher
+    """The publisher and its address."""
+    isbn: ISBN | None = None
+    """ISBN of the print edition (checked for a valid check digit)."""
+    eisbn: ISBN | None = None
+    """ISBN of the electronic edition (checked for a valid check digit)."""
+    language: Language = "en"
+    """Language of the book (BCP 47 tag)."""
+    editors: list[NonEmpty] = []
+    """Names of the editors."""
+    copyright: str | None = None
+    """Copyright holder when it is not the publisher."""
+    workshops: list[Workshop] = Field(min_length=1)
+    """The workshops the publication reports on."""
+    taxonomy: str | None = None
+    """Path of a theme taxonomy file; idmbook's built-in New York Declaration themes when
+    absent."""
+    output: Output = Output()
+    """Output settings."""
+    translations: dict[Language, Translation] = {}
+    """The config's own words in other languages, by language tag (fr, es...): used when the
+    book is built in that language (`language` above, or `idmbook build --lang`)."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        ids = [w.id for w in self.workshops]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"workshop ids used twice: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _check_translations(self) -> Config:
+        for language, translation in self.translations.items():
+            for workshop_id, words in translation.workshops.items():
+                workshop = self.workshop(workshop_id)
+                if workshop is None:
+                    raise ValueError(
+                        f"translations.{language}: no workshop '{workshop_id}' to translate"
+                    )
+                known = {s.id for s in workshop.sessions}
+                unknown = sorted(set(words.sessions) - known)
+                if unknown:
+                    raise ValueError(
+                        f"translations.{language}.workshops.{workshop_id}: no session "
+                        f"{', '.join(repr(u) for u in unknown)} on the agenda"
+                    )
+        return self
+
+    def workshop(self, workshop_id: str) -> Workshop | None:
+        return next((w for w in self.workshops if w.id == workshop_id), None)
+
+
+class SubTheme(_Strict):
+    """An element under a theme (for example a paragraph 8 element of Annex II)."""
+
+    id: Id
+    """Id that notes and contributions may use in `themes`."""
+    title: NonEmpty
+    """Short title."""
+    ref: str | None = None
+    """Where the element comes from."""
+
+
+class Theme(_Strict):
+    """A theme of the report; each theme becomes one chapter."""
+
+    id: Id
+    """Id used in `themes` lists."""
+    title: NonEmpty
+    """Chapter title."""
+    description: NonEmpty
+    """What the theme covers."""
+    subthemes: list[SubTheme] = []
+    """Finer elements; tagging one places the item under this theme."""
+
+
+class Vocabulary(_Strict):
+    """An entry of a cross-reference vocabulary."""
+
+    id: NonEmpty
+    """Id as written in front matter."""
+    title: NonEmpty
+    """What it stands for."""
+
+
+class Taxonomy(_Strict):
+    """The theme taxonomy and the cross-reference vocabularies."""
+
+    themes: list[Theme] = Field(min_length=1)
+    """The themes, in chapter order."""
+    thematic_sessions: list[Vocabulary] = []
+    """Thematic sessions of the global compact process."""
+    sdg_targets: list[Vocabulary] = []
+    """Migration-related SDG targets."""
+
+    @model_validator(mode="after")
+    def _check(self) -> Taxonomy:
+        ids = [t.id for t in self.themes] + [s.id for t in self.themes for s in t.subthemes]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"theme ids used twice: {', '.join(dupes)}")
+        return self
+
+    def parent(self, theme_id: str) -> Theme | None:
+        """The theme that ``theme_id`` is or belongs to."""
+        for theme in self.themes:
+            if theme.id == theme_id or any(s.id == theme_id for s in theme.subthemes):
+                return theme
+        return None
+
+    def all_ids(self) -> list[str]:
+        return [t.id for t in self.themes] + [s.id for t in self.themes for s in t.subthemes]

@@ -1,0 +1,79 @@
+"""The book's body: the assembled Markdown parsed, sanitised, with the figure the build draws."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from idmbook.cache import Cache
+from idmbook.compose.assemble import figure_placed
+from idmbook.compose.markdown import READER
+from idmbook.pandoc.run import id_counts, run_pandoc
+from idmbook.parse.pieces import parse_markdown
+from idmbook.parse.sanitize import Sanitizer
+from idmbook.publish.manifest import sha256
+
+if TYPE_CHECKING:
+    from idmbook.compose.assemble import Assembled
+
+
+@dataclass
+class Figure:
+    """A figure the build draws itself (not a project file), for the slot that waits for it
+    in the body (:data:`idmbook.compose.assemble.FIGURE_SLOT`)."""
+
+    blocks: list[Any]
+    """The AST blocks that replace the slot."""
+    images: dict[str, Path]
+    """Picture names used in ``blocks`` -> their files in ``folder``."""
+    folder: tempfile.TemporaryDirectory[str]
+
+
+def drawn_figure(assembled: Assembled) -> Figure | None:
+    """The chart of who contributed (output.contributors_chart), drawn into a temporary
+    folder, or None when the book has none."""
+    if not assembled.contributors:
+        return None
+    from idmbook.compose.assemble import contributors_figure
+    from idmbook.compose.charts import contributors_chart
+
+    folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
+    path = Path(folder.name) / "contributors.png"
+    contributors_chart(assembled.contributors, path, str(assembled.labels["contributors_axis"]))
+    name = f"media/{sha256(path.read_bytes())[:16]}.png"
+    markdown = contributors_figure(assembled.contributors, assembled.labels, name)
+    blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8")))
+    return Figure(blocks["blocks"], {name: path}, folder)
+
+
+@dataclass
+class Body:
+    """The book's body, ready for the renderers."""
+
+    ast: dict[str, Any]
+    images: dict[str, Path]
+    """The project's pictures the body uses: name in the AST -> file (not the figure's)."""
+    ids: Counter[str]
+    """How many headings, divs and figures carry each id (see BookMeta.link_targets)."""
+
+
+def parse_body(
+    markdown: str, root: Path, cache: Cache | None, figure: Figure | None = None
+) -> Body:
+    """The body of the assembled ``markdown``: parsed, sanitised, ``figure`` in its slot.
+    Raises IdmbookError for a picture that cannot be placed, ToolMissing when pandoc fails."""
+    parsed = parse_markdown(markdown, READER, cache)
+    sanitizer = Sanitizer(root)
+    blocks = sanitizer.blocks(parsed["blocks"], None)
+    ids = sanitizer.ids
+    if figure is not None:
+        blocks, slots = figure_placed(blocks, figure.blocks)
+        for slot in slots:  # its ids go, the figure's come
+            ids.subtract(id_counts([slot]))
+            ids.update(id_counts(figure.blocks))
+    ast = {"pandoc-api-version": parsed["pandoc-api-version"], "meta": {}, "blocks": blocks}
+    return Body(ast, sanitizer.images, ids)

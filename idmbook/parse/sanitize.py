@@ -1,0 +1,653 @@
+"""Make the parsed book safe and consistent before any renderer sees it.
+
+Works on pandoc's JSON AST: submitted text arrives wrapped in ``idm-src`` divs (see
+:mod:`idmbook.compose.assemble`). Every node's attributes pass one allow-list
+(:func:`Sanitizer.attr`): languages and directions everywhere, the size of a picture, the classes
+the book uses and, in the book's own text, its identifiers; anything else (``style``, ``onclick``,
+``src``, ``custom-style``...) is dropped, since pandoc's writers would give it to the output.
+
+In submitted text, headings are moved to the level the book needs without skipping a level
+(:class:`Levels`), and a heading inside a list item, a table cell, a footnote, a block quote, a
+definition or a figure becomes bold text; a passage's language is kept as a ``lang`` div,
+footnotes included; raw output of any format becomes visible text; equations past the limits of
+:func:`math_problem` become their TeX source as code; pictures are mapped to checked files
+inside the project; links that are not web, mail or internal links become plain text.
+
+Every change made to submitted text is recorded (:class:`Change`), so that validation can
+report it on its source line before a build (see :mod:`idmbook.check.preflight`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from idmbook.compose.markdown import source_rel
+from idmbook.load.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
+from idmbook.pandoc.run import TEXT_NODES
+from idmbook.parse.pieces import identifier, stringify
+
+Node = dict[str, Any]
+_SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
+
+# --------------------------------------------------------------------------- the allow-list
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,6}")
+"""A ``lang`` value kept: the shape of a BCP 47 tag."""
+DIRECTIONS = frozenset({"rtl", "ltr"})
+"""``dir`` values kept."""
+PICTURE_SIZE = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,4})?(?:%|px|cm|mm|in|pt|em)?")
+"""A picture's ``width`` or ``height`` kept."""
+HEADING_CLASSES = frozenset({"unnumbered", "unlisted"})
+"""Classes a heading keeps (pandoc's ``{-}`` and ``{.unlisted}``: left out of numbering and
+of the contents)."""
+CODE_LANGUAGE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,31}")
+"""The one class code keeps: the name of its programming language."""
+_IDM_SOURCE = "idm-src"
+SOURCE_START = "idm-src"
+"""Class of the empty div the sanitiser puts before a submitted text; its :data:`SOURCE_KEY`
+names the file (the PDF names it when Typst cannot set a passage, see idmbook.render.pdf)."""
+SOURCE_KEY = "source"
+"""The attribute of that div that names the file (relative to the project): never
+``data-src``, which pandoc's HTML writer would read and embed as a resource."""
+SOURCE_END = "idm-src-end"
+"""Class of the empty div after a submitted text."""
+_INSIDE = re.compile(r"[\w.-][\w .-]*(?:/[\w.-][\w .-]*)*")
+
+# --------------------------------------------------------------------------- equations
+
+MAX_MATH_CHARACTERS = 2000
+"""Characters of TeX in one equation."""
+MAX_MATH_DEPTH = 8
+"""Groups (``{``, ``\\left``) open at once in one equation: pandoc's time to read an equation
+doubles with each subscript nested in another."""
+_MATH_REFUSED = re.compile(
+    r"\\(?:(?:re)?newcommand|providecommand|(?:re)?newenvironment|DeclareMathOperator"
+    r"|[egx]?def|let|futurelet|catcode|csname|expandafter|input|include|usepackage"
+    r"|documentclass|href|url|hyperref|openin|openout|read|write|immediate|special"
+    r"|newtheorem)(?![A-Za-z])"
+)
+"""Control sequences that define macros (whose expansion costs grow without bound), name
+other files or addresses, or talk to TeX itself: none belongs in an equation of the book."""
+
+
+def math_problem(tex: str) -> str | None:
+    """Why the equation ``tex`` is printed as its TeX source instead of as math, or None."""
+    if len(tex) > MAX_MATH_CHARACTERS:
+        return f"it is {len(tex)} characters long; the limit is {MAX_MATH_CHARACTERS}"
+    refused = _MATH_REFUSED.search(tex)
+    if refused:
+        return f"it uses {refused.group()}, which the book does not run"
+    depth = deepest = 0
+    escaped = False
+    for index, char in enumerate(tex):
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+            if tex.startswith("left", index + 1):
+                depth += 1
+            elif tex.startswith("right", index + 1):
+                depth = max(depth - 1, 0)
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_MATH_DEPTH:
+        return f"it nests groups {deepest} deep; the limit is {MAX_MATH_DEPTH}"
+    return None
+
+
+# --------------------------------------------------------------------------- changes
+
+
+class Change(NamedTuple):
+    """Something the sanitiser changed in submitted text."""
+
+    src: str
+    """The project file the text comes from."""
+    kind: str
+    """attribute, heading (printed as bold text), level (moved to another level), math, link,
+    raw."""
+    what: str
+    """The attribute (``key``, ``#id`` or ``.class``), the heading's text, the equation's TeX,
+    the link's target, the raw code."""
+    why: str
+    """Why, in words for the author."""
+
+
+@dataclass
+class Levels:
+    """The heading levels of one submitted text, as the book prints them: the first heading at
+    the wrapper's level ``top``, each heading at most one level below the one it follows, none
+    above ``top``."""
+
+    top: int
+    stack: list[tuple[int, int]]
+    """(level written, level printed) of the headings the next one may be under."""
+    first: int | None = None
+    """The level the text's first heading is written at."""
+
+    def place(self, level: int) -> tuple[int, str | None]:
+        """The printed level of a heading written at ``level`` (past 6: not a heading), and
+        why it is not the written level moved with the text's first heading."""
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        why = None
+        if self.first is None:
+            self.first = level
+        if self.stack:
+            parent = self.stack[-1][0]
+            printed = self.stack[-1][1] + 1
+            if level > parent + 1:
+                why = (
+                    f"it jumps from level {parent} ({'#' * parent}) to level {level} "
+                    f"({'#' * level}): it is printed one level below the heading before it"
+                )
+        else:
+            printed = self.top
+            if level != self.first:
+                why = (
+                    f"it (level {level}) is above the text's first heading (level "
+                    f"{self.first}): it is printed at that heading's level"
+                )
+        self.stack.append((level, printed))
+        return printed, why
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a node is."""
+
+    src: str | None = None
+    """The project file of submitted text; None in the book's own text."""
+    container: str | None = None
+    """What the node is inside where a heading cannot be one (a list item...), if anything."""
+    lang: str | None = None
+    """The language of a passage tagged with one (footnotes in it are tagged too)."""
+    levels: Levels | None = None
+    """The heading levels of the submitted text the node is in."""
+    in_note: bool = False
+    """Inside a footnote (where no footnote can be: Word has none in its footnotes)."""
+
+
+_BOOK = _Where()
+
+
+class Sanitizer:
+    """One pass over the AST; collects the pictures it keeps and the changes it makes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.images: dict[str, Path] = {}
+        self.dropped_raw = 0
+        self.dropped_images = 0
+        self.dropped_attributes = 0
+        self.changes: list[Change] = []
+        """What was changed in submitted text, in book order."""
+        self.ids: Counter[str] = Counter()
+        """How many headings, divs and figures of the result carry each id (what
+        :func:`idmbook.pandoc.run.id_counts` of the result would give)."""
+
+    def _change(self, where: _Where, kind: str, what: str, why: str) -> None:
+        if where.src is not None:
+            self.changes.append(Change(where.src, kind, what, why))
+
+    # ------------------------------------------------------------------ attributes
+    def attr(self, attr: list[Any], where: _Where, kind: str, own_id: bool = False) -> list[Any]:
+        """``attr`` of a ``kind`` node through the allow-list. ``own_id``: the id is one the
+        book (or pandoc, from the heading's text) made, kept in submitted text too."""
+        ident, classes, pairs = attr
+        if ident and where.src is not None and not own_id:
+            self._drop(where, f"#{ident}", "submitted text keeps only the ids pandoc makes")
+            ident = ""
+        kept_classes: list[str] = []
+        for name in classes:
+            if (kind == "Header" and name in HEADING_CLASSES) or (
+                kind in ("Code", "CodeBlock") and not kept_classes and CODE_LANGUAGE.fullmatch(name)
+            ):
+                kept_classes.append(name)
+            else:
+                self._drop(where, f".{name}", "the book uses no such class")
+        kept: list[list[str]] = []
+        for key, value in pairs:
+            problem = _pair_problem(kind, key, value)
+            if problem is None and not any(k == key for k, _ in kept):
+                kept.append([key, value])
+            else:
+                self._drop(where, key, problem or "it is given twice")
+        return [ident, kept_classes, kept]
+
+    def _drop(self, where: _Where, name: str, why: str) -> None:
+        self.dropped_attributes += 1
+        self._change(where, "attribute", name, why)
+
+    # ------------------------------------------------------------------ blocks
+    def blocks(self, blocks: list[Node], src: str | None) -> list[Node]:
+        """``blocks`` sanitised; ``src``: the file they come from, None for the book's own."""
+        return self._blocks(blocks, _BOOK if src is None else _Where(src=src))
+
+    def submitted(
+        self, blocks: list[Node], src: str, top: int | None, lang: str | None = None
+    ) -> list[Node]:
+        """Blocks of submitted text from ``src`` embedded under a heading of level
+        ``top - 1`` (None: inside a list item, where no heading can be)."""
+        where = _Where(
+            src=src,
+            container=None if top is not None else "list item",
+            lang=lang,
+            levels=Levels(top, []) if top is not None else None,
+        )
+        return self._blocks(blocks, where)
+
+    def _blocks(self, blocks: list[Node], where: _Where) -> list[Node]:
+        out: list[Node] = []
+        for block in blocks:
+            out.extend(self.block(block, where))
+        return out
+
+    def block(self, block: Node, where: _Where) -> list[Node]:
+        kind = block.get("t")
+        c: Any = block.get("c")
+        if kind in ("Para", "Plain"):
+            return [{"t": kind, "c": self.inlines(c, where)}]
+        if kind == "Div":
+            return self._div(c, where)
+        if kind == "Header":
+            return self._header(c, where)
+        if kind == "RawBlock":
+            self.dropped_raw += 1
+            self._change(where, "raw", str(c[1]), "raw code is printed as text")
+            return [{"t": "CodeBlock", "c": [["", [], []], c[1]]}]
+        if kind == "CodeBlock":
+            return [{"t": kind, "c": [self.attr(c[0], where, kind), c[1]]}]
+        if kind == "BlockQuote":
+            return [{"t": kind, "c": self._blocks(c, _inside(where, "block quote"))}]
+        if kind == "BulletList":
+            inner = _inside(where, "list item")
+            return [{"t": kind, "c": [self._blocks(item, inner) for item in c]}]
+        if kind == "OrderedList":
+            inner = _inside(where, "list item")
+            return [{"t": kind, "c": [c[0], [self._blocks(item, inner) for item in c[1]]]}]
+        if kind == "DefinitionList":
+            inner = _inside(where, "definition list")
+            return [
+                {
+                    "t": kind,
+                    "c": [
+                        [self.inlines(term, where), [self._blocks(d, inner) for d in defs]]
+                        for term, defs in c
+                    ],
+                }
+            ]
+        if kind == "LineBlock":
+            return [{"t": kind, "c": [self.inlines(line, where) for line in c]}]
+        if kind == "Figure":
+            attr, caption, content = c
+            attr = self.attr(attr, where, kind)
+            self.ids[attr[0]] += 1
+            inner = _inside(where, "figure")
+            return [
+                {
+                    "t": "Figure",
+                    "c": [attr, self._caption(caption, inner), self._blocks(content, inner)],
+                }
+            ]
+        if kind == "Table":
+            return [self._table(c, where)]
+        return [block]  # HorizontalRule, and nothing else pandoc's Markdown reader makes
+
+    def _div(self, c: Any, where: _Where) -> list[Node]:
+        (ident, classes, pairs), content = c
+        if _IDM_SOURCE in classes and where.src is None:
+            return self._source(dict(pairs), content, where)
+        attr = self.attr([ident, classes, pairs], where, "Div", own_id=where.src is None)
+        inner = _in_language(where, attr)
+        self.ids[attr[0]] += 1
+        return [{"t": "Div", "c": [attr, self._blocks(content, inner)]}]
+
+    def _source(self, pairs: dict[str, str], content: list[Node], where: _Where) -> list[Node]:
+        """A submitted text the book embeds (an ``idm-src`` div of the book's own)."""
+        src = source_rel(pairs.get("data-src", ""))
+        given = pairs.get("data-top", "")
+        top = int(given) if re.fullmatch(r"[1-6]", given) else 2
+        lang = pairs.get("lang")
+        lang = lang if lang is not None and LANGUAGE_TAG.fullmatch(lang) else None
+        inner = _Where(
+            src=src,
+            container=where.container,
+            lang=lang or where.lang,
+            levels=None if where.container else Levels(top, []),
+        )
+        blocks = self._blocks(content, inner)
+        if lang is not None:
+            self.ids[""] += 1
+            blocks = [{"t": "Div", "c": [["", [], [["lang", lang]]], blocks]}]
+        return self._marked(blocks, src)
+
+    def _marked(self, blocks: list[Node], src: str | None) -> list[Node]:
+        """A submitted text between empty divs marking where its source begins and ends; a
+        path that is not plainly inside the project is left out."""
+        if not src or not _INSIDE.fullmatch(src) or ".." in src.split("/"):
+            return blocks
+        self.ids[""] += 2
+        start = {"t": "Div", "c": [["", [SOURCE_START], [[SOURCE_KEY, src]]], []]}
+        end = {"t": "Div", "c": [["", [SOURCE_END], []], []]}
+        return [start, *blocks, end]
+
+    def _header(self, c: Any, where: _Where) -> list[Node]:
+        level, attr, inlines = c
+        inlines = _trimmed(self.inlines(inlines, where))
+        if where.container is not None:
+            self._change(
+                where,
+                "heading",
+                _plain(inlines),
+                f"it is inside a {where.container}, where the book can have no heading: "
+                "it is printed as bold text",
+            )
+            return [_bold(inlines)]
+        if not stringify(_without_pictures(inlines)).strip():
+            self._change(
+                where,
+                "heading",
+                _plain(inlines),
+                (
+                    "it has no words, and a heading of the book needs some: it is printed as "
+                    "a paragraph"
+                )
+                if inlines
+                else "it is empty: it is left out",
+            )
+            return [{"t": "Para", "c": inlines}] if inlines else []
+        if where.levels is not None:
+            level, why = where.levels.place(level)
+            if level > 6:
+                self._change(
+                    where,
+                    "heading",
+                    _plain(inlines),
+                    "it is nested deeper than the book's six heading levels: it is printed "
+                    "as bold text",
+                )
+                return [_bold(inlines)]
+            if why is not None:
+                self._change(where, "level", _plain(inlines), why)
+        own = where.src is None or _pandoc_id(attr[0], inlines)
+        attr = self.attr(attr, where, "Header", own_id=own)
+        self.ids[attr[0]] += 1
+        return [{"t": "Header", "c": [level, attr, inlines]}]
+
+    def _caption(self, caption: list[Any], where: _Where) -> list[Any]:
+        short, long = caption
+        return [short and self.inlines(short, where), self._blocks(long, where)]
+
+    def _table(self, c: list[Any], where: _Where) -> Node:
+        attr, caption, colspecs, head, bodies, foot = c
+        cell_where = _inside(where, "table cell")
+
+        def cells(rows: list[Any]) -> list[Any]:
+            return [
+                [
+                    self.attr(row_attr, where, "Row"),
+                    [
+                        [self.attr(a, where, "Cell"), al, rs, cs, self._blocks(blocks, cell_where)]
+                        for a, al, rs, cs, blocks in row_cells
+                    ],
+                ]
+                for row_attr, row_cells in rows
+            ]
+
+        return {
+            "t": "Table",
+            "c": [
+                self.attr(attr, where, "Table"),
+                self._caption(caption, _inside(where, "table caption")),
+                colspecs,
+                [self.attr(head[0], where, "TableHead"), cells(head[1])],
+                [
+                    [self.attr(b[0], where, "TableBody"), b[1], cells(b[2]), cells(b[3])]
+                    for b in bodies
+                ],
+                [self.attr(foot[0], where, "TableFoot"), cells(foot[1])],
+            ],
+        }
+
+    # ------------------------------------------------------------------ inlines
+    def inlines(self, inlines: list[Node], where: _Where) -> list[Node]:
+        out: list[Node] = []
+        for inline in inlines:
+            if inline.get("t") in TEXT_NODES:  # most of a book: nothing to rewrite
+                out.append(inline)
+            else:
+                out.extend(self.inline(inline, where))
+        return out
+
+    def inline(self, node: Node, where: _Where) -> list[Node]:
+        kind = node.get("t")
+        c: Any = node.get("c")
+        if kind in (
+            "Emph",
+            "Strong",
+            "Strikeout",
+            "Superscript",
+            "Subscript",
+            "SmallCaps",
+            "Underline",
+        ):
+            return [{"t": kind, "c": self.inlines(c, where)}]
+        if kind == "Span":
+            return self._span(c, where)
+        if kind == "RawInline":
+            self.dropped_raw += 1
+            self._change(where, "raw", str(c[1]), "raw code is printed as text")
+            return [{"t": "Code", "c": [["", [], []], c[1]]}]
+        if kind == "Code":
+            return [{"t": kind, "c": [self.attr(c[0], where, kind), c[1]]}]
+        if kind == "Math":
+            problem = math_problem(str(c[1]))
+            if problem is None:
+                return [node]
+            self._change(where, "math", str(c[1]), problem)
+            return [{"t": "Code", "c": [["", [], []], c[1]]}]
+        if kind == "Quoted":
+            return [{"t": kind, "c": [c[0], self.inlines(c[1], where)]}]
+        if kind == "Cite":
+            return self.inlines(c[1], where)
+        if kind == "Note":
+            return self._note(c, where)
+        if kind == "Link":
+            attr, content, (target, title) = c
+            content = self.inlines(content, where)
+            if not _SAFE_LINK.match(target):
+                self._change(
+                    where,
+                    "link",
+                    target,
+                    "only web (https://), e-mail (mailto:) and in-document (#) links are kept",
+                )
+                return content
+            return [{"t": "Link", "c": [self.attr(attr, where, kind), content, [target, title]]}]
+        if kind == "Image":
+            return self._image(node, where)
+        return [node]
+
+    def _span(self, c: Any, where: _Where) -> list[Node]:
+        (ident, classes, pairs), content = c
+        if _IDM_SOURCE in classes and where.src is None:
+            given = dict(pairs)
+            inner = _Where(
+                src=source_rel(given.get("data-src", "")),
+                container=where.container,
+                lang=where.lang,
+                levels=None,
+            )
+            return self.inlines(content, inner)
+        attr = self.attr([ident, classes, pairs], where, "Span", own_id=where.src is None)
+        content = self.inlines(content, _in_language(where, attr))
+        if attr == ["", [], []]:
+            return content
+        return [{"t": "Span", "c": [attr, content]}]
+
+    def _note(self, blocks: list[Node], where: _Where) -> list[Node]:
+        """A footnote; in a passage of another language, its text is tagged with it (a
+        footnote is printed away from the passage). A footnote in a footnote becomes its text
+        in parentheses."""
+        if where.in_note:
+            text = self.inlines(_flat(blocks), where)
+            return [{"t": "Space"}, {"t": "Str", "c": "("}, *text, {"t": "Str", "c": ")"}]
+        inner = self._blocks(blocks, replace(_inside(where, "footnote"), in_note=True))
+        if where.lang is not None:
+            self.ids[""] += 1
+            inner = [{"t": "Div", "c": [["", [], [["lang", where.lang]]], inner]}]
+        return [{"t": "Note", "c": inner}]
+
+    def _image(self, node: Node, where: _Where) -> list[Node]:
+        attr, alt, (target, title) = node["c"]
+        alt = self.inlines(alt, where)
+        src = where.src
+        base = (self.root / src).parent if src else self.root
+        resolved = resolve_image(target, self.root, base)
+        if (
+            isinstance(resolved, str)
+            or not is_picture_file(resolved)
+            or resolved.suffix.lower() not in IMAGE_SUFFIXES
+        ):
+            self.dropped_images += 1
+            return [{"t": "Emph", "c": alt or [{"t": "Str", "c": "[picture]"}]}]
+        digest = hashlib.sha256(resolved.read_bytes()).hexdigest()[:16]
+        name = f"media/{digest}{resolved.suffix.lower()}"
+        self.images[name] = resolved
+        return [{"t": "Image", "c": [self.attr(attr, where, "Image"), alt, [name, title]]}]
+
+
+def _pair_problem(kind: str, key: str, value: str) -> str | None:
+    """Why the attribute ``key=value`` of a ``kind`` node is dropped, or None."""
+    if key == "lang":
+        return None if LANGUAGE_TAG.fullmatch(value) else f"'{value}' is not a language tag"
+    if key == "dir":
+        return None if value in DIRECTIONS else "dir is rtl or ltr"
+    if key in ("width", "height") and kind == "Image":
+        return None if PICTURE_SIZE.fullmatch(value) else f"'{value}' is not a size"
+    return "submitted text keeps only lang, dir, and a picture's width and height"
+
+
+def _inside(where: _Where, container: str) -> _Where:
+    """``where``, inside a ``container`` (the outermost one is kept, to be named)."""
+    return where if where.container is not None else replace(where, container=container)
+
+
+def _in_language(where: _Where, attr: list[Any]) -> _Where:
+    """``where`` in the language ``attr`` gives, if it gives one."""
+    lang = next((value for key, value in attr[2] if key == "lang"), None)
+    return replace(where, lang=lang) if lang is not None else where
+
+
+def _flat(blocks: list[Node]) -> list[Node]:
+    """The inlines of ``blocks`` in a row, blocks separated by a space (code as code)."""
+    out: list[Node] = []
+    for block in blocks:
+        inlines = _flat_block(block)
+        if inlines:
+            out += [{"t": "Space"}, *inlines] if out else inlines
+    return out
+
+
+def _flat_block(block: Node) -> list[Node]:
+    kind = block.get("t")
+    c: Any = block.get("c")
+    if kind in ("Para", "Plain"):
+        return list(c)
+    if kind == "Header":
+        return list(c[2])
+    if kind == "LineBlock":
+        return [item for line in c for item in [*line, {"t": "LineBreak"}]][:-1]
+    if kind in ("CodeBlock", "RawBlock"):
+        return [{"t": "Code", "c": [["", [], []], c[1]]}]
+    if kind == "BlockQuote":
+        return _flat(c)
+    if kind in ("BulletList", "OrderedList"):
+        return _flat([b for item in (c if kind == "BulletList" else c[1]) for b in item])
+    if kind == "DefinitionList":
+        return _flat(
+            [{"t": "Plain", "c": term} for term, _ in c]
+            + [b for _, definitions in c for d in definitions for b in d]
+        )
+    if kind == "Div":
+        return _flat(c[1])
+    if kind == "Figure":
+        return _flat([*c[1][1], *c[2]])
+    if kind == "Table":
+        _, caption, _, head, bodies, foot = c
+        rows = [*head[1], *[row for body in bodies for row in (*body[2], *body[3])], *foot[1]]
+        return _flat([*caption[1], *[b for _, cells in rows for cell in cells for b in cell[4]]])
+    return []
+
+
+_BLANK = frozenset({"Space", "SoftBreak", "LineBreak"})
+
+
+def _trimmed(inlines: list[Node]) -> list[Node]:
+    """``inlines`` without the spaces and line breaks they start or end with (a heading that
+    starts with a line break is an empty heading in the PDF, its words a paragraph)."""
+    start, end = 0, len(inlines)
+    while start < end and inlines[start].get("t") in _BLANK:
+        start += 1
+    while end > start and inlines[end - 1].get("t") in _BLANK:
+        end -= 1
+    return inlines[start:end]
+
+
+def _without_pictures(inlines: list[Node]) -> list[Node]:
+    """``inlines`` without their pictures, at any depth (a picture's description is no text
+    of a heading)."""
+    out: list[Node] = []
+    for node in inlines:
+        kind = node.get("t")
+        c: Any = node.get("c")
+        if kind == "Image":
+            continue
+        if kind in ("Span", "Link", "Quoted", "Cite"):
+            node = {"t": kind, "c": [c[0], _without_pictures(c[1]), *c[2:]]}
+        elif isinstance(c, list) and kind not in ("Code", "Math", "RawInline", "Note"):
+            node = {"t": kind, "c": _without_pictures(c)}
+        out.append(node)
+    return out
+
+
+def _bold(inlines: list[Node]) -> Node:
+    return {"t": "Para", "c": [{"t": "Strong", "c": inlines}]}
+
+
+def _plain(inlines: list[Node]) -> str:
+    return " ".join(stringify(inlines).split())
+
+
+def _pandoc_id(ident: str, inlines: list[Node]) -> bool:
+    """Whether ``ident`` is the identifier pandoc makes from a heading's text (``-1``, ``-2``...
+    added when it is taken), not one written in the text."""
+    base = identifier(inlines) or "section"
+    return ident == base or re.fullmatch(re.escape(base) + r"-[0-9]+", ident) is not None
+
+
+class Sanitized(NamedTuple):
+    ast: Node
+    images: dict[str, Path]
+    """The pictures the AST uses: AST name -> file in the project."""
+    ids: Counter[str]
+    """How many headings, divs and figures of the AST carry each id: counted here, the PDF's
+    preparation does not walk the whole book again to find its link targets (on the
+    benchmark's compendium a fifth of a second, with no tool running)."""
+
+
+def sanitize(ast: Node, root: Path) -> Sanitized:
+    """The sanitised AST, the pictures it uses, and the ids it carries."""
+    sanitizer = Sanitizer(root)
+    blocks = sanitizer.blocks(ast["blocks"], None)
+    return Sanitized({**ast, "blocks": blocks}, sanitizer.images, sanitizer.ids)
