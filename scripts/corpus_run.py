@@ -752,6 +752,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="run only the first N files")
     parser.add_argument("--results", help="where to write the JSON (default CORPUS/results.json)")
     parser.add_argument("--report", help="where to write the report (default CORPUS/REPORT.md)")
+    parser.add_argument(
+        "--keep",
+        help="where to keep the projects of files that hit a bug (default CORPUS/failures)",
+    )
     args = parser.parse_args(argv)
 
     corpus = corpus_dir(args.corpus)
@@ -774,7 +778,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    keep = corpus / "failures"
+    keep = Path(args.keep) if args.keep else corpus / "failures"
     keep.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     results: list[Result] = []

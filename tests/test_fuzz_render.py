@@ -485,26 +485,7 @@ def within(value: Any, *chain: str) -> bool:
     return any(within(item, *chain) for item in value.values())
 
 
-KNOWN_FAILURES: dict[str, Any] = {
-    "a line break then a footnote holding a list, over pages, PDF": lambda ast, draft: any(
-        block["c"][:1] == [{"t": "LineBreak"}]
-        and (within(block["c"], "Note", "OrderedList") or within(block["c"], "Note", "BulletList"))
-        for kind in ("Para", "Plain")
-        for block in nodes_of(ast, kind)
-    ),
-    "display math in a link, PDF": lambda ast, draft: within(ast, "Link", "DisplayMath"),
-    "picture after text in a link in a figure's caption, PDF": lambda ast, draft: any(
-        within(figure["c"][1], "Link", "Image") for figure in nodes_of(ast, "Figure")
-    ),
-    "strikeout and underline together, PDF/UA": lambda ast, draft: (
-        within(ast, "Strikeout", "Underline") or within(ast, "Underline", "Strikeout")
-    ),
-    "line break in a definition's term, PDF": lambda ast, draft: any(
-        "LineBreak" in kinds(term)
-        for node in nodes_of(ast, "DefinitionList")
-        for term, _ in node["c"]
-    ),
-}
+KNOWN_FAILURES: dict[str, Any] = {}
 """Renderer failures recorded by the reproducers below (what: does the book of this AST,
 draft or not, have that shape); examples of these shapes are left out of the property until
 they are mended."""
@@ -539,7 +520,6 @@ def test_a_horizontal_rule(tmp_path: Path) -> None:
     reproduce(tmp_path, [_node("Para", [_str()]), _node("HorizontalRule")])
 
 
-@pytest.mark.xfail(strict=True, reason="PDF/UA-1: this element's PDF tag would be split up")
 def test_display_math_quoted_in_a_link_at_the_start_of_a_plain_block(tmp_path: Path) -> None:
     math = _node("Math", [{"t": "DisplayMath"}, ""])
     quoted = _node("Quoted", [{"t": "SingleQuote"}, [math]])
@@ -547,20 +527,17 @@ def test_display_math_quoted_in_a_link_at_the_start_of_a_plain_block(tmp_path: P
     reproduce(tmp_path, [_node("Plain", [link])])
 
 
-@pytest.mark.xfail(strict=True, reason="PDF/UA-1: this element's PDF tag would be split up")
 def test_display_math_after_text_in_a_link(tmp_path: Path) -> None:
     math = _node("Math", [{"t": "DisplayMath"}, ""])
     link = _node("Link", [NONE, [_str(), math], ["https://www.iom.int/", ""]])
     reproduce(tmp_path, [_node("Para", [_str(), link])])
 
 
-@pytest.mark.xfail(strict=True, reason="pandoc's Typst writes '/ \\' + newline: expected colon")
 def test_a_line_break_in_a_definitions_term(tmp_path: Path) -> None:
     term = [_str(), _node("LineBreak"), _str()]
     reproduce(tmp_path, [_node("DefinitionList", [[term, [[_node("Plain", [_str()])]]]])])
 
 
-@pytest.mark.xfail(strict=True, reason="PDF/UA-1: this element's PDF tag would be split up")
 def test_a_picture_after_text_in_a_link_in_a_figures_caption(tmp_path: Path) -> None:
     picture = _node("Image", [NONE, [_str()], ["media/pic.png", ""]])
     link = _node("Link", [NONE, [_str(), copy.deepcopy(picture)], ["https://www.iom.int/", ""]])
@@ -568,16 +545,12 @@ def test_a_picture_after_text_in_a_link_in_a_figures_caption(tmp_path: Path) -> 
     reproduce(tmp_path, [figure])
 
 
-@pytest.mark.xfail(strict=True, reason="PDF/UA-1: cannot combine underline, overline, or strike")
 @pytest.mark.parametrize("outer", ["Strikeout", "Underline"])
 def test_strikeout_and_underline_together(tmp_path: Path, outer: str) -> None:
     inner = "Underline" if outer == "Strikeout" else "Strikeout"
     reproduce(tmp_path, [_node("Para", [_node(outer, [_str(), _node(inner, [_str()])])])])
 
 
-@pytest.mark.xfail(
-    strict=True, reason="pandoc's Typst writes an empty row as ',': unexpected comma"
-)
 def test_a_table_row_covered_by_the_rows_above(tmp_path: Path) -> None:
     """(From a Word file of apache/poi's tests, stress011.docx: every cell of the first row
     spans two rows, the second row has none.)"""
@@ -601,7 +574,6 @@ def test_a_definition_longer_than_a_page(tmp_path: Path) -> None:
     reproduce(tmp_path, [_node("DefinitionList", [[[_str()], [definition]]])])
 
 
-@pytest.mark.xfail(strict=True, reason="Typst: internal error: parent group (typst-pdf tags)")
 def test_paragraphs_that_start_with_a_line_break_and_a_footnote_holding_a_list(
     tmp_path: Path,
 ) -> None:

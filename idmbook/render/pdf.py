@@ -47,7 +47,13 @@ from idmbook.pandoc.run import (
     tool_span,
 )
 from idmbook.parse.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
-from idmbook.render.typst_errors import END_MARK, source_mark, sources_in, typst_failure
+from idmbook.render.typst_errors import (
+    END_MARK,
+    source_mark,
+    sources_in,
+    typst_crash,
+    typst_failure,
+)
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache
@@ -498,9 +504,14 @@ class _Context:
     """What a node's rewrite needs to know about where it is."""
 
     caption: str | None = None
-    """The caption text when inside a Figure (a picture there is placed without a box)."""
+    """The caption text when inside a Figure's body (a picture there is placed without a
+    box)."""
     style: _TextStyle | None = None
     """The language and direction of the Divs and Spans around, when one gives them."""
+    link: bool = False
+    """Whether inside a link: what is in one must stay inline (a block there, a display
+    equation or a picture without a box, would split the link's PDF tag, which PDF/UA-1
+    forbids)."""
 
 
 _TEXT_HOLDERS = frozenset({"Code", "CodeBlock", "Math", "RawBlock", "RawInline"})
@@ -528,6 +539,11 @@ class _Prepare:
             for item in value:
                 if isinstance(item, dict) and "t" in item:
                     if item["t"] in TEXT_NODES:
+                        if item["t"] == "Str" and item["c"][:1] in (".", ";"):
+                            result.append(_raw_inline("\\" + item["c"][0]))
+                            item = {"t": "Str", "c": item["c"][1:]}
+                            if not item["c"]:
+                                continue
                         if (
                             self.glyphs is not None
                             and item["t"] == "Str"
@@ -549,15 +565,27 @@ class _Prepare:
         """The nodes that replace ``node``."""
         kind = node["t"]
         if kind == "Figure":
-            context = _Context(caption=stringify(node["c"][1][1]) or None, style=context.style)
-        elif kind == "Note":
-            context = _Context(style=context.style)
-        elif kind in ("Div", "Span"):
-            style = _split_lang(node["c"][0])[1]
-            if style is not None:
-                context = replace(context, style=style.within(context.style))
-        if "c" in node:
-            node = {"t": kind, "c": self.walk(node["c"], context)}
+            attr, caption, body = node["c"]
+            inside = replace(context, caption=stringify(caption[1]) or None)
+            node = {
+                "t": kind,
+                "c": [
+                    self.walk(attr, context),
+                    self.walk(caption, replace(context, caption=None)),
+                    self.walk(body, inside),
+                ],
+            }
+        else:
+            if kind == "Note":
+                context = _Context(style=context.style)
+            elif kind == "Link":
+                context = replace(context, link=True)
+            elif kind in ("Div", "Span"):
+                style = _split_lang(node["c"][0])[1]
+                if style is not None:
+                    context = replace(context, style=style.within(context.style))
+            if "c" in node:
+                node = {"t": kind, "c": self.walk(node["c"], context)}
         if self.glyphs is not None and kind in _TEXT_HOLDERS:
             text = node["c"][1]
             if self.glyphs.has_missing(text):
@@ -582,7 +610,8 @@ class _Prepare:
             if length:
                 args.append(f"{key}: {length}")
         code = f"image({', '.join(args)})"
-        return [_raw_inline(f"#{code}" if context.caption is not None else f"#box({code})")]
+        boxed = context.caption is None or context.link
+        return [_raw_inline(f"#box({code})" if boxed else f"#{code}")]
 
     def link(self, node: Node, context: _Context) -> list[Node]:
         """An internal link to nothing (or to a repeated id) keeps only its text."""
@@ -725,9 +754,12 @@ def _note(_: _Prepare, node: Node, context: _Context) -> list[Node]:
     return [{"t": "Note", "c": [opening, *node["c"], _raw_block("]")]}]
 
 
-def _math(_: _Prepare, node: Node, __: _Context) -> list[Node]:
-    """An equation gets its TeX source as alt text (PDF/UA requires one)."""
+def _math(_: _Prepare, node: Node, context: _Context) -> list[Node]:
+    """An equation gets its TeX source as alt text (PDF/UA requires one); a display equation
+    in a link is set inline (a block would split the link)."""
     alt = " ".join(str(node["c"][1]).split()) or "equation"
+    if context.link and node["c"][0].get("t") == "DisplayMath":
+        node = {"t": "Math", "c": [{"t": "InlineMath"}, node["c"][1]]}
     return [_raw_inline(f"#[#set math.equation(alt: {typst_string(alt)});"), node, _raw_inline("]")]
 
 
@@ -741,6 +773,24 @@ def _guard_line_start(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     first = inlines[0] if inlines else {}
     if first.get("t") == "Str" and _LINE_START.match(first["c"]):
         return [{"t": node["t"], "c": [_raw_inline("#[];"), *inlines]}]
+    return [node]
+
+
+_FREE_BREAKS = "#[#set text(costs: (widow: 0%, orphan: 0%));"
+"""The opening of a scope in which Typst may break a paragraph after any line: a paragraph
+that holds a footnote is never moved whole to the next page to keep its lines together.
+Typst lays out such a move wrongly when the paragraph is in a list, a quotation or a
+definition that runs over a page: the footnote's text stays behind on a page without its mark
+(the line holding the mark was lost) and the PDF's structure is broken (PDF/UA-1: 'invalid
+list (L) structure', or 'internal error: parent group')."""
+
+
+def _paragraph(prepare: _Prepare, node: Node, context: _Context) -> list[Node]:
+    """A paragraph safe at the start of a line (see :func:`_guard_line_start`); one that holds
+    a footnote in a scope of :data:`_FREE_BREAKS` around all its text."""
+    [node] = _guard_line_start(prepare, node, context)
+    if _holds(node["c"], "Note"):
+        node = {"t": node["t"], "c": [_raw_inline(_FREE_BREAKS), *node["c"], _raw_inline("]")]}
     return [node]
 
 
@@ -758,8 +808,163 @@ def _horizontal_rule(_: _Prepare, __: Node, ___: _Context) -> list[Node]:
     return [_raw_block("#line(length: 40%) <idm-rule>")]
 
 
+def _underline(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """Underlined text that holds struck-out text is underlined around it, not over it:
+    PDF/UA-1 cannot tag text both underlined and struck out (Typst refuses it)."""
+    if not _holds(node["c"], "Strikeout"):
+        return [node]
+    return _decorate("Underline", node["c"])
+
+
+def _strikeout(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """Struck-out text keeps its strike, and loses the underlining of any part of it (see
+    :func:`_underline`)."""
+    if not _holds(node["c"], "Underline"):
+        return [node]
+    return [{"t": "Strikeout", "c": _undecorated(node["c"], "Underline")}]
+
+
+_INLINE_HOLDERS = {
+    "Emph": None, "Strong": None, "Strikeout": None, "Underline": None, "Superscript": None,
+    "Subscript": None, "SmallCaps": None, "Quoted": 1, "Span": 1, "Link": 1,
+}  # fmt: skip
+"""Inlines that hold inlines styled like themselves: where their children are (None: their
+whole content; a number: that part of it). A footnote's text is not styled by the passage
+that holds its mark."""
+
+
+def _children(node: Node) -> list[Node] | None:
+    if node.get("t") not in _INLINE_HOLDERS:
+        return None
+    part = _INLINE_HOLDERS[node["t"]]
+    return cast(list[Node], node["c"] if part is None else node["c"][part])
+
+
+def _with_children(node: Node, children: list[Node]) -> Node:
+    part = _INLINE_HOLDERS[node["t"]]
+    if part is None:
+        return {"t": node["t"], "c": children}
+    content = list(node["c"])
+    content[part] = children
+    return {"t": node["t"], "c": content}
+
+
+def _holds(inlines: list[Node], kind: str) -> bool:
+    """Whether ``inlines`` (not counting footnotes) hold a node of ``kind``."""
+    for item in inlines:
+        if item.get("t") == kind:
+            return True
+        children = _children(item)
+        if children is not None and _holds(children, kind):
+            return True
+    return False
+
+
+def _decorate(kind: str, inlines: list[Node]) -> list[Node]:
+    """``inlines`` in ``kind`` (Underline), except the parts of them that are struck out."""
+    result: list[Node] = []
+    plain: list[Node] = []
+    for item in inlines:
+        children = _children(item)
+        if item.get("t") != "Strikeout" and (children is None or not _holds(children, "Strikeout")):
+            plain.append(item)
+            continue
+        if plain:
+            result.append({"t": kind, "c": plain})
+            plain = []
+        if item.get("t") == "Strikeout" or children is None:
+            result.append(item)
+        else:
+            result.append(_with_children(item, _decorate(kind, children)))
+    if plain:
+        result.append({"t": kind, "c": plain})
+    return result
+
+
+def _undecorated(inlines: list[Node], kind: str) -> list[Node]:
+    """``inlines`` without any ``kind`` (Underline) around parts of them."""
+    result: list[Node] = []
+    for item in inlines:
+        if item.get("t") == kind:
+            result.extend(_undecorated(item["c"], kind))
+            continue
+        children = _children(item)
+        result.append(
+            item if children is None else _with_children(item, _undecorated(children, kind))
+        )
+    return result
+
+
+def _definitions(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """A line break in a term is Typst's ``linebreak()``: pandoc writes a backslash and a new
+    line, which ends the term before its colon. A list that holds a footnote is in a scope of
+    :data:`_FREE_BREAKS` (a term and the start of its definition are one paragraph)."""
+    items = [[_term_breaks(term), definitions] for term, definitions in node["c"]]
+    listing = {"t": "DefinitionList", "c": items}
+    if "Note" in _kinds(items):
+        return [_raw_block(_FREE_BREAKS), listing, _raw_block("]")]
+    return [listing]
+
+
+def _kinds(value: Any) -> set[str]:
+    """The kinds of node in ``value``, at any depth."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if "t" in item:
+                found.add(item["t"])
+            if "c" in item:
+                stack.append(item["c"])
+    return found
+
+
+def _term_breaks(inlines: list[Node]) -> list[Node]:
+    result: list[Node] = []
+    for item in inlines:
+        children = _children(item)
+        if item.get("t") == "LineBreak":
+            result.append(_raw_inline("#linebreak()"))
+        elif children is not None:
+            result.append(_with_children(item, _term_breaks(children)))
+        else:
+            result.append(item)
+    return result
+
+
+def _table(_: _Prepare, node: Node, __: _Context) -> list[Node]:
+    """A row that holds no cell of its own (every cell of it is a cell of a row above that
+    spans down over it) is left out, and the cells above span one row fewer: pandoc writes
+    such a row as a lone comma, which Typst cannot read."""
+    attr, caption, colspecs, head, bodies, foot = node["c"]
+    head = [head[0], _rows_with_cells(head[1])]
+    bodies = [[b[0], b[1], _rows_with_cells(b[2]), _rows_with_cells(b[3])] for b in bodies]
+    foot = [foot[0], _rows_with_cells(foot[1])]
+    return [{"t": "Table", "c": [attr, caption, colspecs, head, bodies, foot]}]
+
+
+def _rows_with_cells(rows: list[Any]) -> list[Any]:
+    kept: list[Any] = []
+    for row in rows:
+        if row[1]:
+            kept.append([row[0], [list(cell) for cell in row[1]]])
+            continue
+        for index, earlier in enumerate(kept):  # the cells reaching down over this row
+            for cell in earlier[1]:
+                if index + cell[2] > len(kept) and cell[2] > 1:
+                    cell[2] -= 1
+    return kept
+
+
 _REWRITES = {
     "HorizontalRule": _horizontal_rule,
+    "Underline": _underline,
+    "Strikeout": _strikeout,
+    "DefinitionList": _definitions,
+    "Table": _table,
     "RawBlock": _raw_to_text,
     "RawInline": _raw_to_text,
     "Cite": _cite_to_text,
@@ -770,8 +975,8 @@ _REWRITES = {
     "Note": _note,
     "Image": _image,
     "Link": _link,
-    "Para": _guard_line_start,
-    "Plain": _guard_line_start,
+    "Para": _paragraph,
+    "Plain": _paragraph,
 }
 
 
@@ -1081,8 +1286,10 @@ def _compiled(run: Callable[[], Any], typst: Any, book: TypstBook, sources: Path
         chapters = [(_chapter_name(i), text) for i, text in enumerate(book.chapters)]
         message, hint = typst_failure(exc, MAIN_NAME, book.main, chapters, sources)
         raise IdmbookError(message, hint) from None
-    except RuntimeError as exc:
-        raise IdmbookError(f"Typst could not typeset the PDF: {exc}") from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a panic of Typst's is a BaseException
+        raise IdmbookError(*typst_crash(exc, list(book.files().values()))) from None
     if not isinstance(pdf, bytes):
         raise ToolMissing("the typst package returned no PDF", "reinstall idmbook")
     return pdf

@@ -108,6 +108,26 @@ def typst_failure(
     return "\n".join(lines), "; ".join(hints) if hints else None
 
 
+def typst_crash(exc: BaseException, texts: Sequence[str]) -> tuple[str, str]:
+    """The message and hint of an exception other than a TypstError raised by the typst
+    package while typesetting ``texts`` (the book's Typst files): a fault of Typst's (a panic
+    of its Rust code) or of the package, never of the text. It names the source files of the
+    book, since a panic does not say where it happened."""
+    kind = type(exc).__name__
+    detail = _first_line(str(exc).strip())
+    message = f"Typst stopped with an internal error ({kind}) while typesetting the PDF: {detail}"
+    named = sources_in("\n".join(texts).encode("utf-8"), limit=10**6)
+    if named:
+        shown = ", ".join(named[:MAX_ERRORS]) + (", …" if len(named) > MAX_ERRORS else "")
+        files = "1 file" if len(named) == 1 else f"{len(named)} files"
+        message += f"\n  the book's text comes from {files}: {shown}"
+    hint = (
+        "this is a fault of Typst or of idmbook, not of the text: report it with the files "
+        "named; the other formats can still be built (idmbook build --format docx)"
+    )
+    return message, hint
+
+
 def _first_line(text: str) -> str:
     return text.splitlines()[0] if text else "unknown error"
 

@@ -8,6 +8,7 @@ is still built, with the code point printed in its place.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from collections.abc import Callable
@@ -93,6 +94,36 @@ def test_a_character_no_font_has_is_warned_of_and_printed_as_its_code_point(
     (pdf,) = project.root.glob("dist/*.pdf")
     text = flat(pdftotext(pdf.read_bytes()))
     assert "Our offices: U+F0B7 Montreal U+F0B7 Quebec City. 我们 📖 مرحبا" in text
+
+
+class PanicException(BaseException):
+    """What the typst package raises when Typst's Rust code panics: pyo3's PanicException, a
+    BaseException (no input is known that makes the Typst of this version panic, so the
+    test raises one in its place)."""
+
+
+def test_a_panic_of_typst_is_an_error_naming_the_texts_not_a_traceback(
+    make_project: Callable[..., ProjectDir],
+    run_main: Callable[..., CliResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import typst
+
+    def panics(*args: object, **kwargs: object) -> bytes:
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    body = "\nWe welcome newcomers through one-stop shops.\n"
+    project = make_project({"contributions/montreal.md": contribution_text(body=body)})
+    monkeypatch.setattr(typst, "compile", panics)
+    built = run_main(["build", "--format", "pdf"], cwd=project)
+    assert built.exit_code == 2
+    said = built.stdout + built.stderr
+    assert "Typst stopped with an internal error (PanicException)" in said
+    assert "called `Option::unwrap()` on a `None` value" in said
+    assert re.search(r"the book's text comes from [0-9]+ files: chapters/foreword\.md, ", said)
+    assert "idmbook build --format docx" in said
+    assert "Traceback" not in said
+    assert list(project.root.glob("dist/*.pdf")) == [], "nothing is written"
 
 
 # ---------------------------------------------------------------- the marks and the message
