@@ -565,8 +565,9 @@ def ingest(
     """
     import datetime as dt
 
-    from idmbook.ingest import IngestOptions, print_report
-    from idmbook.ingest import ingest as run
+    from idmbook.commands.ingest import IngestOptions
+    from idmbook.commands.ingest import ingest as run
+    from idmbook.ingest.report import print_report
 
     if as_kind not in ("contribution", "note"):
         raise IdmbookError(f"--as {as_kind}: use contribution or note")

@@ -134,7 +134,7 @@ REGISTER_FIELDS = (
 _PROBE = """\
 import json, sys
 from pathlib import Path
-from idmbook.ingest.run import IngestOptions, ingest
+from idmbook.commands.ingest import IngestOptions, ingest
 result = ingest(
     [Path(sys.argv[1])], IngestOptions(register=Path(sys.argv[2]), dry_run=True),
     start=Path(sys.argv[3]),

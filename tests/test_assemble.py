@@ -11,7 +11,7 @@ from conftest import DOT_PNG, ProjectDir, contribution_text, note_text
 
 from idmbook.check.validate import validate
 from idmbook.compose.assemble import assemble
-from idmbook.compose.markdown import READER
+from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.sanitize import sanitize
 

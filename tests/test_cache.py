@@ -21,7 +21,7 @@ from conftest import (
 import idmbook.parse.pieces as parse_module
 from idmbook.cache import CACHE_DIR, Cache
 from idmbook.commands.build import BuildOptions, build
-from idmbook.compose.markdown import READER
+from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import BookMeta, run_pandoc
 from idmbook.parse.pieces import assign_identifiers, identifier, parse_markdown, split_markdown
 

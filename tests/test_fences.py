@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from idmbook.compose.markdown import outside_code
 from idmbook.load.content import scan
+from idmbook.pandoc.markdown import outside_code
 from idmbook.pandoc.run import run_pandoc
 
 CASES = {

@@ -21,11 +21,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from idmbook.check.sources import load_project
 from idmbook.diagnostics import Diagnostic
 from idmbook.load.content import scan
 from idmbook.load.frontmatter import decode, parse_yaml, split
 from idmbook.load.notebody import parse_note_body
-from idmbook.load.project import Project, load_project, open_project
+from idmbook.load.project import Project, open_project
 from idmbook.rules import RULES
 
 # a Python warning (for example from the YAML library) would reach the user's terminal

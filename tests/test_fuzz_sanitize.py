@@ -18,9 +18,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idmbook.compose.markdown import READER, contain, escape
 from idmbook.load.content import IMAGE_SUFFIXES
 from idmbook.load.notebody import parse_note_body
+from idmbook.pandoc.markdown import READER, contain, escape
 from idmbook.pandoc.run import id_counts, run_pandoc
 from idmbook.parse.sanitize import sanitize
 

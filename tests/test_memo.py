@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import DOT_PNG, NOTE_PATHS, ProjectDir, contribution_text, note_text
 
+from idmbook.check.memo import LoadMemo
 from idmbook.check.validate import validate
 from idmbook.commands.build import BuildOptions
 from idmbook.commands.watch import WatchEvent, watch
 from idmbook.diagnostics import Severity
-from idmbook.load.memo import LoadMemo
 
 CHILDREN = NOTE_PATHS["geneva", "children"]
 

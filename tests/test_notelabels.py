@@ -1,6 +1,6 @@
 """Footnote labels renamed in tables: the table pandoc reads is the one the author wrote.
 
-Each case is parsed by the real pandoc before and after :func:`idmbook.compose.markdown.contain`:
+Each case is parsed by the real pandoc before and after :func:`idmbook.pandoc.markdown.contain`:
 the two ASTs must be the same but for the tables' relative column widths (footnote labels do not
 appear in pandoc's AST: a note is where its reference is). Before the columns were widened, a longer
 label pushed the rest of its line into the next column: the reference was printed as text and its
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from idmbook.compose.markdown import READER, contain
-from idmbook.compose.notelabels import relabel
+from idmbook.pandoc.markdown import READER, contain
+from idmbook.pandoc.notelabels import relabel
 from idmbook.pandoc.run import run_pandoc
 
 PREFIX = "contribution-montreal-4b7755"

@@ -16,7 +16,7 @@ from test_fuzz_sanitize import PANDOC
 
 from idmbook.check.preflight import CODES, TOPS, Locator, may_change, scan
 from idmbook.compose.assemble import _wrap
-from idmbook.compose.markdown import READER
+from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.sanitize import Levels, Sanitizer
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from idmbook.compose.assemble import _wrap
-from idmbook.compose.markdown import READER
+from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import id_counts, run_pandoc
 from idmbook.parse.pieces import stringify
 from idmbook.parse.sanitize import MAX_MATH_CHARACTERS, Change, Sanitizer, math_problem, sanitize

@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from idmbook.compose.markdown import READER, contain, outside_code
 from idmbook.diagnostics import Diagnostic
 from idmbook.load import content
+from idmbook.pandoc.markdown import READER, contain, outside_code
 from idmbook.parse.sanitize import Change, Levels, Sanitizer
 from idmbook.rules import diag
 

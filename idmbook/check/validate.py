@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from idmbook.diagnostics import Report
+from idmbook.check.memo import LoadMemo
+from idmbook.check.picturebudget import budget_diagnostics
+from idmbook.check.sources import load_project
+from idmbook.diagnostics import Report, Severity
 from idmbook.gcpause import cycle_collection_paused
-from idmbook.load.memo import LoadMemo
-from idmbook.load.project import Project, load_project, open_project
-
-if TYPE_CHECKING:
-    pass
+from idmbook.load.project import Project, open_project
+from idmbook.load.templatefiles import template_diagnostics
 
 
 def validate(
@@ -28,10 +27,17 @@ def validate(
     with cycle_collection_paused():
         project = load_project(opened, paths, memo)
         if paths is None:  # the whole project: its templates, its pictures together
-            from idmbook.check.picturebudget import budget_diagnostics
-            from idmbook.load.templatefiles import template_diagnostics
-
             project.report.extend(template_diagnostics(project.root))
             project.report.extend(budget_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report
+
+
+def for_build(report: Report, final: bool) -> Report:
+    """The validation report as a build sees it: --final makes drafts (IDM045) errors."""
+    if not final:
+        return report
+    promoted = [
+        d.with_severity(Severity.ERROR) if d.code == "IDM045" else d for d in report.diagnostics
+    ]
+    return Report(promoted, report.sources)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook import __version__
 from idmbook.cache import Cache
-from idmbook.diagnostics import Report, Severity
+from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError, OutputError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
 from idmbook.load.defaults import project_templates
@@ -42,8 +42,8 @@ from idmbook.publish.manifest import (
 )
 
 if TYPE_CHECKING:
+    from idmbook.check.memo import LoadMemo
     from idmbook.compose.assemble import Assembled
-    from idmbook.load.memo import LoadMemo
     from idmbook.load.project import Project
     from idmbook.model.config import Config
     from idmbook.render.pdf import TypstSession
@@ -93,16 +93,6 @@ class BuildResult:
 
 def _nothing(_: str) -> None:
     return None
-
-
-def check_for_build(project: Project, report: Report, final: bool) -> Report:
-    """The validation report as the build sees it: --final makes drafts errors."""
-    if not final:
-        return report
-    promoted = [
-        d.with_severity(Severity.ERROR) if d.code == "IDM045" else d for d in report.diagnostics
-    ]
-    return Report(promoted, report.sources)
 
 
 def book_meta(
@@ -312,12 +302,12 @@ def _build(
         if unchanged is not None:
             return unchanged
     progress("validating sources")
-    from idmbook.check.validate import validate
+    from idmbook.check.validate import for_build, validate
 
     project, report = validate(start, memo=memo)
     if project is None:
         raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
-    report = check_for_build(project, report, options.final)
+    report = for_build(report, options.final)
     result = BuildResult(report=report, timings={"validate": time.perf_counter() - started})
     if on_validated is not None:
         on_validated(report)

@@ -297,10 +297,10 @@ def _count(contributions: list[Contribution], taxonomy: Taxonomy) -> dict[str, C
 
 
 def _blockers(project: Project | None, report: Report) -> list[Blocker]:
-    from idmbook.commands.build import check_for_build
+    from idmbook.check.validate import for_build
 
     if project is not None:
-        report = check_for_build(project, report, final=True)
+        report = for_build(report, final=True)
     groups: dict[str, list[str]] = {}
     for d in report.sorted():
         if d.severity is Severity.ERROR:

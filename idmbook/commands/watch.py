@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from idmbook.cache import CACHE_DIR
+from idmbook.check.memo import LoadMemo
 from idmbook.commands.build import BuildOptions, BuildResult, build
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
-from idmbook.load.memo import LoadMemo
 from idmbook.load.sources import SOURCE_SUFFIXES as MARKDOWN_SUFFIXES
 from idmbook.load.sources import find_root
 from idmbook.stopping import signals_stop_cleanly

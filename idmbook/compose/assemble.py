@@ -3,7 +3,7 @@
 The order follows the IDM series: foreword and introduction, one chapter per theme, key
 recommendations, supplementary materials per workshop, annexes. The words around submitted
 text come from Jinja templates in the project's ``templates/book/`` folder. Submitted text is
-wrapped with :func:`idmbook.compose.markdown.contain`; plain values are escaped.
+wrapped with :func:`idmbook.pandoc.markdown.contain`; plain values are escaped.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from idmbook.compose import i18n
 from idmbook.compose.grouping import group
-from idmbook.compose.markdown import attributes, contain, escape, in_language, source_name
 from idmbook.errors import IdmbookError
 from idmbook.model.config import Config, Taxonomy, Workshop
 from idmbook.model.documents import Chapter, Contribution, Documents, Note
 from idmbook.model.fields import STAKEHOLDER_TYPES
+from idmbook.pandoc.markdown import attributes, contain, escape, in_language, source_name
 
 
 class Md(str):

@@ -20,10 +20,10 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from idmbook.compose.markdown import READER, contain
-from idmbook.ingest.archive import Limits
 from idmbook.ingest.direction import has_rtl, normal_tag
-from idmbook.ingest.findings import Finding, Refused
+from idmbook.load.archive import Limits
+from idmbook.load.findings import Finding, Refused
+from idmbook.pandoc.markdown import READER, contain
 from idmbook.pandoc.run import pandoc_path
 
 WRITER = (

@@ -15,12 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idmbook.compose.markdown import READER
 from idmbook.ingest import libreoffice
-from idmbook.ingest.archive import Limits, read_zip, write_zip
 from idmbook.ingest.convert import Node, text_ast, to_ast
 from idmbook.ingest.docx import inspect_docx
-from idmbook.ingest.findings import Finding, Refused
 from idmbook.ingest.leftout import LeftOut, rtf_left_out
 from idmbook.ingest.marks import Marks, strip_marks
 from idmbook.ingest.odt import inspect_odt
@@ -29,7 +26,10 @@ from idmbook.ingest.package import Package
 from idmbook.ingest.sniff import Sniffed
 from idmbook.ingest.titleblock import TitleBlock, title_block
 from idmbook.ingest.wordprep import prepare_word
+from idmbook.load.archive import Limits, read_zip, write_zip
+from idmbook.load.findings import Finding, Refused
 from idmbook.load.frontmatter import TextFile, split
+from idmbook.pandoc.markdown import READER
 
 _RTF_STARRED_NOTE = re.compile(rb"\{\\\*\\footnote(?![A-Za-z])")
 """A footnote written as an ignorable destination (LibreOffice writes ``{\\*\\footnote``);

@@ -13,11 +13,11 @@ import re
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import quoteattr
 
-from idmbook.ingest.archive import Limits
-from idmbook.ingest.findings import Finding, Refused
 from idmbook.ingest.leftout import word_left_out
 from idmbook.ingest.package import Package
 from idmbook.ingest.xmlsafe import local, parse_xml, text_of
+from idmbook.load.archive import Limits
+from idmbook.load.findings import Finding, Refused
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from idmbook.diagnostics import Severity
-from idmbook.ingest.findings import Finding, Refused
+from idmbook.load.findings import Finding, Refused
 
 _DRAWING_TEXT = "{http://schemas.openxmlformats.org/drawingml/2006/main}t"
 _W_TEXT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.diagnostics import Diagnostic
-from idmbook.ingest.archive import DEFAULT_LIMITS, Limits
 from idmbook.ingest.convert import Cleaner, Node, block_text, plain_text, to_markdown
 from idmbook.ingest.document import read_document
-from idmbook.ingest.findings import Finding, Refused
 from idmbook.ingest.metadata import quote
 from idmbook.ingest.sniff import sniff
+from idmbook.load.archive import DEFAULT_LIMITS, Limits
+from idmbook.load.findings import Finding, Refused
 from idmbook.load.modelerrors import did_you_mean
 from idmbook.load.notebody import SECTIONS
 from idmbook.rules import diag

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from idmbook.ingest.archive import Limits
-from idmbook.ingest.findings import Finding, Refused
 from idmbook.ingest.leftout import odt_left_out
 from idmbook.ingest.package import Package
 from idmbook.ingest.xmlsafe import local, parse_xml, text_of
+from idmbook.load.archive import Limits
+from idmbook.load.findings import Finding, Refused
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"

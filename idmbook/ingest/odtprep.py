@@ -22,7 +22,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from idmbook.ingest.archive import Limits
 from idmbook.ingest.convert import to_ast
 from idmbook.ingest.direction import (
     normal_tag,
@@ -31,8 +30,9 @@ from idmbook.ingest.direction import (
     script_of,
     worth_a_span,
 )
-from idmbook.ingest.findings import Finding
 from idmbook.ingest.marks import Attrs, Marks
+from idmbook.load.archive import Limits
+from idmbook.load.findings import Finding
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"

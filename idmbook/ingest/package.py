@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from idmbook.ingest.findings import Finding
 from idmbook.ingest.leftout import LeftOut
+from idmbook.load.findings import Finding
 
 
 @dataclass

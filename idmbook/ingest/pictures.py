@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from idmbook.ingest.archive import Limits
+from idmbook.load.archive import Limits
 
 KEPT = {"png": ".png", "jpeg": ".jpg", "gif": ".gif"}
 """Formats carried into the book, with the extension they are written with."""

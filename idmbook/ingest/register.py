@@ -18,8 +18,8 @@ from typing import Any
 
 from idmbook.diagnostics import Diagnostic
 from idmbook.errors import IdmbookError
-from idmbook.ingest.archive import DEFAULT_LIMITS, Limits, read_zip
-from idmbook.ingest.findings import Refused
+from idmbook.load.archive import DEFAULT_LIMITS, Limits, read_zip
+from idmbook.load.findings import Refused
 from idmbook.load.modelerrors import did_you_mean
 from idmbook.rules import diag
 

@@ -16,9 +16,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from idmbook.ingest.archive import Limits
 from idmbook.ingest.convert import Node, to_markdown
-from idmbook.ingest.findings import Finding, Refused
+from idmbook.load.archive import Limits
+from idmbook.load.findings import Finding, Refused
 
 _INLINE_CONTAINERS = {
     "Emph",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from idmbook.ingest.convert import Node, plain_text
-from idmbook.ingest.findings import Finding
+from idmbook.load.findings import Finding
 
 _ORIGIN_TITLE = "the document's Title paragraph"
 ORIGIN_AUTHORS = "the document's Author paragraphs"

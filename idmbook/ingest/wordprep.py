@@ -29,8 +29,8 @@ from idmbook.ingest.direction import (
     script_of,
     worth_a_span,
 )
-from idmbook.ingest.findings import Finding
 from idmbook.ingest.marks import Attrs, Marks
+from idmbook.load.findings import Finding
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{" + W_NS + "}"

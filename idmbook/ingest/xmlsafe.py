@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from idmbook.ingest.findings import Refused
+from idmbook.load.findings import Refused
 
 _HINT = "ask the sender to open the file in their word processor and save it again"
 

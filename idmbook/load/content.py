@@ -7,9 +7,9 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 from urllib.parse import unquote
 
-from idmbook.compose.markdown import outside_code
 from idmbook.diagnostics import Diagnostic
 from idmbook.load import glyphs
+from idmbook.pandoc.markdown import outside_code
 from idmbook.rules import diag
 
 _IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")

@@ -187,8 +187,8 @@ def _reference_docx(rel: str, path: Path) -> list[TemplateProblem]:
     """pandoc copies the reference document's styles, settings, headers and footers (with
     their relationships and pictures) into the book: none of them may point outside the
     document or carry code, or every reader of the book's DOCX would meet it."""
-    from idmbook.ingest.archive import read_zip
-    from idmbook.ingest.findings import Refused
+    from idmbook.load.archive import read_zip
+    from idmbook.load.findings import Refused
 
     data, problems = _read(rel, path)
     if data is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from collections import Counter
@@ -11,11 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook.cache import Cache
 from idmbook.compose.assemble import figure_placed
-from idmbook.compose.markdown import READER
+from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import id_counts, run_pandoc
 from idmbook.parse.pieces import parse_markdown
 from idmbook.parse.sanitize import Sanitizer
-from idmbook.publish.manifest import sha256
 
 if TYPE_CHECKING:
     from idmbook.compose.assemble import Assembled
@@ -44,7 +44,7 @@ def drawn_figure(assembled: Assembled) -> Figure | None:
     folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
     path = Path(folder.name) / "contributors.png"
     contributors_chart(assembled.contributors, path, str(assembled.labels["contributors_axis"]))
-    name = f"media/{sha256(path.read_bytes())[:16]}.png"
+    name = f"media/{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}.png"
     markdown = contributors_figure(assembled.contributors, assembled.labels, name)
     blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8")))
     return Figure(blocks["blocks"], {name: path}, folder)

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from idmbook.cache import Cache
-from idmbook.compose.markdown import outside_code
 from idmbook.errors import ToolMissing
+from idmbook.pandoc.markdown import outside_code
 from idmbook.pandoc.run import (
     ast_bytes,
     ast_loads,

@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from idmbook.compose.markdown import source_rel
 from idmbook.load.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
+from idmbook.pandoc.markdown import source_rel
 from idmbook.pandoc.run import TEXT_NODES
 from idmbook.parse.pieces import identifier, stringify
 

@@ -632,11 +632,11 @@ def _parse_json_diags(stdout: str) -> list[dict[str, Any]]:
 
 def _invoke(args: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, list[Any]]:
     """idmbook.cli.main in this process; the ingest results are recorded on the way."""
-    import idmbook.ingest
+    import idmbook.commands.ingest
     from idmbook.cli import main
 
     results: list[Any] = []
-    real_ingest = idmbook.ingest.ingest
+    real_ingest = idmbook.commands.ingest.ingest
 
     def recording_ingest(*a: Any, **k: Any) -> Any:
         result = real_ingest(*a, **k)
@@ -652,7 +652,7 @@ def _invoke(args: list[str], cwd: Path, timeout: float) -> tuple[int, str, str, 
         with (
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
-            mock.patch.object(idmbook.ingest, "ingest", recording_ingest),
+            mock.patch.object(idmbook.commands.ingest, "ingest", recording_ingest),
             _time_limit(timeout),
         ):
             try:

@@ -1,6 +1,6 @@
 """An ingested contribution as the book sees it: contained as assemble.py puts a submitted
 text into the book, then parsed by pandoc with the book's reader
-(idmbook.compose.markdown.READER)."""
+(idmbook.pandoc.markdown.READER)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import subprocess
 from typing import Any
 
-from idmbook.compose.markdown import READER, contain
+from idmbook.pandoc.markdown import READER, contain
 from idmbook.pandoc.run import pandoc_path
 
 Node = dict[str, Any]

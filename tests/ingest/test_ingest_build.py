@@ -19,7 +19,7 @@ import pytest
 from builders import footnotes_docx, kept_docx, libreoffice_rtf, rich_odt, tables_docx
 
 from idmbook.commands.build import BuildOptions, build
-from idmbook.ingest import IngestOptions, ingest
+from idmbook.commands.ingest import IngestOptions, ingest
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("soffice") is None,

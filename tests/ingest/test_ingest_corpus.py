@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from bookview import body_of, book_blocks, cells, find, text
 
-from idmbook.ingest import IngestOptions, ingest
+from idmbook.commands.ingest import IngestOptions, ingest
 
 CORPUS = Path(os.environ.get("IDMBOOK_CORPUS", "/work/corpus/files"))
 META: dict[str, object] = {

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from builders import document, patch, png, simple_docx
 
+from idmbook.commands.ingest import IngestOptions, ingest
 from idmbook.errors import IdmbookError
-from idmbook.ingest import IngestOptions, ingest
 from idmbook.ingest import libreoffice as lo
 from idmbook.ingest.register import load_register
 

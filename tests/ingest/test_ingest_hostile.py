@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from builders import REL, document, marker, patch, png, simple_docx, zip_bytes
 
-from idmbook.ingest import IngestOptions, Limits, ingest
-from idmbook.ingest.archive import read_zip
-from idmbook.ingest.findings import Refused
+from idmbook.commands.ingest import IngestOptions, ingest
+from idmbook.load.archive import Limits, read_zip
+from idmbook.load.findings import Refused
 
 META: dict[str, object] = {
     "title": "Titre",

@@ -28,7 +28,7 @@ from builders import (
     typed_rules_docx,
 )
 
-from idmbook.ingest import IngestOptions, ingest
+from idmbook.commands.ingest import IngestOptions, ingest
 
 META: dict[str, object] = {
     "organisation": "Ville de Lyon",

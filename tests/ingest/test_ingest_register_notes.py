@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 from builders import simple_docx
 
-from idmbook.ingest import IngestOptions, ingest
+from idmbook.commands.ingest import IngestOptions, ingest
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = (

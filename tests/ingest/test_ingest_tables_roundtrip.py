@@ -18,9 +18,9 @@ from bookview import book_blocks, find, text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idmbook.ingest.archive import DEFAULT_LIMITS
 from idmbook.ingest.convert import check_markdown, to_markdown
 from idmbook.ingest.tables import prepare_tables
+from idmbook.load.archive import DEFAULT_LIMITS
 
 Node = dict[str, Any]
 EXAMPLES = 400 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 25

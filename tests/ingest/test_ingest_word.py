@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from builders import rich_french_docx, simple_docx
 
-from idmbook.compose.markdown import READER
-from idmbook.ingest import IngestOptions, ingest
+from idmbook.commands.ingest import IngestOptions, ingest
+from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import pandoc_path
 
 META = {

@@ -1,6 +1,6 @@
 """Footnote labels of a submitted text renamed without moving the columns of its tables.
 
-:func:`idmbook.compose.markdown.contain` gives every footnote label of a submitted text a prefix, so
+:func:`idmbook.pandoc.markdown.contain` gives every footnote label of a submitted text a prefix, so
 that two texts' ``[^1]`` do not meet in the book. A label made longer inside a grid, simple or
 multiline table pushes the rest of its line past the column it belongs to, and pandoc then reads
 another table, or none: the reference is printed as text and its note is lost. So the column

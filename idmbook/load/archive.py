@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from idmbook.ingest.findings import Refused
+from idmbook.load.findings import Refused
 
 MiB = 1024 * 1024
 

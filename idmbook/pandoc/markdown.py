@@ -7,7 +7,7 @@ import string
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote, unquote
 
-from idmbook.compose.notelabels import relabel
+from idmbook.pandoc.notelabels import relabel
 
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 """A code fence: its marker, then the rest of the line (the info string of an opening fence)."""
@@ -141,7 +141,7 @@ def contain(body: str, prefix: str) -> str:
         if fence is None:
             notes.append(len(out))
         out.append(line)
-    out = relabel(out, notes, prefix)  # tables keep their columns (idmbook.compose.notelabels)
+    out = relabel(out, notes, prefix)  # tables keep their columns (idmbook.pandoc.notelabels)
     if fence is not None:
         out.append(fence)
     return "\n".join(out).strip("\n")

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from idmbook import __version__
 from idmbook.diagnostics import Diagnostic, Report, Severity
 from idmbook.errors import IdmbookError
-from idmbook.ingest.archive import DEFAULT_LIMITS, Limits
 from idmbook.ingest.convert import (
     Cleaner,
     Node,
@@ -30,7 +29,6 @@ from idmbook.ingest.convert import (
 )
 from idmbook.ingest.direction import mark_rtl_paragraphs
 from idmbook.ingest.document import Document, read_document
-from idmbook.ingest.findings import Finding, Refused
 from idmbook.ingest.leftout import findings as left_out_findings
 from idmbook.ingest.leftout import has_text, refuse_empty
 from idmbook.ingest.metadata import OPTIONS, ORDER, Metadata, check, document_values, front_matter
@@ -41,6 +39,8 @@ from idmbook.ingest.report import FileResult, IngestResult, progress_bar
 from idmbook.ingest.sniff import SUPPORTED, Sniffed, is_junk, sniff
 from idmbook.ingest.tables import prepare_tables
 from idmbook.ingest.titleblock import ORIGIN_AUTHORS, place
+from idmbook.load.archive import DEFAULT_LIMITS, Limits
+from idmbook.load.findings import Finding, Refused
 from idmbook.load.project import Project, open_project
 from idmbook.load.sources import rel_path
 from idmbook.rules import diag
