@@ -131,3 +131,22 @@ def test_a_wide_empty_cell_of_a_grid_table_is_not_indentation(tmp_path: Path) ->
     assert scan(table, "c.md", 1, tmp_path, tmp_path) == []
     indented = table.replace(f"| 2016   |{blank}|", f"{blank}| 2016   |")
     assert [d.code for d in scan(indented, "c.md", 1, tmp_path, tmp_path)] == ["IDM004"]
+
+
+def test_the_space_left_in_a_cell_after_a_block_quote_is_not_indentation(
+    tmp_path: Path,
+) -> None:
+    """(From apache/poi's stress005.docx: ingest writes a cell's empty quoted paragraph as '>'
+    followed by the rest of the cell's width.)"""
+    width = MAX_INDENT + 60
+    table = "\n".join(
+        [
+            f"+--------+{'-' * width}+",
+            f"| Name   |{' > Address'.ljust(width)}|",
+            f"|        |{' >'.ljust(width)}|",
+            f"+--------+{'-' * width}+",
+        ]
+    )
+    assert scan(table, "c.md", 1, tmp_path, tmp_path) == []
+    quoted = "> " + " " * width + "text"
+    assert [d.code for d in scan(quoted, "c.md", 1, tmp_path, tmp_path)] == ["IDM004"]

@@ -270,10 +270,12 @@ def _nesting_of(line: str) -> str | None:
         pos = match.end()
         if token[0] in " \t":
             width = token.count(" ") + 4 * token.count("\t")
-            if previous == ">":  # the space a block quote's marker takes
+            if previous and (line.startswith("|", pos) or pos == len(line)):
+                width = 0  # the space left in a cell of a table, or at the end of the line
+            elif previous == ">":  # the space a block quote's marker takes
                 width -= 1
-            elif previous and (previous not in "|+" or line.startswith("|", pos)):
-                width = 0  # what follows a list item's marker; an empty cell of a table
+            elif previous and previous not in "|+":
+                width = 0  # what follows a list item's marker
             indent += width
             units += width
         elif token == "|":
