@@ -63,10 +63,12 @@ fuzz: $(STAMP) ## The property-based tests with a large example budget (HYPOTHES
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q tests/test_fuzz_sanitize.py tests/test_preflight.py tests/test_fuzz_render.py
 	FUZZ_EXAMPLES=3000 FUZZ_RANDOM=1 $(BIN)/pytest -q tests/test_fuzz_loader.py tests/test_yaml_parsers.py tests/test_content_scan.py
 
-lint: $(STAMP) ## ruff (lint and format check) and mypy --strict
+lint: $(STAMP) ## ruff (lint and format check), mypy --strict, the import contracts and size limits
 	$(BIN)/ruff check idmbook tests scripts bench
 	$(BIN)/ruff format --check idmbook tests scripts bench
 	$(BIN)/mypy idmbook
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_architecture.py
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format idmbook tests scripts bench

@@ -7,22 +7,20 @@ them, so that `idmbook --help` and `idmbook validate` start fast.
 
 from __future__ import annotations
 
-import atexit
-import gc
 import json
 import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from idmbook import __version__
+from idmbook import __version__, gcpause
 from idmbook.errors import IdmbookError
-from idmbook.gcpause import age_everything, cycle_collection_paused
+from idmbook.stopping import stop_everything
 
 if TYPE_CHECKING:
     from idmbook.model.config import Config, Taxonomy
@@ -233,12 +231,16 @@ def build(
 
     from idmbook.commands.build import BuildOptions
     from idmbook.commands.build import build as run_build
+    from idmbook.commands.events import BuildEvents
     from idmbook.errors import ProblemsFound
 
     if draft and final:
         raise IdmbookError("--draft and --final cannot be used together")
-    if pdf_standard not in (None, "ua-1", "a-2a", "a-2b"):
-        raise IdmbookError(f"unknown PDF standard '{pdf_standard}'; use ua-1, a-2a or a-2b")
+    from idmbook.model.config import PDF_STANDARDS
+
+    if pdf_standard is not None and pdf_standard not in PDF_STANDARDS:
+        choices = ", ".join(PDF_STANDARDS)
+        raise IdmbookError(f"unknown PDF standard '{pdf_standard}'; use one of {choices}")
     if lang is not None:
         import langcodes
 
@@ -258,10 +260,13 @@ def build(
         _watch(project or Path.cwd(), options, diagnostics)
         return
     with err_console.status("building…") as status:
+
+        class Shown(BuildEvents):
+            def stage(self, what: str) -> None:
+                status.update(what + "…")
+
         try:
-            result = run_build(
-                project or Path.cwd(), options, progress=lambda m: status.update(m + "…")
-            )
+            result = run_build(project or Path.cwd(), options, Shown())
         except ProblemsFound as exc:
             report = getattr(exc, "report", None)
             if report is not None:
@@ -399,7 +404,7 @@ def status(
         raise IdmbookError(f"cannot draw a chart as '{chart.name}'", "name the file .png or .svg")
     result = project_status(project or Path.cwd())
     if chart is not None:
-        from idmbook.compose.charts import status_chart
+        from idmbook.commands.statuschart import status_chart
 
         status_chart(result, chart)
     if fmt is StatusFormat.json:
@@ -689,22 +694,26 @@ def schema(
         out_console.print(f"wrote {path}")
 
 
-def _exit_quickly() -> None:
-    """Spare the process the cycle collector's walks over every object while Python shuts
-    down: the process is ending, so they free nothing that matters, and they cost a build
-    from the command line 0.06 s (a fiftieth of the IDM book's build, measured with
-    ``bench/run_idmbook.py``). Files and the cache are closed before this runs."""
-    gc.freeze()
-
-
-ONE_BURST = frozenset({"build", "validate", "status"})
-"""Commands run with the cycle collector paused to the end. Not ``watch`` (it collects between
-builds) nor ``ingest`` (each Word file read leaves cycles that must not pile up)."""
-
-
 def _command(args: list[str]) -> str | None:
     """The command named in ``args`` (the first word after the options of ``idmbook``)."""
     return next((arg for arg in args if not arg.startswith("-")), None)
+
+
+def _by_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while handling a KeyboardInterrupt (Ctrl-C, SIGTERM)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _interrupted() -> NoReturn:
+    """Stop what still runs for the command (pandoc) and say so."""
+    stop_everything()
+    err_console.print("interrupted")
+    sys.exit(130)
 
 
 def main() -> None:
@@ -713,20 +722,8 @@ def main() -> None:
     Typer's standalone mode reports usage errors itself (exit 2); idmbook's own errors and
     anything unexpected are caught here, so no traceback reaches the user without --debug.
     """
-    atexit.unregister(_exit_quickly)  # once, however often main() runs in one process
-    atexit.register(_exit_quickly)
     try:
-        if _command(sys.argv[1:]) in ONE_BURST:
-            # One burst of work, then the end of the process: the cycle collector, resumed
-            # after a build, would first walk everything the build left alive (0.1 s after
-            # the compendium's build), for nothing: what the command made is counted as old
-            # before the collector resumes, however the command ends.
-            with cycle_collection_paused():
-                try:
-                    app()
-                finally:
-                    age_everything()
-        else:
+        with gcpause.for_command(_command(sys.argv[1:])):
             app()
     except IdmbookError as exc:
         err_console.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
@@ -734,8 +731,11 @@ def main() -> None:
             err_console.print(f"  hint: {escape(exc.hint)}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
+        _interrupted()
+    except SystemExit as exc:
+        if _by_interrupt(exc):  # Typer turns Ctrl-C into a silent exit 130
+            _interrupted()
+        raise
     except Exception as exc:
         if _state["debug"]:
             raise

@@ -9,8 +9,8 @@ import pytest
 from conftest import every_piece_its_own_run
 
 from idmbook.compose.assemble import FIGURE_SLOT
+from idmbook.pandoc.ast import id_counts
 from idmbook.pandoc.markdown import READER
-from idmbook.pandoc.run import id_counts
 from idmbook.parse.body import Figure, parse_body
 from idmbook.parse.pieces import parse_markdown
 from idmbook.parse.sanitize import sanitize

@@ -168,44 +168,6 @@ def test_reproducible_across_folders(
         assert a.outputs[fmt].read_bytes() == b.outputs[fmt].read_bytes(), fmt
 
 
-def test_the_book_freed_while_the_tools_work_gives_the_same_outputs(
-    make_project: Callable[..., ProjectDir],
-    epoch: int,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The AST is let go once both formats have made their tools' input: once, before the
-    outputs exist, and with no change to them."""
-    import idmbook.commands.build as build_module
-
-    real = build_module.render_all
-    freed: list[int] = []
-
-    def render_all(*args: object, on_consumed: object = None) -> dict[str, bytes]:
-        ast = args[1]
-        assert isinstance(ast, dict) and callable(on_consumed)
-
-        def consumed() -> None:
-            on_consumed()  # type: ignore[operator]
-            freed.append(len(ast["blocks"]))
-
-        return real(*args, on_consumed=consumed)  # type: ignore[arg-type]
-
-    def never_let_go(*args: object, on_consumed: object = None) -> dict[str, bytes]:
-        return real(*args)  # type: ignore[arg-type]
-
-    project = make_project()
-    monkeypatch.setattr(build_module, "render_all", never_let_go)
-    kept = build(project.root, BuildOptions(formats=("docx", "pdf"), cache=False))
-    monkeypatch.setattr(build_module, "render_all", render_all)
-    let_go = build(
-        project.root, BuildOptions(formats=("docx", "pdf"), cache=False, out=tmp_path / "b")
-    )
-    assert freed == [0], "called once, and the blocks were let go"
-    for fmt in ("docx", "pdf"):
-        assert let_go.outputs[fmt].read_bytes() == kept.outputs[fmt].read_bytes(), fmt
-
-
 def test_unchanged_project_is_up_to_date(project: ProjectDir, epoch: int) -> None:
     first = build(project.root, BuildOptions(formats=("docx",)))
     assert not first.up_to_date

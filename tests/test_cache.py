@@ -22,8 +22,9 @@ import idmbook.parse.pieces as parse_module
 from idmbook.cache import CACHE_DIR, Cache
 from idmbook.commands.build import BuildOptions, build
 from idmbook.pandoc.markdown import READER
-from idmbook.pandoc.run import BookMeta, run_pandoc
+from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.pieces import assign_identifiers, identifier, parse_markdown, split_markdown
+from idmbook.render.meta import BookMeta
 
 # ---------------------------------------------------------------- the store
 
@@ -290,13 +291,13 @@ def test_the_identifiers_are_those_of_the_whole_book_however_it_is_parsed(
     every_piece_its_own_run(monkeypatch, 2)
     markdown = "\n\n".join(f"# Same\n\nText {n}.\n\n## Part {n % 3}\n" for n in range(12))
     jobs: list[int] = []
-    real = parse_module.run_pandoc_each
+    real = parse_module.run_pandoc_all
 
     def counted(batch: list[tuple[list[str], bytes]]) -> Any:
         jobs.append(len(batch))
         return real(batch)
 
-    monkeypatch.setattr(parse_module, "run_pandoc_each", counted)
+    monkeypatch.setattr(parse_module, "run_pandoc_all", counted)
     blocks = parse_markdown(markdown, READER, None)["blocks"]
     assert jobs == [2], "two pandoc processes, one per processor"
     assert blocks == whole_parse(markdown)["blocks"]
@@ -361,7 +362,7 @@ def test_chapters_converted_apart_make_the_same_typst_as_the_whole_body(
     tmp_path: Path,
 ) -> None:
     from idmbook.load.defaults import default_templates
-    from idmbook.pandoc.run import ast_bytes
+    from idmbook.pandoc.ast import ast_bytes
     from idmbook.render.pdf import pandoc_meta, prepare_blocks, typst_book
 
     markdown = "\n\n".join(
@@ -393,7 +394,7 @@ def test_a_body_added_in_parts_makes_the_same_typst_wherever_it_is_cut(cut: int)
     before a chapter or before a section: the Typst files are those of the body in one
     part."""
     from idmbook.load.defaults import default_templates
-    from idmbook.pandoc.run import id_counts, link_targets
+    from idmbook.pandoc.ast import id_counts, link_targets
     from idmbook.render.pdf import TypstBody, typst_book
 
     markdown = "\n\n".join(
@@ -519,9 +520,9 @@ def test_any_change_to_the_sources_is_not_up_to_date(
 ) -> None:
     build(project.root, BuildOptions(formats=("docx",)))
     change(project)
-    from idmbook.commands.build import _unchanged
+    from idmbook.publish.plan import last_build
 
-    assert _unchanged(project.root, BuildOptions(formats=("docx",))) is None
+    assert last_build(project.root, BuildOptions(formats=("docx",))).plan is None
 
 
 @pytest.mark.slow
@@ -530,10 +531,10 @@ def test_a_source_changed_while_the_build_reads_it_is_out_of_date_after(
 ) -> None:
     """The manifest keeps the hashes taken before validation read the files: an edit made
     in between is built, and the next build does not take it as done."""
-    import idmbook.check.validate as validate_module
+    import idmbook.commands.build as build_module
 
     build(project.root, BuildOptions(formats=("docx",)))
-    real = validate_module.validate
+    real = build_module.validate
     edits = iter([" Edited while the build ran."])
 
     def validate(*args: Any, **kwargs: Any) -> Any:
@@ -542,7 +543,7 @@ def test_a_source_changed_while_the_build_reads_it_is_out_of_date_after(
             project.write(path, project.read(path).rstrip("\n") + extra + "\n")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(validate_module, "validate", validate)
+    monkeypatch.setattr(build_module, "validate", validate)
     path = "contributions/mexico.md"
     project.write(path, project.read(path).replace("\n---\n", "\n---\nA first edit.\n", 1))
     assert not build(project.root, BuildOptions(formats=("docx",))).up_to_date

@@ -32,8 +32,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from idmbook.pandoc.run import BookMeta, link_targets
+from idmbook.pandoc.ast import link_targets
 from idmbook.parse.sanitize import Sanitizer
+from idmbook.render.meta import BookMeta
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
@@ -559,6 +560,24 @@ def test_a_table_row_covered_by_the_rows_above(tmp_path: Path) -> None:
     colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * 3
     table = _node(
         "Table", [NONE, [None, []], colspecs, [NONE, []], [[NONE, 0, [], rows]], [NONE, []]]
+    )
+    reproduce(tmp_path, [table])
+
+
+def test_a_table_longer_than_a_page_with_a_link_in_its_header(tmp_path: Path) -> None:
+    """(From an ODT file of odftoolkit's tests, excelfileformat.odt: Typst repeats the header
+    on every page as an artifact, where PDF/UA-1 forbids a link.)"""
+
+    def row(inlines: list[Node]) -> list[Any]:
+        cell = [NONE, {"t": "AlignDefault"}, 1, 1, [_node("Plain", inlines)]]
+        return [NONE, [cell, copy.deepcopy(cell)]]
+
+    link = _node("Link", [NONE, [_str()], ["https://www.iom.int/", ""]])
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * 2
+    body = [row([_str()]) for _ in range(90)]
+    table = _node(
+        "Table",
+        [NONE, [None, []], colspecs, [NONE, [row([link])]], [[NONE, 0, [], body]], [NONE, []]],
     )
     reproduce(tmp_path, [table])
 

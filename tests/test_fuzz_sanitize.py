@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from idmbook.load.content import IMAGE_SUFFIXES
 from idmbook.load.notebody import parse_note_body
+from idmbook.pandoc.ast import id_counts
 from idmbook.pandoc.markdown import READER, contain, escape
-from idmbook.pandoc.run import id_counts, run_pandoc
+from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.sanitize import sanitize
 
 PROFILES: dict[str, dict[str, Any]] = {

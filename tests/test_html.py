@@ -12,8 +12,8 @@ from hostile.cases_build import _tiny_png
 from hostile.harness import TOKEN, html_problems
 
 from idmbook.commands.build import BuildOptions, build
-from idmbook.pandoc.run import BookMeta
 from idmbook.render.html import render_html
+from idmbook.render.meta import BookMeta
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from idmbook.compose.assemble import _wrap
+from idmbook.pandoc.ast import id_counts, stringify
 from idmbook.pandoc.markdown import READER
-from idmbook.pandoc.run import id_counts, run_pandoc
-from idmbook.parse.pieces import stringify
+from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.sanitize import MAX_MATH_CHARACTERS, Change, Sanitizer, math_problem, sanitize
 
 REL = "contributions/x.md"

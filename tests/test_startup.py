@@ -49,14 +49,21 @@ def test_help_imports_no_tool(tmp_path: Path) -> None:
     assert not [m for m in HEAVY if m in modules]
 
 
-def test_an_up_to_date_build_imports_neither_tools_nor_models(
+def test_an_up_to_date_build_validates_and_converts_nothing(
     project: ProjectDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")  # (the subprocess inherits it)
-    build(project.root, BuildOptions(formats=("docx",)))
-    modules = imported(["build", "--format", "docx"], project.root)
-    assert "idmbook.commands.build" in modules
-    assert not [m for m in (*HEAVY, *MODELS) if m in modules]
+    """With nothing changed, a build reads the config, hashes the inputs and asks pandoc its
+    version: no validation, no conversion, no Typst."""
+    import idmbook.commands.build as build_module
+    from idmbook.pandoc.run import pandoc_version, tool_spans
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
+    build(project.root, BuildOptions(formats=("docx", "pdf")))
+    monkeypatch.setattr(build_module, "validate", lambda *a, **k: pytest.fail("validated"))
+    pandoc_version.cache_clear()  # (remembered by this process, not by the next)
+    before = len(tool_spans())
+    assert build(project.root, BuildOptions(formats=("docx", "pdf"))).up_to_date
+    assert [name for name, *_ in tool_spans()[before:]] == ["pandoc"]  # (its --version)
 
 
 def test_a_clean_validation_reads_no_field_docstrings(project: ProjectDir) -> None:
@@ -72,22 +79,32 @@ def test_a_clean_validation_reads_no_field_docstrings(project: ProjectDir) -> No
     assert all(info.description is None for info in Config.model_fields.values())
 
 
-def test_an_up_to_date_build_runs_no_tool_for_its_version(
-    project: ProjectDir, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("tool", ["idmbook", "pandoc", "typst"])
+def test_a_new_version_of_a_tool_makes_the_last_build_stale(
+    project: ProjectDir, monkeypatch: pytest.MonkeyPatch, tool: str
 ) -> None:
-    """The tools' versions (for the manifest) come from the cache while the pandoc program
-    and Typst's package are the same files: an up-to-date check runs no pandoc."""
-    from idmbook.pandoc.run import pandoc_version, tool_spans
+    """The outputs of another idmbook, pandoc or Typst are not taken as built: the version
+    each reports is compared with the one the manifest recorded."""
+    import importlib.metadata
+
+    import idmbook.publish.plan as plan_module
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1513209600")
-    build(project.root, BuildOptions(formats=("docx",)))
-    pandoc_version.cache_clear()  # (remembered by this process, not by the next)
-    before = len(tool_spans())
+    first = build(project.root, BuildOptions(formats=("docx",)))
     assert build(project.root, BuildOptions(formats=("docx",))).up_to_date
-    assert len(tool_spans()) == before
-    pandoc_version.cache_clear()
-    assert build(project.root, BuildOptions(formats=("docx",), cache=False)).up_to_date
-    assert len(tool_spans()) == before + 1  # (pandoc --version, without the cache)
+    recorded = json.loads(first.manifest.read_text("utf-8"))["tools"]  # type: ignore[union-attr]
+    assert set(recorded) == {"idmbook", "pandoc", "typst"}
+    if tool == "idmbook":
+        monkeypatch.setattr(plan_module, "__version__", recorded["idmbook"] + ".1")
+    elif tool == "pandoc":
+        monkeypatch.setattr(plan_module, "pandoc_version", lambda: recorded["pandoc"] + ".1")
+    else:
+        real = importlib.metadata.version
+        newer = lambda name: recorded["typst"] + ".1" if name == "typst" else real(name)  # noqa: E731
+        monkeypatch.setattr(importlib.metadata, "version", newer)
+    again = build(project.root, BuildOptions(formats=("docx",)))
+    assert not again.up_to_date
+    assert json.loads(again.manifest.read_text("utf-8"))["tools"][tool] == recorded[tool] + ".1"  # type: ignore[union-attr]
 
 
 def test_validating_the_common_languages_loads_no_language_database(project: ProjectDir) -> None:

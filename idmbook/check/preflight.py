@@ -130,7 +130,8 @@ def scan(body: str, rel: str, first_line: int, root: Path, kind: Kind) -> list[D
     split_at = 2 if kind == "note" else 0
     if not may_change(body, TOPS[kind], split_at):
         return []
-    from idmbook.pandoc.run import ast_loads, run_pandoc
+    from idmbook.pandoc.ast import ast_loads
+    from idmbook.pandoc.run import run_pandoc
 
     parsed = ast_loads(run_pandoc(["-f", READER, "-t", "json"], contain(body, "p").encode()))
     sanitizer = Sanitizer(root)
@@ -146,7 +147,7 @@ def _note_texts(blocks: list[Any]) -> Iterator[tuple[int | None, list[Any]]]:
     """The texts of a note the book publishes, with the level their headings start at: the
     summary and the key messages, and each recommendation (None: in a list item)."""
     from idmbook.load.notebody import SECTIONS
-    from idmbook.parse.pieces import stringify
+    from idmbook.pandoc.ast import stringify
 
     section: str | None = None
     current: list[Any] = []

@@ -8,7 +8,6 @@ from idmbook.check.memo import LoadMemo
 from idmbook.check.picturebudget import budget_diagnostics
 from idmbook.check.sources import load_project
 from idmbook.diagnostics import Report, Severity
-from idmbook.gcpause import cycle_collection_paused
 from idmbook.load.project import Project, open_project
 from idmbook.load.templatefiles import template_diagnostics
 
@@ -24,11 +23,10 @@ def validate(
     opened = open_project(start)
     if isinstance(opened, Report):
         return None, opened.strict() if strict else opened
-    with cycle_collection_paused():
-        project = load_project(opened, paths, memo)
-        if paths is None:  # the whole project: its templates, its pictures together
-            project.report.extend(template_diagnostics(project.root))
-            project.report.extend(budget_diagnostics(project))
+    project = load_project(opened, paths, memo)
+    if paths is None:  # the whole project: its templates, its pictures together
+        project.report.extend(template_diagnostics(project.root))
+        project.report.extend(budget_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report
 

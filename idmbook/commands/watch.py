@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from idmbook.cache import CACHE_DIR
 from idmbook.check.memo import LoadMemo
 from idmbook.commands.build import BuildOptions, BuildResult, build
+from idmbook.commands.events import BuildEvents
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
@@ -69,7 +70,6 @@ class Watcher:
     options: BuildOptions
     on_event: Callable[[WatchEvent], None]
     out_dir: Path
-    builds: int = 0
     failures: int = 0
     memo: LoadMemo = field(default_factory=LoadMemo)
     """What loading each source gave: a rebuild loads again only the files that changed."""
@@ -99,27 +99,27 @@ class Watcher:
 
     def _rebuild(self, changed: tuple[str, ...], session: TypstSession) -> BuildResult | None:
         started = time.perf_counter()
-        self.builds += 1
         shown = False
 
-        def validated(report: Report) -> None:
-            nonlocal shown
-            shown = True
-            self.on_event(
-                WatchEvent(
-                    "validated",
-                    changed,
-                    report=_worth_showing(report, changed),
-                    seconds=time.perf_counter() - started,
+        watcher = self
+
+        class Shown(BuildEvents):
+            def validated(self, report: Report) -> None:
+                nonlocal shown
+                shown = True
+                watcher.on_event(
+                    WatchEvent(
+                        "validated",
+                        changed,
+                        report=_worth_showing(report, changed),
+                        seconds=time.perf_counter() - started,
+                    )
                 )
-            )
 
         try:
             if any(Path(rel).suffix.lower() not in MARKDOWN_SUFFIXES for rel in changed):
                 self.memo.forget()  # a picture, the config, a template: load everything again
-            result = build(
-                self.root, self.options, session=session, on_validated=validated, memo=self.memo
-            )
+            result = build(self.root, self.options, Shown(), session=session, memo=self.memo)
         except ProblemsFound as exc:
             self.failures += 1
             report = getattr(exc, "report", None)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePosixPath
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from idmbook.model.fields import ISBN, ISSN, Id, Language, NonEmpty
+
+PdfStandard = Literal["ua-1", "a-2a", "a-2b"]
+"""The PDF standards a book can be built to (the config's output.pdf_standard, --pdf-standard)."""
+PDF_STANDARDS: tuple[str, ...] = get_args(PdfStandard)
 
 
 class _Strict(BaseModel):
@@ -100,7 +104,7 @@ class Output(_Strict):
     directory: str = "dist"
     """Folder for the outputs, inside the project: a relative path such as dist or
     build/book (`idmbook build --out` writes anywhere else)."""
-    pdf_standard: Literal["ua-1", "a-2a", "a-2b"] = "ua-1"
+    pdf_standard: PdfStandard = "ua-1"
     """PDF conformance: ua-1 (accessible, the default), a-2a or a-2b (archival)."""
     contributors_chart: bool = False
     """Add a chart of who contributed (published contributions by stakeholder type) at the

@@ -1,4 +1,4 @@
-"""What every renderer receives: the book's metadata, and a safe way to run pandoc."""
+"""Running the bundled pandoc: one conversion, or many in parallel, each timed for the benchmark."""
 
 from __future__ import annotations
 
@@ -6,56 +6,14 @@ import os
 import subprocess
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import orjson
 
 from idmbook.errors import ToolMissing
-
-
-@dataclass(frozen=True)
-class BookMeta:
-    """Everything a renderer needs besides the body. All strings are plain text."""
-
-    title: str
-    subtitle: str | None
-    series_line: str | None
-    """For example 'International Dialogue on Migration No. 27'."""
-    publisher: str
-    year: int
-    language: str
-    """BCP 47 tag of the book."""
-    author: str
-    """For document properties: the editors, or the publisher."""
-    subject: str
-    keywords: tuple[str, ...]
-    imprint: tuple[str, ...]
-    """Paragraphs of the imprint page, in order (address, disclaimer, ISSN, copyright...)."""
-    contents_label: str = "Contents"
-    draft: bool = False
-    watermark: str = "DRAFT"
-    footer_note: str | None = None
-    """Printed in every footer of a draft: version, build date, commit."""
-    running_header: str = ""
-    """Short title for running headers."""
-    pdf_standard: str = "ua-1"
-    timestamp: int = 0
-    """SOURCE_DATE_EPOCH: the creation time written into the outputs."""
-    images: dict[str, Path] = field(default_factory=dict)
-    """Picture name as used in the AST (``media/<hash>.<ext>``) -> file to copy it from."""
-    root: Path | None = None
-    """The project's folder: the source files the body names are relative to it (an error
-    of the PDF names the file and line it comes from)."""
-    link_targets: frozenset[str] | None = None
-    """The ids internal links of the body may point at (see :func:`link_targets`) when the
-    build counted them while it sanitised the body; None: the PDF renderer counts them."""
+from idmbook.stopping import RUNNING, stop_everything
 
 
 @cache
@@ -117,12 +75,12 @@ def run_pandoc(
     stdin: bytes,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
-    on_start: Callable[[subprocess.Popen[bytes]], None] | None = None,
 ) -> bytes:
     """Run pandoc with ``args`` and ``stdin``; a failure raises ToolMissing with its stderr.
 
-    ``env`` adds variables to pandoc's environment (SOURCE_DATE_EPOCH, for example);
-    ``on_start`` is given the process once it runs (to stop it early).
+    ``env`` adds variables to pandoc's environment (SOURCE_DATE_EPOCH, for example). The
+    process is known to :data:`idmbook.stopping.RUNNING` while it runs, so that a build
+    stopped by an error or Ctrl-C kills it rather than waiting for it.
     """
     try:
         with (
@@ -135,9 +93,8 @@ def run_pandoc(
                 cwd=cwd,
                 env={**os.environ, **env} if env else None,
             ) as proc,
+            RUNNING.watching(proc),
         ):
-            if on_start is not None:
-                on_start(proc)
             try:
                 out, err = proc.communicate(stdin, timeout=600)
             except BaseException:
@@ -153,17 +110,24 @@ def run_pandoc(
     return out
 
 
-def run_pandoc_each(jobs: Sequence[tuple[list[str], bytes]]) -> Iterator[tuple[int, bytes]]:
-    """(index, output) of independent pandoc conversions as each finishes, as many running at
-    once as there are processors: the caller reads one output while pandoc makes the others."""
+def run_pandoc_all(jobs: Sequence[tuple[list[str], bytes]]) -> list[bytes]:
+    """The outputs of independent pandoc conversions, in order, as many running at once as
+    there are processors. When one fails (or Ctrl-C stops the build) the others are killed
+    rather than waited for."""
     if len(jobs) <= 1:
-        yield from ((index, run_pandoc(*job)) for index, job in enumerate(jobs))
-        return
-    workers = min(len(jobs), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_pandoc, *job): index for index, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        return [run_pandoc(*job) for job in jobs]
+    pool = ThreadPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1))
+    try:
+        futures = [pool.submit(run_pandoc, *job) for job in jobs]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in done:  # a failure is raised as soon as it happens
+            future.result()
+        return [future.result() for future in futures]
+    except BaseException:
+        stop_everything()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def balanced_runs(
@@ -171,7 +135,7 @@ def balanced_runs(
 ) -> list[list[int]]:
     """``indices`` in order, cut into ``count`` runs (one per processor unless told) of
     similar total ``sizes`` (a single run when they add up to less than ``minimum``): work for
-    :func:`run_pandoc_each`. (More runs than processors cost more processor time than they
+    :func:`run_pandoc_all`. (More runs than processors cost more processor time than they
     save in balance, unless the caller works on each run's output as it comes.)
     """
     total = sum(sizes[i] for i in indices)
@@ -186,48 +150,3 @@ def balanced_runs(
         runs[-1].append(index)
         filled += sizes[index]
     return runs
-
-
-TEXT_NODES = frozenset({"Str", "Space", "SoftBreak", "LineBreak"})
-"""Inline nodes without children or attributes: most of a book, and nothing any pass over the
-AST rewrites."""
-
-
-def ast_bytes(ast: Any) -> bytes:
-    """A pandoc AST (or part of one) as compact UTF-8 JSON, the way pandoc reads it (orjson: a
-    book's AST is tens of megabytes, which the standard library takes seconds to encode)."""
-    return orjson.dumps(ast)
-
-
-def ast_loads(data: bytes | str) -> Any:
-    """pandoc's JSON (or a cached piece of it) as Python lists and dicts."""
-    return orjson.loads(data)
-
-
-def id_counts(blocks: list[Any]) -> Counter[str]:
-    """How many headings, divs and figures carry each id, at any depth of ``blocks``."""
-    counts: Counter[str] = Counter()
-    stack: list[Any] = [blocks]
-    while stack:
-        value = stack.pop()
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, list):
-                stack.append(item)
-                continue
-            if not isinstance(item, dict):
-                continue
-            kind = item.get("t")
-            if kind in TEXT_NODES:
-                continue
-            content = item.get("c", [])
-            if kind == "Header":
-                counts[content[1][0]] += 1
-            elif kind in ("Div", "Figure"):
-                counts[content[0][0]] += 1
-            stack.append(content)
-    return counts
-
-
-def link_targets(counts: Counter[str]) -> frozenset[str]:
-    """Ids that internal links may point at: those on exactly one heading, div or figure."""
-    return frozenset(ident for ident, count in counts.items() if ident and count == 1)

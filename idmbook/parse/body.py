@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook.cache import Cache
 from idmbook.compose.assemble import figure_placed
+from idmbook.pandoc.ast import id_counts
 from idmbook.pandoc.markdown import READER
-from idmbook.pandoc.run import id_counts, run_pandoc
+from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.pieces import parse_markdown
 from idmbook.parse.sanitize import Sanitizer
 

@@ -16,15 +16,9 @@ from typing import Any
 
 from idmbook.cache import Cache
 from idmbook.errors import ToolMissing
+from idmbook.pandoc.ast import ast_bytes, ast_loads, stringify
 from idmbook.pandoc.markdown import outside_code
-from idmbook.pandoc.run import (
-    ast_bytes,
-    ast_loads,
-    balanced_runs,
-    pandoc_version,
-    run_pandoc,
-    run_pandoc_each,
-)
+from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, run_pandoc_all
 
 # ---------------------------------------------------------------- the book's parse, in pieces
 
@@ -170,8 +164,7 @@ def _parse_pieces(
         _batch_job([pieces[index] for index in batch], marker, reader, definitions)
         for batch in batches
     ]
-    for number, result in run_pandoc_each(jobs):
-        batch = batches[number]
+    for batch, result in zip(batches, run_pandoc_all(jobs), strict=True):
         yield from zip(batch, _batch_pieces(result, len(batch), marker), strict=True)
 
 
@@ -236,42 +229,6 @@ def _split_at_markers(blocks: list[Any], marker: str) -> list[tuple[str, list[An
 # ---------------------------------------------------------------- pandoc's heading identifiers
 
 _ALLOWED_PUNCTUATION = frozenset("_-.")
-_CONTAINERS = frozenset(
-    {"Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"}
-)
-
-
-def stringify(inlines: Iterable[Any]) -> str:
-    """pandoc's ``stringify``: the text of inlines, footnotes left out, quotes as curly marks."""
-    out: list[str] = []
-    _collect(inlines, out)
-    return "".join(out)
-
-
-def _collect(value: Any, out: list[str]) -> None:
-    if isinstance(value, list):
-        for item in value:
-            _collect(item, out)
-        return
-    if not isinstance(value, dict):
-        return
-    kind = value.get("t")
-    content: Any = value.get("c")
-    if kind == "Str":
-        out.append(str(content))
-    elif kind in ("Space", "SoftBreak", "LineBreak"):
-        out.append(" ")
-    elif kind in ("Code", "Math"):
-        out.append(str(content[1]))
-    elif kind == "Quoted":
-        double = content[0].get("t") == "DoubleQuote"
-        out.append("\u201c" if double else "\u2018")
-        _collect(content[1], out)
-        out.append("\u201d" if double else "\u2019")
-    elif kind in _CONTAINERS:
-        _collect(content, out)
-    elif kind in ("Span", "Link", "Image", "Cite"):
-        _collect(content[1], out)
 
 
 def identifier(inlines: Iterable[Any]) -> str:

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from idmbook.load.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
+from idmbook.pandoc.ast import TEXT_NODES, stringify
 from idmbook.pandoc.markdown import source_rel
-from idmbook.pandoc.run import TEXT_NODES
-from idmbook.parse.pieces import identifier, stringify
+from idmbook.parse.pieces import identifier
 
 Node = dict[str, Any]
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)

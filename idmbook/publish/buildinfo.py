@@ -27,12 +27,6 @@ class BuildInfo:
     def date(self) -> str:
         return dt.datetime.fromtimestamp(self.timestamp, dt.UTC).date().isoformat()
 
-    def footer_note(self) -> str:
-        parts = [f"version {self.version}", f"built {self.date}"]
-        if self.commit:
-            parts.append(f"commit {self.commit}")
-        return "Draft: " + ", ".join(parts)
-
 
 _SAFE_CONFIG = (
     "core.fsmonitor=false",
@@ -76,40 +70,28 @@ def _git_env() -> dict[str, str]:
 
 
 def _git(root: Path, *commands: tuple[str, ...]) -> list[str | None]:
-    """The output of each git command in ``root`` (None when it fails or says nothing), all
-    run at once: each is a process of its own, and one after another they were most of an
-    up-to-date check in a repository. A received project may hold a repository whose own
-    settings name programs: git runs with :data:`_SAFE_CONFIG` above them."""
+    """The output of each git command in ``root`` (None when it fails or says nothing). A
+    received project may hold a repository whose own settings name programs: git runs with
+    :data:`_SAFE_CONFIG` above them."""
     safe = [part for setting in _SAFE_CONFIG for part in ("-c", setting)]
     env = _git_env()
-    procs: list[subprocess.Popen[str] | None] = []
+    found: list[str | None] = []
     for args in commands:
         try:
-            procs.append(
-                subprocess.Popen(
-                    ["git", *safe, "-C", str(root), *args],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    text=True,
-                    env=env,
-                )
+            proc = subprocess.run(
+                ["git", *safe, "-C", str(root), *args],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=10,
+                check=False,
             )
-        except OSError:
-            procs.append(None)
-    found: list[str | None] = []
-    for proc in procs:
-        if proc is None:
+        except (OSError, subprocess.TimeoutExpired):
             found.append(None)
             continue
-        try:
-            out, _ = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            found.append(None)
-            continue
-        found.append(out.strip() if proc.returncode == 0 and out.strip() else None)
+        out = proc.stdout.strip()
+        found.append(out if proc.returncode == 0 and out else None)
     return found
 
 

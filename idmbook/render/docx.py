@@ -20,36 +20,23 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from idmbook.errors import IdmbookError
-from idmbook.pandoc.run import TEXT_NODES, BookMeta, ast_bytes, pandoc_version, run_pandoc
+from idmbook.pandoc.ast import TEXT_NODES, ast_bytes
+from idmbook.pandoc.run import pandoc_version, run_pandoc
 from idmbook.render.docx_scripts import language as script_of
+from idmbook.render.docx_styles import front_paragraphs
+from idmbook.render.meta import BookMeta
 
 if TYPE_CHECKING:
     from idmbook.cache import Cache
 
-__all__ = ["front_blocks", "front_paragraphs", "prepare_ast", "render_docx"]
+__all__ = ["front_blocks", "prepare_ast", "render_docx"]
 
 REFERENCE_NAME = "reference.docx"
-
-# Paragraph styles of templates/reference.docx that the front part uses (style names, not ids).
-STYLE_COVER_SERIES = "Cover Series"
-STYLE_COVER_TITLE = "Title"
-STYLE_COVER_SUBTITLE = "Subtitle"
-STYLE_COVER_PUBLISHER = "Cover Publisher"
-STYLE_COVER_DATE = "Cover Date"
-STYLE_IMPRINT = "Imprint"
-STYLE_TOC_HEADING = "TOC Heading"
-STYLE_FOOTER_NOTE = "Footer Note"
-STYLE_HORIZONTAL_RULE = "Horizontal Rule"
-TOC_DEPTH = 2
-"""Heading levels listed in the table of contents (the reference document styles toc 1-3)."""
-TOC_STYLES = tuple(f"toc {level}" for level in range(1, TOC_DEPTH + 1))
-HEADING_STYLES = tuple(f"heading {level}" for level in range(1, TOC_DEPTH + 1))
-TOC_INSTRUCTION = f' TOC \\o "1-{TOC_DEPTH}" \\h \\z \\u '
 
 
 def render_docx(
@@ -57,15 +44,13 @@ def render_docx(
     meta: BookMeta,
     templates: Path,
     cache: Cache | None = None,
-    on_converting: Callable[[], None] | None = None,
 ) -> bytes:
     """Return the finished DOCX of the book whose body is ``ast``.
 
     ``templates`` is the project's templates folder; it must hold ``reference.docx``. Nothing is
     written outside a temporary folder. ``cache`` keeps pandoc's DOCX for the next build with
-    the same body, pictures, template and date; ``on_converting`` is called when pandoc starts
-    (or the cache answered). Foreseeable failures raise IdmbookError (ToolMissing when pandoc
-    itself fails).
+    the same body, pictures, template and date. Foreseeable failures raise IdmbookError
+    (ToolMissing when pandoc itself fails).
     """
     reference = templates / REFERENCE_NAME
     if not reference.is_file():
@@ -79,8 +64,6 @@ def render_docx(
         key = _cache_key(document, meta, reference)
         raw = cache.get("docx", key)
         if raw is not None:
-            if on_converting is not None:
-                on_converting()
             return _finished(raw, meta)
     try:
         with tempfile.TemporaryDirectory(prefix="idmbook-docx-") as tmp:
@@ -89,7 +72,7 @@ def render_docx(
             data_dir.mkdir()  # empty: no user defaults or templates leak into the build
             _stage_images(meta.images, staging)
             _copy_file(reference, staging / REFERENCE_NAME, "the Word template")
-            raw = _run_pandoc_docx(document, staging, data_dir, meta.timestamp, on_converting)
+            raw = _run_pandoc_docx(document, staging, data_dir, meta.timestamp)
     except OSError as exc:
         raise IdmbookError(f"the DOCX could not be prepared in a temporary folder: {exc}") from None
     if cache is not None and key is not None:
@@ -491,21 +474,6 @@ def front_blocks(meta: BookMeta) -> list[dict[str, Any]]:
     return [_styled(style, text) for style, text in front_paragraphs(meta)]
 
 
-def front_paragraphs(meta: BookMeta) -> list[tuple[str, str]]:
-    """(style name, text) of every paragraph of the front part, in order."""
-    cover = [
-        (STYLE_COVER_SERIES, meta.series_line),
-        (STYLE_COVER_TITLE, meta.title),
-        (STYLE_COVER_SUBTITLE, meta.subtitle),
-        (STYLE_COVER_PUBLISHER, meta.publisher),
-        (STYLE_COVER_DATE, str(meta.year)),
-    ]
-    paragraphs = [(style, text) for style, text in cover if text and text.strip()]
-    paragraphs += [(STYLE_IMPRINT, text) for text in meta.imprint if text.strip()]
-    paragraphs.append((STYLE_TOC_HEADING, meta.contents_label.strip() or "Contents"))
-    return paragraphs
-
-
 # --------------------------------------------------------------------------------------------
 # Step 2: pandoc
 
@@ -562,18 +530,14 @@ def _run_pandoc_docx(
     staging: Path,
     data_dir: Path,
     ts: int,
-    on_converting: Callable[[], None] | None = None,
 ) -> bytes:
     """Run pandoc in ``staging`` (pictures and reference only) and return the raw DOCX.
 
     pandoc reads the book from a file and writes the DOCX to one, rather than through pipes
-    that this process would have to feed: in watch mode the PDF's Python work runs meanwhile,
-    and feeding a pipe needs the interpreter between every chunk (measured on the compendium:
-    pandoc took 6.9 s instead of 4.7 s)."""
+    that this process would have to feed while the PDF's Python work runs in another thread
+    (feeding a pipe needs the interpreter between every chunk)."""
     env = {"SOURCE_DATE_EPOCH": str(max(ts, 0))}
     (staging / _INPUT_NAME).write_bytes(document)
-    if on_converting is not None:  # the other formats' Python work waits until pandoc runs
-        on_converting()
     run_pandoc(_pandoc_args(data_dir), b"", cwd=staging, env=env)
     try:
         out = (staging / _OUTPUT_NAME).read_bytes()

@@ -28,9 +28,8 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from idmbook.errors import IdmbookError
-from idmbook.pandoc.run import BookMeta
 from idmbook.render import docx_runs
-from idmbook.render.docx import (
+from idmbook.render.docx_styles import (
     HEADING_STYLES,
     STYLE_FOOTER_NOTE,
     STYLE_HORIZONTAL_RULE,
@@ -39,6 +38,7 @@ from idmbook.render.docx import (
     TOC_STYLES,
     front_paragraphs,
 )
+from idmbook.render.meta import BookMeta
 
 __all__ = ["deterministic_zip", "finish_docx", "zip_members"]
 

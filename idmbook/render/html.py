@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.errors import IdmbookError
-from idmbook.pandoc.run import BookMeta, ast_bytes, run_pandoc
+from idmbook.pandoc.ast import ast_bytes
+from idmbook.pandoc.run import run_pandoc
+from idmbook.render.meta import BookMeta
 
 _MIME = {
     ".png": "image/png",

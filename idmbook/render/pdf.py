@@ -35,18 +35,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from idmbook.errors import IdmbookError, ToolMissing
 from idmbook.load.fonts import Glyphs, typst_fonts
-from idmbook.pandoc.run import (
-    TEXT_NODES,
-    BookMeta,
-    ast_bytes,
-    balanced_runs,
-    id_counts,
-    link_targets,
-    pandoc_version,
-    run_pandoc,
-    tool_span,
-)
+from idmbook.pandoc.ast import TEXT_NODES, ast_bytes, id_counts, link_targets
+from idmbook.pandoc.ast import stringify as pandoc_stringify
+from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, tool_span
 from idmbook.parse.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
+from idmbook.render.meta import BookMeta
 from idmbook.render.typst_errors import (
     END_MARK,
     source_mark,
@@ -139,28 +132,22 @@ def render_pdf(
     templates: Path,
     cache: Cache | None = None,
     session: TypstSession | None = None,
-    on_typesetting: Callable[[], None] | None = None,
 ) -> bytes:
     """The book as PDF bytes (A4, tagged, PDF/UA-1 unless ``meta.pdf_standard`` says otherwise).
 
     ``cache`` keeps pandoc's Typst of each chapter for the next build; ``session`` compiles
-    with a long-lived Typst compiler (watch mode) instead of in a fresh temporary folder;
-    ``on_typesetting`` is called when the Typst files are ready, before Typst starts.
+    with a long-lived Typst compiler (watch mode) instead of in a fresh temporary folder.
     Raises IdmbookError when the book cannot be typeset, ToolMissing when pandoc or typst is
     unusable. Nothing is written outside a temporary folder, which is removed afterwards.
     """
     standards = pdf_standards(meta.pdf_standard)
     book = typst_book(ast, meta, templates, cache)
     if session is not None:
-        if on_typesetting is not None:
-            on_typesetting()
         return session.compile(book, meta.images, standards, meta.timestamp, meta.root)
     with tempfile.TemporaryDirectory(prefix="idmbook-pdf-") as folder:
         root = Path(folder)
         _write_files(book.files(), root)
         _copy_images(book.pictures, meta.images, root)
-        if on_typesetting is not None:
-            on_typesetting()
         typst = _typst_module()
         return _compiled(
             lambda: typst.compile(
@@ -381,30 +368,9 @@ def _raw_block(code: str) -> Node:
 
 
 def stringify(value: Any) -> str:
-    """The text of inlines (or blocks), footnotes left out, whitespace collapsed."""
-    return " ".join(_text_of(value).split())
-
-
-def _text_of(value: Any) -> str:
-    if isinstance(value, list):
-        return "".join(_text_of(item) for item in value)
-    if not isinstance(value, dict):
-        return ""
-    kind, content = value.get("t"), value.get("c", [])
-    if kind == "Str":
-        return str(content)
-    if kind in ("Space", "SoftBreak", "LineBreak"):
-        return " "
-    if kind in ("Code", "Math", "RawInline"):
-        return str(content[1])
-    if kind == "Note":
-        return ""
-    if kind == "Quoted":
-        mark = '"' if content[0].get("t") == "DoubleQuote" else "'"
-        return mark + _text_of(content[1]) + mark
-    if kind in ("Link", "Image", "Cite", "Span"):
-        return _text_of(content[1])
-    return _text_of(content) + (" " if kind in ("Para", "Plain", "Header") else "")
+    """The text of inlines (or blocks), footnotes left out, raw text kept, whitespace
+    collapsed, straight quotes (for alt texts and the outline)."""
+    return " ".join(pandoc_stringify(value, "straight", raw=True).split())
 
 
 def shown_inlines(text: str, glyphs: Glyphs) -> list[Node]:
@@ -938,12 +904,25 @@ def _term_breaks(inlines: list[Node]) -> list[Node]:
 def _table(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     """A row that holds no cell of its own (every cell of it is a cell of a row above that
     spans down over it) is left out, and the cells above span one row fewer: pandoc writes
-    such a row as a lone comma, which Typst cannot read."""
+    such a row as a lone comma, which Typst cannot read. The header and footer rows keep the
+    text of their links, not the links: Typst repeats them on every page a table runs over,
+    as artifacts, and PDF/UA-1 forbids a link in an artifact."""
     attr, caption, colspecs, head, bodies, foot = node["c"]
-    head = [head[0], _rows_with_cells(head[1])]
+    head = [head[0], _unlinked(_rows_with_cells(head[1]))]
     bodies = [[b[0], b[1], _rows_with_cells(b[2]), _rows_with_cells(b[3])] for b in bodies]
-    foot = [foot[0], _rows_with_cells(foot[1])]
+    foot = [foot[0], _unlinked(_rows_with_cells(foot[1]))]
     return [{"t": "Table", "c": [attr, caption, colspecs, head, bodies, foot]}]
+
+
+def _unlinked(value: Any) -> Any:
+    """``value`` with every link replaced by its text (as a plain Span, to keep its place)."""
+    if isinstance(value, list):
+        return [_unlinked(item) for item in value]
+    if not isinstance(value, dict) or "c" not in value:
+        return value
+    if value.get("t") == "Link":
+        return {"t": "Span", "c": [["", [], []], _unlinked(value["c"][1])]}
+    return {**value, "c": _unlinked(value["c"])}
 
 
 def _rows_with_cells(rows: list[Any]) -> list[Any]:

@@ -24,10 +24,11 @@ import pytest
 from docx.oxml.ns import qn
 
 from idmbook.errors import IdmbookError
-from idmbook.pandoc.run import BookMeta, run_pandoc
+from idmbook.pandoc.run import run_pandoc
 from idmbook.render import docx_finish
 from idmbook.render.docx import render_docx
 from idmbook.render.docx_finish import deterministic_zip
+from idmbook.render.meta import BookMeta
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

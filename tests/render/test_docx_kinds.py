@@ -21,7 +21,8 @@ from docx.oxml.ns import qn
 from test_docx import TEMPLATES, make_meta, markdown_ast, tiny_png
 
 from idmbook.commands.build import BuildOptions, build
-from idmbook.pandoc.run import ast_bytes, run_pandoc
+from idmbook.pandoc.ast import ast_bytes
+from idmbook.pandoc.run import run_pandoc
 from idmbook.render.docx import prepare_ast, render_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -23,7 +23,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from idmbook.errors import IdmbookError
-from idmbook.pandoc.run import BookMeta, run_pandoc
+from idmbook.pandoc.run import run_pandoc
+from idmbook.render.meta import BookMeta
 from idmbook.render.pdf import (
     pdf_standards,
     render_pdf,

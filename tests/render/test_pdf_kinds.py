@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from pdf_reading import Element, Tagged, flat, language_of, page_size, pdftotext, tagged, words
 
-from idmbook.pandoc.run import BookMeta, run_pandoc
+from idmbook.pandoc.run import run_pandoc
+from idmbook.render.meta import BookMeta
 from idmbook.render.pdf import render_pdf, render_typst_source, text_direction
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
