@@ -83,7 +83,9 @@ def test_a_command_runs_paused_and_gives_the_collector_back(
     import idmbook.cli as cli
 
     seen: list[bool] = []
-    real = cli._emit_report
+    import idmbook.cli.check as check_command
+
+    real = check_command.emit_report
     made: list[Any] = []
 
     def spy(*args: Any) -> None:
@@ -91,7 +93,7 @@ def test_a_command_runs_paused_and_gives_the_collector_back(
         made.append([object()])  # something the command made and a caller still holds
         real(*args)
 
-    monkeypatch.setattr(cli, "_emit_report", spy)
+    monkeypatch.setattr(check_command, "emit_report", spy)
     result = run_main(["validate"], cwd=project)
     assert result.exit_code == 0, result.stderr
     assert seen == [False]

@@ -1,0 +1,5 @@
+"""`python -m idmbook.cli`."""
+
+from idmbook.cli import main
+
+main()

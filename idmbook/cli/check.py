@@ -1,0 +1,54 @@
+"""`idmbook validate` on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from idmbook.cli.app import (
+    OutputFormat,
+    ProjectOption,
+    app,
+    emit_report,
+)
+from idmbook.errors import IdmbookError
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files to check; the whole project when none is given."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="human, json, github (annotations) or sarif."),
+    ] = OutputFormat.auto,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    project: ProjectOption = None,
+) -> None:
+    """Check notes, contributions and the config, and report problems with their lines.
+
+    Example: [bold]idmbook validate chapters/notes/new-york/opening.md[/]
+    """
+    from idmbook.check.validate import validate as run
+
+    targets = None
+    if paths:
+        targets = []
+        for p in paths:
+            if not p.exists():
+                raise IdmbookError(f"{p}: no such file")
+            if p.is_dir():
+                targets.extend(sorted(p.rglob("*.md")))
+            elif p.name != "idmbook.yaml":  # the config is checked on every run anyway
+                targets.append(p)
+    start = project or (paths[0].parent if paths else Path.cwd())
+    loaded, report = run(start, targets, strict=strict)
+    emit_report(report, fmt)
+    if loaded is None and any(d.code <= "IDM009" for d in report.diagnostics):
+        raise typer.Exit(2)  # idmbook.yaml could not even be read: nothing was validated
+    if report.has_errors:
+        raise typer.Exit(1)
