@@ -39,8 +39,6 @@ COMPLEX_FUNCTIONS: frozenset[str] = frozenset(
         "idmbook/commands/ingest.py::_collect",
         "idmbook/commands/ingest.py::_contribution",
         "idmbook/commands/ingest.py::_metadata",
-        "idmbook/load/notebody.py::_parse_recommendations",
-        "idmbook/load/notebody.py::parse_note_body",
         "idmbook/load/pictures.py::_png",
         "idmbook/parse/sanitize.py::_flat_block",
     }

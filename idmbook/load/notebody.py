@@ -77,90 +77,24 @@ class NoteBody:
 
 def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, list[Diagnostic]]:
     """Split a note body into its sections and recommendations."""
-    problems: list[Diagnostic] = []
-    lines = body.split("\n")
-    # each section's text, as blocks (first line, lines): a section given twice has two
-    sections: dict[str, list[tuple[int, list[str]]]] = {}
-    section_lines: dict[str, int] = {}
-    current: str | None = None
-    fence: str | None = None
-    preamble_line = 0
-    seen_heading = False
-    for i, line in enumerate(lines):
-        lineno = first_line + i
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
-        heading = None if fence else _HEADING.match(line)
-        if heading and len(heading.group(1)) <= 2:
-            seen_heading = True
-            name = " ".join(heading.group(2).rstrip(": \t\u00a0\u202f").split()).lower()
-            key = SECTIONS.get(name)
-            if len(heading.group(1)) == 2 and key:
-                if key in sections:
-                    problems.append(
-                        diag(
-                            "IDM030",
-                            rel,
-                            lineno,
-                            1,
-                            f"section '{heading.group(2)}' appears twice",
-                            "merge the two sections into one",
-                        )
-                    )
-                current = key
-                sections.setdefault(key, []).append((lineno + 1, []))
-                section_lines.setdefault(key, lineno)
-                continue
-            problems.append(
-                diag(
-                    "IDM033",
-                    rel,
-                    lineno,
-                    1,
-                    f"section '{heading.group(2)}' is not published",
-                    "use the sections Summary, Key messages and Recommendations",
-                )
-            )
-            current = None
-            continue
-        if current is None:
-            if line.strip() and not preamble_line and not seen_heading:
-                preamble_line = lineno
-            continue
-        sections[current][-1][1].append(line)
-    if preamble_line:
+    split = _Sections(rel)
+    for i, line in enumerate(body.split("\n")):
+        split.read(line, first_line + i)
+    problems = split.problems
+    if split.preamble_line:
         problems.append(
             diag(
                 "IDM033",
                 rel,
-                preamble_line,
+                split.preamble_line,
                 1,
                 "text before the first section is not published",
                 "move it under '## Summary'",
             )
         )
+    sections, section_lines = split.sections, split.section_lines
     text = {k: "\n".join("\n".join(lines) for _, lines in v) for k, v in sections.items()}
-    for key, title in SECTION_TITLES.items():
-        if key not in sections:
-            problems.append(
-                diag(
-                    "IDM030",
-                    rel,
-                    first_line,
-                    1,
-                    f"the section '## {title}' is missing",
-                    "a note has the sections Summary, Key messages and Recommendations",
-                )
-            )
-        elif not text[key].strip():
-            problems.append(
-                diag("IDM034", rel, section_lines[key], 1, f"the section '{title}' is empty")
-            )
+    problems += _section_problems(text, section_lines, rel, first_line)
     recommendations: list[RawRecommendation] = []
     for start, block in sections.get("recommendations", []):
         found, rec_problems = _parse_recommendations(block, rel, start)
@@ -181,33 +115,99 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
     return NoteBody(stripped, section_lines, recommendations), problems
 
 
+class _Sections:
+    """A note body read line by line into its sections (each as blocks of lines: a section
+    given twice has two), with what is out of place."""
+
+    def __init__(self, rel: str) -> None:
+        self.rel = rel
+        self.sections: dict[str, list[tuple[int, list[str]]]] = {}
+        self.section_lines: dict[str, int] = {}
+        self.problems: list[Diagnostic] = []
+        self.current: str | None = None
+        self.fence: str | None = None
+        self.seen_heading = False
+        self.preamble_line = 0
+        """The first line of text before any heading (0: none)."""
+
+    def read(self, line: str, lineno: int) -> None:
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if self.fence is None:
+                self.fence = marker[0] * 3
+            elif marker.startswith(self.fence):
+                self.fence = None
+        heading = None if self.fence else _HEADING.match(line)
+        if heading and len(heading.group(1)) <= 2:
+            self._heading(heading, lineno)
+        elif self.current is not None:
+            self.sections[self.current][-1][1].append(line)
+        elif line.strip() and not self.seen_heading and not self.preamble_line:
+            self.preamble_line = lineno
+
+    def _heading(self, heading: re.Match[str], lineno: int) -> None:
+        self.seen_heading = True
+        name = " ".join(heading.group(2).rstrip(": \t\u00a0\u202f").split()).lower()
+        key = SECTIONS.get(name)
+        if len(heading.group(1)) != 2 or not key:
+            self.problems.append(
+                diag(
+                    "IDM033",
+                    self.rel,
+                    lineno,
+                    1,
+                    f"section '{heading.group(2)}' is not published",
+                    "use the sections Summary, Key messages and Recommendations",
+                )
+            )
+            self.current = None
+            return
+        if key in self.sections:
+            self.problems.append(
+                diag(
+                    "IDM030",
+                    self.rel,
+                    lineno,
+                    1,
+                    f"section '{heading.group(2)}' appears twice",
+                    "merge the two sections into one",
+                )
+            )
+        self.current = key
+        self.sections.setdefault(key, []).append((lineno + 1, []))
+        self.section_lines.setdefault(key, lineno)
+
+
+def _section_problems(
+    text: dict[str, str], section_lines: dict[str, int], rel: str, first_line: int
+) -> list[Diagnostic]:
+    """A section missing or empty."""
+    problems = []
+    for key, title in SECTION_TITLES.items():
+        if key not in text:
+            problems.append(
+                diag(
+                    "IDM030",
+                    rel,
+                    first_line,
+                    1,
+                    f"the section '## {title}' is missing",
+                    "a note has the sections Summary, Key messages and Recommendations",
+                )
+            )
+        elif not text[key].strip():
+            problems.append(
+                diag("IDM034", rel, section_lines[key], 1, f"the section '{title}' is empty")
+            )
+    return problems
+
+
 def _parse_recommendations(
     lines: list[str], rel: str, first_line: int
 ) -> tuple[list[RawRecommendation], list[Diagnostic]]:
-    items: list[tuple[int, list[str]]] = []
+    items, stray_line = _list_items(lines, first_line)
     problems: list[Diagnostic] = []
-    blank = False
-    stray_line = 0
-    content = 0  # where the text of the current item starts: deeper list items belong to it
-    for i, line in enumerate(lines):
-        lineno = first_line + i
-        match = _ITEM.match(line)
-        if match and items and content and len(match.group(1)) >= content:
-            items[-1][1].append(line[content:])  # a nested list item is part of the item
-            blank = False
-        elif match:
-            items.append((lineno, [line[match.end() :]]))
-            content = match.end() if match.group(3) else 0
-            blank = False
-        elif not line.strip():
-            blank = True
-            if items:
-                items[-1][1].append("")
-        elif items and (line.startswith((" ", "\t")) or not blank):
-            items[-1][1].append(line.strip() if not line.startswith("    ") else line[4:])
-        else:
-            if not stray_line:
-                stray_line = lineno
     if stray_line and items:
         problems.append(
             diag(
@@ -223,53 +223,88 @@ def _parse_recommendations(
     for lineno, parts in items:
         while parts and not parts[-1].strip():
             parts.pop()
-        text = "\n".join(parts)
-        rec = RawRecommendation(text=text.strip(), line=lineno)
-        block = _attribute_block(text)
-        if block:
-            before = text[: block.start()]
-            attr_line = lineno + before.count("\n")
-            last = parts[before.count("\n")]
-            column = len(before) - before.rfind("\n") - 1 if "\n" in before else len(before)
-            indent = max(lines[attr_line - first_line].find(last), 0) if last else 0
-            rec.attr_line, rec.attr_column = attr_line, column + indent + 1
-            attrs, problem = _parse_attributes(block.group(1))
-            if problem:
-                problems.append(
-                    diag(
-                        "IDM032",
-                        rel,
-                        rec.attr_line,
-                        rec.attr_column,
-                        problem,
-                        'write key="value" pairs: themes, levels, actors',
-                    )
-                )
-            rec.attributes = attrs
-            rec.text = (before.rstrip() + text[block.end() :]).strip()
-        else:
-            misplaced = _MISPLACED_BLOCK.search(text)
-            if misplaced:
-                before = text[: misplaced.start()]
-                line_index = before.count("\n")
-                source = lines[lineno - first_line + line_index]
-                column = source.find(misplaced.group(0)[:20]) + 1
-                problems.append(
-                    diag(
-                        "IDM032",
-                        rel,
-                        lineno + line_index,
-                        max(column, 1),
-                        "the attribute block is not at the end of the recommendation, so it "
-                        "would be printed as text",
-                        "move the {...} block to the very end of the item, after the full stop",
-                    )
-                )
+        rec, rec_problems = _recommendation(parts, lineno, lines, rel, first_line)
+        problems += rec_problems
         if not rec.text:
             problems.append(diag("IDM034", rel, lineno, 1, "the recommendation is empty"))
             continue
         result.append(rec)
     return result, problems
+
+
+def _list_items(lines: list[str], first_line: int) -> tuple[list[tuple[int, list[str]]], int]:
+    """(line, lines of its text) of each list item of ``lines``, and the first line of text
+    outside any item (0: none)."""
+    items: list[tuple[int, list[str]]] = []
+    blank = False
+    stray_line = 0
+    content = 0  # where the text of the current item starts: deeper list items belong to it
+    for i, line in enumerate(lines):
+        match = _ITEM.match(line)
+        if match and items and content and len(match.group(1)) >= content:
+            items[-1][1].append(line[content:])  # a nested list item is part of the item
+        elif match:
+            items.append((first_line + i, [line[match.end() :]]))
+            content = match.end() if match.group(3) else 0
+        elif not line.strip():
+            if items:
+                items[-1][1].append("")
+        elif items and (line.startswith((" ", "\t")) or not blank):
+            items[-1][1].append(line.strip() if not line.startswith("    ") else line[4:])
+        elif not stray_line:
+            stray_line = first_line + i
+        if match or not line.strip():  # (a line of text after a blank one leaves it so)
+            blank = not match
+    return items, stray_line
+
+
+def _recommendation(
+    parts: list[str], lineno: int, lines: list[str], rel: str, first_line: int
+) -> tuple[RawRecommendation, list[Diagnostic]]:
+    """The recommendation of the item at ``lineno`` (its text ``parts``), with its attribute
+    block read, or a misplaced one reported."""
+    text = "\n".join(parts)
+    rec = RawRecommendation(text=text.strip(), line=lineno)
+    block = _attribute_block(text)
+    if block is None:
+        return rec, _misplaced_block(text, lineno, lines, rel, first_line)
+    before = text[: block.start()]
+    attr_line = lineno + before.count("\n")
+    last = parts[before.count("\n")]
+    column = len(before) - before.rfind("\n") - 1 if "\n" in before else len(before)
+    indent = max(lines[attr_line - first_line].find(last), 0) if last else 0
+    rec.attr_line, rec.attr_column = attr_line, column + indent + 1
+    attrs, problem = _parse_attributes(block.group(1))
+    rec.attributes = attrs
+    rec.text = (before.rstrip() + text[block.end() :]).strip()
+    if not problem:
+        return rec, []
+    hint = 'write key="value" pairs: themes, levels, actors'
+    return rec, [diag("IDM032", rel, rec.attr_line, rec.attr_column, problem, hint)]
+
+
+def _misplaced_block(
+    text: str, lineno: int, lines: list[str], rel: str, first_line: int
+) -> list[Diagnostic]:
+    """An attribute block inside the item's text, not at its end: it would print as text."""
+    misplaced = _MISPLACED_BLOCK.search(text)
+    if not misplaced:
+        return []
+    before = text[: misplaced.start()]
+    line_index = before.count("\n")
+    source = lines[lineno - first_line + line_index]
+    column = source.find(misplaced.group(0)[:20]) + 1
+    return [
+        diag(
+            "IDM032",
+            rel,
+            lineno + line_index,
+            max(column, 1),
+            "the attribute block is not at the end of the recommendation, so it "
+            "would be printed as text",
+            "move the {...} block to the very end of the item, after the full stop",
+        )
+    ]
 
 
 def _attribute_block(text: str) -> re.Match[str] | None:
