@@ -19,32 +19,11 @@ from idmbook.load.frontmatter import TextFile, split
 from idmbook.load.modelerrors import validate_model
 from idmbook.load.references import check_contribution
 from idmbook.model.config import Config, Taxonomy
-from idmbook.model.documents import ContributionMeta
+from idmbook.model.documents import REQUIRED_FIELDS, SUBMITTED_FIELDS, ContributionMeta
 from idmbook.rules import diag
 
-ORDER = (
-    "title",
-    "organisation",
-    "stakeholder_type",
-    "country",
-    "workshop",
-    "themes",
-    "language",
-    "received",
-    "consent",
-    "authors",
-    "sample",
-)
-REQUIRED = (
-    "title",
-    "organisation",
-    "stakeholder_type",
-    "workshop",
-    "themes",
-    "language",
-    "received",
-    "consent",
-)
+ORDER = SUBMITTED_FIELDS
+REQUIRED = REQUIRED_FIELDS
 OPTIONS = {
     "title": "--title",
     "organisation": "--organisation",

@@ -21,23 +21,10 @@ from idmbook.errors import IdmbookError
 from idmbook.load.archive import DEFAULT_LIMITS, Limits, read_zip
 from idmbook.load.findings import Refused
 from idmbook.load.modelerrors import did_you_mean
+from idmbook.model.documents import BOOL_FIELDS, LIST_FIELDS, SUBMITTED_FIELDS
 from idmbook.rules import diag
 
-FIELDS = (
-    "title",
-    "organisation",
-    "stakeholder_type",
-    "country",
-    "workshop",
-    "themes",
-    "language",
-    "received",
-    "consent",
-    "authors",
-    "sample",
-)
-LIST_FIELDS = {"themes", "authors"}
-BOOL_FIELDS = {"consent", "sample"}
+FIELDS = SUBMITTED_FIELDS
 _ALIASES = {
     "filename": "file",
     "file_name": "file",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -84,6 +84,17 @@ class ContributionMeta(_Strict):
     """Named authors, if the submission names any."""
     sample: bool = False
     """True for sample content written to demonstrate the tool, not a real submission."""
+
+
+SUBMITTED_FIELDS = tuple(name for name in ContributionMeta.model_fields if name != "source")
+"""The front matter a submission gives (all but the ingest's own ``source``), in the order
+ingest writes it."""
+REQUIRED_FIELDS = tuple(n for n, f in ContributionMeta.model_fields.items() if f.is_required())
+"""The front matter every contribution must have."""
+LIST_FIELDS = frozenset(
+    n for n, f in ContributionMeta.model_fields.items() if get_origin(f.annotation) is list
+)
+BOOL_FIELDS = frozenset(n for n, f in ContributionMeta.model_fields.items() if f.annotation is bool)
 
 
 class ChapterMeta(_Strict):
