@@ -35,7 +35,6 @@ LONG_MODULES: frozenset[str] = frozenset(
 COMPLEX_FUNCTIONS: frozenset[str] = frozenset(
     {
         "idmbook/check/preflight.py::may_change",
-        "idmbook/check/project.py::check_project",
         "idmbook/commands/ingest.py::_collect",
         "idmbook/commands/ingest.py::_contribution",
         "idmbook/commands/ingest.py::_metadata",

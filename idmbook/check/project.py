@@ -11,7 +11,7 @@ from idmbook.rules.codes import diag
 
 if TYPE_CHECKING:
     from idmbook.load.project import Project
-    from idmbook.model.documents import Note
+    from idmbook.model.documents import Contribution, Note
 
 
 def _session_position(project: Project, workshop: int, session: int) -> tuple[int, int]:
@@ -24,10 +24,16 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
     """Checks over the set of loaded documents. ``whole`` is False when only some files
     were given, in which case checks that need every file are skipped."""
     docs = project.documents
-    out: list[Diagnostic] = []
-    by_session: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for note in docs.notes:
-        by_session[(note.meta.workshop, note.meta.session)].append(note.rel)
+    out = _drafts(docs.notes) + _second_notes(docs.notes)
+    out += _without_consent(docs.contributions) + _same_sources(docs.contributions)
+    if whole:
+        out += _sessions_without_notes(project) + _unused_themes(project)
+    return out
+
+
+def _drafts(notes: list[Note]) -> list[Diagnostic]:
+    out = []
+    for note in notes:
         if note.meta.status == "draft":
             line, col = note.lines.get("status", (1, 1))
             out.append(
@@ -41,18 +47,36 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
                     "`idmbook build --final` refuses drafts",
                 )
             )
-    for (workshop_id, session_id), rels in by_session.items():
+    return out
+
+
+def _by_session(notes: list[Note]) -> dict[tuple[str, str], list[str]]:
+    """The notes of each (workshop, session), in the order they were loaded."""
+    by_session: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for note in notes:
+        by_session[(note.meta.workshop, note.meta.session)].append(note.rel)
+    return by_session
+
+
+def _second_notes(notes: list[Note]) -> list[Diagnostic]:
+    out = []
+    for (workshop_id, session_id), rels in _by_session(notes).items():
         for rel in rels[1:]:
             out.append(
                 diag(
                     "IDM041",
                     rel,
-                    *_session_line(docs.notes, rel),
+                    *_session_line(notes, rel),
                     f"session '{session_id}' of '{workshop_id}' already has a note: {rels[0]}",
                     "merge the two notes, or correct the session id",
                 )
             )
-    for contribution in docs.contributions:
+    return out
+
+
+def _without_consent(contributions: list[Contribution]) -> list[Diagnostic]:
+    out = []
+    for contribution in contributions:
         if not contribution.meta.consent:
             line, col = contribution.lines.get("consent", (1, 1))
             out.append(
@@ -65,8 +89,13 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
                     "set consent: true once the authors have agreed",
                 )
             )
+    return out
+
+
+def _same_sources(contributions: list[Contribution]) -> list[Diagnostic]:
+    out = []
     seen: dict[str, str] = {}
-    for contribution in docs.contributions:
+    for contribution in contributions:
         source = contribution.meta.source
         if source is None:
             continue
@@ -83,8 +112,12 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
             )
         else:
             seen[source.sha256] = contribution.rel
-    if not whole:
-        return out
+    return out
+
+
+def _sessions_without_notes(project: Project) -> list[Diagnostic]:
+    out = []
+    by_session = _by_session(project.documents.notes)
     for wi, workshop in enumerate(project.config.workshops):
         for si, session in enumerate(workshop.sessions):
             key = (workshop.id, session.id)
@@ -105,6 +138,11 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
                         f"idmbook new note --workshop {workshop.id} --session {session.id}",
                     )
                 )
+    return out
+
+
+def _unused_themes(project: Project) -> list[Diagnostic]:
+    docs = project.documents
     used = set()
     for note in docs.notes:
         used |= {_parent(project, t) for t in note.meta.themes}
@@ -113,19 +151,12 @@ def check_project(project: Project, whole: bool) -> list[Diagnostic]:
     for contribution in docs.contributions:
         if contribution.meta.consent:
             used |= {_parent(project, t) for t in contribution.meta.themes}
-    for theme in project.taxonomy.themes:
-        if theme.id not in used:
-            where = project.config.taxonomy or CONFIG_NAME
-            out.append(
-                diag(
-                    "IDM044",
-                    where,
-                    0,
-                    0,
-                    f"no note or contribution is tagged with theme '{theme.id}'",
-                )
-            )
-    return out
+    where = project.config.taxonomy or CONFIG_NAME
+    return [
+        diag("IDM044", where, 0, 0, f"no note or contribution is tagged with theme '{theme.id}'")
+        for theme in project.taxonomy.themes
+        if theme.id not in used
+    ]
 
 
 def _session_line(notes: list[Note], rel: str) -> tuple[int, int]:
