@@ -29,7 +29,6 @@ LONG_MODULES: frozenset[str] = frozenset(
         "idmbook/render/docx.py",
         "idmbook/render/docx_finish.py",
         "idmbook/render/pdf.py",
-        "idmbook/rules/codes.py",
     }
 )
 COMPLEX_FUNCTIONS: frozenset[str] = frozenset(

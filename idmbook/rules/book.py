@@ -1,0 +1,220 @@
+"""The rules of the book as a whole: across files, the content, the project, and submitted
+text the book prints differently."""
+
+from __future__ import annotations
+
+from idmbook.rules.rule import ERR, INFO, WARN, Rule
+
+BOOK_RULES = [
+    # --- across files --------------------------------------------------------------------
+    Rule(
+        "IDM040",
+        "session-without-note",
+        WARN,
+        "An agenda session has no rapporteur note.",
+        "The book's supplementary materials will have a gap. Ask the session's rapporteur, or "
+        "create a stub with `idmbook new note`.",
+    ),
+    Rule(
+        "IDM041",
+        "duplicate-note",
+        ERR,
+        "Two notes claim the same session.",
+        "Merge the two notes into one, or correct the session id of one of them.",
+    ),
+    Rule(
+        "IDM043",
+        "no-consent",
+        WARN,
+        "The contribution has no consent to publish.",
+        "It will be left out of the publication entirely (not listed, text not printed). Set "
+        "consent: true once the author has agreed.",
+    ),
+    Rule(
+        "IDM044",
+        "unused-theme",
+        INFO,
+        "No note or contribution is tagged with this theme.",
+        "The theme's chapter will be short. Check whether material was tagged elsewhere.",
+    ),
+    Rule(
+        "IDM045",
+        "draft-note",
+        WARN,
+        "The note is still a draft.",
+        "A final build refuses drafts. Set status: final when the rapporteur has signed off.",
+    ),
+    Rule(
+        "IDM046",
+        "duplicate-submission",
+        ERR,
+        "Two contributions come from the same file.",
+        "The same source sha256 appears twice; delete one of the contributions.",
+    ),
+    Rule(
+        "IDM047",
+        "duplicate-id",
+        ERR,
+        "Two files differ only in letter case or Unicode form.",
+        "On Windows and macOS they are the same file. Rename one.",
+    ),
+    # --- content -------------------------------------------------------------------------
+    Rule(
+        "IDM050",
+        "missing-alt-text",
+        WARN,
+        "A picture has no alternative text.",
+        "Screen-reader users and PDF/UA need a description: ![Map of the route](media/map.png).",
+    ),
+    Rule(
+        "IDM051",
+        "bad-image-target",
+        ERR,
+        "A picture points outside the project or to the web.",
+        "Pictures must be files inside the project (for example contributions/media/...). "
+        "idmbook never reads other files or the network.",
+    ),
+    Rule(
+        "IDM052",
+        "raw-content",
+        WARN,
+        "The text contains raw Typst, OpenXML, HTML or LaTeX.",
+        "Submitted text is printed as text, never run. Remove the raw block; write plain Markdown.",
+    ),
+    Rule(
+        "IDM053",
+        "broken-image",
+        ERR,
+        "A picture file is missing or is not an image.",
+        "Check the file name and that the file is a PNG, JPEG, GIF or SVG.",
+    ),
+    Rule(
+        "IDM054",
+        "glyph-missing",
+        WARN,
+        "A character cannot be printed in the PDF: none of the book's fonts has it.",
+        "The PDF prints the character's code point in a box instead (for example [U+F0B7]). "
+        "Such characters are most often symbols of a Symbol or Wingdings font in a Word file "
+        "(private-use characters) or invisible control characters: write the character meant "
+        "(• ✓ →) or delete it. Latin, Greek, Cyrillic, Arabic, Hebrew, Chinese, Japanese, "
+        "Korean, Devanagari and the other major scripts, emoji and common symbols are printed.",
+    ),
+    # --- project -------------------------------------------------------------------------
+    Rule(
+        "IDM060",
+        "config",
+        ERR,
+        "idmbook.yaml has a problem.",
+        "The message names the key; see the editor's guide for every setting.",
+    ),
+    Rule(
+        "IDM061",
+        "taxonomy",
+        ERR,
+        "The theme taxonomy file has a problem.",
+        "Each theme has an id, a title and a description; sub-themes belong to a theme.",
+    ),
+    Rule(
+        "IDM062",
+        "outside-project",
+        ERR,
+        "A file is a link to somewhere outside the project.",
+        "idmbook reads only files inside the project folder. Copy the file in instead.",
+    ),
+    Rule(
+        "IDM063",
+        "bad-file-name",
+        WARN,
+        "The file name is not portable.",
+        'Names with characters such as < > : " | ? * or a trailing dot or space cannot be '
+        "opened on Windows. Rename the file.",
+    ),
+    Rule(
+        "IDM064",
+        "chapter",
+        ERR,
+        "An editorial chapter has a problem.",
+        "Editorial chapters have front matter with title, part (front or annex) and order.",
+    ),
+    Rule(
+        "IDM065",
+        "not-a-source",
+        WARN,
+        "A file in chapters/ or contributions/ is not Markdown and is left out of the book.",
+        "Only .md files are read. A Word or PDF submission is turned into a contribution with "
+        "`idmbook ingest`, a Word note into a note with `idmbook ingest --as note`; anything "
+        "else belongs outside these folders (pictures go in a media/ folder).",
+    ),
+    Rule(
+        "IDM066",
+        "unsafe-template",
+        ERR,
+        "A file of templates/ is refused: it is not a regular file, or it would fetch or run "
+        "something.",
+        "The templates decide how the book looks, and they are read like any other file of "
+        "the project: templates/ must hold real folders and regular files (no links, pipes, "
+        "devices or hard links), reference.docx may not refer to anything outside itself "
+        "(pictures or templates on the web, fields that include files) or carry macros, and "
+        "idm.typ may not name Typst packages, which Typst would download. Replace the file with "
+        "one made by `idmbook init`, or delete templates/ to use idmbook's defaults.",
+    ),
+    Rule(
+        "IDM067",
+        "picture-budget",
+        ERR,
+        "The book's pictures together are more than the build can place.",
+        "Each picture is decoded to its full size in memory when the PDF is typeset, and each "
+        "time a picture is shown Word's file refers to it again. The pictures of the whole book "
+        "together, and the number of times they are shown, have limits proportional to what a "
+        "book needs: make large pictures smaller (2,000 pixels across is plenty for a printed "
+        "page) and show a picture once rather than many times.",
+    ),
+    # --- submitted text the book prints differently ----------------------------------------
+    Rule(
+        "IDM070",
+        "dropped-attribute",
+        WARN,
+        "An attribute in braces is left out of the book.",
+        "Submitted text keeps only a language (`[texte]{lang=fr}`), a direction (`dir=rtl`) and "
+        "a picture's size (`{width=50%}`). Other attributes (`style`, `onclick`, `custom-style`, "
+        "ids and classes of your own) would reach the Word and web editions as code, so the "
+        "book drops them. Remove them from the text.",
+    ),
+    Rule(
+        "IDM071",
+        "heading-as-bold",
+        WARN,
+        "A heading is printed as bold text.",
+        "A heading inside a list item, a table cell, a footnote, a block quote or a definition "
+        "cannot be a heading of the book (it would become a chapter of the contents); nor can "
+        "one nested deeper than the book's six levels. Move the heading out of the list, or "
+        "write it as bold text (`**Title**`).",
+    ),
+    Rule(
+        "IDM072",
+        "heading-level",
+        WARN,
+        "A heading skips a level, and is printed at another level than written.",
+        "Headings go down one level at a time (`##` then `###`, not `##` then `####`), and "
+        "none goes above the text's first heading: accessible PDF (PDF/UA) forbids a skipped "
+        "level, so the book prints such a heading one level below the one before it.",
+    ),
+    Rule(
+        "IDM073",
+        "equation-as-code",
+        WARN,
+        "An equation is printed as its TeX source instead of as math.",
+        "Equations (`$x^2$`, `$$...$$`) may not define macros (`\\newcommand`, `\\def`), name "
+        "files or addresses (`\\input`, `\\href`), be longer than 2,000 characters or nest "
+        "groups more than 8 deep. Write the equation out in full.",
+    ),
+    Rule(
+        "IDM074",
+        "link-as-text",
+        WARN,
+        "A link is printed as its text only.",
+        "The book keeps links to web pages (https://), e-mail addresses (mailto:) and places "
+        "in the book (#...). A link to a file (file:, a path) or to a script (javascript:) "
+        "would not work for readers or would be unsafe. Link to a web page instead.",
+    ),
+]
