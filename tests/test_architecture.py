@@ -19,7 +19,6 @@ MAX_COMPLEXITY = 20
 LONG_MODULES: frozenset[str] = frozenset(
     {
         "idmbook/commands/ingest.py",
-        "idmbook/commands/status.py",
         "idmbook/compose/assemble.py",
         "idmbook/ingest/convert.py",
         "idmbook/ingest/wordprep.py",

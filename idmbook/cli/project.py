@@ -50,7 +50,8 @@ def status(
 
     Example: [bold]idmbook status --chart coverage.png[/]
     """
-    from idmbook.commands.status import project_status, render_tables
+    from idmbook.commands.status import project_status
+    from idmbook.commands.statustables import render_tables
 
     if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
         raise IdmbookError(f"cannot draw a chart as '{chart.name}'", "name the file .png or .svg")
