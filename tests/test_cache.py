@@ -388,14 +388,13 @@ def test_chapters_converted_apart_make_the_same_typst_as_the_whole_body(
     assert cache.hits == converted
 
 
-@pytest.mark.parametrize("cut", range(1, 9))
-def test_a_body_added_in_parts_makes_the_same_typst_wherever_it_is_cut(cut: int) -> None:
-    """A part may end inside a section (whose piece then runs on into the next part), right
-    before a chapter or before a section: the Typst files are those of the body in one
-    part."""
+def test_the_typst_is_the_same_however_the_pieces_are_batched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pieces of the body converted in one pandoc process or each in its own give the
+    same Typst files (each piece's text is cut from its batch at its marker)."""
+    import idmbook.render.pdf as pdf_module
     from idmbook.load.defaults import default_templates
-    from idmbook.pandoc.ast import id_counts, link_targets
-    from idmbook.render.pdf import TypstBody, typst_book
 
     markdown = "\n\n".join(
         f"# Chapter {n} {{#c{n}}}\n\nSee [the next](#c{n + 1}).\n\n## Section {n}\n\n"
@@ -403,17 +402,26 @@ def test_a_body_added_in_parts_makes_the_same_typst_wherever_it_is_cut(cut: int)
         for n in range(2)
     )
     ast = parse_markdown(markdown, READER, None)
-    blocks = ast["blocks"]
-    assert len(blocks) == 10
     meta = _meta()
     templates = default_templates()
-    whole = typst_book(ast, meta, templates)
-    targets = link_targets(id_counts(blocks))
-    with TypstBody(ast["pandoc-api-version"], {}, targets) as body:
-        body.add(blocks[:cut])
-        body.add(blocks[cut:], last=True)
-        parts = body.book(meta, templates)
-    assert parts == whole
+    batches: list[int] = []
+    real = pdf_module.balanced_runs
+
+    def one_batch(indices: list[int], *_: Any, **__: Any) -> list[list[int]]:
+        batches.append(1)
+        return [indices]
+
+    def each_alone(indices: list[int], *_: Any, **__: Any) -> list[list[int]]:
+        batches.append(len(indices))
+        return [[index] for index in indices]
+
+    monkeypatch.setattr(pdf_module, "balanced_runs", one_batch)
+    whole = pdf_module.typst_book(ast, meta, templates)
+    monkeypatch.setattr(pdf_module, "balanced_runs", each_alone)
+    apart = pdf_module.typst_book(ast, meta, templates)
+    monkeypatch.setattr(pdf_module, "balanced_runs", real)
+    assert batches == [1, 4], "four pieces: each chapter's opening and its section"
+    assert apart == whole
     assert len(whole.chapters) == 2
     assert "#link(<c1>)" in whole.chapters[0], "a link forward is kept"
     assert "<c2>" not in whole.chapters[1], "a link to nothing is text"

@@ -26,7 +26,9 @@ LONG_TEXT = "\n\n".join(
 """Markdown that pandoc reads for several seconds."""
 
 
-def test_a_failed_conversion_kills_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_conversion_kills_the_others(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     started: list[subprocess.Popen[bytes]] = []
     real_popen = subprocess.Popen
 
@@ -36,12 +38,18 @@ def test_a_failed_conversion_kills_the_others(monkeypatch: pytest.MonkeyPatch) -
         return process  # type: ignore[no-any-return]
 
     monkeypatch.setattr(run_module.subprocess, "Popen", recorded)
-    slow = (["-f", "markdown", "-t", "json"], LONG_TEXT.encode())
+    busy = tmp_path / "busy.lua"  # works for two minutes unless it is killed
+    busy.write_text(
+        "function Pandoc(doc)\n  local t = os.time()\n"
+        "  while os.time() - t < 120 do end\n  return doc\nend\n"
+    )
+    slow = (["-f", "markdown", "-t", "json", f"--lua-filter={busy}"], b"text")
     failing = (["-f", "markdown", "-t", "nosuchformat"], b"text")
     with pytest.raises(ToolMissing, match="nosuchformat"):
         run_pandoc_all([slow, failing])
     assert len(started) == 2
     [slow_process] = [p for p in started if "json" in p.args]  # type: ignore[operator]
+    assert slow_process.poll() is not None
     assert slow_process.returncode == -signal.SIGKILL, "the slow conversion was killed"
 
 

@@ -21,14 +21,12 @@ outside it.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
@@ -37,7 +35,7 @@ from idmbook.errors import IdmbookError, ToolMissing
 from idmbook.load.fonts import Glyphs, typst_fonts
 from idmbook.pandoc.ast import TEXT_NODES, ast_bytes, id_counts, link_targets
 from idmbook.pandoc.ast import stringify as pandoc_stringify
-from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, tool_span
+from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, run_pandoc_all, tool_span
 from idmbook.parse.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
 from idmbook.render.meta import BookMeta
 from idmbook.render.typst_errors import (
@@ -1007,206 +1005,135 @@ def typst_book(
     """The book as Typst files: chapters converted by pandoc (or taken from ``cache``) and the
     main file made by pandoc from ``idm.typ`` and ``meta``.
 
-    The body is made ready for pandoc in parts, each converted in the background while the
-    next is prepared: a long body in four parts per processor (the first half as long, so
-    that pandoc starts sooner), each converted by one pandoc process, two at a time on two
-    processors; a short one in one part, converted by one pandoc per processor."""
-    _template(templates)
-    blocks = list(ast.get("blocks", []))
+    The body is made safe for Typst (see :func:`prepare_blocks`) and cut into pieces, a
+    chapter's opening or one of its sections (:func:`_is_section`): a piece's Typst comes from
+    the cache, or from pandoc, the missing pieces converted in one batch per processor.
+    """
+    template = _template(templates)
     targets = meta.link_targets
+    blocks = list(ast.get("blocks", []))
     if targets is None:
         targets = link_targets(id_counts(blocks))
-    processors = os.cpu_count() or 1
-    count = max(1, min(4 * processors, len(blocks) // _BLOCKS_PER_PART))
     api = ast.get("pandoc-api-version") or PANDOC_API_VERSION
-    with TypstBody(api, meta.images, targets, cache) as body:
-        for number, part in enumerate(_parts(blocks, count)):
-            body.add(part, jobs=1 if count > 1 else processors, last=number == count - 1)
-        return body.book(meta, templates)
+    glyphs = Glyphs(cache)
+    prepared, used = prepare_blocks(blocks, meta.images, targets, glyphs)
+    owners, pieces = _pieces(prepared)
+    texts = _piece_texts(pieces, api, cache)
+    chapters: dict[int, list[str]] = {}
+    for owner, text in zip(owners, texts, strict=True):
+        chapters.setdefault(owner, []).append(text)
+    includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(len(chapters)))
+    document = {"pandoc-api-version": api, "meta": pandoc_meta(meta, glyphs), "blocks": []}
+    if includes:
+        document["blocks"] = [_raw_block(includes)]
+    main = _main_file(template, ast_bytes(document), cache)
+    parts = tuple("".join(texts) for texts in chapters.values())
+    return TypstBook(main.decode("utf-8"), parts, includes, frozenset(used))
 
 
-def _parts(blocks: list[Node], count: int) -> list[list[Node]]:
-    """``blocks`` cut into ``count`` parts, the first half as long as the others."""
-    if count <= 1:
-        return [blocks]
-    ends = [len(blocks) * (2 * number - 1) // (2 * count - 1) for number in range(1, count + 1)]
-    return [blocks[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+def _pieces(blocks: list[Node]) -> tuple[list[int], list[bytes]]:
+    """The chapter of each piece of ``blocks`` and the piece as pandoc's JSON: a piece ends
+    at a page break (a new chapter) or a section, outside any scope the preparation opened."""
+    owners: list[int] = []
+    pieces: list[bytes] = []
+    piece: list[Node] = []
+    depth = chapter = 0
+    for block in blocks:
+        if depth == 0 and piece and (_is_pagebreak(block) or _is_section(block)):
+            owners.append(chapter)
+            pieces.append(ast_bytes(piece))
+            piece = []
+            chapter += _is_pagebreak(block)
+        if block.get("t") == "RawBlock":
+            code = block["c"][1]
+            if code.startswith("#[#set text("):
+                depth += 1
+            elif code == "]":
+                depth -= 1
+        piece.append(block)
+    if piece:
+        owners.append(chapter)
+        pieces.append(ast_bytes(piece))
+    return owners, pieces
 
 
-_BLOCKS_PER_PART = 500
-"""The fewest top-level blocks in one part of :func:`typst_book` (the benchmark's IDM book has
-1,252, its compendium 13,046): a short book is not cut into many pandoc processes."""
+def _piece_texts(pieces: list[bytes], api: Any, cache: Cache | None) -> list[str]:
+    """pandoc's Typst of each piece: from the cache, or converted (and then kept there)."""
+    from idmbook.cache import Cache
+
+    version = ast_bytes(api)
+    keys = [Cache.key("typst", pandoc_version(), *_WRITER_ARGS, version, p) for p in pieces]
+    texts: dict[int, str] = {}
+    for index, key in enumerate(keys):
+        found = cache.get("typst", key) if cache is not None else None
+        if found is not None:
+            texts[index] = found.decode("utf-8")
+    missing = [index for index in range(len(pieces)) if index not in texts]
+    batches = balanced_runs(missing, [len(p) for p in pieces], minimum=256 * 1024)
+    marker = f"// idmbook-chapter-{secrets.token_hex(8)}"
+    documents = [_batch_document(pieces, batch, api, marker) for batch in batches]
+    for batch, out in zip(batches, _converted(documents), strict=True):
+        for index, text in zip(batch, _cut(out, marker, batch), strict=True):
+            texts[index] = text
+            if cache is not None:
+                cache.put("typst", keys[index], text.encode("utf-8"))
+    return [texts[index] for index in range(len(pieces))]
 
 
-class TypstBody:
-    """pandoc's Typst of the book's body, made part after part in book order.
+def _batch_document(pieces: list[bytes], batch: list[int], api: Any, marker: str) -> bytes:
+    """The pieces ``batch`` as one document for pandoc, separated by marker lines."""
+    body = []
+    for index in batch:
+        body.append(ast_bytes(_raw_block(f"{marker}-{index}")))
+        if pieces[index] != b"[]":
+            body.append(pieces[index][1:-1])
+    body.append(ast_bytes(_raw_block(f"{marker}-end")))
+    head = b'{"pandoc-api-version":' + ast_bytes(api) + b',"meta":{},"blocks":['
+    return head + b",".join(body) + b"]}"
 
-    Each part is made safe for Typst (see :func:`prepare_blocks`) and cut into pieces, a
-    chapter's opening or one of its sections (:func:`_is_section`). A piece's Typst comes from
-    the cache, or from pandoc, converting in the background, as many processes at once as
-    there are processors, while the next parts are prepared. Use as a context manager (or call
-    :meth:`close`): conversions still running are waited for.
-    """
 
-    def __init__(
-        self,
-        api: Any,
-        images: dict[str, Path],
-        targets: AbstractSet[str],
-        cache: Cache | None = None,
-    ) -> None:
-        self.api = api
-        self.images = images
-        """The book's pictures: picture name -> file."""
-        self.targets = targets
-        """Ids internal links may point at (see BookMeta.link_targets)."""
-        self.cache = cache
-        self.glyphs = Glyphs(cache)
-        """What the fonts can show."""
-        self.used: set[str] = set()
-        """Picture names the body places."""
-        self._part: list[Node] = []
-        self._depth = 0
-        self._chapter = 0
-        self._owners: list[int] = []
-        self._data: list[bytes] = []
-        self._texts: dict[int, str] = {}
-        self._jobs: list[Future[dict[int, str]]] = []
-        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
-
-    def __enter__(self) -> TypstBody:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Forget conversions not started; wait for those running."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def add(self, blocks: list[Node], jobs: int = 1, last: bool = False) -> None:
-        """The body's next part (``last``: the last part); the pieces it completes that the
-        cache does not have are converted by up to ``jobs`` pandoc processes."""
-        prepared, used = prepare_blocks(blocks, self.images, self.targets, self.glyphs)
-        self.used |= used
-        first = len(self._data)
-        for block in prepared:
-            if self._depth == 0 and self._part:
-                if _is_pagebreak(block):
-                    self._end_piece()
-                    self._chapter += 1
-                elif _is_section(block):
-                    self._end_piece()
-            if block.get("t") == "RawBlock":
-                code = block["c"][1]
-                if code.startswith("#[#set text("):
-                    self._depth += 1
-                elif code == "]":
-                    self._depth -= 1
-            self._part.append(block)
-        if last and self._part:
-            self._end_piece()
-        self._convert(first, jobs)
-
-    def book(self, meta: BookMeta, templates: Path) -> TypstBook:
-        """The book as Typst files, once every part has been added."""
-        template = _template(templates)
-        if self._part:
-            self._end_piece()
-            self._convert(len(self._data) - 1, 1)
-        count = len(dict.fromkeys(self._owners))
-        includes = "\n\n".join(f'#include "{_chapter_name(i)}"' for i in range(count))
-        document = {
-            "pandoc-api-version": self.api,
-            "meta": pandoc_meta(meta, self.glyphs),
-            "blocks": [],
-        }
-        if includes:
-            document["blocks"] = [_raw_block(includes)]
-        # the main file needs only the number of chapters: pandoc makes it beside the others
-        with ThreadPoolExecutor(max_workers=1) as aside:
-            main = aside.submit(self._main_file, template, ast_bytes(document))
-            for job in self._jobs:
-                self._texts.update(job.result())
-            made = main.result()
-        grouped: dict[int, list[str]] = {}
-        for index, owner in enumerate(self._owners):
-            grouped.setdefault(owner, []).append(self._texts[index])
-        chapters = ["".join(parts) for parts in grouped.values()]
-        return TypstBook(made.decode("utf-8"), tuple(chapters), includes, frozenset(self.used))
-
-    def _end_piece(self) -> None:
-        self._owners.append(self._chapter)
-        self._data.append(ast_bytes(self._part))
-        self._part = []
-
-    def _convert(self, first: int, jobs: int) -> None:
-        """Take the Typst of the pieces from ``first`` on from the cache, or start converting
-        them in up to ``jobs`` pandoc processes."""
-        from idmbook.cache import Cache
-
-        api = ast_bytes(self.api)
-        missing: dict[int, str | None] = {}
-        for index in range(first, len(self._data)):
-            key = None
-            if self.cache is not None:
-                key = Cache.key("typst", pandoc_version(), *_WRITER_ARGS, api, self._data[index])
-                found = self.cache.get("typst", key)
-                if found is not None:
-                    self._texts[index] = found.decode("utf-8")
-                    continue
-            missing[index] = key
-        sizes = [len(data) for data in self._data]
-        for batch in balanced_runs(list(missing), sizes, minimum=256 * 1024, count=jobs):
-            keys = {index: missing[index] for index in batch}
-            self._jobs.append(self._pool.submit(self._pandoc, keys))
-
-    def _pandoc(self, keys: dict[int, str | None]) -> dict[int, str]:
-        """pandoc's Typst for the pieces ``keys`` (with their cache keys, None without a
-        cache), converted together, separated by marker lines."""
-        batch = list(keys)
-        marker = f"// idmbook-chapter-{secrets.token_hex(8)}"
-        body = []
-        for index in batch:
-            body.append(ast_bytes(_raw_block(f"{marker}-{index}")))
-            if self._data[index] != b"[]":
-                body.append(self._data[index][1:-1])
-        body.append(ast_bytes(_raw_block(f"{marker}-end")))
-        head = b'{"pandoc-api-version":' + ast_bytes(self.api) + b',"meta":{},"blocks":['
-        document = head + b",".join(body) + b"]}"
+def _converted(documents: list[bytes]) -> list[bytes]:
+    """pandoc's Typst of ``documents``, converted at once; a failure names the source files
+    of the document that failed."""
+    try:
+        return run_pandoc_all([(_WRITER_ARGS, document) for document in documents])
+    except IdmbookError as exc:
+        error = exc
+    for document in documents:  # (rare: find the one that fails, to name its files)
         try:
-            out = run_pandoc(_WRITER_ARGS, document)
+            run_pandoc(_WRITER_ARGS, document)
         except IdmbookError as exc:
             named = sources_in(document)
             if not named:
                 raise
             where = f"\n  while converting the text of {', '.join(named)}"
             raise type(exc)(exc.message + where, exc.hint) from None
-        # Each piece's text runs to the next marker, with the line ending pandoc put after
-        # the piece's last block: the pieces joined are the whole body, byte for byte.
-        parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
-        if parts[1::2] != [*map(str, batch), "end"] or parts[0].strip():
-            raise IdmbookError("pandoc's Typst could not be cut into chapters")
-        texts = dict(zip(batch, parts[2::2], strict=False))
-        for index, text in texts.items():
-            key = keys[index]
-            if self.cache is not None and key is not None:
-                self.cache.put("typst", key, text.encode("utf-8"))
-        return texts
+    raise error
 
-    def _main_file(self, template: Path, document: bytes) -> bytes:
-        """``book.typ``: ``document`` (the metadata and the chapters' includes) through the
-        template; needing only the number of chapters, it is made while they are converted."""
-        from idmbook.cache import Cache
 
-        args = [*_WRITER_ARGS, "--template", str(template)]
-        key = Cache.key("main", pandoc_version(), *args, template.read_bytes(), document)
-        found = self.cache.get("typst", key) if self.cache is not None else None
-        if found is None:
-            found = run_pandoc(args, document)
-            if self.cache is not None:
-                self.cache.put("typst", key, found)
-        return found
+def _cut(out: bytes, marker: str, batch: list[int]) -> list[str]:
+    """Each piece's text of a batch's Typst: it runs to the next marker, with the line ending
+    pandoc put after the piece's last block (the pieces joined are the whole body, byte for
+    byte)."""
+    parts = re.split(f"^{re.escape(marker)}-(\\d+|end)\n", out.decode("utf-8"), flags=re.M)
+    if parts[1::2] != [*map(str, batch), "end"] or parts[0].strip():
+        raise IdmbookError("pandoc's Typst could not be cut into chapters")
+    return parts[2::2][: len(batch)]
+
+
+def _main_file(template: Path, document: bytes, cache: Cache | None) -> bytes:
+    """``book.typ``: ``document`` (the metadata and the chapters' includes) through the
+    template."""
+    from idmbook.cache import Cache
+
+    args = [*_WRITER_ARGS, "--template", str(template)]
+    key = Cache.key("main", pandoc_version(), *args, template.read_bytes(), document)
+    found = cache.get("typst", key) if cache is not None else None
+    if found is None:
+        found = run_pandoc(args, document)
+        if cache is not None:
+            cache.put("typst", key, found)
+    return found
 
 
 def _chapter_name(index: int) -> str:
