@@ -706,6 +706,34 @@ def _command(args: list[str]) -> str | None:
     return next((arg for arg in args if not arg.startswith("-")), None)
 
 
+translate_app = typer.Typer(
+    help="Translations of notes, contributions and chapters (NAME.LANG.md beside NAME.md).\n\n"
+    "Example: [bold]idmbook translate stamp chapters/notes/geneva/children.fr.md[/]",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(translate_app, name="translate")
+
+
+@translate_app.command("stamp")
+def translate_stamp(
+    paths: Annotated[list[Path], typer.Argument(help="Translations brought up to date.")],
+    project: ProjectOption = None,
+) -> None:
+    """Record that each translation is up to date with its original as it is now."""
+    from idmbook.commands.translate import stamp
+    from idmbook.errors import ProblemsFound
+
+    try:
+        written = stamp(project or paths[0].parent, paths)
+    except ProblemsFound as exc:
+        if exc.report is not None:
+            _report_build_problems(exc.report, OutputFormat.human)
+        raise
+    for rel in written:
+        err_console.print(f"stamped {rel}")
+
+
 def main() -> None:
     """Entry point: run the app and turn errors into exit codes in one place.
 

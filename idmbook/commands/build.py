@@ -318,6 +318,9 @@ def _build(
     if project is None:
         raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
     report = check_for_build(project, report, options.final)
+    from idmbook.check.translations import edition_check
+
+    report = edition_check(project, report, options.language, options.final)
     result = BuildResult(report=report, timings={"validate": time.perf_counter() - started})
     if on_validated is not None:
         on_validated(report)
