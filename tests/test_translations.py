@@ -193,3 +193,109 @@ def test_a_draft_translation_is_refused_by_final_in_its_language(
         build(project.root, BuildOptions(formats=("docx",), language="fr", final=True))
     errors = [d for d in refused.value.report.diagnostics if d.severity is Severity.ERROR]
     assert [(d.code, d.path, d.line) for d in errors] == [("IDM085", CHILDREN_FR, 4)]
+
+
+# --------------------------------------------------------------------------- the config's words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FRENCH_WORDS = """\
+translations:
+  fr:
+    title: Renforcer la coopération internationale
+    series: Dialogue international sur la migration
+    publisher: Organisation internationale pour les migrations
+    address: [17 route des Morillons, 1211 Genève 19]
+    workshops:
+      new-york:
+        title: Coopération internationale et gouvernance des migrations
+        city: New York
+        sessions:
+          opening: Séance d'ouverture
+          sdg-targets: Les cibles des ODD liées à la migration
+          closing: Synthèse et clôture
+        chairs:
+          opening: [Mme Exemple, Directrice générale adjointe]
+      geneva:
+        title: Comprendre les vulnérabilités des migrants
+        city: Genève
+        sessions:
+          opening: Séance d'ouverture
+          children: Répondre aux besoins des enfants en déplacement
+"""
+
+
+def test_each_config_string_left_untranslated_is_named(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    from tests.conftest import CONFIG
+
+    config = CONFIG.replace(
+        "        title: Opening session\n",
+        "        title: Opening session\n        chairs: [Ms Example, Deputy Director General]\n",
+        1,
+    )
+    words = FRENCH_WORDS.replace("    address: [17 route des Morillons, 1211 Genève 19]\n", "")
+    words = words.replace("          sdg-targets: Les cibles des ODD liées à la migration\n", "")
+    words = words.replace(
+        "        chairs:\n          opening: [Mme Exemple, Directrice générale adjointe]\n", ""
+    )
+    project = make_project({"idmbook.yaml": config + words})
+    result = build(project.root, BuildOptions(formats=("docx",), language="fr", force=True))
+    missing = [(d.line, d.message) for d in result.report.diagnostics if d.code == "IDM084"]
+    assert missing == [
+        (11, "the fr edition prints this in en: translations.fr.address is missing"),
+        (
+            24,
+            "the fr edition prints this in en: "
+            "translations.fr.workshops.new-york.chairs.opening is missing",
+        ),
+        (
+            27,
+            "the fr edition prints this in en: "
+            "translations.fr.workshops.new-york.sessions.sdg-targets is missing",
+        ),
+    ]
+    # the English edition does not ask for French words
+    english = build(project.root, BuildOptions(formats=("docx",), force=True))
+    assert not [d for d in english.report.diagnostics if d.code == "IDM084"]
+
+
+def test_chairs_are_printed_in_the_editions_language(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    from tests.conftest import CONFIG
+
+    config = CONFIG.replace(
+        "        title: Opening session\n",
+        "        title: Opening session\n        chairs: [Ms Example, Deputy Director General]\n",
+        1,
+    )
+    project = make_project({"idmbook.yaml": config + FRENCH_WORDS})
+    result = build(project.root, BuildOptions(formats=("docx",), language="fr", force=True))
+    assert not [d for d in result.report.diagnostics if d.code == "IDM084"]
+    document = docx.Document(str(result.outputs["docx"]))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Mme Exemple; Directrice générale adjointe" in cells
+    assert "Ms Example; Deputy Director General" not in cells
+    assert "1211 Genève 19" in _docx_text(result.outputs["docx"])
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_repositorys_editions_have_every_config_string_and_sample_translations(
+    language: str,
+) -> None:
+    from idmbook.check.translations import edition_check, edition_pieces
+    from idmbook.check.validate import validate
+
+    project, report = validate(ROOT)
+    assert project is not None and not report.has_errors
+    checked = edition_check(project, report, language, final=True)
+    assert [d for d in checked.diagnostics if d.code == "IDM084"] == []
+    assert not checked.has_errors  # stamped, final: --final accepts them
+    _, coverage = edition_pieces(project.documents, language, "en")
+    assert coverage.count("translated", "note") >= 2
+    assert coverage.count("translated", "contribution") >= 1
+    assert coverage.count("stale") == 0
+    translations = [t for t in project.documents.translations if t.language == language]
+    assert translations and all(t.meta.sample for t in translations)

@@ -39,7 +39,8 @@ def load_originals(start: Path, paths: list[Path]) -> tuple[Project, list[Origin
     opened = open_project(start)
     if isinstance(opened, Report):
         raise ProblemsFound("idmbook.yaml has errors", report=opened)
-    project = load_project(opened, [p.absolute() for p in paths])
+    unique = list(dict.fromkeys(p.absolute() for p in paths))  # two translations, one original
+    project = load_project(opened, unique)
     if project.report.has_errors:
         raise ProblemsFound("the originals have errors; fix them first", report=project.report)
     docs = project.documents
