@@ -13,7 +13,7 @@ from idmbook.commands.build import BuildOptions, build
 from idmbook.commands.translate import stamp
 from idmbook.diagnostics import Severity
 from idmbook.errors import ProblemsFound
-from tests.conftest import NOTE_PATHS, ProjectDir
+from tests.conftest import NOTE_PATHS, CliResult, ProjectDir
 
 CHILDREN = NOTE_PATHS["geneva", "children"]
 CHILDREN_FR = CHILDREN.replace(".md", ".fr.md")
@@ -299,3 +299,38 @@ def test_the_repositorys_editions_have_every_config_string_and_sample_translatio
     assert coverage.count("stale") == 0
     translations = [t for t in project.documents.translations if t.language == language]
     assert translations and all(t.meta.sample for t in translations)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def test_status_counts_translated_stale_and_missing_per_language(
+    make_project: Callable[..., ProjectDir], run_main: Callable[..., CliResult]
+) -> None:
+    import json
+
+    project = _translated(make_project, **{"contributions/montreal.fr.md": CONTRIBUTION_FR})
+    project.write(
+        "contributions/montreal.md",
+        project.read("contributions/montreal.md").replace("one-stop shops", "one-stop centres"),
+    )
+    result = run_main(["status", "--format", "json"], cwd=project)
+    assert result.exit_code == 0, result.stderr
+    french = json.loads(result.stdout)["translations"]["fr"]
+    assert (french["note"]["translated"], french["note"]["stale"], french["note"]["missing"]) == (
+        1,
+        0,
+        3,
+    )
+    assert french["contribution"]["stale_files"] == ["contributions/montreal.md"]
+    assert (french["contribution"]["translated"], french["contribution"]["missing"]) == (1, 1)
+    assert french["chapter"]["missing_files"] == ["chapters/foreword.md"]
+    assert "title" in french["config_missing"]  # the test config translates nothing
+    tables = run_main(["status"], cwd=project, COLUMNS="200")
+    row = next(line for line in tables.stdout.splitlines() if line.strip("│ ").startswith("fr "))
+    assert [cell.strip() for cell in row.strip("│").split("│")][:4] == [
+        "fr",
+        "1 / 0 / 3",
+        "1 / 1 / 1",
+        "0 / 0 / 1",
+    ]
