@@ -734,6 +734,68 @@ def translate_stamp(
         err_console.print(f"stamped {rel}")
 
 
+@translate_app.command("export")
+def translate_export(
+    lang: Annotated[str, typer.Option("--lang", help="Language to translate into: fr, es...")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Originals to export; every note, contribution and chapter if none."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Folder of the XLIFF files (default: xliff/LANG/)."),
+    ] = None,
+    project: ProjectOption = None,
+) -> None:
+    """Write XLIFF 2.0 files for translators' tools, one per original.
+
+    Example: [bold]idmbook translate export --lang fr chapters/notes/geneva/children.md[/]
+    """
+    import langcodes
+
+    from idmbook.commands.xliff import export
+    from idmbook.errors import ProblemsFound
+
+    if not langcodes.tag_is_valid(lang):
+        raise IdmbookError(f"'{lang}' is not a language tag", "use fr or es")
+    try:
+        written = export(project or Path.cwd(), lang, paths or None, out)
+    except ProblemsFound as exc:
+        if exc.report is not None:
+            _report_build_problems(exc.report, OutputFormat.human)
+        raise
+    for path in written:
+        err_console.print(f"wrote {_shown(path)}")
+
+
+@translate_app.command("import")
+def translate_import(
+    files: Annotated[list[Path], typer.Argument(help="Translated XLIFF files.")],
+    translator: Annotated[
+        str | None, typer.Option(help="Translator's name (default: the translation's own).")
+    ] = None,
+    final: Annotated[
+        bool, typer.Option("--final", help="Mark the translations final (default: draft).")
+    ] = False,
+    project: ProjectOption = None,
+) -> None:
+    """Write NAME.LANG.md beside each original from translated XLIFF files.
+
+    Example: [bold]idmbook translate import xliff/fr/chapters/notes/geneva/children.xlf[/]
+    """
+    from idmbook.commands.xliff import import_files
+    from idmbook.errors import ProblemsFound
+
+    try:
+        written = import_files(project or Path.cwd(), files, translator, final)
+    except ProblemsFound as exc:
+        if exc.report is not None:
+            _report_build_problems(exc.report, OutputFormat.human)
+        raise
+    for rel in written:
+        err_console.print(f"wrote {rel}")
+
+
 def main() -> None:
     """Entry point: run the app and turn errors into exit codes in one place.
 
