@@ -720,7 +720,10 @@ def translate_stamp(
     paths: Annotated[list[Path], typer.Argument(help="Translations brought up to date.")],
     project: ProjectOption = None,
 ) -> None:
-    """Record that each translation is up to date with its original as it is now."""
+    """Record that each translation is up to date with its original as it is now.
+
+    Example: [bold]idmbook translate stamp chapters/notes/geneva/children.fr.md[/]
+    """
     from idmbook.commands.translate import stamp
     from idmbook.errors import ProblemsFound
 
