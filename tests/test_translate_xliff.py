@@ -211,3 +211,19 @@ def test_an_import_naming_a_file_outside_the_project_is_refused(
     result = run_main(["translate", "import", str(xlf)], cwd=project)
     assert result.exit_code == 1
     assert "its original '../../etc/passwd' is not a file of the project" in result.stderr
+
+
+def test_export_leaves_out_what_is_written_in_the_target_language(
+    make_project: Callable[..., ProjectDir], run_main: Callable[..., CliResult]
+) -> None:
+    from tests.conftest import contribution_text
+
+    lyon = contribution_text("Ville de Lyon").replace("language: en", "language: fr")
+    project = make_project({"contributions/lyon.md": lyon})
+    result = run_main(["translate", "export", "--lang", "fr"], cwd=project)
+    assert result.exit_code == 0, result.stderr
+    assert project.path("xliff/fr/contributions/montreal.xlf").is_file()
+    assert not project.path("xliff/fr/contributions/lyon.xlf").exists()
+    named = run_main(["translate", "export", "--lang", "fr", "contributions/lyon.md"], cwd=project)
+    assert named.exit_code == 2
+    assert "contributions/lyon.md is written in 'fr' already" in named.stderr

@@ -121,6 +121,7 @@ def export(start: Path, language: str, paths: list[Path] | None, out: Path | Non
     from translate.storage.xliff2 import Xliff2File
 
     project_root = _root(start)
+    explicit = paths is not None
     if paths is None:
         found = discover(project_root, Report())
         paths = [p for p, kind in found if kind is not None and translation_name(p) is None]
@@ -134,6 +135,15 @@ def export(start: Path, language: str, paths: list[Path] | None, out: Path | Non
                     f"{path}: a translation, not an original", "export the original NAME.md"
                 )
     project, originals = load_originals(start, paths)
+    kept: list[Original] = []
+    for original in originals:
+        written_in = original.doc.meta.language or project.config.language
+        if written_in.split("-")[0].lower() != language.split("-")[0].lower():
+            kept.append(original)
+        elif explicit:
+            rel = rel_path(original.path.absolute(), project.root)
+            raise IdmbookError(f"{rel} is written in '{written_in}' already")
+    originals = kept
     folder = out or project.root / "xliff" / language
     written: list[Path] = []
     files: dict[Path, bytes] = {}
