@@ -746,11 +746,14 @@ def translate_export(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Folder of the XLIFF files (default: xliff/LANG/)."),
+        typer.Option("--out", "-o", help="Folder of the files (default: xliff/LANG/)."),
     ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="xlf (XLIFF 2.0, the default) or po.")
+    ] = "xlf",
     project: ProjectOption = None,
 ) -> None:
-    """Write XLIFF 2.0 files for translators' tools, one per original.
+    """Write XLIFF 2.0 (or PO) files for translators' tools, one per original.
 
     Example: [bold]idmbook translate export --lang fr chapters/notes/geneva/children.md[/]
     """
@@ -761,8 +764,10 @@ def translate_export(
 
     if not langcodes.tag_is_valid(lang):
         raise IdmbookError(f"'{lang}' is not a language tag", "use fr or es")
+    if fmt not in ("xlf", "po"):
+        raise IdmbookError(f"cannot export as '{fmt}'", "use --format xlf or --format po")
     try:
-        written = export(project or Path.cwd(), lang, paths or None, out)
+        written = export(project or Path.cwd(), lang, paths or None, out, fmt)
     except ProblemsFound as exc:
         if exc.report is not None:
             _report_build_problems(exc.report, OutputFormat.human)
@@ -773,7 +778,7 @@ def translate_export(
 
 @translate_app.command("import")
 def translate_import(
-    files: Annotated[list[Path], typer.Argument(help="Translated XLIFF files.")],
+    files: Annotated[list[Path], typer.Argument(help="Translated XLIFF (.xlf) or PO files.")],
     translator: Annotated[
         str | None, typer.Option(help="Translator's name (default: the translation's own).")
     ] = None,

@@ -227,3 +227,49 @@ def test_export_leaves_out_what_is_written_in_the_target_language(
     named = run_main(["translate", "export", "--lang", "fr", "contributions/lyon.md"], cwd=project)
     assert named.exit_code == 2
     assert "contributions/lyon.md is written in 'fr' already" in named.stderr
+
+
+def test_the_same_round_trip_through_po(
+    make_project: Callable[..., ProjectDir], run_main: Callable[..., CliResult]
+) -> None:
+    from translate.storage.po import pofile
+
+    project = _project(make_project)
+    result = run_main(
+        ["translate", "export", "--lang", "es", "--format", "po", CHILDREN], cwd=project
+    )
+    assert result.exit_code == 0, result.stderr
+    path = project.path("xliff/es/chapters/notes/geneva/children.po")
+    store = pofile.parsefile(str(path))
+    entries = [u for u in store.units if not u.isheader()]
+    assert [u.getcontext() for u in entries] == ["u1", "u2", "u3", "u4", "u5", "u6"]
+    assert entries[1].source == (
+        "The session opened with <g1>children first</g1>, a principle<x3/> of the "
+        "<g4>Convention</g4>."
+    )
+    assert "Recommendation 1. Line 23 of the original." in entries[4].getnotes()
+    for entry in entries:
+        entry.target = "ES " + entry.source.replace("session", "sesión")
+    entries[4].target = "ES Compartir datos entre Estados."  # its attribute block dropped
+    path.write_bytes(bytes(store))
+    refused = run_main(["translate", "import", str(path)], cwd=project)
+    assert refused.exit_code == 1
+    text = path.read_text("utf-8")
+    line = text[: text.index('msgctxt "u5"')].count("\n") + 1
+    assert (
+        f"xliff/es/chapters/notes/geneva/children.po:{line}:1: error[IDM086]: unit u5 "
+        """(recommendation 1 (line 23)): the inline code '{levels="national"}' is missing"""
+    ) in refused.stderr
+    entries[4].target = "ES Compartir datos entre Estados. <x1/>"
+    path.write_bytes(bytes(store))
+    result = run_main(["translate", "import", "--translator", "Ana", str(path)], cwd=project)
+    assert result.exit_code == 0, result.stderr
+    body = project.read("chapters/notes/geneva/children.es.md").split("---\n", 2)[2]
+    assert "## Resumen" in body and "## Recomendaciones" in body
+    assert (
+        "ES The sesión opened with *children first*, a principle[^1] of the "
+        "[Convention](https://www.ohchr.org/crc)." in body
+    )
+    assert '- ES Compartir datos entre Estados. {levels="national"}' in body
+    found = [d.code for d in project.validate().diagnostics if d.path.endswith(".es.md")]
+    assert found == ["IDM085"]  # a draft until revised; nothing else to say

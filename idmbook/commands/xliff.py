@@ -9,6 +9,9 @@ call, an attribute block, a picture...; ``<pc>`` around emphasised or linked wor
 Markdown stays in the unit's ``<originalData>``. Code blocks and tables are not exported:
 they are copied as they are.
 
+``--format po`` writes the same units as PO entries for tools that prefer it (Weblate,
+Crowdin): ``msgctxt`` the unit's id, the codes written ``<x1/>`` and ``<g2>...</g2>``.
+
 Import reads the targets back and writes ``NAME.LANG.md`` beside the original: the original's
 layout with each segment's text replaced by its translation, and the codes replaced by the
 original's own markup. A file whose codes were removed, added or reordered out of their pairs,
@@ -17,6 +20,7 @@ or whose original changed since the export, is refused (IDM086) and nothing is w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,9 +119,12 @@ def units_of(original: Original) -> list[Unit]:
 # --------------------------------------------------------------------------- export
 
 
-def export(start: Path, language: str, paths: list[Path] | None, out: Path | None) -> list[Path]:
-    """Write one XLIFF file per original of ``paths`` (every note, contribution and chapter
-    when None) for translation into ``language``; the files written."""
+def export(
+    start: Path, language: str, paths: list[Path] | None, out: Path | None, fmt: str = "xlf"
+) -> list[Path]:
+    """Write one XLIFF file (``fmt`` "xlf") or PO file ("po") per original of ``paths`` (every
+    note, contribution and chapter when None) for translation into ``language``; the files
+    written."""
     from translate.storage.xliff2 import Xliff2File
 
     project_root = _root(start)
@@ -150,6 +157,12 @@ def export(start: Path, language: str, paths: list[Path] | None, out: Path | Non
     for original in originals:
         own = original.doc.meta.language
         source_language = own or project.config.language
+        rel = rel_path(original.path.absolute(), project.root)
+        if fmt == "po":
+            files[folder / (rel.rsplit(".", 1)[0] + ".po")] = _po_file(
+                project, original, rel, language
+            )
+            continue
         store = Xliff2File()
         store.setsourcelanguage(source_language)
         store.settargetlanguage(language)
@@ -225,6 +238,22 @@ def _add_unit(store: Any, ident: str, unit: Unit, original: Original, project: P
     store.addunit(xunit)
     xunit.setid(ident)
     element = xunit.getunitelement()
+    _notes(element, _unit_notes(unit, original, project))
+    source = xunit.xmlelement.find(_q("source"))
+    data: list[str] = []
+    _fill(source, tokens(unit.text), data)
+    if data:
+        original_data = etree.Element(_q("originalData"))
+        for index, value in enumerate(data, start=1):
+            item = etree.SubElement(original_data, _q("data"))
+            item.set("id", f"d{index}")
+            item.text = value
+        element.insert(1, original_data)
+
+
+def _unit_notes(unit: Unit, original: Original, project: Project) -> list[tuple[str, str]]:
+    """The notes for the translator of one unit: what and where it is, a recommendation's
+    themes."""
     segment = unit.segment
     what = {
         "title": "The title.",
@@ -242,17 +271,49 @@ def _add_unit(store: Any, ident: str, unit: Unit, original: Original, project: P
     ):
         rec = doc.recommendations[segment.number - 1]
         notes.append(("themes", f"Themes: {_themes(project, rec.themes)}."))
-    _notes(element, notes)
-    source = xunit.xmlelement.find(_q("source"))
-    data: list[str] = []
-    _fill(source, tokens(unit.text), data)
-    if data:
-        original_data = etree.Element(_q("originalData"))
-        for index, value in enumerate(data, start=1):
-            item = etree.SubElement(original_data, _q("data"))
-            item.set("id", f"d{index}")
-            item.text = value
-        element.insert(1, original_data)
+    return notes
+
+
+def _po_file(project: Project, original: Original, rel: str, language: str) -> bytes:
+    """The PO file of ``original``: one entry per unit (msgctxt its id), the codes written
+    ``<x1/>`` and ``<g2>...</g2>``, the notes as comments for the translator."""
+    from translate.storage.po import pofile
+
+    store = pofile()
+    _, segments = fingerprint(original.segments)
+    store.updateheader(  # type: ignore[no-untyped-call]
+        add=True,
+        Language=language,
+        X_Idmbook_Original=rel,
+        X_Idmbook_Segments=segments,
+    )
+    about = _about(project, original)
+    for number, unit in enumerate(units_of(original), start=1):
+        entry = store.addsourceunit(_po_codes(tokens(unit.text), [0]))
+        entry.setcontext(f"u{number}")
+        if number == 1:
+            entry.addnote(about, origin="developer")
+        for _, note in _unit_notes(unit, original, project):
+            entry.addnote(note, origin="developer")
+        entry.addlocation(f"{rel}:{unit.segment.line}")
+    return bytes(store)
+
+
+def _po_codes(parts: list[Token], counter: list[int]) -> str:
+    """``parts`` as PO text, numbered as :func:`_fill` numbers the XLIFF codes."""
+    out: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, Placeholder):
+            counter[0] += 1
+            out.append(f"<x{counter[0]}/>")
+        else:
+            counter[0] += 1
+            ident = counter[0]
+            counter[0] += 1
+            out.append(f"<g{ident}>{_po_codes(part.inside, counter)}</g{ident}>")
+    return "".join(out)
 
 
 def _fill(element: Any, parts: list[Token], data: list[str]) -> None:
@@ -312,22 +373,28 @@ def import_files(start: Path, files: list[Path], translator: str | None, final: 
     return [rel_path(r.path, project_root) for r in results]
 
 
-def _import_one(
-    start: Path, root: Path, file: Path, translator: str | None, final: bool, report: Report
-) -> _Imported | None:
+@dataclass
+class _Exchange:
+    """What a translated XLIFF or PO file says."""
+
+    language: str
+    original: str
+    """The original's project path."""
+    segments: str
+    """The original's segment hashes when it was exported."""
+    line: int
+    """Line of the file where the original is named."""
+    targets: dict[str, tuple[Any, int]]
+    """Unit id -> (its target as an element holding text, <ph/> and <pc>, or None when the
+    unit is not translated; the target's line)."""
+
+
+def _read_xliff(raw: bytes, shown: str, report: Report) -> _Exchange | None:
+    from xml.etree.ElementTree import ParseError
+
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
     from translate.storage.xliff2 import Xliff2File
-
-    shown = rel_path(file.absolute(), root)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        report.add(diag("IDM086", shown, 0, 0, f"cannot read the file: {exc.strerror}"))
-        return None
-    from xml.etree.ElementTree import ParseError
-
-    report.sources[shown] = raw.decode("utf-8", "replace")
 
     try:
         fromstring(raw, forbid_dtd=True)  # no DTD, no entity: refused before lxml reads it
@@ -342,14 +409,6 @@ def _import_one(
         report.add(diag("IDM086", shown, 0, 0, f"not an XLIFF 2 file: {exc}"))
         return None
     root_element = store.document.getroot()
-    language = root_element.get("trgLang") or ""
-    import langcodes
-
-    if not langcodes.tag_is_valid(language):
-        report.add(
-            diag("IDM086", shown, root_element.sourceline or 1, 1, "no valid trgLang on <xliff>")
-        )
-        return None
     files = root_element.findall(_q("file"))
     if len(files) != 1 or not files[0].get("original"):
         report.add(
@@ -362,41 +421,163 @@ def _import_one(
             )
         )
         return None
-    original_rel = files[0].get("original") or ""
-    original_path = (root / original_rel).resolve()
+    recorded = {
+        n.get("category"): (n.text or "") for n in files[0].findall(f"{_q('notes')}/{_q('note')}")
+    }
+    targets: dict[str, tuple[Any, int]] = {}
+    for unit in store.units:
+        target = unit.xmlelement.find(_q("target"))
+        if target is None or not "".join(target.itertext()).strip():
+            targets[str(unit.getid())] = (None, unit.xmlelement.sourceline or 1)
+        else:
+            targets[str(unit.getid())] = (target, target.sourceline or 1)
+    return _Exchange(
+        root_element.get("trgLang") or "",
+        files[0].get("original") or "",
+        recorded.get("idmbook-segments", ""),
+        files[0].sourceline or 1,
+        targets,
+    )
+
+
+_PO_CODE = re.compile(r"(<x(\d+)/>|<g(\d+)>|</g(\d+)>)")
+
+
+def _read_po(raw: bytes, shown: str, report: Report) -> _Exchange | None:
+    from translate.storage.po import pofile
+
+    text = raw.decode("utf-8", "replace")
     try:
+        store = pofile.parsestring(raw)  # type: ignore[no-untyped-call]
+    except (ValueError, UnicodeDecodeError) as exc:
+        report.add(diag("IDM086", shown, 0, 0, f"not a PO file: {exc}"))
+        return None
+    header = store.parseheader()
+    original = str(header.get("X-Idmbook-Original") or "")
+    if not original:
+        report.add(
+            diag(
+                "IDM086",
+                shown,
+                1,
+                1,
+                "not a file written by `idmbook translate export --format po` "
+                "(no X-Idmbook-Original header)",
+            )
+        )
+        return None
+    targets: dict[str, tuple[Any, int]] = {}
+    for unit in store.units:
+        if unit.isheader():
+            continue
+        context = str(unit.getcontext() or "")
+        where = text.find(f'msgctxt "{context}"')
+        line = text.count("\n", 0, where) + 1 if where >= 0 else 1
+        target = str(unit.target or "")
+        if not target.strip():
+            targets[context] = (None, line)
+            continue
+        targets[context] = (_po_element(target), line)
+    return _Exchange(
+        str(header.get("Language") or ""),
+        original,
+        str(header.get("X-Idmbook-Segments") or ""),
+        1,
+        targets,
+    )
+
+
+def _po_element(target: str) -> Any:
+    """A PO target with its codes (``<x1/>``, ``<g2>...</g2>``) as an element holding text,
+    ``<ph/>`` and ``<pc>``; a code left open or closed twice becomes an unknown element
+    that :func:`_read_target` refuses."""
+    from xml.sax.saxutils import escape
+
+    parts: list[str] = []
+    position = 0
+    for match in _PO_CODE.finditer(target):
+        parts.append(escape(target[position : match.start()]))
+        if match.group(2):
+            parts.append(f'<ph id="{match.group(2)}"/>')
+        elif match.group(3):
+            parts.append(f'<pc id="{match.group(3)}">')
+        else:
+            parts.append("</pc>")
+        position = match.end()
+    parts.append(escape(target[position:]))
+    try:
+        return etree.fromstring(f'<target xmlns="{NS}">{"".join(parts)}</target>')
+    except etree.XMLSyntaxError:
+        broken = etree.Element(_q("target"))
+        etree.SubElement(broken, _q("unpaired"))
+        return broken
+
+
+def _import_one(
+    start: Path, root: Path, file: Path, translator: str | None, final: bool, report: Report
+) -> _Imported | None:
+    shown = rel_path(file.absolute(), root)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        report.add(diag("IDM086", shown, 0, 0, f"cannot read the file: {exc.strerror}"))
+        return None
+    report.sources[shown] = raw.decode("utf-8", "replace")
+    po = file.suffix.lower() in (".po", ".pot")
+    exchange = _read_po(raw, shown, report) if po else _read_xliff(raw, shown, report)
+    if exchange is None:
+        return None
+    language, original_rel = exchange.language, exchange.original
+    import langcodes
+
+    if not langcodes.tag_is_valid(language):
+        where = "the Language header" if po else "trgLang on <xliff>"
+        report.add(diag("IDM086", shown, 1, 1, f"no valid language tag in {where}"))
+        return None
+    original_path: Path | None = (root / original_rel).resolve()
+    try:
+        assert original_path is not None
         original_path.relative_to(root.resolve())
     except ValueError:
-        original_path = None  # type: ignore[assignment]
+        original_path = None
     if original_path is None or not original_path.is_file() or ".." in original_rel.split("/"):
         report.add(
             diag(
                 "IDM086",
                 shown,
-                files[0].sourceline or 1,
+                exchange.line,
                 1,
                 f"its original '{original_rel}' is not a file of the project",
             )
         )
         return None
     try:
-        _, originals = load_originals(start, [original_path])
+        project, originals = load_originals(start, [original_path])
     except ProblemsFound as exc:
         if isinstance(exc.report, Report):
             report.extend(exc.report.diagnostics)
             report.sources.update(exc.report.sources)
         return None
     original = originals[0]
-    digest, segments = fingerprint(original.segments)
-    recorded = {
-        n.get("category"): (n.text or "") for n in files[0].findall(f"{_q('notes')}/{_q('note')}")
-    }
-    if recorded.get("idmbook-segments") != segments:
+    written_in = original.doc.meta.language or project.config.language
+    if written_in.split("-")[0].lower() == language.split("-")[0].lower():
         report.add(
             diag(
                 "IDM086",
                 shown,
-                files[0].sourceline or 1,
+                1,
+                1,
+                f"a translation into '{language}' of {original_rel}, which is written in it",
+            )
+        )
+        return None
+    digest, segments = fingerprint(original.segments)
+    if exchange.segments != segments:
+        report.add(
+            diag(
+                "IDM086",
+                shown,
+                exchange.line,
                 1,
                 f"{original_rel} changed since this file was exported",
                 f"export it again: idmbook translate export --lang {language} {original_rel}",
@@ -404,27 +585,25 @@ def _import_one(
         )
         return None
     units = units_of(original)
-    by_id = {u.getid(): u for u in store.units}
     translated: dict[int, str] = {}
     ok = True
     for number, unit in enumerate(units, start=1):
-        xunit = by_id.get(f"u{number}")
-        if xunit is None:
+        found = exchange.targets.get(f"u{number}")
+        if found is None:
             report.add(diag("IDM086", shown, 1, 1, f"unit u{number} is missing"))
             ok = False
             continue
-        source_parts = tokens(unit.text)
-        target = xunit.xmlelement.find(_q("target"))
-        if target is None or not "".join(target.itertext()).strip():
+        target, line = found
+        if target is None:
             translated[number] = unit.text  # left untranslated: the original's words
             continue
-        text, problem = _read_target(target, _codes(source_parts))
+        text, problem = _read_target(target, _codes(tokens(unit.text)))
         if problem is not None:
             report.add(
                 diag(
                     "IDM086",
                     shown,
-                    problem[1] or target.sourceline or 1,
+                    (problem[1] if not po else 0) or line,
                     1,
                     f"unit u{number} ({unit.segment.describe()}): {problem[0]}",
                     "keep every inline code of the source in the target, once each",
@@ -488,6 +667,8 @@ def _read_target(target: Any, codes: dict[str, Token]) -> tuple[str, tuple[str, 
                 if problem is not None:
                     return "", problem
                 out.append(code.start + inner + code.end)
+            elif name == "unpaired":
+                return "", ("a <gN> code is not closed, or closed twice", line)
             else:
                 return "", (f"<{name}> is not an inline code idmbook reads back", line)
             out.append(child.tail or "")
