@@ -334,3 +334,17 @@ def test_status_counts_translated_stale_and_missing_per_language(
         "1 / 1 / 1",
         "0 / 0 / 1",
     ]
+
+
+def test_a_translation_into_the_originals_own_language_is_refused(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    project = make_project({"chapters/foreword.en.md": CONTRIBUTION_FR})
+    found = [(d.code, d.path, d.message) for d in project.validate().diagnostics]
+    assert found == [
+        (
+            "IDM080",
+            "chapters/foreword.en.md",
+            "a translation into 'en' of chapters/foreword.md, which is written in it",
+        )
+    ]

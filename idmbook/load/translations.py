@@ -124,8 +124,8 @@ def load_translation(
     meta, problems = validate_model(TranslationMeta, fm)
     report.extend(problems)
     report.extend(preflight.check(fm.body, rel, fm.body_line, root, path.parent, _kind(original)))
-    own = _own_language(original)
-    if own is not None and own.lower() == language.lower():
+    own = original.meta.language or project.config.language
+    if own.lower() == language.lower():
         report.add(
             diag(
                 "IDM080",
@@ -165,10 +165,6 @@ def _kind(doc: Note | Contribution | Chapter) -> Literal["note", "contribution",
     if isinstance(doc, Note):
         return "note"
     return "contribution" if isinstance(doc, Contribution) else "chapter"
-
-
-def _own_language(doc: Note | Contribution | Chapter) -> str | None:
-    return doc.meta.language
 
 
 def _structure(
