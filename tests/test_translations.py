@@ -114,6 +114,7 @@ def test_the_english_edition_keeps_the_originals(
     text = _docx_text(result.outputs["docx"])
     assert "Partager les données" not in text
     assert not [d for d in result.report.diagnostics if d.code == "IDM083"]
+    assert "translation" not in result.stats  # the English manifest is as it was
 
 
 @pytest.mark.parametrize(

@@ -554,7 +554,7 @@ def assemble(
             for g in a._groups
         },
     }
-    if docs.translations or (source_language or config.language) != config.language:
+    if (source_language or config.language) != config.language:
         stats["translation"] = coverage.as_dict()
     return Assembled(
         markdown="\n\n".join(p.strip("\n") for p in parts) + "\n",
