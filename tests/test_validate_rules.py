@@ -122,6 +122,14 @@ COVERED_ELSEWHERE = {
     "IDM062": "test_symlink_outside_project",
     "IDM066": "tests/test_confine.py (a project's templates/ folder)",
     "IDM067": "tests/test_pictures.py (the book's pictures together)",
+    # a translation is two files, its original and itself: tests/test_translations.py
+    "IDM080": "test_a_translation_without_its_original_is_refused, ..._own_language_...",
+    "IDM081": "test_a_translation_keeps_its_originals_structure",
+    "IDM082": "test_editing_the_original_makes_the_translation_stale_naming_what_changed",
+    "IDM083": "test_the_french_edition_prints_the_translation_and_counts_the_rest",
+    "IDM084": "test_each_config_string_left_untranslated_is_named",
+    "IDM085": "test_a_draft_translation_is_refused_by_final_in_its_language",
+    "IDM086": "tests/test_translate_xliff.py (translate import)",
 }
 
 

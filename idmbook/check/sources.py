@@ -8,6 +8,8 @@ from pathlib import Path
 from idmbook.check import preflight
 from idmbook.check.memo import LoadMemo, context_digest
 from idmbook.check.project import check_project
+from idmbook.check.translated import is_translation, load_translation, translation_name
+from idmbook.diagnostics import Report
 from idmbook.ingest.notes import note_from_docx
 from idmbook.load.confine import Unconfined, read_file
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
@@ -69,6 +71,20 @@ def load_file(
     fm, problems = split(text_file)
     report.extend(problems)
     if fm is None:
+        return None
+    if "translation_of" in fm.data:  # named like no translation, or beside no original
+        line, col = fm.position(("translation_of",))
+        report.add(
+            diag(
+                "IDM080",
+                rel,
+                line,
+                col,
+                "a translation with no original beside it",
+                "name it NAME.LANG.md beside its original NAME.md (children.fr.md beside "
+                "children.md)",
+            )
+        )
         return None
     kind = sniff(fm) or kind
     base = path.parent
@@ -194,6 +210,8 @@ def load_project(
                 continue
             targets.append((path, _kind_from_folder(path, project.root)))
     context = context_digest(project) if memo is not None else b""
+    translations = [path for path, _ in targets if is_translation(path)]
+    targets = [(path, kind) for path, kind in targets if not is_translation(path)]
     for path, kind in targets:
         if memo is not None:
             doc = memo.load(path, kind, project, context, load_file)
@@ -205,8 +223,40 @@ def load_project(
             project.documents.contributions.append(doc)
         elif isinstance(doc, Chapter):
             project.documents.chapters.append(doc)
+    _load_translations(project, translations)
     project.report.extend(check_project(project, whole=paths is None))
     return project
+
+
+def _load_translations(project: Project, paths: list[Path]) -> None:
+    """Load the translations ``paths`` against their originals (loaded already, or loaded
+    now without their own diagnostics when only the translation was named)."""
+    docs = project.documents
+    loaded: dict[str, Note | Contribution | Chapter] = {}
+    pieces: list[Note | Contribution | Chapter] = [*docs.notes, *docs.contributions]
+    for piece in [*pieces, *docs.chapters]:
+        loaded[piece.rel] = piece
+    for path in paths:
+        named = translation_name(path)
+        if named is None:
+            continue
+        original_path, language = named
+        rel = rel_path(original_path, project.root)
+        if rel not in loaded:
+            saved, project.report = project.report, Report()
+            try:
+                doc = load_file(
+                    original_path, _kind_from_folder(original_path, project.root), project
+                )
+                sources = project.report.sources
+            finally:
+                project.report = saved
+            project.report.sources.update(sources)
+            if doc is not None:
+                loaded[rel] = doc
+        translated = load_translation(path, language, loaded.get(rel), project)
+        if translated is not None:
+            docs.translations.append(translated)
 
 
 def _lexically_inside(path: Path, root: Path) -> bool:

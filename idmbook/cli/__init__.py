@@ -14,7 +14,7 @@ from typing import NoReturn
 from rich.markup import escape
 
 from idmbook import gcpause
-from idmbook.cli import build, check, ingest, project, reference  # noqa: F401 - the commands
+from idmbook.cli import build, check, ingest, project, reference, translate  # noqa: F401
 from idmbook.cli.app import _state, app, err_console
 from idmbook.errors import IdmbookError
 from idmbook.stopping import stop_everything

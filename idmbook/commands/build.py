@@ -19,6 +19,7 @@ from idmbook.check.memo import LoadMemo
 from idmbook.check.validate import for_build, validate
 from idmbook.commands.events import QUIET, BuildEvents
 from idmbook.compose.assemble import Assembled, assemble
+from idmbook.compose.editions import edition_check
 from idmbook.compose.i18n import draft_note, load_labels
 from idmbook.diagnostics import Report
 from idmbook.errors import ProblemsFound
@@ -103,6 +104,7 @@ def _validated(
     if project is None:
         raise ProblemsFound("idmbook.yaml has errors; nothing was built", report=report)
     report = for_build(report, options.final)
+    report = edition_check(project, report, options.language, options.final)
     events.validated(report)
     if report.has_errors:
         what = "--final build refused" if options.final else "build stopped"

@@ -93,6 +93,9 @@ class Status:
     by_stakeholder_type: dict[str, dict[str, int]] = field(default_factory=dict)
     """theme -> stakeholder type -> published contributions tagged with the theme."""
     blockers: list[Blocker] = field(default_factory=list)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Language -> the edition in that language: per kind (note, contribution, chapter) how
+    many pieces are translated, stale or missing, and the config keys left untranslated."""
 
     @property
     def ready_for_final(self) -> bool:
@@ -180,6 +183,7 @@ class Status:
                 "by_stakeholder_type": self.by_stakeholder_type,
                 "empty": self.empty_cells(),
             },
+            "translations": self.translations,
             "final": {
                 "ready": self.ready_for_final,
                 "blockers": [
@@ -350,6 +354,7 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
         ),
         blockers=_blockers(project, report),
     )
+    status.translations = _translations(project)
     for theme_id, _ in status.themes:
         status.by_workshop[theme_id] = {w: (0, 0) for w, _ in status.workshops}
         status.by_stakeholder_type[theme_id] = dict.fromkeys(STAKEHOLDER_TYPES, 0)
@@ -367,6 +372,26 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
                 row[contribution.meta.workshop] = (n, c + 1)
             status.by_stakeholder_type[theme_id][contribution.meta.stakeholder_type] += 1
     return status
+
+
+def _translations(project: Project) -> dict[str, dict[str, Any]]:
+    """The editions in the languages the config translates into or translations exist in."""
+    from idmbook.compose.editions import edition_pieces, untranslated_config
+
+    source = project.config.language
+    languages = {str(lang) for lang in project.config.translations}
+    languages |= {t.language for t in project.documents.translations}
+    out: dict[str, dict[str, Any]] = {}
+    for language in sorted(languages):
+        if language.split("-")[0] == source.split("-")[0]:
+            continue
+        _, coverage = edition_pieces(project.documents, language, source)
+        edition = coverage.as_dict()
+        edition["config_missing"] = [
+            key for key, _ in untranslated_config(project.config, language)
+        ]
+        out[language] = edition
+    return out
 
 
 def project_status(start: Path) -> Status:

@@ -22,6 +22,8 @@ def render_tables(status: Status) -> list[Any]:
         out.extend(_contribution_tables(status))
         out.append(_matrix_by_workshop(status))
         out.append(_matrix_by_type(status))
+        if status.translations:
+            out.append(_translations_table(status))
     blockers = Table(
         title="What would block `idmbook build --final`", title_justify="left", expand=False
     )
@@ -152,4 +154,23 @@ def _matrix_by_type(status: Status) -> Any:
     for theme_id, title in status.themes:
         row = status.by_stakeholder_type[theme_id]
         table.add_row(title, *(_cell(str(row[k]), not row[k]) for k in STAKEHOLDER_TYPES))
+    return table
+
+
+def _translations_table(status: Status) -> Any:
+    from rich.table import Table
+
+    table = Table(
+        title="Editions in other languages (translated / stale / missing)",
+        title_justify="left",
+        expand=False,
+    )
+    for name in ("language", "notes", "contributions", "chapters", "config strings missing"):
+        table.add_column(name, justify="left" if name == "language" else "right")
+    for language, edition in status.translations.items():
+        cells = []
+        for kind in ("note", "contribution", "chapter"):
+            counts = edition[kind]
+            cells.append(f"{counts['translated']} / {counts['stale']} / {counts['missing']}")
+        table.add_row(language, *cells, str(len(edition["config_missing"])))
     return table

@@ -521,6 +521,10 @@ def assemble(
     ``source_language`` is the language the project's editorial chapters are written in when
     they do not say (the config's own, when the book is built in another with --lang).
     """
+    # each piece translated into the book's language stands in for its original
+    docs, coverage = i18n.localize_documents(
+        docs, config.language, source_language or config.language
+    )
     a = Assembler(config, taxonomy, docs, templates, source_language)
     front = a.chapters("front")
     parts = [a.editorial(c) for c in front]
@@ -550,6 +554,8 @@ def assemble(
             for g in a._groups
         },
     }
+    if (source_language or config.language) != config.language:
+        stats["translation"] = coverage.as_dict()
     return Assembled(
         markdown="\n\n".join(p.strip("\n") for p in parts) + "\n",
         labels=a.labels,

@@ -22,9 +22,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from idmbook.compose.editions import Coverage, edition_pieces
 from idmbook.errors import IdmbookError
 from idmbook.load.defaults import default_templates
 from idmbook.model.config import Config, Taxonomy, Theme, Workshop
+from idmbook.model.documents import Documents
 
 BOOK_LANGUAGES = ("en", "fr", "es")
 """Languages whose words idmbook ships; others need a labels.LANG.yaml in the project."""
@@ -191,11 +193,16 @@ def _workshop(workshop: Workshop, words: Any) -> Workshop:
         for key in ("title", "city", "venue", "participants")
         if getattr(words, key) is not None
     }
-    if words.sessions:
-        update["sessions"] = [
-            s.model_copy(update={"title": words.sessions[s.id]}) if s.id in words.sessions else s
-            for s in workshop.sessions
-        ]
+    if words.sessions or words.chairs:
+        sessions = []
+        for s in workshop.sessions:
+            session_update: dict[str, Any] = {}
+            if s.id in words.sessions:
+                session_update["title"] = words.sessions[s.id]
+            if s.id in words.chairs:
+                session_update["chairs"] = words.chairs[s.id]
+            sessions.append(s.model_copy(update=session_update) if session_update else s)
+        update["sessions"] = sessions
     return workshop.model_copy(update=update)
 
 
@@ -261,3 +268,14 @@ def country_name(code: str, language: str) -> str:
     if translated == name and name != country.name:
         translated = _countries(primary).gettext(str(country.name))
     return translated
+
+
+# --------------------------------------------------------------------------- translated pieces
+
+
+def localize_documents(
+    docs: Documents, language: str, source_language: str
+) -> tuple[Documents, Coverage]:
+    """The pieces of the edition in ``language``, each translation in place of its original
+    (see :func:`idmbook.compose.editions.edition_pieces`)."""
+    return edition_pieces(docs, language, source_language)

@@ -166,6 +166,8 @@ class WorkshopTranslation(_Strict):
     """Attendance as reported."""
     sessions: dict[Id, NonEmpty] = {}
     """Session titles, by session id."""
+    chairs: dict[Id, list[NonEmpty]] = {}
+    """Session chairs with their roles, by session id, as the agenda prints them."""
 
 
 class Translation(_Strict):
@@ -243,7 +245,7 @@ class Config(_Strict):
                         f"translations.{language}: no workshop '{workshop_id}' to translate"
                     )
                 known = {s.id for s in workshop.sessions}
-                unknown = sorted(set(words.sessions) - known)
+                unknown = sorted((set(words.sessions) | set(words.chairs)) - known)
                 if unknown:
                     raise ValueError(
                         f"translations.{language}.workshops.{workshop_id}: no session "

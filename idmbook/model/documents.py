@@ -110,6 +110,24 @@ class ChapterMeta(_Strict):
     """Language of the chapter when it differs from the book's."""
 
 
+class TranslationMeta(_Strict):
+    """Front matter of a translation, ``NAME.LANG.md`` beside the original ``NAME.md``."""
+
+    title: NonEmpty
+    """The piece's title in the translation's language."""
+    translator: NonEmpty | Annotated[list[NonEmpty], Field(min_length=1)]
+    """Name of the translator, or a list of names."""
+    status: Literal["draft", "final"]
+    """`draft` while being translated or revised; `final` once approved."""
+    translation_of: str = Field(pattern=r"^[0-9a-f]{64}$")
+    """SHA-256 of the original as it was translated; written by `idmbook translate`."""
+    source_segments: str = ""
+    """One short hash per paragraph of the original as it was translated, written by
+    `idmbook translate`: how a stale translation names what changed."""
+    sample: bool = False
+    """True for sample text written to demonstrate the tool, not a real translation."""
+
+
 # --------------------------------------------------------------------------- parsed documents
 
 
@@ -161,6 +179,23 @@ class Chapter:
     body: str
 
 
+@dataclass(frozen=True, eq=False)
+class Translated:
+    """A translation of a note, a contribution or a chapter, ready to stand in for it."""
+
+    rel: str
+    """The translation's file, ``NAME.LANG.md``."""
+    original: str
+    """The original's file."""
+    language: str
+    meta: TranslationMeta
+    doc: Note | Contribution | Chapter
+    """The piece as the edition in ``language`` prints it (the original's metadata, the
+    translation's title and text)."""
+    stale: tuple[str, ...] = ()
+    """What changed in the original since the translation was made (empty: up to date)."""
+
+
 @dataclass
 class Documents:
     """Everything loaded from a project's sources."""
@@ -168,3 +203,5 @@ class Documents:
     notes: list[Note] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
+    translations: list[Translated] = field(default_factory=list)
+    """Translations of the pieces above (``NAME.LANG.md``), never pieces of their own."""

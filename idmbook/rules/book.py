@@ -217,4 +217,74 @@ BOOK_RULES = [
         "in the book (#...). A link to a file (file:, a path) or to a script (javascript:) "
         "would not work for readers or would be unsafe. Link to a web page instead.",
     ),
+    # --- translations ---------------------------------------------------------------------
+    Rule(
+        "IDM080",
+        "translation-orphan",
+        ERR,
+        "A translation's original cannot be used.",
+        "A translation NAME.LANG.md stands beside its original NAME.md (a note, a contribution "
+        "or an editorial chapter written in Markdown). Without a loaded original there is "
+        "nothing for it to stand in for: restore or fix the original, or rename the file.",
+    ),
+    Rule(
+        "IDM081",
+        "translation-structure",
+        ERR,
+        "A translation's structure differs from its original's.",
+        "A translation keeps its original's structure so that the edition in its language has "
+        "the same recommendations, footnotes, pictures and attribute blocks: the same number of "
+        "recommendations in the same order, each with the same attribute block, the same "
+        "footnote labels, the same picture files and the same {...} blocks. Translate the words "
+        "only; `idmbook translate export` hands translators a file in which they cannot break "
+        "it.",
+    ),
+    Rule(
+        "IDM082",
+        "translation-stale",
+        WARN,
+        "The original changed after its translation was made.",
+        "The translation's translation_of is the hash of the original it was made from; the "
+        "original is now different, and the message names the paragraphs and recommendations "
+        "that changed. Update the translation, then record it as up to date with "
+        "`idmbook translate stamp FILE`. `idmbook build --final --lang LANG` refuses a stale "
+        "translation in that language.",
+    ),
+    Rule(
+        "IDM083",
+        "untranslated",
+        WARN,
+        "Pieces of an edition are printed in their original language.",
+        "An edition in another language prints a note, contribution or chapter that has no "
+        "translation into it as written, tagged with its own language. The message counts them "
+        "and names them; add NAME.LANG.md translations (`idmbook translate export`).",
+    ),
+    Rule(
+        "IDM084",
+        "config-untranslated",
+        WARN,
+        "A string of idmbook.yaml reaches an edition in the config's language.",
+        "Every string of idmbook.yaml that the book prints (title, subtitle, series, publisher "
+        "and address, workshop titles, cities, venues, attendance, session titles and chairs) "
+        "is translated under translations.LANG; the message names the key that is missing.",
+    ),
+    Rule(
+        "IDM085",
+        "translation-draft",
+        INFO,
+        "The translation is still a draft.",
+        "Set status: final when the translation has been revised; `idmbook build --final --lang "
+        "LANG` refuses draft translations in that language.",
+    ),
+    Rule(
+        "IDM086",
+        "translation-import",
+        ERR,
+        "A translated XLIFF or PO file cannot be imported.",
+        "`idmbook translate import` writes NAME.LANG.md from a file exported by `idmbook "
+        "translate export`. It refuses a file whose units do not match the original any more "
+        "(the original changed: export again), whose inline codes were removed, added or "
+        "reordered (the codes stand for links, emphasis, footnotes and attribute blocks and "
+        "must come back as they were), or that is not such a file at all.",
+    ),
 ]
