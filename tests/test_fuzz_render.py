@@ -582,6 +582,30 @@ def test_a_table_longer_than_a_page_with_a_link_in_its_header(tmp_path: Path) ->
     reproduce(tmp_path, [table])
 
 
+def test_a_table_longer_than_a_page_with_a_footnote_in_its_header(tmp_path: Path) -> None:
+    """(The same file: a footnote's mark is a link too.)"""
+
+    def row(inlines: list[Node]) -> list[Any]:
+        cell = [NONE, {"t": "AlignDefault"}, 1, 1, [_node("Plain", inlines)]]
+        return [NONE, [cell, copy.deepcopy(cell)]]
+
+    note = _node("Note", [_node("Para", [_str()])])
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * 2
+    body = [row([_str()]) for _ in range(90)]
+    table = _node(
+        "Table",
+        [
+            NONE,
+            [None, []],
+            colspecs,
+            [NONE, [row([_str(), note])]],
+            [[NONE, 0, [], body]],
+            [NONE, []],
+        ],
+    )
+    reproduce(tmp_path, [table])
+
+
 def test_a_list_longer_than_a_page_in_a_draft(tmp_path: Path) -> None:
     """(Draft builds of 13 files of the corpus stopped so.)"""
     items = [[_node("Plain", [_str()])] for _ in range(80)]

@@ -909,7 +909,16 @@ def _table(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     head = [head[0], _unlinked(_rows_with_cells(head[1]))]
     bodies = [[b[0], b[1], _rows_with_cells(b[2]), _rows_with_cells(b[3])] for b in bodies]
     foot = [foot[0], _unlinked(_rows_with_cells(foot[1]))]
-    return [{"t": "Table", "c": [attr, caption, colspecs, head, bodies, foot]}]
+    table = {"t": "Table", "c": [attr, caption, colspecs, head, bodies, foot]}
+    if "Note" in _kinds(head[1]) or "Note" in _kinds(foot[1]):
+        return [_raw_block(_ONCE), table, _raw_block("]")]
+    return [table]
+
+
+_ONCE = "#[#set table.header(repeat: false); #set table.footer(repeat: false)"
+"""The opening of a scope in which a table's header and footer rows are printed once, not on
+every page it runs over: a footnote there would be repeated as an artifact, and its mark is a
+link, which PDF/UA-1 forbids in an artifact."""
 
 
 def _unlinked(value: Any) -> Any:
