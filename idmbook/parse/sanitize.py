@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from idmbook.load.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
+from idmbook.load.picturefiles import IMAGE_SUFFIXES, is_picture_file, resolve_image
 from idmbook.pandoc.markdown import source_rel
 from idmbook.pandoc.run import TEXT_NODES
 from idmbook.parse.allowlist import CODE_LANGUAGE, HEADING_CLASSES, LANGUAGE_TAG, pair_problem
