@@ -71,14 +71,25 @@ def may_change(text: str, top: int, split_at: int = 0) -> bool:
     """Whether the sanitiser may change something in ``text``, whose first heading the book
     prints at level ``top``: False only when it certainly will not. ``split_at``: headings of
     this level or above start a new text (a note's sections)."""
+    if _has_marked_place(text):
+        return True
+    if "#" not in text and "\n" not in text.strip():
+        return False
+    return _headings_may_change(text, top, split_at)
+
+
+def _has_marked_place(text: str) -> bool:
+    """Whether ``text`` may hold an equation, an attribute or a link elsewhere than the web."""
     if ("$" in text and _MATH_PLACE.search(text)) or (
         "{" in text and _ATTRIBUTE_PLACE.search(text)
     ):
         return True
-    if _LINK_PLACE.search(text):
-        return True
-    if "#" not in text and "\n" not in text.strip():
-        return False
+    return _LINK_PLACE.search(text) is not None
+
+
+def _headings_may_change(text: str, top: int, split_at: int) -> bool:
+    """Whether a heading of ``text`` (outside code) may be read otherwise than it looks, or
+    be printed at another level than the one it is written at."""
     levels = Levels(top, [])
     blank = True
     for _, line, info in outside_code(text.split("\n")):
@@ -89,13 +100,8 @@ def may_change(text: str, top: int, split_at: int = 0) -> bool:
             return True
         heading = _ATX.match(line)
         if heading:
-            if heading.group("prefix"):
-                return True  # in a container, or indented: only pandoc can tell
-            if not blank:
-                return True  # pandoc may not read it as a heading
-            title = line[heading.end() :]
-            if not _words(title) or "![" in title:
-                return True  # no words: no heading
+            if _only_pandoc_can_tell(heading, line, blank):
+                return True
             level = len(heading.group("marks"))
             if level <= split_at:
                 levels = Levels(top, [])
@@ -105,6 +111,17 @@ def may_change(text: str, top: int, split_at: int = 0) -> bool:
                     return True
         blank = not line.strip()
     return False
+
+
+def _only_pandoc_can_tell(heading: re.Match[str], line: str, blank: bool) -> bool:
+    """Whether the ATX heading ``heading`` on ``line`` may not be read as the heading it looks
+    like (``blank``: the line before it is blank)."""
+    if heading.group("prefix"):
+        return True  # in a container, or indented: only pandoc can tell
+    if not blank:
+        return True  # pandoc may not read it as a heading
+    title = line[heading.end() :]
+    return not _words(title) or "![" in title  # no words: no heading
 
 
 # --------------------------------------------------------------------------- the check

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import unquote
 
 from idmbook.diagnostics import Diagnostic
 from idmbook.load import glyphs
+from idmbook.load.picturefiles import (
+    IMAGE_SUFFIXES,
+    check_image,
+    is_picture_file,
+    picture_problem,
+    resolve_image,
+)
 from idmbook.pandoc.markdown import outside_code
 from idmbook.rules import diag
+
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "image_references",
+    "is_picture_file",
+    "picture_problem",
+    "resolve_image",
+    "scan",
+]
 
 _IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
 _RAW = re.compile(
@@ -26,7 +41,6 @@ _MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$(?![\s$])(?:\\.|[^$\\])*?(?<![\s\\])\$
 # label's definition points at, exactly as for ![alt](target)).
 _IMAGE_REF = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\](?:\[([^\]]*)\])?(?![(\[])")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*(<[^>]*>|\S+)")
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
 MAX_NESTING = 48
 """How deep one line may nest blocks inside one another, in the units Typst spends on them:
 a block quote or a list item 2, a column of indentation 1 (a nested list's items are
@@ -97,50 +111,77 @@ def scan(body: str, rel: str, first_line: int, root: Path, base: Path) -> list[D
     for i, line, info in outside_code(lines):
         lineno = first_line + i
         if info is not None:  # a code block opens here
-            if "{=" in info:
-                fmt = info.split("{=", 1)[1].split("}", 1)[0].strip()
-                problems.append(
-                    diag(
-                        "IDM052",
-                        rel,
-                        lineno,
-                        line.index("{=") + 1,
-                        f"raw {fmt} block will be printed as text, not run",
-                        "write plain Markdown instead",
-                    )
-                )
+            problems += _raw_block(info, line, rel, lineno)
             continue
         line = _blank_code_spans(line)
-        for match in _IMAGE.finditer(line):
-            alt, target = match.group(1), match.group(2)
-            col = match.start() + 1
-            problems += _check_image(
-                alt, target, rel, (lineno, col), (lineno, col + len(alt) + 4), root, base
+        problems += _line_pictures(line, definitions, rel, lineno, root, base)
+        problems += _raw_markup(line, rel, lineno)
+    return problems
+
+
+def _raw_block(info: str, line: str, rel: str, lineno: int) -> list[Diagnostic]:
+    """A code block of raw output (```` ```{=html} ````), opened on ``line``."""
+    if "{=" not in info:
+        return []
+    fmt = info.split("{=", 1)[1].split("}", 1)[0].strip()
+    return [
+        diag(
+            "IDM052",
+            rel,
+            lineno,
+            line.index("{=") + 1,
+            f"raw {fmt} block will be printed as text, not run",
+            "write plain Markdown instead",
+        )
+    ]
+
+
+def _line_pictures(
+    line: str,
+    definitions: dict[str, tuple[str, tuple[int, int]]],
+    rel: str,
+    lineno: int,
+    root: Path,
+    base: Path,
+) -> list[Diagnostic]:
+    """The checks of the pictures ``line`` shows, inline and reference-style."""
+    problems: list[Diagnostic] = []
+    for match in _IMAGE.finditer(line):
+        alt, target = match.group(1), match.group(2)
+        col = match.start() + 1
+        problems += check_image(
+            alt, target, rel, (lineno, col), (lineno, col + len(alt) + 4), root, base
+        )
+    for match in _IMAGE_REF.finditer(line):
+        label = _label(match.group(2) or match.group(1))
+        if label in definitions:
+            target, where = definitions[label]
+            problems += check_image(
+                match.group(1), target, rel, (lineno, match.start() + 1), where, root, base
             )
-        for match in _IMAGE_REF.finditer(line):
-            label = _label(match.group(2) or match.group(1))
-            if label in definitions:
-                target, where = definitions[label]
-                problems += _check_image(
-                    match.group(1), target, rel, (lineno, match.start() + 1), where, root, base
-                )
-        for match in _RAW.finditer(line):
-            if match.group("fmt"):
-                what = f"raw {match.group('fmt')}"
-            elif match.group("html"):
-                what = "HTML"
-            else:
-                what = "LaTeX"
-            problems.append(
-                diag(
-                    "IDM052",
-                    rel,
-                    lineno,
-                    match.start() + 1,
-                    f"{what} markup will be printed as text, not interpreted",
-                    "write plain Markdown instead",
-                )
+    return problems
+
+
+def _raw_markup(line: str, rel: str, lineno: int) -> list[Diagnostic]:
+    """Raw inline output, HTML tags and LaTeX commands on ``line``: printed as text."""
+    problems: list[Diagnostic] = []
+    for match in _RAW.finditer(line):
+        if match.group("fmt"):
+            what = f"raw {match.group('fmt')}"
+        elif match.group("html"):
+            what = "HTML"
+        else:
+            what = "LaTeX"
+        problems.append(
+            diag(
+                "IDM052",
+                rel,
+                lineno,
+                match.start() + 1,
+                f"{what} markup will be printed as text, not interpreted",
+                "write plain Markdown instead",
             )
+        )
     return problems
 
 
@@ -388,118 +429,3 @@ def _definitions(lines: list[str], first_line: int) -> dict[str, tuple[str, tupl
                 target, column = target[1:-1], column + 1
             found.setdefault(_label(match.group(1)), (target, (first_line + i, column)))
     return found
-
-
-def _check_image(
-    alt: str,
-    target: str,
-    rel: str,
-    at: tuple[int, int],
-    target_at: tuple[int, int],
-    root: Path,
-    base: Path,
-) -> list[Diagnostic]:
-    """``at`` is where the picture is written, ``target_at`` where its file name is."""
-    out: list[Diagnostic] = []
-    if not alt.strip():
-        out.append(
-            diag(
-                "IDM050",
-                rel,
-                *at,
-                f"picture '{target}' has no alternative text",
-                "describe the picture between the brackets: ![what it shows](...)",
-            )
-        )
-    resolved = resolve_image(target, root, base)
-    if isinstance(resolved, str):
-        out.append(
-            diag(
-                "IDM051",
-                rel,
-                *target_at,
-                resolved,
-                "put the picture in the project's media folder and link it there",
-            )
-        )
-    elif isinstance(state := _file_state(resolved), str):
-        out.append(diag("IDM053", rel, *target_at, f"picture '{target}' cannot be read: {state}"))
-    elif not state:
-        out.append(diag("IDM053", rel, *target_at, f"picture '{target}' does not exist"))
-    elif resolved.suffix.lower() not in IMAGE_SUFFIXES:
-        out.append(
-            diag("IDM053", rel, *target_at, f"'{target}' is not a PNG, JPEG, GIF or SVG picture")
-        )
-    else:
-        problem = picture_problem(resolved)
-        if problem:
-            out.append(
-                diag(
-                    "IDM053",
-                    rel,
-                    *target_at,
-                    f"picture '{target}' cannot be printed: {problem}",
-                    "open the picture in an image editor and export it again as PNG or JPEG",
-                )
-            )
-    return out
-
-
-def picture_problem(path: Path) -> str | None:
-    """Why a picture file cannot go into the book safely, or None: it must be a regular file
-    with one name, its bytes the format its name says, its structure sound and its size
-    within the limits (see :mod:`idmbook.load.pictures`)."""
-    from idmbook.load.pictures import inspect_file
-
-    found = inspect_file(path)
-    if isinstance(found, str):
-        return found
-    suffix = path.suffix.lower()
-    if found.kind != {".jpg": "jpeg", ".jpeg": "jpeg"}.get(suffix, suffix[1:]):
-        return f"it is a {found.kind.upper()} picture named '{path.name}'"
-    return None
-
-
-def _file_state(path: Path) -> bool | str:
-    """Whether ``path`` is a file (False: there is nothing there), or why it cannot be used:
-    the system cannot even look (a name too long for it, a folder without permission), or it
-    is a folder, a pipe, a device or a socket, or a file with other names (hard links)."""
-    import os
-
-    from idmbook.load.confine import file_problem
-
-    try:
-        info = os.stat(path)  # (``path`` is resolved: no link is left to follow)
-    except FileNotFoundError:
-        return False
-    except OSError as exc:
-        return exc.strerror or type(exc).__name__
-    return file_problem(info) or True
-
-
-def is_picture_file(path: Path) -> bool:
-    """Whether ``path`` is a file; False also where the system cannot look."""
-    return _file_state(path) is True
-
-
-def resolve_image(target: str, root: Path, base: Path) -> Path | str:
-    """The picture's path inside the project, or a message saying why it is refused.
-
-    pandoc percent-decodes local paths (``%2e%2e/x.png`` reads ``../x.png``), so the decoded
-    path is the one checked.
-    """
-    if not target:
-        return "the picture has no file name"
-    decoded = unquote(target)
-    for form in dict.fromkeys((target, decoded)):
-        drive = re.match(r"^[A-Za-z]:([\\/]|$)", form)
-        if not drive and (re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", form) or form.startswith("//")):
-            return f"picture '{target}' is a URL; idmbook never fetches from the network"
-        if drive or form.startswith(("/", "\\")) or "\\" in form:
-            return f"picture '{target}' is an absolute path; only project files are used"
-    candidate = (base / PurePosixPath(decoded)).resolve()
-    try:
-        candidate.relative_to(root.resolve())
-    except ValueError:
-        return f"picture '{target}' is outside the project"
-    return candidate

@@ -26,27 +26,37 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from idmbook.load.content import IMAGE_SUFFIXES, is_picture_file, resolve_image
+from idmbook.load.picturefiles import IMAGE_SUFFIXES, is_picture_file, resolve_image
 from idmbook.pandoc.ast import TEXT_NODES, stringify
 from idmbook.pandoc.markdown import source_rel
-from idmbook.parse.pieces import identifier
+from idmbook.parse.allowlist import CODE_LANGUAGE, HEADING_CLASSES, LANGUAGE_TAG, pair_problem
+from idmbook.parse.headinglevels import Levels
+from idmbook.parse.inlinetext import (
+    bold,
+    flat,
+    pandoc_id,
+    plain,
+    trimmed,
+    without_pictures,
+)
+from idmbook.parse.mathlimits import MAX_MATH_CHARACTERS, math_problem
+
+__all__ = [
+    "MAX_MATH_CHARACTERS",
+    "SOURCE_END",
+    "SOURCE_KEY",
+    "SOURCE_START",
+    "Change",
+    "Levels",
+    "Sanitized",
+    "Sanitizer",
+    "math_problem",
+    "sanitize",
+]
 
 Node = dict[str, Any]
 _SAFE_LINK = re.compile(r"^(https?://|mailto:|#)", re.IGNORECASE)
 
-# --------------------------------------------------------------------------- the allow-list
-
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,6}")
-"""A ``lang`` value kept: the shape of a BCP 47 tag."""
-DIRECTIONS = frozenset({"rtl", "ltr"})
-"""``dir`` values kept."""
-PICTURE_SIZE = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,4})?(?:%|px|cm|mm|in|pt|em)?")
-"""A picture's ``width`` or ``height`` kept."""
-HEADING_CLASSES = frozenset({"unnumbered", "unlisted"})
-"""Classes a heading keeps (pandoc's ``{-}`` and ``{.unlisted}``: left out of numbering and
-of the contents)."""
-CODE_LANGUAGE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,31}")
-"""The one class code keeps: the name of its programming language."""
 _IDM_SOURCE = "idm-src"
 SOURCE_START = "idm-src"
 """Class of the empty div the sanitiser puts before a submitted text; its :data:`SOURCE_KEY`
@@ -57,52 +67,6 @@ SOURCE_KEY = "source"
 SOURCE_END = "idm-src-end"
 """Class of the empty div after a submitted text."""
 _INSIDE = re.compile(r"[\w.-][\w .-]*(?:/[\w.-][\w .-]*)*")
-
-# --------------------------------------------------------------------------- equations
-
-MAX_MATH_CHARACTERS = 2000
-"""Characters of TeX in one equation."""
-MAX_MATH_DEPTH = 8
-"""Groups (``{``, ``\\left``) open at once in one equation: pandoc's time to read an equation
-doubles with each subscript nested in another."""
-_MATH_REFUSED = re.compile(
-    r"\\(?:(?:re)?newcommand|providecommand|(?:re)?newenvironment|DeclareMathOperator"
-    r"|[egx]?def|let|futurelet|catcode|csname|expandafter|input|include|usepackage"
-    r"|documentclass|href|url|hyperref|openin|openout|read|write|immediate|special"
-    r"|newtheorem)(?![A-Za-z])"
-)
-"""Control sequences that define macros (whose expansion costs grow without bound), name
-other files or addresses, or talk to TeX itself: none belongs in an equation of the book."""
-
-
-def math_problem(tex: str) -> str | None:
-    """Why the equation ``tex`` is printed as its TeX source instead of as math, or None."""
-    if len(tex) > MAX_MATH_CHARACTERS:
-        return f"it is {len(tex)} characters long; the limit is {MAX_MATH_CHARACTERS}"
-    refused = _MATH_REFUSED.search(tex)
-    if refused:
-        return f"it uses {refused.group()}, which the book does not run"
-    depth = deepest = 0
-    escaped = False
-    for index, char in enumerate(tex):
-        if escaped:
-            escaped = False
-            continue
-        if char == "\\":
-            escaped = True
-            if tex.startswith("left", index + 1):
-                depth += 1
-            elif tex.startswith("right", index + 1):
-                depth = max(depth - 1, 0)
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth = max(depth - 1, 0)
-        deepest = max(deepest, depth)
-    if deepest > MAX_MATH_DEPTH:
-        return f"it nests groups {deepest} deep; the limit is {MAX_MATH_DEPTH}"
-    return None
-
 
 # --------------------------------------------------------------------------- changes
 
@@ -120,45 +84,6 @@ class Change(NamedTuple):
     the link's target, the raw code."""
     why: str
     """Why, in words for the author."""
-
-
-@dataclass
-class Levels:
-    """The heading levels of one submitted text, as the book prints them: the first heading at
-    the wrapper's level ``top``, each heading at most one level below the one it follows, none
-    above ``top``."""
-
-    top: int
-    stack: list[tuple[int, int]]
-    """(level written, level printed) of the headings the next one may be under."""
-    first: int | None = None
-    """The level the text's first heading is written at."""
-
-    def place(self, level: int) -> tuple[int, str | None]:
-        """The printed level of a heading written at ``level`` (past 6: not a heading), and
-        why it is not the written level moved with the text's first heading."""
-        while self.stack and self.stack[-1][0] >= level:
-            self.stack.pop()
-        why = None
-        if self.first is None:
-            self.first = level
-        if self.stack:
-            parent = self.stack[-1][0]
-            printed = self.stack[-1][1] + 1
-            if level > parent + 1:
-                why = (
-                    f"it jumps from level {parent} ({'#' * parent}) to level {level} "
-                    f"({'#' * level}): it is printed one level below the heading before it"
-                )
-        else:
-            printed = self.top
-            if level != self.first:
-                why = (
-                    f"it (level {level}) is above the text's first heading (level "
-                    f"{self.first}): it is printed at that heading's level"
-                )
-        self.stack.append((level, printed))
-        return printed, why
 
 
 @dataclass(frozen=True)
@@ -217,7 +142,7 @@ class Sanitizer:
                 self._drop(where, f".{name}", "the book uses no such class")
         kept: list[list[str]] = []
         for key, value in pairs:
-            problem = _pair_problem(kind, key, value)
+            problem = pair_problem(kind, key, value)
             if problem is None and not any(k == key for k, _ in kept):
                 kept.append([key, value])
             else:
@@ -343,21 +268,21 @@ class Sanitizer:
 
     def _header(self, c: Any, where: _Where) -> list[Node]:
         level, attr, inlines = c
-        inlines = _trimmed(self.inlines(inlines, where))
+        inlines = trimmed(self.inlines(inlines, where))
         if where.container is not None:
             self._change(
                 where,
                 "heading",
-                _plain(inlines),
+                plain(inlines),
                 f"it is inside a {where.container}, where the book can have no heading: "
                 "it is printed as bold text",
             )
-            return [_bold(inlines)]
-        if not stringify(_without_pictures(inlines)).strip():
+            return [bold(inlines)]
+        if not stringify(without_pictures(inlines)).strip():
             self._change(
                 where,
                 "heading",
-                _plain(inlines),
+                plain(inlines),
                 (
                     "it has no words, and a heading of the book needs some: it is printed as "
                     "a paragraph"
@@ -372,14 +297,14 @@ class Sanitizer:
                 self._change(
                     where,
                     "heading",
-                    _plain(inlines),
+                    plain(inlines),
                     "it is nested deeper than the book's six heading levels: it is printed "
                     "as bold text",
                 )
-                return [_bold(inlines)]
+                return [bold(inlines)]
             if why is not None:
-                self._change(where, "level", _plain(inlines), why)
-        own = where.src is None or _pandoc_id(attr[0], inlines)
+                self._change(where, "level", plain(inlines), why)
+        own = where.src is None or pandoc_id(attr[0], inlines)
         attr = self.attr(attr, where, "Header", own_id=own)
         self.ids[attr[0]] += 1
         return [{"t": "Header", "c": [level, attr, inlines]}]
@@ -500,7 +425,7 @@ class Sanitizer:
         footnote is printed away from the passage). A footnote in a footnote becomes its text
         in parentheses."""
         if where.in_note:
-            text = self.inlines(_flat(blocks), where)
+            text = self.inlines(flat(blocks), where)
             return [{"t": "Space"}, {"t": "Str", "c": "("}, *text, {"t": "Str", "c": ")"}]
         inner = self._blocks(blocks, replace(_inside(where, "footnote"), in_note=True))
         if where.lang is not None:
@@ -527,17 +452,6 @@ class Sanitizer:
         return [{"t": "Image", "c": [self.attr(attr, where, "Image"), alt, [name, title]]}]
 
 
-def _pair_problem(kind: str, key: str, value: str) -> str | None:
-    """Why the attribute ``key=value`` of a ``kind`` node is dropped, or None."""
-    if key == "lang":
-        return None if LANGUAGE_TAG.fullmatch(value) else f"'{value}' is not a language tag"
-    if key == "dir":
-        return None if value in DIRECTIONS else "dir is rtl or ltr"
-    if key in ("width", "height") and kind == "Image":
-        return None if PICTURE_SIZE.fullmatch(value) else f"'{value}' is not a size"
-    return "submitted text keeps only lang, dir, and a picture's width and height"
-
-
 def _inside(where: _Where, container: str) -> _Where:
     """``where``, inside a ``container`` (the outermost one is kept, to be named)."""
     return where if where.container is not None else replace(where, container=container)
@@ -547,93 +461,6 @@ def _in_language(where: _Where, attr: list[Any]) -> _Where:
     """``where`` in the language ``attr`` gives, if it gives one."""
     lang = next((value for key, value in attr[2] if key == "lang"), None)
     return replace(where, lang=lang) if lang is not None else where
-
-
-def _flat(blocks: list[Node]) -> list[Node]:
-    """The inlines of ``blocks`` in a row, blocks separated by a space (code as code)."""
-    out: list[Node] = []
-    for block in blocks:
-        inlines = _flat_block(block)
-        if inlines:
-            out += [{"t": "Space"}, *inlines] if out else inlines
-    return out
-
-
-def _flat_block(block: Node) -> list[Node]:
-    kind = block.get("t")
-    c: Any = block.get("c")
-    if kind in ("Para", "Plain"):
-        return list(c)
-    if kind == "Header":
-        return list(c[2])
-    if kind == "LineBlock":
-        return [item for line in c for item in [*line, {"t": "LineBreak"}]][:-1]
-    if kind in ("CodeBlock", "RawBlock"):
-        return [{"t": "Code", "c": [["", [], []], c[1]]}]
-    if kind == "BlockQuote":
-        return _flat(c)
-    if kind in ("BulletList", "OrderedList"):
-        return _flat([b for item in (c if kind == "BulletList" else c[1]) for b in item])
-    if kind == "DefinitionList":
-        return _flat(
-            [{"t": "Plain", "c": term} for term, _ in c]
-            + [b for _, definitions in c for d in definitions for b in d]
-        )
-    if kind == "Div":
-        return _flat(c[1])
-    if kind == "Figure":
-        return _flat([*c[1][1], *c[2]])
-    if kind == "Table":
-        _, caption, _, head, bodies, foot = c
-        rows = [*head[1], *[row for body in bodies for row in (*body[2], *body[3])], *foot[1]]
-        return _flat([*caption[1], *[b for _, cells in rows for cell in cells for b in cell[4]]])
-    return []
-
-
-_BLANK = frozenset({"Space", "SoftBreak", "LineBreak"})
-
-
-def _trimmed(inlines: list[Node]) -> list[Node]:
-    """``inlines`` without the spaces and line breaks they start or end with (a heading that
-    starts with a line break is an empty heading in the PDF, its words a paragraph)."""
-    start, end = 0, len(inlines)
-    while start < end and inlines[start].get("t") in _BLANK:
-        start += 1
-    while end > start and inlines[end - 1].get("t") in _BLANK:
-        end -= 1
-    return inlines[start:end]
-
-
-def _without_pictures(inlines: list[Node]) -> list[Node]:
-    """``inlines`` without their pictures, at any depth (a picture's description is no text
-    of a heading)."""
-    out: list[Node] = []
-    for node in inlines:
-        kind = node.get("t")
-        c: Any = node.get("c")
-        if kind == "Image":
-            continue
-        if kind in ("Span", "Link", "Quoted", "Cite"):
-            node = {"t": kind, "c": [c[0], _without_pictures(c[1]), *c[2:]]}
-        elif isinstance(c, list) and kind not in ("Code", "Math", "RawInline", "Note"):
-            node = {"t": kind, "c": _without_pictures(c)}
-        out.append(node)
-    return out
-
-
-def _bold(inlines: list[Node]) -> Node:
-    return {"t": "Para", "c": [{"t": "Strong", "c": inlines}]}
-
-
-def _plain(inlines: list[Node]) -> str:
-    return " ".join(stringify(inlines).split())
-
-
-def _pandoc_id(ident: str, inlines: list[Node]) -> bool:
-    """Whether ``ident`` is the identifier pandoc makes from a heading's text (``-1``, ``-2``...
-    added when it is taken), not one written in the text."""
-    base = identifier(inlines) or "section"
-    return ident == base or re.fullmatch(re.escape(base) + r"-[0-9]+", ident) is not None
 
 
 class Sanitized(NamedTuple):

@@ -18,7 +18,7 @@ import pytest
 from conftest import CliResult, ProjectDir, contribution_text
 from pdf_reading import flat, pdftotext
 
-from idmbook.load import content
+from idmbook.load import picturefiles
 from idmbook.render.typst_errors import source_mark, sources_in, typst_failure
 
 
@@ -67,7 +67,7 @@ def test_a_typst_failure_names_the_source_file_and_line(
     checked = run_main(["validate"], cwd=project)
     assert checked.exit_code == 1
     assert f"contributions/montreal.md:{PICTURE_LINE}:" in checked.stdout + checked.stderr
-    monkeypatch.setattr(content, "picture_problem", lambda path: None)  # a check that misses
+    monkeypatch.setattr(picturefiles, "picture_problem", lambda path: None)  # a check that misses
     built = run_main(["build"], cwd=project)
     assert built.exit_code == 2
     said = built.stdout + built.stderr
