@@ -62,6 +62,7 @@ def finish_docx(raw: bytes, meta: BookMeta) -> bytes:
     for root in (document.element.body, *notes.values()):
         _finish_text(root, styles)
     _store_note_parts(notes)
+    _keep_together(document.element.body)
     _fill_header_footer(document, meta, styles)
     _set_core_properties(document, meta)
     members = _package_members(document)
@@ -409,6 +410,72 @@ def _finish_text(root: Any, styles: _StyleIds) -> None:
     if rule is not None:
         for paragraph in _RULES(root):
             _house_rule(paragraph, rule)
+
+
+KEEP = "idm-keep-"
+STICKY = "idm-sticky-"
+"""Bookmark (div id) prefixes of the book's keep-together and keep-with-next passages (see
+:mod:`idmbook.compose.assemble`)."""
+
+
+def _keep_together(body: Any) -> None:
+    """The paragraphs of a kept passage (a recommendation and its attribution) kept on one
+    page: keep lines together on each, keep with next on all but the last; those of a sticky
+    passage (a byline) kept with the paragraph after them."""
+    # pandoc numbers the bookmarks of divs and of sections apart, so two open bookmarks can
+    # share an id: an end closes the latest bookmark opened with its id (they nest)
+    opened: dict[str, list[tuple[str, list[Any]]]] = {}
+    start, end, paragraph = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:p")
+    for element in body.iter(start, end, paragraph):
+        if element.tag == start:
+            name = str(element.get(qn("w:name")) or "")
+            opened.setdefault(str(element.get(qn("w:id"))), []).append((name, []))
+        elif element.tag == end:
+            stack = opened.get(str(element.get(qn("w:id"))))
+            if stack:
+                name, paragraphs = stack.pop()
+                if name.startswith((KEEP, STICKY)):
+                    _keep(paragraphs, sticky=name.startswith(STICKY))
+        else:
+            for stack in opened.values():
+                for name, paragraphs in stack:
+                    if name.startswith((KEEP, STICKY)):
+                        paragraphs.append(element)
+
+
+def _keep(paragraphs: list[Any], sticky: bool) -> None:
+    for index, kept in enumerate(paragraphs):
+        properties = _child(kept, "pPr", first=True)
+        if sticky or index < len(paragraphs) - 1:
+            _set_flag(properties, "keepNext")
+        if not sticky:
+            _set_flag(properties, "keepLines")
+
+
+_PPR_ORDER = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+)
+"""The first children of w:pPr in the schema's order (a flag goes after those before it)."""
+
+
+def _set_flag(properties: Any, name: str) -> None:
+    """The on/off property ``w:name`` set on in the paragraph properties ``properties``, at
+    its place in the schema's order."""
+    if properties.find(qn(f"w:{name}")) is not None:
+        return
+    flag = _w(name)
+    before = _PPR_ORDER[: _PPR_ORDER.index(name)]
+    at = 0
+    for index, child in enumerate(properties):
+        if etree.QName(child).localname in before:
+            at = index + 1
+    properties.insert(at, flag)
 
 
 def _house_rule(paragraph: Any, style: str) -> None:
