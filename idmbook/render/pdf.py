@@ -720,8 +720,8 @@ def _div(_: _Prepare, node: Node, __: _Context) -> list[Node]:
     # the book's own keep-together and keep-with-next divs (see idmbook.compose.assemble)
     for prefix, keep in ((_KEEP, "breakable: false"), (_STICKY, "sticky: true")):
         if attr[0].startswith(prefix):
-            opening = f"#block({keep}, width: 100%, spacing: 0.95em)[#[];"
-            blocks = [_raw_block(opening), *blocks, _raw_block("#[]]")]
+            kept = f"#block({keep}, width: 100%, spacing: 0.95em)[#[];"
+            blocks = [_raw_block(kept), *blocks, _raw_block("#[]]")]
     if style is None:
         return [*anchor, *blocks]
     opening = _raw_block(f"#[#set text({style.args()});")
