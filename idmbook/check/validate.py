@@ -28,10 +28,12 @@ def validate(
     with cycle_collection_paused():
         project = load_project(opened, paths, memo)
         if paths is None:  # the whole project: its templates, its pictures together
+            from idmbook.check.crossrefs import crossref_diagnostics
             from idmbook.check.picturebudget import budget_diagnostics
             from idmbook.load.templatefiles import template_diagnostics
 
             project.report.extend(template_diagnostics(project.root))
             project.report.extend(budget_diagnostics(project))
+            project.report.extend(crossref_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report

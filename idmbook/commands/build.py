@@ -592,6 +592,7 @@ def _build_locked(
     from idmbook.compose.assemble import assemble
     from idmbook.compose.i18n import draft_note, load_labels
     from idmbook.parse.body import drawn_figure, parse_body
+    from idmbook.parse.crossref import number as number_apparatus
     from idmbook.publish.output import write_all
 
     cache = _cache(root, options)
@@ -625,7 +626,7 @@ def _build_locked(
         clock = time.perf_counter()
         figure = drawn_figure(assembled)
         body = parse_body(assembled.markdown, root, cache, figure)
-        ast, images = body.ast, body.images
+        ast, images = number_apparatus(body.ast, assembled.labels)[0], body.images
         result.timings["parse"] = time.perf_counter() - clock
         meta = book_meta(project, assembled, info, options, images)
         meta = dataclasses.replace(meta, link_targets=link_targets(body.ids))

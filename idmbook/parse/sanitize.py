@@ -43,6 +43,9 @@ DIRECTIONS = frozenset({"rtl", "ltr"})
 PICTURE_SIZE = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,4})?(?:%|px|cm|mm|in|pt|em)?")
 """A picture's ``width`` or ``height`` kept."""
 HEADING_CLASSES = frozenset({"unnumbered", "unlisted"})
+CROSSREF_ID = re.compile(r"(?:fig|tbl|sec)-[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
+"""An id submitted text may give a figure, a table or a section, for cross-references
+(``@fig-ID``; see :mod:`idmbook.parse.crossref`)."""
 """Classes a heading keeps (pandoc's ``{-}`` and ``{.unlisted}``: left out of numbering and
 of the contents)."""
 CODE_LANGUAGE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,31}")
@@ -204,7 +207,7 @@ class Sanitizer:
         """``attr`` of a ``kind`` node through the allow-list. ``own_id``: the id is one the
         book (or pandoc, from the heading's text) made, kept in submitted text too."""
         ident, classes, pairs = attr
-        if ident and where.src is not None and not own_id:
+        if ident and where.src is not None and not own_id and not CROSSREF_ID.fullmatch(ident):
             self._drop(where, f"#{ident}", "submitted text keeps only the ids pandoc makes")
             ident = ""
         kept_classes: list[str] = []
@@ -404,10 +407,13 @@ class Sanitizer:
                 for row_attr, row_cells in rows
             ]
 
+        table_attr = self.attr(attr, where, "Table")
+        if table_attr[0]:  # a table's id is a link target (see idmbook.parse.crossref)
+            self.ids[table_attr[0]] += 1
         return {
             "t": "Table",
             "c": [
-                self.attr(attr, where, "Table"),
+                table_attr,
                 self._caption(caption, _inside(where, "table caption")),
                 colspecs,
                 [self.attr(head[0], where, "TableHead"), cells(head[1])],

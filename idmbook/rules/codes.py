@@ -703,6 +703,19 @@ _RULES = [
         "next run finds that record, keeps a contribution that was complete and removes what an "
         "unfinished one left, so that the file is ingested once, under its own name.",
     ),
+    Rule(
+        "IDM128",
+        "unknown-reference",
+        ERR,
+        "A cross-reference or internal link names a figure, table or section the book lacks.",
+        "A figure, table or section is given an id in its source ({#fig-chart} after a "
+        "picture, ': Caption {#tbl-stock}' under a table, '## Scope {#sec-scope}'); the text "
+        "refers to it as @fig-chart or links to it as [the chart](#fig-chart), and the book "
+        "prints its number ('Figure 1') as a link to it. A reference to an id no published "
+        "text defines would print as typed, or link to nowhere. Ids belong to the whole book: "
+        "a text may refer to a figure of another, but not to one of a contribution withheld "
+        "for want of consent.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}

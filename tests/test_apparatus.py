@@ -1,0 +1,150 @@
+"""The editorial apparatus (issue 18, part 3): numbered figures and tables, the same in the
+DOCX, the PDF and the HTML and in the book's language, cross-references that print the number
+and link to it, and a reference to nothing reported by validate on its line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import CHAPTER, DEFAULT_FILES, ProjectDir, triples
+
+from idmbook.commands.build import BuildOptions, build
+
+FOREWORD = (
+    CHAPTER
+    + """
+| Year | Migrants |
+|------|---------:|
+| 2015 | 244 |
+
+: International migrants, millions {#tbl-stock}
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+| Region | Share |
+|--------|------:|
+| Asia   | 31 |
+
+: Migrants by region {#tbl-region}
+
+As @tbl-stock shows, and @tbl-region too; see @sec-scope.
+
+## Scope {#sec-scope}
+
+The scope of the book.
+"""
+)
+
+
+def _build(root: Path, language: str | None) -> dict[str, Path]:
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1513209600"
+    try:
+        result = build(root, BuildOptions(formats=("docx", "pdf", "html"), language=language))
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    assert not result.report.has_errors, [d.message for d in result.report.diagnostics]
+    return result.outputs
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Path]]]:
+    root = tmp_path_factory.mktemp("apparatus")
+    for rel, content in {**DEFAULT_FILES, "chapters/foreword.md": FOREWORD}.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, "utf-8")
+    yield {language: _build(root, language) for language in ("en", "fr", "es")}
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.slow
+def test_tables_are_numbered_alike_in_every_format(books: dict[str, dict[str, Path]]) -> None:
+    from docx import Document
+
+    nbsp = "\u00a0"
+    for language, word, sep in (
+        ("en", "Table", ": "),
+        ("fr", "Tableau", f"{nbsp}: "),
+        ("es", "Cuadro", ": "),
+    ):
+        outputs = books[language]
+        captions = [
+            p.text
+            for p in Document(str(outputs["docx"])).paragraphs
+            if p.style.name == "Table Caption"
+        ]
+        first = f"{word}{nbsp}1{sep}International migrants, millions"
+        second = (
+            f"{word}{nbsp}2{sep}Migrants by region"  # the table without a caption has no number
+        )
+        assert captions == [first, second]
+        pdf = " ".join(_pdf_text(outputs["pdf"]).split())
+        html = outputs["html"].read_text("utf-8")
+        for text in (pdf, " ".join(html.replace("<strong>", "").replace("</strong>", "").split())):
+            assert " ".join(first.split()) in text.replace(nbsp, " ").replace("&#160;", " ")
+            assert f"{word} 3" not in text.replace(nbsp, " ")
+
+
+@pytest.mark.slow
+def test_references_print_the_number_and_link_to_it(books: dict[str, dict[str, Path]]) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+    from pypdf import PdfReader
+
+    outputs = books["en"]
+    document = Document(str(outputs["docx"]))
+    paragraph = next(p for p in document.paragraphs if "shows, and" in p.text)
+    assert paragraph.text == "As Table\u00a01 shows, and Table\u00a02 too; see Scope."
+    anchors = [h.get(qn("w:anchor")) for h in paragraph._p.iter(qn("w:hyperlink"))]
+    assert anchors == ["tbl-stock", "tbl-region", "sec-scope"]
+    html = outputs["html"].read_text("utf-8")
+    assert (
+        '<a href="#tbl-stock">Table&#160;1</a>' in html
+        or '<a href="#tbl-stock">Table\u00a01</a>' in html
+    )
+    assert 'id="tbl-stock"' in html
+    # the PDF's references are links to places in the document
+    internal = 0
+    for page in PdfReader(str(outputs["pdf"])).pages:
+        for annotation in page.get("/Annots") or []:
+            link = annotation.get_object()
+            goto = "/A" in link and link["/A"].get("/S") == "/GoTo"
+            if link.get("/Subtype") == "/Link" and ("/Dest" in link or goto):
+                internal += 1
+    assert internal >= 3
+    text = " ".join(_pdf_text(outputs["pdf"]).split())
+    assert "As Table 1 shows, and Table 2 too; see Scope." in text.replace("\u00a0", " ")
+    assert "@tbl" not in text
+
+
+def test_a_reference_to_nothing_is_an_error_on_its_line(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    project = make_project(
+        {
+            "chapters/foreword.md": CHAPTER + "\nSee @fig-missing, and [the table](#tbl-gone).\n\n"
+            "```\n@fig-in-code is not a reference\n```\n\n"
+            ": A caption {#tbl-here}\n\nAnd @tbl-here is fine.\n"
+        }
+    )
+    report = project.validate()
+    found = {t for t in triples(report) if t[1] == "IDM128"}
+    assert found == {
+        ("chapters/foreword.md", "IDM128", 9, 5),
+        ("chapters/foreword.md", "IDM128", 9, 33),  # the link's "]("
+    }
