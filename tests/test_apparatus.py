@@ -5,12 +5,13 @@ and link to it, and a reference to nothing reported by validate on its line."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHAPTER, DEFAULT_FILES, ProjectDir, triples
+from conftest import CHAPTER, DEFAULT_FILES, NOTE_PATHS, ProjectDir, note_text, triples
 
 from idmbook.commands.build import BuildOptions, build
 
@@ -148,3 +149,37 @@ def test_a_reference_to_nothing_is_an_error_on_its_line(
         ("chapters/foreword.md", "IDM128", 9, 5),
         ("chapters/foreword.md", "IDM128", 9, 33),  # the link's "]("
     }
+
+
+NOTE_WITH_FOOTNOTES = note_text(
+    "new-york",
+    "opening",
+    body="\n## Summary\n\nThe session opened the workshop.\n\n"
+    "## Key messages\n\n- Cooperation matters.[^km]\n\n"
+    '## Recommendations\n\n- Share data between States.[^r1] {levels="national"}\n'
+    "- Involve local authorities.\n\n"
+    "[^r1]: Under target 17.18 of the 2030 Agenda.\n"
+    "[^km]: As the opening speakers said.\n",
+)
+
+
+@pytest.mark.slow
+def test_footnotes_of_recommendations_and_key_messages_in_every_format(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    import zipfile
+
+    project = make_project({NOTE_PATHS["new-york", "opening"]: NOTE_WITH_FOOTNOTES})
+    report = project.validate()
+    assert not report.diagnostics, [(d.code, d.line, d.message) for d in report.diagnostics]
+    outputs = _build(project.root, None)
+    with zipfile.ZipFile(outputs["docx"]) as z:
+        notes = z.read("word/footnotes.xml").decode()
+        body = z.read("word/document.xml").decode()
+    pdf = " ".join(_pdf_text(outputs["pdf"]).split())
+    html = outputs["html"].read_text("utf-8")
+    for text in ("Under target 17.18 of the 2030 Agenda.", "As the opening speakers said."):
+        assert text in notes and text in pdf and text in html
+    for output in (body, pdf, html):
+        assert "[^" not in output
+    assert re.search(r"Share data between States\.\s?\d", pdf)  # its mark beside its text

@@ -175,6 +175,47 @@ def _wrap(
     return Md(f"::: {attributes(classes=['idm-src'], pairs=pairs)}\n{contain(body, prefix)}\n:::")
 
 
+_NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
+
+
+def _definitions(text: str) -> dict[str, str]:
+    """The footnote definitions of ``text`` by label, each with its continuation lines."""
+    found: dict[str, str] = {}
+    matches = list(_NOTE_DEFINITION.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        block = text[match.start() : end].split("\n")
+        kept = [block[0]]
+        for line in block[1:]:
+            if line.strip() and not line.startswith(("    ", "\t")):
+                break
+            kept.append(line)
+        found.setdefault(match.group(1), "\n".join(kept).rstrip())
+    return found
+
+
+def with_footnotes(text: str, note: Note) -> str:
+    """``text`` (a recommendation, the key messages or the summary of ``note``) with the
+    definitions of the footnotes it refers to and does not define itself, taken from the rest
+    of the note: a footnote at the note's end serves the recommendation or the key message
+    that refers to it."""
+    wanted = dict.fromkeys(_NOTE_REFERENCE.findall(text))
+    if not wanted:
+        return text
+    own = _definitions(text)
+    missing = [label for label in wanted if label not in own]
+    if not missing:
+        return text
+    pool = {
+        **_definitions(note.footnotes),
+        **_definitions(note.key_messages),
+        **_definitions(note.summary),
+    }
+    added = [pool[label] for label in missing if label in pool]
+    return text.rstrip("\n") + "\n\n" + "\n\n".join(added) if added else text
+
+
 def note_anchor(note: Note) -> Md:
     return anchor(f"note-{note.meta.workshop}-{note.meta.session}")
 
@@ -195,9 +236,13 @@ def source_texts(
     ``source_lang`` is the language of a chapter that does not name its own."""
     if isinstance(doc, Note):
         prefix, lang = note_anchor(doc), doc.meta.language
+        key_messages, summary = (
+            with_footnotes(doc.key_messages, doc),
+            with_footnotes(doc.summary, doc),
+        )
         return {
-            "key_messages": _wrap(doc.key_messages, prefix, doc.rel, 4, lang, book_lang),
-            "summary": _wrap(doc.summary, f"sum-{prefix}", doc.rel, 4, lang, book_lang),
+            "key_messages": _wrap(key_messages, prefix, doc.rel, 4, lang, book_lang),
+            "summary": _wrap(summary, f"sum-{prefix}", doc.rel, 4, lang, book_lang),
         }
     if isinstance(doc, Contribution):
         own = contribution_anchor(doc)
@@ -210,6 +255,7 @@ def recommendation_text(text: str, number: int, note: Note, book_lang: str) -> M
     """The text of the recommendation ``number`` of ``note`` as the book embeds it in its
     numbered list: in a div, so that no bracket of the text can end it, with the note's
     language."""
+    text = with_footnotes(text, note)
     return _wrap(text, f"rec{number}", note.rel, None, note.meta.language, book_lang)
 
 

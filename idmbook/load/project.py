@@ -238,6 +238,7 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
         recommendations=tuple(recs),
         words=len(fm.body.split()),
         lines=_key_lines(fm),
+        footnotes=body.footnotes,
     )
 
 

@@ -127,6 +127,9 @@ class Note:
     words: int
     lines: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Line and column of each front-matter key."""
+    footnotes: str = ""
+    """Footnote definitions written among the recommendations, for the texts that refer to
+    them."""
 
 
 @dataclass(frozen=True, eq=False)
