@@ -183,3 +183,57 @@ def test_footnotes_of_recommendations_and_key_messages_in_every_format(
     for output in (body, pdf, html):
         assert "[^" not in output
     assert re.search(r"Share data between States\.\s?\d", pdf)  # its mark beside its text
+
+
+ACRONYMS = """\
+IOM:
+  en: International Organization for Migration
+  fr: Organisation internationale pour les migrations
+  es: Organización Internacional para las Migraciones
+SDG: Sustainable Development Goal
+UNUSED: Never used in the book
+"""
+ACRONYM_CHAPTER = CHAPTER + "\nThe IOM works towards the SDGs, with UNHCR. Annex II is not one.\n"
+
+
+def test_acronyms_used_and_listed_are_compared(make_project: Callable[..., ProjectDir]) -> None:
+    project = make_project({"acronyms.yaml": ACRONYMS, "chapters/foreword.md": ACRONYM_CHAPTER})
+    found = {t for t in triples(project.validate()) if t[1] in ("IDM129", "IDM130", "IDM131")}
+    assert found == {
+        ("chapters/foreword.md", "IDM130", 9, 38),  # UNHCR
+        ("acronyms.yaml", "IDM131", 6, 1),  # UNUSED
+    }
+    project.write("acronyms.yaml", "IOM: [not, text]\n")
+    found = {t for t in triples(project.validate()) if t[1] == "IDM129"}
+    assert found == {("acronyms.yaml", "IDM129", 1, 1)}
+
+
+@pytest.mark.slow
+def test_the_list_of_acronyms_is_in_the_front_matter(
+    make_project: Callable[..., ProjectDir],
+) -> None:
+    from docx import Document
+
+    project = make_project(
+        {
+            "acronyms.yaml": ACRONYMS.replace("UNUSED: Never used in the book\n", "")
+            + "UNHCR: Office of the United Nations High Commissioner for Refugees\n",
+            "chapters/foreword.md": ACRONYM_CHAPTER,
+        }
+    )
+    english = _build(project.root, None)
+    french = _build(project.root, "fr")
+    document = Document(str(english["docx"]))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:2] == ["Acronyms", "Foreword"]
+    rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
+    assert rows == [
+        ["Acronym", "Expansion"],
+        ["IOM", "International Organization for Migration"],
+        ["SDG", "Sustainable Development Goal"],
+        ["UNHCR", "Office of the United Nations High Commissioner for Refugees"],
+    ]
+    pdf = " ".join(_pdf_text(french["pdf"]).split())
+    assert "Sigles et acronymes" in pdf
+    assert "IOM Organisation internationale pour les migrations" in pdf
+    assert "SDG Sustainable Development Goal" in pdf  # one expansion for every language

@@ -31,7 +31,7 @@ CHART_ID = "fig-contributors"
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def _lines(text: str) -> Iterator[tuple[int, str]]:
+def text_lines(text: str) -> Iterator[tuple[int, str]]:
     """(number, line) of the lines of ``text`` outside fenced code blocks and inline code."""
     fence: str | None = None
     for number, line in enumerate(text.split("\n"), start=1):
@@ -46,8 +46,8 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
         yield number, re.sub(r"`[^`]*`", lambda m: " " * len(m.group()), line)
 
 
-def crossref_diagnostics(project: Project) -> list[Diagnostic]:
-    """IDM128 for each reference to a figure, table or section id the book does not define."""
+def published_texts(project: Project) -> dict[str, str]:
+    """The source text of each note, chapter and published contribution, by file."""
     documents = project.documents
     rels = [n.rel for n in documents.notes] + [c.rel for c in documents.chapters]
     rels += [c.rel for c in documents.contributions if c.meta.consent]
@@ -57,12 +57,18 @@ def crossref_diagnostics(project: Project) -> list[Diagnostic]:
             texts[rel] = (project.root / rel).read_text("utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # reported by the file's own checks
+    return texts
+
+
+def crossref_diagnostics(project: Project) -> list[Diagnostic]:
+    """IDM128 for each reference to a figure, table or section id the book does not define."""
+    texts = published_texts(project)
     defined = {m.group(1) for text in texts.values() for m in DEFINED.finditer(text)}
     if project.config.output.contributors_chart:
         defined.add(CHART_ID)
     found: list[Diagnostic] = []
     for rel, text in texts.items():
-        for number, line in _lines(text):
+        for number, line in text_lines(text):
             for match in REFERENCED.finditer(line):
                 ident = (match.group(1) or match.group(2)).rstrip(".")
                 if ident in defined or ident.rstrip(".:") in defined:

@@ -28,6 +28,7 @@ def validate(
     with cycle_collection_paused():
         project = load_project(opened, paths, memo)
         if paths is None:  # the whole project: its templates, its pictures together
+            from idmbook.check.acronyms import acronym_diagnostics
             from idmbook.check.crossrefs import crossref_diagnostics
             from idmbook.check.picturebudget import budget_diagnostics
             from idmbook.load.templatefiles import template_diagnostics
@@ -35,5 +36,6 @@ def validate(
             project.report.extend(template_diagnostics(project.root))
             project.report.extend(budget_diagnostics(project))
             project.report.extend(crossref_diagnostics(project))
+            project.report.extend(acronym_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report

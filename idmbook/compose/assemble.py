@@ -405,6 +405,17 @@ class Assembler:
         heading = (" " if after[:1].isspace() else "").join([heading, words[2]])
         return f"# {heading} {{#{anchor}}}\n\n{body}\n"
 
+    def acronyms(self) -> str:
+        """The list of acronyms (acronyms.yaml) in the book's language, or nothing."""
+        listed = self.docs.acronyms
+        if not listed.expansions:
+            return ""
+        rows = [
+            [Md(f"**{escape(acronym)}**"), listed.expansion(acronym, self.lang)]
+            for acronym in sorted(listed.expansions, key=lambda a: (a.casefold(), a))
+        ]
+        return self._render("acronyms.md.j2", rows=rows)
+
     def theme_chapters(self) -> list[str]:
         out = []
         groups = group(self.taxonomy, self.notes, self.published)
@@ -684,11 +695,14 @@ def assemble(
     a = Assembler(config, taxonomy, docs, templates, source_language)
     front = a.chapters("front")
     parts = [a.editorial(c) for c in front]
+    acronyms = a.acronyms()
     contributors: tuple[tuple[str, int], ...] = ()
     where = _introduction(front)
     if config.output.contributors_chart and a.published and where is not None:
         contributors = contributor_counts(a.published, a.labels)
         parts[where] = parts[where].rstrip("\n") + f"\n\n::: {{#{FIGURE_SLOT}}}\n:::\n"
+    if acronyms:  # the list of acronyms opens the front matter, before the foreword
+        parts.insert(0, acronyms)
     parts += a.theme_chapters()
     recommendations, count = a.recommendations()
     parts.append(recommendations)

@@ -316,6 +316,10 @@ def load_project(
             project.documents.contributions.append(doc)
         elif isinstance(doc, Chapter):
             project.documents.chapters.append(doc)
+    from idmbook.load.acronyms import load_acronyms
+
+    project.documents.acronyms, problems = load_acronyms(project.root)
+    project.report.extend(problems)
     project.report.extend(check_project(project, whole=paths is None))
     return project
 

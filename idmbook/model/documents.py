@@ -154,9 +154,30 @@ class Chapter:
 
 
 @dataclass
+class Acronyms:
+    """The acronyms of a project, with the line of each in acronyms.yaml."""
+
+    expansions: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Acronym -> language (or "*" for every language) -> expansion."""
+    lines: dict[str, int] = field(default_factory=dict)
+    present: bool = False
+    """Whether the project has an acronyms.yaml at all."""
+
+    def expansion(self, acronym: str, language: str) -> str:
+        """The expansion of ``acronym`` in ``language`` (its primary language, English, any)."""
+        words = self.expansions.get(acronym, {})
+        for key in (language, language.split("-")[0], "*", "en"):
+            if key in words:
+                return words[key]
+        return next(iter(words.values()), "")
+
+
+@dataclass
 class Documents:
     """Everything loaded from a project's sources."""
 
     notes: list[Note] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
+    acronyms: Acronyms = field(default_factory=Acronyms)
+    """The list of acronyms (acronyms.yaml; see idmbook.load.acronyms)."""

@@ -716,6 +716,34 @@ _RULES = [
         "a text may refer to a figure of another, but not to one of a contribution withheld "
         "for want of consent.",
     ),
+    Rule(
+        "IDM129",
+        "acronyms-file",
+        ERR,
+        "The list of acronyms (acronyms.yaml) cannot be read as acronyms and expansions.",
+        "acronyms.yaml at the project's root maps each acronym to its expansion: text for "
+        "every language ('SDG: Sustainable Development Goal'), or text per language ('IOM:' "
+        "then 'en: ...', 'fr: ...', 'es: ...' on indented lines). An acronym starts with a "
+        "capital letter. The book prints the list in its front matter.",
+    ),
+    Rule(
+        "IDM130",
+        "acronym-undefined",
+        WARN,
+        "An acronym used in the book is not in the list of acronyms.",
+        "When the project has an acronyms.yaml, every acronym the published texts use (a word "
+        "of two or more capital letters, such as IOM or SDGs) is expected in it, so that the "
+        "reader finds its expansion in the front matter. Add it, with its expansion in each "
+        "language of the book. Roman numerals are not acronyms.",
+    ),
+    Rule(
+        "IDM131",
+        "acronym-unused",
+        WARN,
+        "An acronym in the list of acronyms is used nowhere in the book.",
+        "The list of acronyms should hold only the acronyms the reader meets: remove it from "
+        "acronyms.yaml, or check the spelling of the acronym.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
