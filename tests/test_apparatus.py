@@ -237,3 +237,12 @@ def test_the_list_of_acronyms_is_in_the_front_matter(
     assert "Sigles et acronymes" in pdf
     assert "IOM Organisation internationale pour les migrations" in pdf
     assert "SDG Sustainable Development Goal" in pdf  # one expansion for every language
+
+
+@pytest.mark.slow
+def test_a_changed_list_of_acronyms_rebuilds(make_project: Callable[..., ProjectDir]) -> None:
+    project = make_project({"acronyms.yaml": "IOM: International Organization for Migration\n"})
+    assert not build(project.root, BuildOptions(formats=("docx",))).up_to_date
+    assert build(project.root, BuildOptions(formats=("docx",))).up_to_date
+    project.write("acronyms.yaml", "IOM: The International Organization for Migration\n")
+    assert not build(project.root, BuildOptions(formats=("docx",))).up_to_date

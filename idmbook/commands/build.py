@@ -481,6 +481,9 @@ def _input_hashes(
     from idmbook.load.confine import read_file
 
     inputs = input_hashes(root, sources, known)
+    acronyms = root / "acronyms.yaml"  # the list of acronyms (idmbook.load.acronyms)
+    if acronyms.is_file():
+        inputs["acronyms.yaml"] = sha256(read_file(acronyms))
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
         # (a project's templates/ holds only regular files: checked by project_templates)
         inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(read_file(path))
