@@ -181,6 +181,8 @@ def localize_config(config: Config, language: str | None = None) -> Config:
         publisher["name"] = translation.publisher
     if translation.address is not None:
         publisher["address"] = translation.address
+    if translation.mission is not None:
+        publisher["mission"] = translation.mission
     if publisher:
         update["publisher"] = config.publisher.model_copy(update=publisher)
     if translation.workshops:
@@ -224,7 +226,10 @@ def _smartened(config: Config) -> Config:
         "copyright": words(config.copyright),
         "editors": [smarten(e, lang) for e in config.editors],
         "publisher": config.publisher.model_copy(
-            update={"name": smarten(config.publisher.name, lang)}
+            update={
+                "name": smarten(config.publisher.name, lang),
+                "mission": words(config.publisher.mission),
+            }
         ),
         "workshops": [workshop(w) for w in config.workshops],
     }

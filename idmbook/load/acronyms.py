@@ -60,8 +60,12 @@ def load_acronyms(root: Path) -> tuple[Acronyms, list[Diagnostic]]:
             continue
         if isinstance(value, str) and value.strip():
             words = {"*": " ".join(value.split())}
-        elif isinstance(value, dict) and value and all(
-            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+        elif (
+            isinstance(value, dict)
+            and value
+            and all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+            )
         ):
             words = {k: " ".join(v.split()) for k, v in value.items()}
         else:
