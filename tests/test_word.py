@@ -148,11 +148,14 @@ def test_openings_have_no_running_header_in_libreoffice(word: dict[str, Path]) -
     ]
     contents = next(n for n, page in enumerate(pages) if re.match(r"\s*Contents\s*$", page, re.M))
     imprint = next(n for n, page in enumerate(pages) if "All rights reserved" in page)
+    def header(page: str) -> str:
+        return next((line.strip() for line in page.splitlines() if line.strip()), "")
+
     for n in [imprint, contents, *openings]:
-        assert SERIES not in pages[n], n
+        assert header(pages[n]) != SERIES, n
     # the pages after an opening carry it (the long summary fills more than one page)
     following = [n for n in range(len(pages)) if n not in (0, imprint, contents, *openings)]
-    assert any(SERIES in pages[n] for n in following)
+    assert any(header(pages[n]) == SERIES for n in following)
     # page numbers are printed on the openings too (their footer is the body's)
     assert re.search(r"^\s*\d+\s*$", pages[openings[0]], re.M)
 

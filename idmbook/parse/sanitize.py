@@ -408,8 +408,7 @@ class Sanitizer:
             ]
 
         table_attr = self.attr(attr, where, "Table")
-        if table_attr[0]:  # a table's id is a link target (see idmbook.parse.crossref)
-            self.ids[table_attr[0]] += 1
+        self.ids[table_attr[0]] += 1  # a table's id is a link target (idmbook.parse.crossref)
         return {
             "t": "Table",
             "c": [
