@@ -148,6 +148,7 @@ def test_openings_have_no_running_header_in_libreoffice(word: dict[str, Path]) -
     ]
     contents = next(n for n, page in enumerate(pages) if re.match(r"\s*Contents\s*$", page, re.M))
     imprint = next(n for n, page in enumerate(pages) if "All rights reserved" in page)
+
     def header(page: str) -> str:
         return next((line.strip() for line in page.splitlines() if line.strip()), "")
 
