@@ -12,13 +12,14 @@ reference.docx`) so every style pandoc writes exists, then restyles it with pyth
 - page: A4, 25 mm margins, a running header (filled in by idmbook.render.docx) and a footer with a
   PAGE field, and an empty first-page header and footer for the cover;
 - fonts, one for each of the slots Word picks from a character (``w:rFonts``):
-  - Latin, Greek and Cyrillic (``w:ascii``, ``w:hAnsi``): Liberation Serif for text, Liberation
-    Sans for headings, cover and tables. LibreOffice has both (or substitutes DejaVu); the font
-    table tells Word they are metric twins of Times New Roman and Arial, which Word uses when the
-    Liberation fonts are not installed;
+  - Latin, Greek and Cyrillic (``w:ascii``, ``w:hAnsi``): Cambria for text, Calibri for
+    headings, cover and tables: the faces every Word installs (Windows and macOS, since Office
+    2007), so a Word user sees the book as it was set. LibreOffice sets them in Caladea and
+    Carlito, their metric twins, where those are installed (else a face it has, DejaVu here);
+    the font table gives their panose numbers for any other substitution;
   - complex scripts (``w:cs``: Arabic, Hebrew; Word sets every right-to-left run in this slot):
     Times New Roman for text and Arial for the sans-serif styles, the two faces every Windows
-    and macOS Word has with Arabic and Hebrew (the Liberation fonts have neither);
+    and macOS Word has with Arabic and Hebrew (Cambria and Calibri have neither);
   - East Asian (``w:eastAsia``: Chinese, Japanese and Korean characters): SimSun (Song) for
     text and Microsoft YaHei for the sans-serif styles, the faces of Chinese Windows, since
     Chinese is the United Nations language among the three. A passage tagged Japanese, Korean or
@@ -544,11 +545,13 @@ def font_entry(
 
 TIMES_PANOSE = "02020603050405020304"
 ARIAL_PANOSE = "020B0604020202020204"
+CAMBRIA_PANOSE = "02040503050406030204"
+CALIBRI_PANOSE = "020F0502020204030204"
 FONT_TABLE = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     f"<w:fonts {nsdecl()}>"
-    + font_entry(SERIF, "00", "roman", TIMES_PANOSE, "Times New Roman")
-    + font_entry(SANS, "00", "swiss", ARIAL_PANOSE, "Arial")
+    + font_entry(SERIF, "00", "roman", CAMBRIA_PANOSE)
+    + font_entry(SANS, "00", "swiss", CALIBRI_PANOSE)
     + font_entry(fonts.SERIF_COMPLEX, "00", "roman", TIMES_PANOSE)
     + font_entry(fonts.SANS_COMPLEX, "00", "swiss", ARIAL_PANOSE)
     + font_entry(fonts.SERIF_EAST_ASIAN, "86", "auto", "02010600030101010101", "\u5b8b\u4f53")
@@ -568,7 +571,7 @@ FONT_TABLE = (
     + "</w:fonts>\n"
 ).encode()  # fmt: skip
 """Fonts the styles and idmbook's runs use; panose, charset and family let Word substitute a
-face that is not installed (Times New Roman and Arial for the Liberation fonts)."""
+face that is not installed (Caladea and Carlito, the metric twins, for Cambria and Calibri)."""
 
 
 SAMPLES = (

@@ -11,6 +11,7 @@ from idmbook.check.project import check_project
 from idmbook.check.translated import is_translation, load_translation, translation_name
 from idmbook.diagnostics import Report
 from idmbook.ingest.notes import note_from_docx
+from idmbook.load.acronyms import load_acronyms
 from idmbook.load.confine import Unconfined, read_file
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
 from idmbook.load.modelerrors import validate_model
@@ -160,6 +161,7 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
         recommendations=tuple(recs),
         words=len(fm.body.split()),
         lines=_key_lines(fm),
+        footnotes=body.footnotes,
     )
 
 
@@ -224,6 +226,8 @@ def load_project(
         elif isinstance(doc, Chapter):
             project.documents.chapters.append(doc)
     _load_translations(project, translations)
+    project.documents.acronyms, problems = load_acronyms(project.root)
+    project.report.extend(problems)
     project.report.extend(check_project(project, whole=paths is None))
     return project
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from idmbook.check.acronyms import acronym_diagnostics
+from idmbook.check.crossrefs import crossref_diagnostics
 from idmbook.check.memo import LoadMemo
 from idmbook.check.picturebudget import budget_diagnostics
 from idmbook.check.sources import load_project
@@ -27,6 +29,8 @@ def validate(
     if paths is None:  # the whole project: its templates, its pictures together
         project.report.extend(template_diagnostics(project.root))
         project.report.extend(budget_diagnostics(project))
+        project.report.extend(crossref_diagnostics(project))
+        project.report.extend(acronym_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report
 

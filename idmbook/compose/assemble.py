@@ -21,6 +21,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from idmbook.compose import i18n
 from idmbook.compose.grouping import group
+from idmbook.compose.typography import smarten
 from idmbook.errors import IdmbookError
 from idmbook.model.config import Config, Taxonomy, Workshop
 from idmbook.model.documents import Chapter, Contribution, Documents, Note
@@ -50,7 +51,9 @@ class Assembled:
 _PLAIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-def _finalize(value: object) -> str:
+def _finalize(value: object, language: str = "en") -> str:
+    """A template value as Markdown: Markdown (:class:`Md`) as it is, any other value as
+    escaped text with typographic quotes for ``language``."""
     if isinstance(value, Md):
         return str(value)
     if value is None:
@@ -58,6 +61,7 @@ def _finalize(value: object) -> str:
     text = str(value)
     if _PLAIN_WORD.match(text):
         return text
+    text = smarten(text, language)
     # escape() folds all white space; keep the no-break spaces of French typography
     return "\u00a0".join(escape(part) for part in text.split("\u00a0"))
 
@@ -76,6 +80,48 @@ def format_date(day: dt.date, labels: dict[str, Any]) -> str:
 def format_range(start: dt.date, end: dt.date, labels: dict[str, Any]) -> str:
     """A span of days in the labels' language (see :func:`idmbook.compose.i18n.format_range`)."""
     return i18n.format_range(start, end, labels)
+
+
+TABLE_WIDTH = 100
+"""Characters of a pipe table's separator line: longer than pandoc's 80 columns, so that its
+dashes give the columns' relative widths."""
+_NARROW = 26
+"""A column whose longest cell is this many characters or fewer is set at its natural width
+(a date, a time, a country); the others share what is left."""
+_PADDING = 4
+"""Characters a cell's inner margins take, added to every column's width."""
+_MARKUP = re.compile(r"\]\(#[^)]*\)|\{[^}]*\}|\\(?=.)|[\[\]*_]")
+
+
+def _visible(cell: str) -> str:
+    """A cell's Markdown as the reader sees it, near enough to measure: link targets,
+    attributes, escapes and emphasis marks left out."""
+    return _MARKUP.sub("", cell)
+
+
+def column_widths(header: list[str], rows: list[list[str]]) -> list[int]:
+    """Relative widths (characters, summing to about :data:`TABLE_WIDTH`) of a table's
+    columns from their content: narrow columns at their natural width, wide ones sharing the
+    rest in proportion to their longest cells, none narrower than its longest word."""
+    columns = list(zip(header, *rows, strict=True))
+    natural = [max(len(_visible(c)) for c in column) for column in columns]
+    words = [
+        max((len(w) for c in column for w in _visible(c).split()), default=1) for column in columns
+    ]
+    # each cell's padding is worth about as much as a few characters
+    natural = [max(n, w, 3) + _PADDING for n, w in zip(natural, words, strict=True)]
+    words = [w + _PADDING for w in words]
+    if sum(natural) <= TABLE_WIDTH:
+        widths = natural
+    else:
+        fixed = sum(n for n in natural if n <= _NARROW)
+        wide = sum(n for n in natural if n > _NARROW)
+        room = max(TABLE_WIDTH - fixed, wide // 3)
+        widths = [
+            n if n <= _NARROW else max(words[i], n * room // wide) for i, n in enumerate(natural)
+        ]
+    scale = TABLE_WIDTH / sum(widths)
+    return [max(3, round(w * scale)) for w in widths]
 
 
 def _environment(folder: Path, finalize: Callable[[object], str] | None) -> jinja2.Environment:
@@ -109,9 +155,10 @@ def _slug(rel: str) -> str:
     return f"{slug}-{digest}"
 
 
-def _indent_continuation(text: str) -> str:
+def _indent_continuation(text: str, width: int = 4) -> str:
     lines = text.split("\n")
-    return "\n".join([lines[0]] + ["    " + line if line else "" for line in lines[1:]])
+    pad = " " * width
+    return "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
 
 
 def _wrap(
@@ -126,6 +173,47 @@ def _wrap(
     if lang and lang != book_lang:
         pairs.append(("lang", lang))
     return Md(f"::: {attributes(classes=['idm-src'], pairs=pairs)}\n{contain(body, prefix)}\n:::")
+
+
+_NOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
+
+
+def _definitions(text: str) -> dict[str, str]:
+    """The footnote definitions of ``text`` by label, each with its continuation lines."""
+    found: dict[str, str] = {}
+    matches = list(_NOTE_DEFINITION.finditer(text))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        block = text[match.start() : end].split("\n")
+        kept = [block[0]]
+        for line in block[1:]:
+            if line.strip() and not line.startswith(("    ", "\t")):
+                break
+            kept.append(line)
+        found.setdefault(match.group(1), "\n".join(kept).rstrip())
+    return found
+
+
+def with_footnotes(text: str, note: Note) -> str:
+    """``text`` (a recommendation, the key messages or the summary of ``note``) with the
+    definitions of the footnotes it refers to and does not define itself, taken from the rest
+    of the note: a footnote at the note's end serves the recommendation or the key message
+    that refers to it."""
+    wanted = dict.fromkeys(_NOTE_REFERENCE.findall(text))
+    if not wanted:
+        return text
+    own = _definitions(text)
+    missing = [label for label in wanted if label not in own]
+    if not missing:
+        return text
+    pool = {
+        **_definitions(note.footnotes),
+        **_definitions(note.key_messages),
+        **_definitions(note.summary),
+    }
+    added = [pool[label] for label in missing if label in pool]
+    return text.rstrip("\n") + "\n\n" + "\n\n".join(added) if added else text
 
 
 def note_anchor(note: Note) -> Md:
@@ -148,9 +236,13 @@ def source_texts(
     ``source_lang`` is the language of a chapter that does not name its own."""
     if isinstance(doc, Note):
         prefix, lang = note_anchor(doc), doc.meta.language
+        key_messages, summary = (
+            with_footnotes(doc.key_messages, doc),
+            with_footnotes(doc.summary, doc),
+        )
         return {
-            "key_messages": _wrap(doc.key_messages, prefix, doc.rel, 4, lang, book_lang),
-            "summary": _wrap(doc.summary, f"sum-{prefix}", doc.rel, 4, lang, book_lang),
+            "key_messages": _wrap(key_messages, prefix, doc.rel, 4, lang, book_lang),
+            "summary": _wrap(summary, f"sum-{prefix}", doc.rel, 4, lang, book_lang),
         }
     if isinstance(doc, Contribution):
         own = contribution_anchor(doc)
@@ -163,7 +255,29 @@ def recommendation_text(text: str, number: int, note: Note, book_lang: str) -> M
     """The text of the recommendation ``number`` of ``note`` as the book embeds it in its
     numbered list: in a div, so that no bracket of the text can end it, with the note's
     language."""
+    text = with_footnotes(text, note)
     return _wrap(text, f"rec{number}", note.rel, None, note.meta.language, book_lang)
+
+
+KEEP = "idm-keep-"
+"""Id prefix of a div the renderers keep on one page (Typst: an unbreakable block; Word:
+keep with next on all its paragraphs but the last)."""
+STICKY = "idm-sticky-"
+"""Id prefix of a div the renderers keep with what follows (a byline under its heading)."""
+KEEP_LIMIT = 1200
+"""Characters of a recommendation above which it may break across pages (a block that
+cannot break and is taller than a page would run over the foot of it)."""
+
+
+def keep_id(name: str, keep: bool = True) -> str:
+    """The id of the div around ``name``: kept on one page when ``keep``."""
+    return f"{KEEP}{name}" if keep else name
+
+
+def sticky_id(name: object) -> Md:
+    """The template filter ``sticky``: the id of a div kept with what follows it, made from
+    ``name`` and short enough for a Word bookmark (pandoc renames one of over 40 characters)."""
+    return Md(f"{STICKY}{hashlib.sha1(str(name).encode()).hexdigest()[:10]}")
 
 
 class Assembler:
@@ -181,9 +295,11 @@ class Assembler:
         self.docs = docs
         self.templates = templates
         self.labels = load_labels(templates, config.language)
-        self.taxonomy = i18n.localize_taxonomy(taxonomy, self.labels)
-        self.env = _environment(templates / "book", _finalize)
         self.lang = config.language
+        self.taxonomy = i18n.localize_taxonomy(taxonomy, self.labels, self.lang)
+        self.env = _environment(templates / "book", self._finalize)
+        self.env.globals["table"] = self.table
+        self.env.filters["sticky"] = sticky_id
         self.env.filters["lang"] = self._in_language
         self.source_lang = source_language or config.language
         """Language of editorial chapters that do not name theirs (the project's own)."""
@@ -211,10 +327,14 @@ class Assembler:
             self.anchors[contribution.rel] = contribution_anchor(contribution)
 
     # ------------------------------------------------------------------ helpers
+    def _finalize(self, value: object) -> str:
+        return _finalize(value, self.lang)
+
     def _in_language(self, value: object, lang: str | None) -> Md:
         """The template filter ``lang``: ``value`` as escaped text, tagged with ``lang`` when
-        that is not the book's language (``{{ title | lang(contribution.meta.language) }}``)."""
-        return Md(in_language(_finalize(value), lang, self.lang))
+        that is not the book's language (``{{ title | lang(contribution.meta.language) }}``),
+        with the typographic quotes of its own language."""
+        return Md(in_language(_finalize(value, lang or self.lang), lang, self.lang))
 
     def _render(self, name: str, **context: Any) -> str:
         try:
@@ -226,6 +346,23 @@ class Assembler:
                 f"template templates/book/{name}{f':{where}' if where else ''}: {exc}"
             ) from None
 
+    def table(self, header: list[object], rows: list[list[object]]) -> Md:
+        """The template function ``table``: a pipe table of ``header`` and ``rows`` (values
+        escaped unless Markdown), without the columns no row fills, its column widths from
+        its content (see :func:`column_widths`)."""
+        head = [self._finalize(h) for h in header]
+        body = [[self._finalize(c) for c in row] for row in rows]
+        keep = [i for i in range(len(head)) if any(row[i].strip() for row in body)]
+        head = [head[i] for i in keep]
+        body = [[row[i] for i in keep] for row in body]
+        widths = column_widths(head, body)
+        lines = [
+            "| " + " | ".join(head) + " |",
+            "|" + "|".join("-" * w for w in widths) + "|",
+            *("| " + " | ".join(row) + " |" for row in body),
+        ]
+        return Md("\n".join(lines))
+
     def _workshop(self, workshop_id: str) -> Workshop:
         workshop = self.config.workshop(workshop_id)
         assert workshop is not None, "validation guarantees known workshops"
@@ -236,8 +373,16 @@ class Assembler:
         return next((s.title for s in workshop.sessions if s.id == note.meta.session), "")
 
     def _country(self, contribution: Contribution) -> str:
+        """The country of ``contribution`` in the book's language, or nothing when there is
+        none or when its organisation's name already says it (in any of the book's
+        languages): "(Niger) (Niger)" is never printed."""
         code = contribution.meta.country
-        return i18n.country_name(code, self.lang) if code else ""
+        if not code:
+            return ""
+        languages = (self.lang, contribution.meta.language or self.lang, *i18n.BOOK_LANGUAGES)
+        if i18n.names_country(contribution.meta.organisation, code, languages):
+            return ""
+        return i18n.country_name(code, self.lang)
 
     # ------------------------------------------------------------------ parts
     def chapters(self, part: str) -> list[Chapter]:
@@ -252,13 +397,24 @@ class Assembler:
         title = self._in_language(chapter.meta.title, chapter.meta.language or self.source_lang)
         before, _, after = label.partition("{title}")
         words = [
-            _finalize(before.format(number=number)),
+            self._finalize(before.format(number=number)),
             title,
-            _finalize(after.format(number=number)),
+            self._finalize(after.format(number=number)),
         ]
         heading = (" " if before[-1:].isspace() else "").join(words[:2])
         heading = (" " if after[:1].isspace() else "").join([heading, words[2]])
         return f"# {heading} {{#{anchor}}}\n\n{body}\n"
+
+    def acronyms(self) -> str:
+        """The list of acronyms (acronyms.yaml) in the book's language, or nothing."""
+        listed = self.docs.acronyms
+        if not listed.expansions:
+            return ""
+        rows = [
+            [Md(f"**{escape(acronym)}**"), listed.expansion(acronym, self.lang)]
+            for acronym in sorted(listed.expansions, key=lambda a: (a.casefold(), a))
+        ]
+        return self._render("acronyms.md.j2", rows=rows)
 
     def theme_chapters(self) -> list[str]:
         out = []
@@ -331,7 +487,9 @@ class Assembler:
                 items.append(
                     {
                         "number": number,
-                        "text": Md(_indent_continuation(text)),
+                        "text": Md(_indent_continuation(text, len(f"{number}. "))),
+                        "pad": Md(" " * len(f"{number}. ")),
+                        "keep": Md(keep_id(f"rec-{number}", len(rec.text) <= KEEP_LIMIT)),
                         "workshop": self._workshop(note.meta.workshop),
                         "session_title": self._session_title(note),
                         "levels": ", ".join(names.get(level, level) for level in rec.levels),
@@ -344,15 +502,15 @@ class Assembler:
     def workshops(self) -> list[str]:
         out = []
         for workshop in self.config.workshops:
-            agenda = [
-                {
+            agenda = []
+            for s in sorted(workshop.sessions, key=lambda s: s.order):
+                row = {
                     "date": format_date(s.date, self.labels) if s.date else "",
-                    "time": s.time or "",
+                    "time": (s.time or "").replace("-", "–"),
                     "title": s.title,
                     "chairs": "; ".join(s.chairs),
                 }
-                for s in sorted(workshop.sessions, key=lambda s: s.order)
-            ]
+                agenda.append({**row, "cells": list(row.values())})
             summaries = []
             for note in self.notes:
                 if note.meta.workshop != workshop.id:
@@ -361,6 +519,7 @@ class Assembler:
                 summaries.append(
                     {
                         "note": note,
+                        "anchor": Md(self.anchors[note.rel]),
                         "rapporteur": ", ".join(rapporteur)
                         if isinstance(rapporteur, list)
                         else rapporteur,
@@ -389,7 +548,11 @@ class Assembler:
             return roman[number - 1] if number <= len(roman) else str(number)
 
         for chapter in self.chapters("annex"):
-            out.append(self.editorial(chapter, str(self.labels["annex_title"]), next_number()))
+            label = str(self.labels["annex_title"])
+            if ":" in chapter.meta.title and self.labels.get("annex_title_colon"):
+                # "Annex I: Background: ..." says the colon twice
+                label = str(self.labels["annex_title_colon"])
+            out.append(self.editorial(chapter, label, next_number()))
         if self.published:
             types = self.labels.get("stakeholder_types", {})
             sections = []
@@ -399,6 +562,14 @@ class Assembler:
                         "contribution": c,
                         "anchor": Md(self.anchors[c.rel]),
                         "country": self._country(c),
+                        "cells": [
+                            self._in_language(c.meta.organisation, c.meta.language),
+                            self._country(c),
+                            Md(
+                                f"[{self._in_language(c.meta.title, c.meta.language)}]"
+                                f"(#{self.anchors[c.rel]})"
+                            ),
+                        ],
                     }
                     for c in self.published
                     if c.meta.stakeholder_type == kind
@@ -439,7 +610,7 @@ class Assembler:
             raise IdmbookError(f"template templates/book/{name}: {exc}") from None
         # white space folded, but not the no-break spaces of French typography
         paragraphs = [re.sub(r"[^\S\u00a0]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
-        return tuple(p for p in paragraphs if p)
+        return tuple(smarten(p, self.lang) for p in paragraphs if p)
 
 
 # --------------------------------------------------------------------------- the contributors chart
@@ -528,11 +699,14 @@ def assemble(
     a = Assembler(config, taxonomy, docs, templates, source_language)
     front = a.chapters("front")
     parts = [a.editorial(c) for c in front]
+    acronyms = a.acronyms()
     contributors: tuple[tuple[str, int], ...] = ()
     where = _introduction(front)
     if config.output.contributors_chart and a.published and where is not None:
         contributors = contributor_counts(a.published, a.labels)
         parts[where] = parts[where].rstrip("\n") + f"\n\n::: {{#{FIGURE_SLOT}}}\n:::\n"
+    if acronyms:  # the list of acronyms opens the front matter, before the foreword
+        parts.insert(0, acronyms)
     parts += a.theme_chapters()
     recommendations, count = a.recommendations()
     parts.append(recommendations)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gettext
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from idmbook.compose.editions import Coverage, edition_pieces
+from idmbook.compose.typography import smarten, smarten_all
 from idmbook.errors import IdmbookError
 from idmbook.load.defaults import default_templates
 from idmbook.model.config import Config, Taxonomy, Theme, Workshop
@@ -110,7 +112,8 @@ def load_labels(templates: Path, language: str = "en") -> dict[str, Any]:
         )
     if not labels:
         raise IdmbookError(f"{templates / 'book' / 'labels.yaml'} is missing")
-    return labels
+    # the words are escaped into the book, where pandoc cannot curl their quotes
+    return dict(smarten_all(labels, language))
 
 
 def template_name(templates: Path, name: str, language: str) -> str:
@@ -131,24 +134,28 @@ def template_folders(templates: Path) -> list[Path]:
 # --------------------------------------------------------------------------- themes and config
 
 
-def localize_taxonomy(taxonomy: Taxonomy, labels: dict[str, Any]) -> Taxonomy:
+def localize_taxonomy(taxonomy: Taxonomy, labels: dict[str, Any], language: str = "en") -> Taxonomy:
     """The taxonomy with theme titles and descriptions from the labels' ``themes:`` section.
 
-    A theme the labels do not translate keeps the taxonomy's words.
+    A theme the labels do not translate keeps the taxonomy's words (with typographic quotes
+    for ``language``).
     """
     words = labels.get("themes")
     if not isinstance(words, dict):
-        return taxonomy
+        words = {}
     themes: list[Theme] = []
     for theme in taxonomy.themes:
         entry = words.get(theme.id)
-        update: dict[str, str] = {}
+        update: dict[str, str] = {
+            "title": smarten(theme.title, language),
+            "description": smarten(theme.description, language),
+        }
         if isinstance(entry, dict):
             for key in ("title", "description"):
                 value = entry.get(key)
                 if isinstance(value, str) and value.strip():
-                    update[key] = " ".join(value.split())
-        themes.append(theme.model_copy(update=update) if update else theme)
+                    update[key] = smarten(" ".join(value.split()), language)
+        themes.append(theme.model_copy(update=update))
     return taxonomy.model_copy(update={"themes": themes})
 
 
@@ -164,7 +171,7 @@ def localize_config(config: Config, language: str | None = None) -> Config:
     )
     update: dict[str, Any] = {"language": language}
     if translation is None:
-        return config.model_copy(update=update)
+        return _smartened(config.model_copy(update=update))
     for key in ("title", "subtitle", "copyright"):
         value = getattr(translation, key)
         if value is not None:
@@ -176,12 +183,62 @@ def localize_config(config: Config, language: str | None = None) -> Config:
         publisher["name"] = translation.publisher
     if translation.address is not None:
         publisher["address"] = translation.address
+    if translation.mission is not None:
+        publisher["mission"] = translation.mission
     if publisher:
         update["publisher"] = config.publisher.model_copy(update=publisher)
     if translation.workshops:
         update["workshops"] = [
             _workshop(w, translation.workshops.get(w.id)) for w in config.workshops
         ]
+    return _smartened(config.model_copy(update=update))
+
+
+def _smartened(config: Config) -> Config:
+    """``config`` with typographic quotes in every word the book prints from it (titles,
+    series, publisher, editors, workshops and their agendas) in its language."""
+    lang = config.language
+
+    def words(value: str | None) -> str | None:
+        return smarten(value, lang) if value is not None else None
+
+    def workshop(w: Workshop) -> Workshop:
+        sessions = [
+            s.model_copy(
+                update={
+                    "title": smarten(s.title, lang),
+                    "chairs": [smarten(c, lang) for c in s.chairs],
+                }
+            )
+            for s in w.sessions
+        ]
+        return w.model_copy(
+            update={
+                "title": smarten(w.title, lang),
+                "city": smarten(w.city, lang),
+                "venue": words(w.venue),
+                "participants": words(w.participants),
+                "sessions": sessions,
+            }
+        )
+
+    update: dict[str, Any] = {
+        "title": smarten(config.title, lang),
+        "subtitle": words(config.subtitle),
+        "copyright": words(config.copyright),
+        "editors": [smarten(e, lang) for e in config.editors],
+        "publisher": config.publisher.model_copy(
+            update={
+                "name": smarten(config.publisher.name, lang),
+                "mission": words(config.publisher.mission),
+            }
+        ),
+        "workshops": [workshop(w) for w in config.workshops],
+    }
+    if config.series is not None:
+        update["series"] = config.series.model_copy(
+            update={"name": smarten(config.series.name, lang)}
+        )
     return config.model_copy(update=update)
 
 
@@ -279,3 +336,40 @@ def localize_documents(
     """The pieces of the edition in ``language``, each translation in place of its original
     (see :func:`idmbook.compose.editions.edition_pieces`)."""
     return edition_pieces(docs, language, source_language)
+
+
+def _folded(text: str) -> str:
+    """``text`` compared loosely: case and accents ignored, runs of non-letters one space."""
+    import unicodedata
+
+    bare = "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
+    return " ".join(re.findall(r"[^\W_]+", bare))
+
+
+def names_country(text: str, code: str, languages: tuple[str, ...]) -> bool:
+    """Whether ``text`` (an organisation's name) already names the country ``code``, in
+    English or in one of ``languages`` ("Conseil régional d'Agadez (Niger)", "Ministère de
+    l'Intérieur (Sénégal)" for SN): then printing the country after it would say it twice."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return False
+    english = {
+        str(name)
+        for name in (
+            country.name,
+            getattr(country, "common_name", None),
+            getattr(country, "official_name", None),
+        )
+        if name
+    }
+    names = set(english)
+    for language in languages:
+        primary = language.split("-")[0].lower()
+        if primary != "en":
+            names |= {_countries(primary).gettext(name) for name in english}
+    haystack = f" {_folded(text)} "
+    return any(f" {_folded(name)} " in haystack for name in names if _folded(name))

@@ -73,6 +73,9 @@ class NoteBody:
     sections: dict[str, str]
     section_lines: dict[str, int]
     recommendations: list[RawRecommendation]
+    footnotes: str = ""
+    """Footnote definitions written among the recommendations (usually at the note's end):
+    the book gives each recommendation, key message or summary the ones it refers to."""
 
 
 def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, list[Diagnostic]]:
@@ -96,7 +99,10 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
     text = {k: "\n".join("\n".join(lines) for _, lines in v) for k, v in sections.items()}
     problems += _section_problems(text, section_lines, rel, first_line)
     recommendations: list[RawRecommendation] = []
+    footnotes: list[str] = []
     for start, block in sections.get("recommendations", []):
+        block, definitions = _footnote_definitions(block)
+        footnotes += definitions
         found, rec_problems = _parse_recommendations(block, rel, start)
         recommendations += found
         problems += rec_problems
@@ -112,7 +118,37 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
             )
         )
     stripped = {k: v.strip("\n") for k, v in text.items()}
-    return NoteBody(stripped, section_lines, recommendations), problems
+    return NoteBody(stripped, section_lines, recommendations, "\n\n".join(footnotes)), problems
+
+
+_NOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]\s]+\]:")
+
+
+def _footnote_definitions(lines: list[str]) -> tuple[list[str], list[str]]:
+    """``lines`` with the footnote definitions outside list items blanked (the line numbers
+    stay), and those definitions, each with its indented continuation lines."""
+    kept = list(lines)
+    definitions: list[str] = []
+    index = 0
+    while index < len(lines):
+        if not _NOTE_DEFINITION.match(lines[index]):
+            index += 1
+            continue
+        block = [lines[index].lstrip()]
+        kept[index] = ""
+        index += 1
+        while index < len(lines) and (
+            lines[index].startswith(("    ", "\t")) or not lines[index].strip()
+        ):
+            if not lines[index].strip() and not (
+                index + 1 < len(lines) and lines[index + 1].startswith(("    ", "\t"))
+            ):
+                break
+            block.append(lines[index])
+            kept[index] = ""
+            index += 1
+        definitions.append("\n".join(block))
+    return kept, definitions
 
 
 class _Sections:

@@ -42,6 +42,10 @@ class Publisher(_Strict):
     """Contact e-mail printed on the imprint page."""
     website: str | None = None
     """Website printed on the imprint page."""
+    phone: str | None = None
+    """Telephone number printed in the imprint's contact block."""
+    mission: str | None = None
+    """The publisher's mission paragraph, printed on the imprint page."""
 
 
 class Session(_Strict):
@@ -189,6 +193,8 @@ class Translation(_Strict):
     """Postal address, one line per item."""
     copyright: str | None = None
     """Copyright holder when it is not the publisher."""
+    mission: str | None = None
+    """The publisher's mission paragraph."""
     workshops: dict[Id, WorkshopTranslation] = {}
     """Workshop titles, cities, venues and session titles, by workshop id."""
 

@@ -156,6 +156,9 @@ class Note:
     words: int
     lines: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Line and column of each front-matter key."""
+    footnotes: str = ""
+    """Footnote definitions written among the recommendations, for the texts that refer to
+    them."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -197,6 +200,25 @@ class Translated:
 
 
 @dataclass
+class Acronyms:
+    """The acronyms of a project, with the line of each in acronyms.yaml."""
+
+    expansions: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Acronym -> language (or "*" for every language) -> expansion."""
+    lines: dict[str, int] = field(default_factory=dict)
+    present: bool = False
+    """Whether the project has an acronyms.yaml at all."""
+
+    def expansion(self, acronym: str, language: str) -> str:
+        """The expansion of ``acronym`` in ``language`` (its primary language, English, any)."""
+        words = self.expansions.get(acronym, {})
+        for key in (language, language.split("-")[0], "*", "en"):
+            if key in words:
+                return words[key]
+        return next(iter(words.values()), "")
+
+
+@dataclass
 class Documents:
     """Everything loaded from a project's sources."""
 
@@ -205,3 +227,5 @@ class Documents:
     chapters: list[Chapter] = field(default_factory=list)
     translations: list[Translated] = field(default_factory=list)
     """Translations of the pieces above (``NAME.LANG.md``), never pieces of their own."""
+    acronyms: Acronyms = field(default_factory=Acronyms)
+    """The list of acronyms (acronyms.yaml; see idmbook.load.acronyms)."""

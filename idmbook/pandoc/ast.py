@@ -24,7 +24,7 @@ def ast_loads(data: bytes | str) -> Any:
 
 
 def id_counts(blocks: list[Any]) -> Counter[str]:
-    """How many headings, divs and figures carry each id, at any depth of ``blocks``."""
+    """How many headings, divs, figures and tables carry each id, at any depth of ``blocks``."""
     counts: Counter[str] = Counter()
     stack: list[Any] = [blocks]
     while stack:
@@ -41,14 +41,15 @@ def id_counts(blocks: list[Any]) -> Counter[str]:
             content = item.get("c", [])
             if kind == "Header":
                 counts[content[1][0]] += 1
-            elif kind in ("Div", "Figure"):
+            elif kind in ("Div", "Figure", "Table"):
                 counts[content[0][0]] += 1
             stack.append(content)
     return counts
 
 
 def link_targets(counts: Counter[str]) -> frozenset[str]:
-    """Ids that internal links may point at: those on exactly one heading, div or figure."""
+    """Ids that internal links may point at: those on exactly one heading, div, figure or
+    table."""
     return frozenset(ident for ident, count in counts.items() if ident and count == 1)
 
 

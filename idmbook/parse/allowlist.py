@@ -13,6 +13,9 @@ PICTURE_SIZE = re.compile(r"[0-9]{1,5}(?:\.[0-9]{1,4})?(?:%|px|cm|mm|in|pt|em)?"
 HEADING_CLASSES = frozenset({"unnumbered", "unlisted"})
 """Classes a heading keeps (pandoc's ``{-}`` and ``{.unlisted}``: left out of numbering and
 of the contents)."""
+CROSSREF_ID = re.compile(r"(?:fig|tbl|sec)-[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*")
+"""An id submitted text may give a figure, a table or a section, for cross-references
+(``@fig-ID``; see :mod:`idmbook.parse.crossref`)."""
 CODE_LANGUAGE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]{0,31}")
 """The one class code keeps: the name of its programming language."""
 

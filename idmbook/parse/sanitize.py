@@ -29,7 +29,13 @@ from typing import Any, NamedTuple
 from idmbook.load.picturefiles import IMAGE_SUFFIXES, is_picture_file, resolve_image
 from idmbook.pandoc.ast import TEXT_NODES, stringify
 from idmbook.pandoc.markdown import source_rel
-from idmbook.parse.allowlist import CODE_LANGUAGE, HEADING_CLASSES, LANGUAGE_TAG, pair_problem
+from idmbook.parse.allowlist import (
+    CODE_LANGUAGE,
+    CROSSREF_ID,
+    HEADING_CLASSES,
+    LANGUAGE_TAG,
+    pair_problem,
+)
 from idmbook.parse.headinglevels import Levels
 from idmbook.parse.inlinetext import (
     bold,
@@ -129,7 +135,7 @@ class Sanitizer:
         """``attr`` of a ``kind`` node through the allow-list. ``own_id``: the id is one the
         book (or pandoc, from the heading's text) made, kept in submitted text too."""
         ident, classes, pairs = attr
-        if ident and where.src is not None and not own_id:
+        if ident and where.src is not None and not own_id and not CROSSREF_ID.fullmatch(ident):
             self._drop(where, f"#{ident}", "submitted text keeps only the ids pandoc makes")
             ident = ""
         kept_classes: list[str] = []
@@ -329,10 +335,12 @@ class Sanitizer:
                 for row_attr, row_cells in rows
             ]
 
+        table_attr = self.attr(attr, where, "Table")
+        self.ids[table_attr[0]] += 1  # a table's id is a link target (idmbook.parse.crossref)
         return {
             "t": "Table",
             "c": [
-                self.attr(attr, where, "Table"),
+                table_attr,
                 self._caption(caption, _inside(where, "table caption")),
                 colspecs,
                 [self.attr(head[0], where, "TableHead"), cells(head[1])],

@@ -187,6 +187,9 @@ def _input_hashes(
     """Hashes of the sources and of every template file (pictures are added by the build);
     ``known``: the sources' hashes found already (see :func:`last_build`)."""
     inputs = input_hashes(root, sources, known)
+    acronyms = root / "acronyms.yaml"  # the list of acronyms (idmbook.load.acronyms)
+    if acronyms.is_file():
+        inputs["acronyms.yaml"] = sha256(read_file(acronyms))
     for path in sorted(p for p in templates.rglob("*") if p.is_file()):
         # (a project's templates/ holds only regular files: checked by project_templates)
         inputs[f"templates/{path.relative_to(templates).as_posix()}"] = sha256(read_file(path))

@@ -34,7 +34,6 @@ from idmbook.render.docx_styles import (
     STYLE_FOOTER_NOTE,
     STYLE_HORIZONTAL_RULE,
     STYLE_IMPRINT,
-    TOC_INSTRUCTION,
     TOC_STYLES,
     front_paragraphs,
 )
@@ -62,7 +61,11 @@ def finish_docx(raw: bytes, meta: BookMeta) -> bytes:
     for root in (document.element.body, *notes.values()):
         _finish_text(root, styles)
     _store_note_parts(notes)
+    _keep_together(document.element.body)
+    _rows_kept_whole(document.element.body)
     _fill_header_footer(document, meta, styles)
+    _openings_without_header(document, front, styles)
+    _word_settings(document)
     _set_core_properties(document, meta)
     members = _package_members(document)
     if members is None:  # a python-docx without the writer used below: save, then rewrite
@@ -280,12 +283,14 @@ def _toc_paragraph(style_id: str) -> Any:
 
 
 def _toc_field(entries: list[TocEntry], styles: _StyleIds) -> list[Any]:
-    """The table of contents: paragraphs making up a TOC field whose result is filled in.
+    """The table of contents: one paragraph per entry in style "toc N", each a hyperlink to
+    the heading's bookmark followed by its page number, a PAGEREF field (page numbers only a
+    layout engine can know).
 
-    One paragraph per entry in style "toc N", each a hyperlink to the heading's bookmark. The
-    field's begin, instruction and separate runs open the first paragraph and its end closes the
-    last, so LibreOffice and Word show the entries as they are, and Word's "Update field"
-    rebuilds them with page numbers (which only a layout engine can know).
+    The entries are not wrapped in a TOC field: LibreOffice shows a TOC field's result as
+    static text, leaving its page references empty, whereas it computes page references that
+    stand on their own as it lays out the pages. Word fills them in when it updates the
+    fields on opening (the document asks it to; Word asks the user first), and on F9.
     """
     toc_ids = [styles[name] for name in TOC_STYLES]
     paragraphs = []
@@ -293,14 +298,26 @@ def _toc_field(entries: list[TocEntry], styles: _StyleIds) -> list[Any]:
         paragraph = _toc_paragraph(toc_ids[entry.level - 1])
         link = _w("hyperlink", anchor=entry.bookmark, history="1")
         _entry_runs(link, entry)
+        link.extend(_page_number(entry))
         paragraph.append(link)
         paragraphs.append(paragraph)
     if not paragraphs:
         paragraphs.append(_toc_paragraph(toc_ids[0]))
-    opening = [_field_char("begin"), _instruction(TOC_INSTRUCTION), _field_char("separate")]
-    _insert_after(paragraphs[0].find(qn("w:pPr")), opening)
-    paragraphs[-1].append(_field_char("end"))
     return paragraphs
+
+
+def _page_number(entry: TocEntry) -> list[Any]:
+    """A tab (the contents styles draw a dotted leader to the right margin) and a PAGEREF
+    field to the heading's bookmark, its result left empty: LibreOffice computes page
+    references as it lays the pages out, and Word fills them when it updates the fields on
+    opening (see :func:`_word_settings`)."""
+    return [
+        _run(_w("tab")),
+        _field_char("begin"),
+        _instruction(f" PAGEREF {entry.bookmark} \\h "),
+        _field_char("separate"),
+        _field_char("end"),
+    ]
 
 
 def _entry_runs(link: Any, entry: TocEntry) -> None:
@@ -411,6 +428,196 @@ def _finish_text(root: Any, styles: _StyleIds) -> None:
             _house_rule(paragraph, rule)
 
 
+KEEP = "idm-keep-"
+STICKY = "idm-sticky-"
+"""Bookmark (div id) prefixes of the book's keep-together and keep-with-next passages (see
+:mod:`idmbook.compose.assemble`)."""
+
+
+def _keep_together(body: Any) -> None:
+    """The paragraphs of a kept passage (a recommendation and its attribution) kept on one
+    page: keep lines together on each, keep with next on all but the last; those of a sticky
+    passage (a byline) kept with the paragraph after them."""
+    # pandoc numbers the bookmarks of divs and of sections apart, so two open bookmarks can
+    # share an id: an end closes the latest bookmark opened with its id (they nest)
+    opened: dict[str, list[tuple[str, list[Any]]]] = {}
+    start, end, paragraph = qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:p")
+    for element in body.iter(start, end, paragraph):
+        if element.tag == start:
+            name = str(element.get(qn("w:name")) or "")
+            opened.setdefault(str(element.get(qn("w:id"))), []).append((name, []))
+        elif element.tag == end:
+            stack = opened.get(str(element.get(qn("w:id"))))
+            if stack:
+                name, paragraphs = stack.pop()
+                if name.startswith((KEEP, STICKY)):
+                    _keep(paragraphs, sticky=name.startswith(STICKY))
+        else:
+            for stack in opened.values():
+                for name, paragraphs in stack:
+                    if name.startswith((KEEP, STICKY)):
+                        paragraphs.append(element)
+
+
+def _keep(paragraphs: list[Any], sticky: bool) -> None:
+    for index, kept in enumerate(paragraphs):
+        properties = _child(kept, "pPr", first=True)
+        if sticky or index < len(paragraphs) - 1:
+            _set_flag(properties, "keepNext")
+        if not sticky:
+            _set_flag(properties, "keepLines")
+
+
+_PPR_ORDER = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+)
+"""The first children of w:pPr in the schema's order (a flag goes after those before it)."""
+
+
+def _set_flag(properties: Any, name: str) -> None:
+    """The on/off property ``w:name`` set on in the paragraph properties ``properties``, at
+    its place in the schema's order."""
+    if properties.find(qn(f"w:{name}")) is not None:
+        return
+    flag = _w(name)
+    before = _PPR_ORDER[: _PPR_ORDER.index(name)]
+    at = 0
+    for index, child in enumerate(properties):
+        if etree.QName(child).localname in before:
+            at = index + 1
+    properties.insert(at, flag)
+
+
+def _rows_kept_whole(body: Any) -> None:
+    """No table row split across pages (``w:cantSplit``), and the header rows pandoc marks
+    (``w:tblHeader``) repeated at the top of each page a table runs onto."""
+    for row in body.iter(qn("w:tr")):
+        properties = row.find(qn("w:trPr"))
+        if properties is None:
+            properties = _w("trPr")
+            at = 1 if len(row) and row[0].tag in (qn("w:tblPrEx"),) else 0
+            row.insert(at, properties)
+        if properties.find(qn("w:cantSplit")) is None:
+            properties.insert(0, _w("cantSplit"))
+
+
+_WORD_URI = "http://schemas.microsoft.com/office/word"
+COMPATIBILITY_MODE = "15"
+"""Word 2013 and later: the file opens in Word's current layout, not in Compatibility Mode."""
+
+
+def _word_settings(document: Any) -> None:
+    """The document settings Word reads on opening: the current compatibility mode, and a
+    request to update fields (the contents' page numbers; Word asks the user first)."""
+    settings = document.settings.element
+    for tag in ("w:updateFields", "w:compat"):
+        for old in settings.findall(qn(tag)):
+            settings.remove(old)
+    compat = _w("compat")
+    for name, value in (
+        ("compatibilityMode", COMPATIBILITY_MODE),
+        ("overrideTableStyleFontSizeAndJustification", "1"),
+        ("enableOpenTypeFeatures", "1"),
+        ("doNotFlipMirrorIndents", "1"),
+        ("differentiateMultirowTableHeaders", "1"),
+    ):
+        compat.append(_w("compatSetting", name=name, uri=_WORD_URI, val=value))
+    _insert_before(settings, _w("updateFields", val="true"), _AFTER_UPDATE)
+    _insert_before(settings, compat, _AFTER_COMPAT)
+
+
+_AFTER_COMPAT = [
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+]
+"""The children of w:settings that come after w:compat in the schema's order (Word refuses
+a settings part out of order)."""
+_AFTER_UPDATE = ["hdrShapeDefaults", "footnotePr", "endnotePr", "compat", *_AFTER_COMPAT]
+"""Those that come after w:updateFields."""
+
+
+def _insert_before(parent: Any, element: Any, after: list[str]) -> None:
+    """``element`` inserted into ``parent`` before its first child named in ``after``."""
+    for index, child in enumerate(parent):
+        if etree.QName(child).localname in after:
+            parent.insert(index, element)
+            return
+    parent.append(element)
+
+
+def _openings_without_header(document: Any, front: list[Any], styles: _StyleIds) -> None:
+    """The imprint, the contents and each chapter start a section of their own whose first
+    page shows no running header (the section's first-page header, the cover's, is empty):
+    the running header is on the pages that follow an opening, not on the opening itself.
+
+    The new sections have the body's page set-up and headers; the page break that the
+    opening's style or paragraph asked for is given by the section break instead (both would
+    leave a blank page)."""
+    body = document.element.body
+    last = body.find(qn("w:sectPr"))
+    if last is None:
+        return
+    if last.find(qn("w:titlePg")) is None:
+        last.append(_w("titlePg"))
+    cover = copy.deepcopy(last)
+    # after the cover, an opening page has the page number: its first-page footer is the
+    # body's footer (the cover's own is empty)
+    footers = {f.get(qn("w:type")): f for f in last.findall(qn("w:footerReference"))}
+    if "first" in footers and "default" in footers:
+        footers["first"].set(qn("r:id"), str(footers["default"].get(qn("r:id"))))
+    chapter = styles.get("Heading 1")
+    openings = [p for p in front if _paragraph_style(p) in (styles[STYLE_IMPRINT],)][:1]
+    openings += [p for p in front if _paragraph_style(p) == styles.get("TOC Heading")][:1]
+    if chapter is not None:
+        openings += [
+            p for p in body.findall(qn("w:p")) if _paragraph_style(p) == chapter and p not in front
+        ]
+    for opening in openings:
+        before = opening.getprevious()
+        while before is not None and before.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+            before = before.getprevious()
+        if before is None:
+            continue
+        if before.tag != qn("w:p"):  # a table or anything else: an empty paragraph ends it
+            carrier = _w("p")
+            before.addnext(carrier)
+            before = carrier
+        properties = _child(before, "pPr", first=True)
+        if properties.find(qn("w:sectPr")) is not None:
+            continue
+        section = copy.deepcopy(cover if opening is openings[0] else last)
+        kind = section.find(qn("w:type"))
+        if kind is not None:
+            section.remove(kind)
+        properties.append(section)
+        opening_properties = _child(opening, "pPr", first=True)
+        for old in opening_properties.findall(qn("w:pageBreakBefore")):
+            opening_properties.remove(old)
+        _set_flag(opening_properties, "pageBreakBefore")
+        opening_properties.find(qn("w:pageBreakBefore")).set(qn("w:val"), "0")
+
+
 def _house_rule(paragraph: Any, style: str) -> None:
     """A horizontal rule (pandoc draws a VML line) as an empty paragraph in the house style's
     rule: a short centred line, which Word and LibreOffice draw alike."""
@@ -484,7 +691,7 @@ mso-position-horizontal-relative:margin;mso-position-vertical:center;\
 mso-position-vertical-relative:margin"
   o:allowincell="f" fillcolor="#c0c0c0" stroked="f">
 <v:fill opacity=".5"/>
-<v:textpath style="font-family:&quot;Liberation Sans&quot;;font-size:1pt" string={text}/>
+<v:textpath style="font-family:&quot;Calibri&quot;;font-size:1pt" string={text}/>
 <w10:wrap anchorx="margin" anchory="margin"/>
 </v:shape>
 </w:pict>

@@ -36,10 +36,11 @@ __all__ = [
     "special_runs",
 ]
 
-SERIF = "Liberation Serif"
-"""Latin, Greek and Cyrillic text (Times New Roman's metric twin)."""
-SANS = "Liberation Sans"
-"""Headings, cover and tables (Arial's metric twin)."""
+SERIF = "Cambria"
+"""Latin, Greek and Cyrillic text: the serif face every Word (Windows and macOS, since Office
+2007) installs; LibreOffice sets it in Caladea, its metric twin, where that is installed."""
+SANS = "Calibri"
+"""Headings, cover and tables: Word's own sans-serif face (Carlito in LibreOffice)."""
 SERIF_COMPLEX = "Times New Roman"
 """Arabic and Hebrew in text: Word's Times New Roman has both."""
 SANS_COMPLEX = "Arial"

@@ -46,8 +46,27 @@ ARGS = [
 
 def render_html(ast: dict[str, Any], meta: BookMeta, templates: Path) -> bytes:
     """A standalone HTML5 page with a table of contents and embedded pictures."""
-    document = {**ast, "meta": html_meta(meta)}
+    document = {**ast, "meta": html_meta(meta), "blocks": [*imprint_blocks(meta), *ast["blocks"]]}
     return run_pandoc(ARGS, embed_pictures(ast_bytes(document), meta.images))
+
+
+def imprint_blocks(meta: BookMeta) -> list[dict[str, Any]]:
+    """The imprint (disclaimer, publisher, citation, ISSN and ISBN, copyright) at the head of
+    the page, as the printed book has it on the back of its title page; each paragraph plain
+    text, which pandoc escapes."""
+    paragraphs = [{"t": "Para", "c": _inlines(text)} for text in meta.imprint if text.strip()]
+    if not paragraphs:
+        return []
+    return [{"t": "Div", "c": [["imprint", ["imprint"], [["role", "doc-colophon"]]], paragraphs]}]
+
+
+def _inlines(text: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for index, word in enumerate(re.split(r"[^\S\u00a0]+", text.strip())):
+        if index:
+            out.append({"t": "Space"})
+        out.append({"t": "Str", "c": word})
+    return out
 
 
 def html_meta(meta: BookMeta) -> dict[str, Any]:

@@ -681,11 +681,21 @@ def _div(_: _Prepare, node: Node, __: _Context) -> list[Node]:
         return [_raw_block(END_MARK)]
     attr, style, _had_lang = _split_lang(attr)
     anchor = [_raw_block(f"#metadata(none)#label({typst_string(attr[0])})")] if attr[0] else []
+    # the book's own keep-together and keep-with-next divs (see idmbook.compose.assemble)
+    for prefix, keep in ((_KEEP, "breakable: false"), (_STICKY, "sticky: true")):
+        if attr[0].startswith(prefix):
+            kept = f"#block({keep}, width: 100%, spacing: 0.95em)[#[];"
+            blocks = [_raw_block(kept), *blocks, _raw_block("#[]]")]
     if style is None:
         return [*anchor, *blocks]
     opening = _raw_block(f"#[#set text({style.args()});")
     return [*anchor, opening, *blocks, _raw_block("]")]
 
+
+_KEEP = "idm-keep-"
+_STICKY = "idm-sticky-"
+"""Id prefixes of the book's divs kept on one page (an unbreakable block) and kept with what
+follows (a sticky block)."""
 
 _ISOLATES = {"rtl": ("\\u{2067}", "\\u{2069}"), "ltr": ("\\u{2066}", "\\u{2069}")}
 """Unicode's directional isolates (RLI or LRI, then PDI) in Typst markup: within a paragraph,

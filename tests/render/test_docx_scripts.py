@@ -217,7 +217,7 @@ def test_east_asian_text_has_an_east_asian_font(document: Any) -> None:
     [run] = runs_with(paragraph, CHINESE)
     assert fonts_of(run).get("hint") == "eastAsia"
     assert effective_font(document, paragraph, run, "eastAsia") == "SimSun"
-    assert effective_font(document, paragraph, run, "ascii") == "Liberation Serif"
+    assert effective_font(document, paragraph, run, "ascii") == "Cambria"
     assert effective_font(document, paragraph, run, "cs") == "Times New Roman"
 
 
