@@ -113,6 +113,8 @@ class Recommendation:
     themes: tuple[str, ...]
     levels: tuple[str, ...]
     actors: tuple[str, ...]
+    gcm: tuple[int, ...] = ()
+    """Objectives of the global compact (1 to 23) the recommendation addresses."""
 
 
 @dataclass(frozen=True, eq=False)
