@@ -131,6 +131,7 @@ def test_cli_json(project: ProjectDir, run_main: Callable[..., CliResult]) -> No
         "sessions",
         "contributions",
         "coverage",
+        "recommendations",
         "final",
     }
     assert data["coverage"]["by_workshop"]["safe-orderly-regular"]["new-york"] == {

@@ -151,10 +151,13 @@ def collect(start: Path) -> tuple[Export | None, Any]:
     project, report = validate(start)
     if project is None or report.has_errors:
         return None, report
+    from idmbook.check.duplicates import project_near_duplicates
     from idmbook.model.recommendations import recommendation_rows
 
     rows = recommendation_rows(project.config, project.documents.notes)
-    return Export(rows), report
+    threshold = project.config.recommendations.near_duplicate_threshold
+    groups = project_near_duplicates(rows, threshold)
+    return Export(rows, [g.as_dict() for g in groups]), report
 
 
 def render(export: Export, fmt: str) -> bytes:

@@ -92,6 +92,9 @@ class Status:
     by_stakeholder_type: dict[str, dict[str, int]] = field(default_factory=dict)
     """theme -> stakeholder type -> published contributions tagged with the theme."""
     blockers: list[Blocker] = field(default_factory=list)
+    near_duplicates: list[dict[str, Any]] = field(default_factory=list)
+    """Groups of recommendations from different notes that say the same thing (ids, texts,
+    similarity), as `idmbook recommendations` shows them."""
 
     @property
     def ready_for_final(self) -> bool:
@@ -179,6 +182,7 @@ class Status:
                 "by_stakeholder_type": self.by_stakeholder_type,
                 "empty": self.empty_cells(),
             },
+            "recommendations": {"near_duplicates": self.near_duplicates},
             "final": {
                 "ready": self.ready_for_final,
                 "blockers": [
@@ -348,6 +352,7 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
             (c.rel, c.meta.organisation, c.meta.title) for c in contributions if not c.meta.consent
         ),
         blockers=_blockers(project, report),
+        near_duplicates=_near_duplicates(project),
     )
     for theme_id, _ in status.themes:
         status.by_workshop[theme_id] = {w: (0, 0) for w, _ in status.workshops}
@@ -366,6 +371,15 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
                 row[contribution.meta.workshop] = (n, c + 1)
             status.by_stakeholder_type[theme_id][contribution.meta.stakeholder_type] += 1
     return status
+
+
+def _near_duplicates(project: Project) -> list[dict[str, Any]]:
+    from idmbook.check.duplicates import project_near_duplicates
+    from idmbook.model.recommendations import recommendation_rows
+
+    rows = recommendation_rows(project.config, project.documents.notes)
+    threshold = project.config.recommendations.near_duplicate_threshold
+    return [g.as_dict() for g in project_near_duplicates(rows, threshold)]
 
 
 def project_status(start: Path) -> Status:
@@ -391,6 +405,8 @@ def render_tables(status: Status) -> list[Any]:
         out.extend(_contribution_tables(status))
         out.append(_matrix_by_workshop(status))
         out.append(_matrix_by_type(status))
+        if status.near_duplicates:
+            out.append(_near_duplicates_table(status))
     blockers = Table(
         title="What would block `idmbook build --final`", title_justify="left", expand=False
     )
@@ -403,6 +419,20 @@ def render_tables(status: Status) -> list[Any]:
     else:
         out.append(Text("Nothing blocks a --final build.", style="bold green"))
     return out
+
+
+def _near_duplicates_table(status: Status) -> Any:
+    from rich.table import Table
+
+    table = Table(
+        title="Recommendations that may say the same thing (idmbook recommendations)",
+        title_justify="left",
+    )
+    table.add_column("similarity", justify="right")
+    table.add_column("ids")
+    for group in status.near_duplicates:
+        table.add_row(f"{group['similarity']:.2f}", ", ".join(group["ids"]))
+    return table
 
 
 _STATUS_STYLE = {

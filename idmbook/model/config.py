@@ -117,6 +117,14 @@ class Output(_Strict):
         return value
 
 
+class RecommendationSettings(_Strict):
+    """How `idmbook recommendations`, `status` and `validate` compare recommendations."""
+
+    near_duplicate_threshold: float = Field(default=0.4, gt=0, le=1)
+    """Similarity (0 to 1) from which two recommendations of different notes are reported as
+    near-duplicates; lower finds more, with more false alarms."""
+
+
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -217,6 +225,8 @@ class Config(_Strict):
     absent."""
     output: Output = Output()
     """Output settings."""
+    recommendations: RecommendationSettings = RecommendationSettings()
+    """Settings for comparing and consolidating the recommendations."""
     translations: dict[Language, Translation] = {}
     """The config's own words in other languages, by language tag (fr, es...): used when the
     book is built in that language (`language` above, or `idmbook build --lang`)."""
