@@ -122,6 +122,10 @@ COVERED_ELSEWHERE = {
     "IDM062": "test_symlink_outside_project",
     "IDM066": "tests/test_confine.py (a project's templates/ folder)",
     "IDM067": "tests/test_pictures.py (the book's pictures together)",
+    "IDM090": "tests/test_consolidation.py (the consolidation against the notes)",
+    "IDM091": "tests/test_consolidation.py",
+    "IDM092": "tests/test_consolidation.py",
+    "IDM093": "tests/test_consolidation.py (near-duplicates across notes)",
 }
 
 

@@ -33,5 +33,9 @@ def validate(
 
             project.report.extend(template_diagnostics(project.root))
             project.report.extend(budget_diagnostics(project))
+            if project.config.consolidation:
+                from idmbook.check.consolidation import check_consolidation
+
+                project.report.extend(check_consolidation(project))
     report = project.report.strict() if strict else project.report
     return project, report

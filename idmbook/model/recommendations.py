@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from idmbook.model.config import Config
+from idmbook.model.config import REC_ID_PATTERN, Config
 from idmbook.model.documents import Note
 
-REC_ID = re.compile(
-    r"^(?P<workshop>[a-z0-9][a-z0-9-]*)/(?P<session>[a-z0-9][a-z0-9-]*)#(?P<n>[1-9]\d*)$"
-)
+REC_ID = re.compile(REC_ID_PATTERN)
 """The form of a recommendation's id."""
 
 

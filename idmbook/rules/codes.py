@@ -395,6 +395,44 @@ _RULES = [
         "book needs: make large pictures smaller (2,000 pixels across is plenty for a printed "
         "page) and show a picture once rather than many times.",
     ),
+    # --- consolidating the recommendations ----------------------------------------------
+    Rule(
+        "IDM090",
+        "unknown-recommendation",
+        ERR,
+        "The consolidation names a recommendation that does not exist.",
+        "Each id under `consolidation:` in idmbook.yaml is WORKSHOP/SESSION#N: the workshop and "
+        "session of a note and the position of the recommendation in its Recommendations list, "
+        "counting from 1. `idmbook recommendations` lists every id. An id stops existing when its "
+        "note loses recommendations: check the merge against the note.",
+    ),
+    Rule(
+        "IDM091",
+        "merged-twice",
+        ERR,
+        "A recommendation is in two key recommendations.",
+        "Each recommendation can be merged into one key recommendation only, or the book would "
+        "print it twice. Remove it from one of the two merges, or merge the two key "
+        "recommendations into one.",
+    ),
+    Rule(
+        "IDM092",
+        "merged-wording-missing",
+        ERR,
+        "A key recommendation has no wording in the book's language.",
+        "When `text:` gives the merged wording per language, give it in the language of the "
+        "book (`language:` in idmbook.yaml); the other languages fall back to it.",
+    ),
+    Rule(
+        "IDM093",
+        "near-duplicates-not-consolidated",
+        INFO,
+        "Recommendations of different sessions say much the same thing and are not merged.",
+        "Once the editor has started a `consolidation:` in idmbook.yaml, each group of "
+        "near-duplicates (as `idmbook recommendations` finds them) that no key recommendation "
+        "merges is listed, so that none is forgotten. Merge them, or leave them: this is "
+        "information only. The threshold is `recommendations.near_duplicate_threshold`.",
+    ),
     # --- submitted text the book prints differently ----------------------------------------
     Rule(
         "IDM070",
