@@ -126,6 +126,7 @@ COVERED_ELSEWHERE = {
     "IDM091": "tests/test_consolidation.py",
     "IDM092": "tests/test_consolidation.py",
     "IDM093": "tests/test_consolidation.py (near-duplicates across notes)",
+    "IDM094": "tests/test_gcm.py (objectives of the global compact)",
 }
 
 

@@ -58,13 +58,10 @@ def plain(text: str) -> str:
     return " ".join(_MARKUP.sub(" ", text).split())
 
 
-def similarities(texts: Sequence[str]) -> Any:
-    """The matrix of cosine similarities between ``texts`` (a numpy array, 1 on the diagonal)."""
-    import numpy as np
-
-    if not texts:
-        return np.zeros((0, 0))
-    from scipy.sparse import hstack
+def vectors(texts: Sequence[str]) -> Any:
+    """The rows of ``texts`` as unit vectors (a scipy sparse matrix): TF-IDF over concepts,
+    words and character n-grams, each part weighed alike."""
+    from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
@@ -84,8 +81,17 @@ def similarities(texts: Sequence[str]) -> Any:
         except ValueError:  # no word at all in any text (only punctuation)
             continue
     if not parts:
-        return np.eye(len(texts))
-    matrix = normalize(hstack(parts).tocsr())
+        return csr_matrix((len(texts), 1))
+    return normalize(hstack(parts).tocsr())
+
+
+def similarities(texts: Sequence[str]) -> Any:
+    """The matrix of cosine similarities between ``texts`` (a numpy array, 1 on the diagonal)."""
+    import numpy as np
+
+    if not texts:
+        return np.zeros((0, 0))
+    matrix = vectors(texts)
     result = (matrix @ matrix.T).toarray()
     np.fill_diagonal(result, 1.0)
     return result

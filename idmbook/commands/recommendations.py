@@ -152,12 +152,13 @@ def collect(start: Path) -> tuple[Export | None, Any]:
     if project is None or report.has_errors:
         return None, report
     from idmbook.check.duplicates import project_near_duplicates
+    from idmbook.check.gcm import suggestions
     from idmbook.model.recommendations import recommendation_rows
 
     rows = recommendation_rows(project.config, project.documents.notes)
     threshold = project.config.recommendations.near_duplicate_threshold
     groups = project_near_duplicates(rows, threshold)
-    return Export(rows, [g.as_dict() for g in groups]), report
+    return Export(rows, [g.as_dict() for g in groups], suggestions(rows)), report
 
 
 def render(export: Export, fmt: str) -> bytes:

@@ -92,6 +92,8 @@ class Status:
     by_stakeholder_type: dict[str, dict[str, int]] = field(default_factory=dict)
     """theme -> stakeholder type -> published contributions tagged with the theme."""
     blockers: list[Blocker] = field(default_factory=list)
+    gcm_unaddressed: list[tuple[int, str]] = field(default_factory=list)
+    """(number, title) of each objective of the global compact no recommendation names."""
     near_duplicates: list[dict[str, Any]] = field(default_factory=list)
     """Groups of recommendations from different notes that say the same thing (ids, texts,
     similarity), as `idmbook recommendations` shows them."""
@@ -182,7 +184,10 @@ class Status:
                 "by_stakeholder_type": self.by_stakeholder_type,
                 "empty": self.empty_cells(),
             },
-            "recommendations": {"near_duplicates": self.near_duplicates},
+            "recommendations": {
+                "near_duplicates": self.near_duplicates,
+                "gcm_unaddressed": [{"objective": n, "title": t} for n, t in self.gcm_unaddressed],
+            },
             "final": {
                 "ready": self.ready_for_final,
                 "blockers": [
@@ -353,6 +358,7 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
         ),
         blockers=_blockers(project, report),
         near_duplicates=_near_duplicates(project),
+        gcm_unaddressed=_gcm_unaddressed(project),
     )
     for theme_id, _ in status.themes:
         status.by_workshop[theme_id] = {w: (0, 0) for w, _ in status.workshops}
@@ -382,6 +388,13 @@ def _near_duplicates(project: Project) -> list[dict[str, Any]]:
     return [g.as_dict() for g in project_near_duplicates(rows, threshold)]
 
 
+def _gcm_unaddressed(project: Project) -> list[tuple[int, str]]:
+    from idmbook.check.gcm import unaddressed
+    from idmbook.model.recommendations import recommendation_rows
+
+    return unaddressed(recommendation_rows(project.config, project.documents.notes))
+
+
 def project_status(start: Path) -> Status:
     """Load the project containing ``start`` and compute its dashboard."""
     from idmbook.check.validate import validate
@@ -407,6 +420,13 @@ def render_tables(status: Status) -> list[Any]:
         out.append(_matrix_by_type(status))
         if status.near_duplicates:
             out.append(_near_duplicates_table(status))
+        if status.gcm_unaddressed:
+            out.append(
+                Text(
+                    "Global compact objectives no recommendation names (gcm=): "
+                    + ", ".join(str(n) for n, _ in status.gcm_unaddressed)
+                )
+            )
     blockers = Table(
         title="What would block `idmbook build --final`", title_justify="left", expand=False
     )

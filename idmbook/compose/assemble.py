@@ -323,6 +323,8 @@ class Assembler:
         return format_date(day, self.labels)
 
     def recommendations(self) -> tuple[str, int]:
+        self._numbered: list[tuple[int, str, str, str | None, tuple[int, ...]]] = []
+        """(number, text, source, language, objectives) of each printed recommendation."""
         number = 0
         groups = []
         names = self.labels.get("level_names", {})
@@ -341,7 +343,14 @@ class Assembler:
                 if key is not None:
                     printed.add(key)
                     items.append(self._key_recommendation(key, number))
+                    merge = self.config.consolidation[key]
+                    gcm = [
+                        g for i in merge.merge if i in self._by_id for g in self._by_id[i][1].gcm
+                    ]
+                    wording = merge.wording(self.lang, self.source_lang) or ""
+                    self._numbered.append((number, wording, CONFIG_NAME, None, tuple(gcm)))
                     continue
+                self._numbered.append((number, rec.text, note.rel, note.meta.language, rec.gcm))
                 text = recommendation_text(rec.text, number, note, self.lang)
                 items.append(
                     {
@@ -510,7 +519,46 @@ class Assembler:
                 for c in self.published
             ]
             out.append(self._render("contributions-texts.md.j2", number=next_number(), items=items))
+        if any(gcm for *_, gcm in getattr(self, "_numbered", [])):
+            out.append(self._gcm_annex(next_number()))
         return out
+
+    def _gcm_annex(self, number: str) -> str:
+        """The annex listing the key recommendations under each objective they address."""
+        from idmbook.load.defaults import default_templates
+        from idmbook.model.gcm import objectives
+
+        listed = []
+        for objective in objectives():
+            recs = [
+                {
+                    "number": n,
+                    "text": Md(
+                        _indent_continuation(
+                            _wrap(
+                                text,
+                                f"gcm{objective.number}-rec{n}",
+                                rel,
+                                None,
+                                lang or self.lang,
+                                self.lang,
+                            )
+                        )
+                    ),
+                }
+                for n, text, rel, lang, gcm in self._numbered
+                if objective.number in gcm
+            ]
+            if recs:
+                listed.append({"number": objective.number, "title": objective.title, "recs": recs})
+        name = "gcm-annex.md.j2"
+        if not (self.templates / "book" / name).is_file():  # a project made before the annex
+            env = _environment(default_templates() / "book", _finalize)
+            template = env.get_template(name)
+            return template.render(
+                labels=self.labels, config=self.config, number=number, objectives=listed
+            )
+        return self._render(name, number=number, objectives=listed)
 
     def imprint(self, draft: bool, footer_note: str | None) -> tuple[str, ...]:
         env = _environment(self.templates / "book", None)

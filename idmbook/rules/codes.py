@@ -433,6 +433,16 @@ _RULES = [
         "merges is listed, so that none is forgotten. Merge them, or leave them: this is "
         "information only. The threshold is `recommendations.near_duplicate_threshold`.",
     ),
+    Rule(
+        "IDM094",
+        "unknown-gcm-objective",
+        ERR,
+        "A global compact objective is not a number from 1 to 23.",
+        "`gcm` in a recommendation's block (`gcm=\"2 7\"`) or in a note's front matter "
+        "(`gcm: [2, 7]`) names objectives of the Global Compact for Safe, Orderly and Regular "
+        "Migration by their numbers, 1 to 23; the hint lists them with their titles. "
+        "`idmbook recommendations` suggests objectives from each recommendation's text.",
+    ),
     # --- submitted text the book prints differently ----------------------------------------
     Rule(
         "IDM070",
