@@ -70,6 +70,8 @@ class IngestOptions:
     dry_run: bool = False
     kind: Literal["contribution", "note"] = "contribution"
     limits: Limits = DEFAULT_LIMITS
+    accept_suggested_themes: bool = False
+    """Take the themes suggested from the text when nothing else gives any."""
 
 
 @dataclass
@@ -361,6 +363,7 @@ def _contribution(
         )
     if counts["comments"]:
         findings.append(Finding("IDM109", f"{_plural(counts['comments'], 'comment')} removed"))
+    findings += _suggested_themes(meta, blocks, run)
     problems = check(meta, rel, project.config, project.taxonomy, (path.name, sha))
     item.diagnostics += [f.diagnostic(rel) for f in findings] + problems
     item.changes = [f.message for f in findings]
@@ -402,6 +405,41 @@ def _contribution(
     run.index.by_sha[sha] = item.target
     item.status = "ingested"
     item.diagnostics += _validate(project.root, target)
+
+
+def _suggested_themes(meta: Metadata, blocks: list[Node], run: _Run) -> list[Finding]:
+    """Themes suggested from the text when nothing gives any; taken only when asked."""
+    from idmbook.check.themes import suggest_themes
+
+    if "themes" in meta.values:
+        return []
+    text = " ".join(_words(blocks))
+    suggested = suggest_themes(text, run.project.taxonomy)
+    if not suggested:
+        return []
+    shown = ", ".join(suggested)
+    if run.options.accept_suggested_themes:
+        meta.offer("themes", suggested, "suggested from the text (--accept-suggested-themes)")
+        return [
+            Finding("IDM140", f"no themes given; took the themes suggested by the text: {shown}")
+        ]
+    return [
+        Finding(
+            "IDM140",
+            f"no themes given; the text suggests: {shown}",
+            "add them to the register (or give --theme), or ingest again with "
+            "--accept-suggested-themes",
+        )
+    ]
+
+
+def _words(value: Any) -> list[str]:
+    """Every word (Str) of a pandoc AST, in order."""
+    if isinstance(value, list):
+        return [w for v in value for w in _words(v)]
+    if isinstance(value, dict):
+        return [value["c"]] if value.get("t") == "Str" else _words(value.get("c"))
+    return []
 
 
 def _writable_inside(root: Path, *targets: Path | None) -> None:
