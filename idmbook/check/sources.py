@@ -15,7 +15,7 @@ from idmbook.load.acronyms import load_acronyms
 from idmbook.load.confine import Unconfined, read_file
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
 from idmbook.load.modelerrors import validate_model
-from idmbook.load.notebody import parse_note_body
+from idmbook.load.notebody import RawRecommendation, parse_note_body
 from idmbook.load.project import Project
 from idmbook.load.references import check_chapter, check_contribution, check_note
 from idmbook.load.sources import Kind, discover, inside, linked_out, rel_path
@@ -28,6 +28,7 @@ from idmbook.model.documents import (
     NoteMeta,
     Recommendation,
 )
+from idmbook.model.gcm import parse_gcm, titles_hint
 from idmbook.rules import diag
 
 
@@ -142,6 +143,7 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
             project.unloaded_sessions.add((workshop, session))
         return None
     report.extend(check_note(meta, body, fm, project.config, project.taxonomy))
+    note_gcm = _note_gcm(meta.gcm, fm, report)
     recs = []
     for raw in body.recommendations:
         recs.append(
@@ -151,6 +153,7 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
                 themes=tuple(raw.split("themes")) or tuple(meta.themes),
                 levels=tuple(raw.split("levels")) or tuple(meta.levels),
                 actors=tuple(raw.split("actors")),
+                gcm=_recommendation_gcm(raw, fm.rel, report) or note_gcm,
             )
         )
     return Note(
@@ -163,6 +166,42 @@ def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None
         lines=_key_lines(fm),
         footnotes=body.footnotes,
     )
+
+
+def _note_gcm(numbers: list[int], fm: FrontMatterFile, report: Report) -> tuple[int, ...]:
+    """The note's objectives of the global compact; a number out of 1-23 is reported."""
+    good, bad = parse_gcm(" ".join(str(n) for n in numbers))
+    for word in bad:
+        index = next(i for i, n in enumerate(numbers) if str(n) == word)
+        line, column = fm.position(("gcm", index), value=True)
+        report.add(
+            diag(
+                "IDM094",
+                fm.rel,
+                line,
+                column,
+                f"no objective {word} in the global compact",
+                titles_hint(),
+            )
+        )
+    return good
+
+
+def _recommendation_gcm(raw: RawRecommendation, rel: str, report: Report) -> tuple[int, ...]:
+    """The objectives named in a recommendation's block; a word that is not one is reported."""
+    good, bad = parse_gcm(raw.attributes.get("gcm", ""))
+    for word in bad:
+        report.add(
+            diag(
+                "IDM094",
+                rel,
+                raw.attr_line or raw.line,
+                raw.attr_column or 1,
+                f"no objective '{word}' in the global compact",
+                titles_hint(),
+            )
+        )
+    return good
 
 
 def _load_contribution(fm: FrontMatterFile, project: Project, base: Path) -> Contribution | None:

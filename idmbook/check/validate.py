@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from idmbook.check.acronyms import acronym_diagnostics
+from idmbook.check.consolidation import check_consolidation
 from idmbook.check.crossrefs import crossref_diagnostics
 from idmbook.check.memo import LoadMemo
 from idmbook.check.picturebudget import budget_diagnostics
@@ -29,6 +30,8 @@ def validate(
     if paths is None:  # the whole project: its templates, its pictures together
         project.report.extend(template_diagnostics(project.root))
         project.report.extend(budget_diagnostics(project))
+        if project.config.consolidation:
+            project.report.extend(check_consolidation(project))
         project.report.extend(crossref_diagnostics(project))
         project.report.extend(acronym_diagnostics(project))
     report = project.report.strict() if strict else project.report

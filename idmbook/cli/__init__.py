@@ -14,7 +14,15 @@ from typing import NoReturn
 from rich.markup import escape
 
 from idmbook import gcpause
-from idmbook.cli import build, check, ingest, project, reference, translate  # noqa: F401
+from idmbook.cli import (  # noqa: F401 - the commands
+    build,
+    check,
+    ingest,
+    project,
+    recommendations,
+    reference,
+    translate,
+)
 from idmbook.cli.app import _state, app, err_console
 from idmbook.errors import IdmbookError
 from idmbook.stopping import stop_everything

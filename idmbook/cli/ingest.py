@@ -45,6 +45,13 @@ def ingest(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would happen; write nothing.")
     ] = False,
+    accept_suggested_themes: Annotated[
+        bool,
+        typer.Option(
+            "--accept-suggested-themes",
+            help="When nothing gives a file's themes, take those suggested from its text.",
+        ),
+    ] = False,
     project: ProjectOption = None,
 ) -> None:
     """Turn submitted files (.docx, .odt, .rtf, .html, .md, .txt) into contributions.
@@ -80,6 +87,7 @@ def ingest(
         metadata={k: v for k, v in given.items() if v is not None},
         dry_run=dry_run,
         kind="note" if as_kind == "note" else "contribution",
+        accept_suggested_themes=accept_suggested_themes,
     )
     result = run(paths, options, project or Path.cwd(), console=err_console)
     print_report(result, out_console)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from idmbook import __version__
 from idmbook.commands.ingest_blocks import (
@@ -117,6 +118,7 @@ def ingest_contribution(
     findings += table_findings
     item.counts = counts
     findings += _revision_findings(counts)
+    findings += _suggested_themes(meta, blocks, run)
     problems = check(meta, rel, project.config, project.taxonomy, (path.name, sha))
     item.diagnostics += [f.diagnostic(rel) for f in findings] + problems
     item.changes = [f.message for f in findings]
@@ -176,6 +178,41 @@ def _counts(document: Document, pictures: dict[str, bytes], blocks: list[Node]) 
         "tables": count_nodes(blocks, "Table"),
         "equations": count_nodes(blocks, "Math"),
     }
+
+
+def _suggested_themes(meta: Metadata, blocks: list[Node], run: IngestRun) -> list[Finding]:
+    """Themes suggested from the text when nothing gives any; taken only when asked."""
+    from idmbook.check.themes import suggest_themes
+
+    if "themes" in meta.values:
+        return []
+    text = " ".join(_words(blocks))
+    suggested = suggest_themes(text, run.project.taxonomy)
+    if not suggested:
+        return []
+    shown = ", ".join(suggested)
+    if run.options.accept_suggested_themes:
+        meta.offer("themes", suggested, "suggested from the text (--accept-suggested-themes)")
+        return [
+            Finding("IDM140", f"no themes given; took the themes suggested by the text: {shown}")
+        ]
+    return [
+        Finding(
+            "IDM140",
+            f"no themes given; the text suggests: {shown}",
+            "add them to the register (or give --theme), or ingest again with "
+            "--accept-suggested-themes",
+        )
+    ]
+
+
+def _words(value: Any) -> list[str]:
+    """Every word (Str) of a pandoc AST, in order."""
+    if isinstance(value, list):
+        return [w for v in value for w in _words(v)]
+    if isinstance(value, dict):
+        return [value["c"]] if value.get("t") == "Str" else _words(value.get("c"))
+    return []
 
 
 def _revision_findings(counts: dict[str, int]) -> list[Finding]:

@@ -25,6 +25,8 @@ class IngestOptions:
     dry_run: bool = False
     kind: Literal["contribution", "note"] = "contribution"
     limits: Limits = DEFAULT_LIMITS
+    accept_suggested_themes: bool = False
+    """Take the themes suggested from the text when nothing else gives any."""
 
 
 @dataclass

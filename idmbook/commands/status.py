@@ -96,6 +96,11 @@ class Status:
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Language -> the edition in that language: per kind (note, contribution, chapter) how
     many pieces are translated, stale or missing, and the config keys left untranslated."""
+    gcm_unaddressed: list[tuple[int, str]] = field(default_factory=list)
+    """(number, title) of each objective of the global compact no recommendation names."""
+    near_duplicates: list[dict[str, Any]] = field(default_factory=list)
+    """Groups of recommendations from different notes that say the same thing (ids, texts,
+    similarity), as `idmbook recommendations` shows them."""
 
     @property
     def ready_for_final(self) -> bool:
@@ -184,6 +189,10 @@ class Status:
                 "empty": self.empty_cells(),
             },
             "translations": self.translations,
+            "recommendations": {
+                "near_duplicates": self.near_duplicates,
+                "gcm_unaddressed": [{"objective": n, "title": t} for n, t in self.gcm_unaddressed],
+            },
             "final": {
                 "ready": self.ready_for_final,
                 "blockers": [
@@ -353,6 +362,8 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
             (c.rel, c.meta.organisation, c.meta.title) for c in contributions if not c.meta.consent
         ),
         blockers=_blockers(project, report),
+        near_duplicates=_near_duplicates(project),
+        gcm_unaddressed=_gcm_unaddressed(project),
     )
     status.translations = _translations(project)
     for theme_id, _ in status.themes:
@@ -392,6 +403,22 @@ def _translations(project: Project) -> dict[str, dict[str, Any]]:
         ]
         out[language] = edition
     return out
+
+
+def _near_duplicates(project: Project) -> list[dict[str, Any]]:
+    from idmbook.check.duplicates import project_near_duplicates
+    from idmbook.model.recommendations import recommendation_rows
+
+    rows = recommendation_rows(project.config, project.documents.notes)
+    threshold = project.config.recommendations.near_duplicate_threshold
+    return [g.as_dict() for g in project_near_duplicates(rows, threshold)]
+
+
+def _gcm_unaddressed(project: Project) -> list[tuple[int, str]]:
+    from idmbook.check.gcm import unaddressed
+    from idmbook.model.recommendations import recommendation_rows
+
+    return unaddressed(recommendation_rows(project.config, project.documents.notes))
 
 
 def project_status(start: Path) -> Status:

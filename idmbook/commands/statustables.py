@@ -24,6 +24,15 @@ def render_tables(status: Status) -> list[Any]:
         out.append(_matrix_by_type(status))
         if status.translations:
             out.append(_translations_table(status))
+        if status.near_duplicates:
+            out.append(_near_duplicates_table(status))
+        if status.gcm_unaddressed:
+            out.append(
+                Text(
+                    "Global compact objectives no recommendation names (gcm=): "
+                    + ", ".join(str(n) for n, _ in status.gcm_unaddressed)
+                )
+            )
     blockers = Table(
         title="What would block `idmbook build --final`", title_justify="left", expand=False
     )
@@ -173,4 +182,18 @@ def _translations_table(status: Status) -> Any:
             counts = edition[kind]
             cells.append(f"{counts['translated']} / {counts['stale']} / {counts['missing']}")
         table.add_row(language, *cells, str(len(edition["config_missing"])))
+    return table
+
+
+def _near_duplicates_table(status: Status) -> Any:
+    from rich.table import Table
+
+    table = Table(
+        title="Recommendations that may say the same thing (idmbook recommendations)",
+        title_justify="left",
+    )
+    table.add_column("similarity", justify="right")
+    table.add_column("ids")
+    for group in status.near_duplicates:
+        table.add_row(f"{group['similarity']:.2f}", ", ".join(group["ids"]))
     return table

@@ -9,6 +9,7 @@ wrapped with :func:`idmbook.pandoc.markdown.contain`; plain values are escaped.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -23,9 +24,11 @@ from idmbook.compose import i18n
 from idmbook.compose.grouping import group
 from idmbook.compose.typography import smarten
 from idmbook.errors import IdmbookError
+from idmbook.load.sources import CONFIG_NAME
 from idmbook.model.config import Config, Taxonomy, Workshop
-from idmbook.model.documents import Chapter, Contribution, Documents, Note
+from idmbook.model.documents import Chapter, Contribution, Documents, Note, Recommendation
 from idmbook.model.fields import STAKEHOLDER_TYPES
+from idmbook.model.recommendations import rec_id
 from idmbook.pandoc.markdown import attributes, contain, escape, in_language, source_name
 
 
@@ -476,17 +479,39 @@ class Assembler:
         return format_date(day, self.labels)
 
     def recommendations(self) -> tuple[str, int]:
+        self._numbered: list[tuple[int, str, str, str | None, tuple[int, ...]]] = []
+        """(number, text, source, language, objectives) of each printed recommendation."""
         number = 0
         groups = []
         names = self.labels.get("level_names", {})
+        merged_into = {
+            rec_id: key for key, k in self.config.consolidation.items() for rec_id in k.merge
+        }
+        printed: set[str] = set()
         for g in self._groups:
             items = []
             for note, rec in g.recommendations:
+                position = next(i for i, r in enumerate(note.recommendations, 1) if r is rec)
+                key = merged_into.get(rec_id(note, position))
+                if key in printed:
+                    continue  # a merged recommendation is printed once, with the first
                 number += 1
+                if key is not None:
+                    printed.add(key)
+                    items.append(self._key_recommendation(key, number))
+                    merge = self.config.consolidation[key]
+                    gcm = [
+                        g for i in merge.merge if i in self._by_id for g in self._by_id[i][1].gcm
+                    ]
+                    wording = merge.wording(self.lang, self.source_lang) or ""
+                    self._numbered.append((number, wording, CONFIG_NAME, None, tuple(gcm)))
+                    continue
+                self._numbered.append((number, rec.text, note.rel, note.meta.language, rec.gcm))
                 text = recommendation_text(rec.text, number, note, self.lang)
                 items.append(
                     {
                         "number": number,
+                        "key": None,
                         "text": Md(_indent_continuation(text, len(f"{number}. "))),
                         "pad": Md(" " * len(f"{number}. ")),
                         "keep": Md(keep_id(f"rec-{number}", len(rec.text) <= KEEP_LIMIT)),
@@ -498,6 +523,84 @@ class Assembler:
                 )
             groups.append({"theme": g.theme, "recs": items})
         return self._render("recommendations.md.j2", groups=groups), number
+
+    def _key_recommendation(self, key: str, number: int) -> dict[str, object]:
+        """A key recommendation: the editor's merged wording, where each merged
+        recommendation was raised, and the union of their themes, levels and actors."""
+        merge = self.config.consolidation[key]
+        fallback = self.source_lang
+        wording = merge.wording(self.lang, fallback) or ""
+        lang = self.lang if merge.wording(self.lang, "") else fallback
+        merged = [self._by_id[i] for i in merge.merge if i in self._by_id]
+        themes: list[str] = []
+        levels: list[str] = []
+        actors: list[str] = []
+        for _, rec in merged:
+            themes += [t for t in rec.themes if t not in themes]
+            levels += [v for v in rec.levels if v not in levels]
+            actors += [a for a in rec.actors if a not in actors]
+        names = self.labels.get("level_names", {})
+        titles = [self._theme_title(t) for t in themes]
+        text = _wrap(wording, f"rec{number}", CONFIG_NAME, None, lang, self.lang)
+        return {
+            "number": number,
+            "key": key,
+            "text": Md(_indent_continuation(text, len(f"{number}. "))),
+            "pad": Md(" " * len(f"{number}. ")),
+            "keep": Md(keep_id(f"rec-{number}", len(wording) <= KEEP_LIMIT)),
+            "provenance": self._provenance([note for note, _ in merged]),
+            "themes": ", ".join(dict.fromkeys(titles)),
+            "levels": ", ".join(names.get(level, level) for level in levels),
+            "actors": "; ".join(actors),
+        }
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, tuple[Note, Recommendation]]:
+        return {
+            rec_id(note, i): (note, rec)
+            for note in self.docs.notes
+            for i, rec in enumerate(note.recommendations, 1)
+        }
+
+    def _theme_title(self, theme_id: str) -> str:
+        for theme in self.taxonomy.themes:
+            if theme.id == theme_id:
+                return theme.title
+            for sub in theme.subthemes:
+                if sub.id == theme_id:
+                    return sub.title
+        return theme_id
+
+    def _provenance(self, notes: list[Note]) -> str:
+        """ "Raised in New York, session 5, and Geneva, sessions 2 and 6"."""
+        labels = self.labels
+        word_and = str(labels.get("and", "and"))
+        places = []
+        for workshop in self.config.workshops:
+            numbers = sorted(
+                {
+                    next((s.order for s in workshop.sessions if s.id == n.meta.session), 0)
+                    for n in notes
+                    if n.meta.workshop == workshop.id
+                }
+            )
+            if not numbers:
+                continue
+            shown = [str(n) for n in numbers]
+            if len(shown) == 1:
+                sessions = str(labels.get("session_one", "session {n}")).format(n=shown[0])
+            else:
+                listed = ", ".join(shown[:-1]) + f" {word_and} " + shown[-1]
+                sessions = str(labels.get("session_many", "sessions {numbers}")).format(
+                    numbers=listed
+                )
+            places.append(f"{workshop.city}, {sessions}")
+        joined = (
+            places[0]
+            if len(places) == 1
+            else ", ".join(places[:-1]) + f", {word_and} " + places[-1]
+        )
+        return str(labels.get("raised_in", "Raised in {places}")).format(places=joined)
 
     def workshops(self) -> list[str]:
         out = []
@@ -589,7 +692,46 @@ class Assembler:
                 for c in self.published
             ]
             out.append(self._render("contributions-texts.md.j2", number=next_number(), items=items))
+        if any(gcm for *_, gcm in getattr(self, "_numbered", [])):
+            out.append(self._gcm_annex(next_number()))
         return out
+
+    def _gcm_annex(self, number: str) -> str:
+        """The annex listing the key recommendations under each objective they address."""
+        from idmbook.load.defaults import default_templates
+        from idmbook.model.gcm import objectives
+
+        listed = []
+        for objective in objectives():
+            recs = [
+                {
+                    "number": n,
+                    "text": Md(
+                        _indent_continuation(
+                            _wrap(
+                                text,
+                                f"gcm{objective.number}-rec{n}",
+                                rel,
+                                None,
+                                lang or self.lang,
+                                self.lang,
+                            )
+                        )
+                    ),
+                }
+                for n, text, rel, lang, gcm in self._numbered
+                if objective.number in gcm
+            ]
+            if recs:
+                listed.append({"number": objective.number, "title": objective.title, "recs": recs})
+        name = "gcm-annex.md.j2"
+        if not (self.templates / "book" / name).is_file():  # a project made before the annex
+            env = _environment(default_templates() / "book", _finalize)
+            template = env.get_template(name)
+            return template.render(
+                labels=self.labels, config=self.config, number=number, objectives=listed
+            )
+        return self._render(name, number=number, objectives=listed)
 
     def imprint(self, draft: bool, footer_note: str | None) -> tuple[str, ...]:
         env = _environment(self.templates / "book", None)

@@ -38,7 +38,7 @@ SECTION_TITLES = {
     "key_messages": "Key messages",
     "recommendations": "Recommendations",
 }
-ATTRIBUTE_KEYS = ("themes", "levels", "actors")
+ATTRIBUTE_KEYS = ("themes", "levels", "actors", "gcm")
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -365,7 +365,7 @@ def _parse_attributes(text: str) -> tuple[dict[str, str], str | None]:
         key = match.group(1)
         value = next(g for g in match.groups()[1:] if g is not None)
         if key not in ATTRIBUTE_KEYS:
-            return attrs, f"unknown attribute '{key}'; use themes, levels or actors"
+            return attrs, f"unknown attribute '{key}'; use themes, levels, actors or gcm"
         if key in attrs:
             return attrs, f"attribute '{key}' given twice"
         attrs[key] = value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import PurePosixPath
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -125,6 +125,38 @@ class Output(_Strict):
         return value
 
 
+class RecommendationSettings(_Strict):
+    """How `idmbook recommendations`, `status` and `validate` compare recommendations."""
+
+    near_duplicate_threshold: float = Field(default=0.4, gt=0, le=1)
+    """Similarity (0 to 1) from which two recommendations of different notes are reported as
+    near-duplicates; lower finds more, with more false alarms."""
+
+
+REC_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*#[1-9][0-9]*$"
+"""A recommendation's id: its note's workshop and session, and its position in the note."""
+
+
+class KeyRecommendation(_Strict):
+    """The editor's merge of recommendations that say the same thing into one key
+    recommendation, printed once with where each was raised."""
+
+    merge: list[Annotated[str, Field(pattern=REC_ID_PATTERN)]] = Field(min_length=2)
+    """Ids of the merged recommendations, WORKSHOP/SESSION#N (see `idmbook recommendations`)."""
+    text: NonEmpty | dict[Language, NonEmpty]
+    """The merged wording, or the wording per language (en, fr, es...) when the edition is
+    translated."""
+
+    def wording(self, language: str, fallback: str) -> str | None:
+        """The wording in ``language``, else in ``fallback``; None when neither is given."""
+        if isinstance(self.text, str):
+            return self.text
+        return self.text.get(language) or self.text.get(fallback)
+
+
+KeyId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9-]*$")]
+"""The key of a key recommendation, for example K3."""
+
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -229,6 +261,11 @@ class Config(_Strict):
     absent."""
     output: Output = Output()
     """Output settings."""
+    recommendations: RecommendationSettings = RecommendationSettings()
+    """Settings for comparing and consolidating the recommendations."""
+    consolidation: dict[KeyId, KeyRecommendation] = {}
+    """Key recommendations merged by the editor, by key (K1, K2...): each lists the ids it
+    merges and the merged wording."""
     translations: dict[Language, Translation] = {}
     """The config's own words in other languages, by language tag (fr, es...): used when the
     book is built in that language (`language` above, or `idmbook build --lang`)."""

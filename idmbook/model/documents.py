@@ -40,6 +40,9 @@ class NoteMeta(_Strict):
     """Migration-related SDG targets the session addressed, for example "10.7"."""
     thematic_sessions: list[str] = []
     """Thematic sessions of the global compact process (TS1 to TS6) the session fed into."""
+    gcm: list[int] = []
+    """Objectives of the global compact (1 to 23) the note's recommendations address, unless a
+    recommendation names its own with gcm="..."."""
     language: Language = "en"
     """Language of the note (BCP 47 tag)."""
     sample: bool = False
@@ -142,6 +145,8 @@ class Recommendation:
     themes: tuple[str, ...]
     levels: tuple[str, ...]
     actors: tuple[str, ...]
+    gcm: tuple[int, ...] = ()
+    """Objectives of the global compact (1 to 23) the recommendation addresses."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -586,6 +586,14 @@ def _openings_without_header(document: Any, front: list[Any], styles: _StyleIds)
     footers = {f.get(qn("w:type")): f for f in last.findall(qn("w:footerReference"))}
     if "first" in footers and "default" in footers:
         footers["first"].set(qn("r:id"), str(footers["default"].get(qn("r:id"))))
+    openings = _openings(body, front, styles)
+    for opening in openings:
+        section = copy.deepcopy(cover if opening is openings[0] else last)
+        _section_before(opening, section)
+
+
+def _openings(body: Any, front: list[Any], styles: _StyleIds) -> list[Any]:
+    """The imprint's first paragraph, the contents' heading and each chapter's heading."""
     chapter = styles.get("Heading 1")
     openings = [p for p in front if _paragraph_style(p) in (styles[STYLE_IMPRINT],)][:1]
     openings += [p for p in front if _paragraph_style(p) == styles.get("TOC Heading")][:1]
@@ -593,29 +601,33 @@ def _openings_without_header(document: Any, front: list[Any], styles: _StyleIds)
         openings += [
             p for p in body.findall(qn("w:p")) if _paragraph_style(p) == chapter and p not in front
         ]
-    for opening in openings:
-        before = opening.getprevious()
-        while before is not None and before.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
-            before = before.getprevious()
-        if before is None:
-            continue
-        if before.tag != qn("w:p"):  # a table or anything else: an empty paragraph ends it
-            carrier = _w("p")
-            before.addnext(carrier)
-            before = carrier
-        properties = _child(before, "pPr", first=True)
-        if properties.find(qn("w:sectPr")) is not None:
-            continue
-        section = copy.deepcopy(cover if opening is openings[0] else last)
-        kind = section.find(qn("w:type"))
-        if kind is not None:
-            section.remove(kind)
-        properties.append(section)
-        opening_properties = _child(opening, "pPr", first=True)
-        for old in opening_properties.findall(qn("w:pageBreakBefore")):
-            opening_properties.remove(old)
-        _set_flag(opening_properties, "pageBreakBefore")
-        opening_properties.find(qn("w:pageBreakBefore")).set(qn("w:val"), "0")
+    return openings
+
+
+def _section_before(opening: Any, section: Any) -> None:
+    """End a section (``section``'s set-up) right before ``opening``, which then starts a page
+    by the section break rather than by a page break of its own."""
+    before = opening.getprevious()
+    while before is not None and before.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+        before = before.getprevious()
+    if before is None:
+        return
+    if before.tag != qn("w:p"):  # a table or anything else: an empty paragraph ends it
+        carrier = _w("p")
+        before.addnext(carrier)
+        before = carrier
+    properties = _child(before, "pPr", first=True)
+    if properties.find(qn("w:sectPr")) is not None:
+        return
+    kind = section.find(qn("w:type"))
+    if kind is not None:
+        section.remove(kind)
+    properties.append(section)
+    opening_properties = _child(opening, "pPr", first=True)
+    for old in opening_properties.findall(qn("w:pageBreakBefore")):
+        opening_properties.remove(old)
+    _set_flag(opening_properties, "pageBreakBefore")
+    opening_properties.find(qn("w:pageBreakBefore")).set(qn("w:val"), "0")
 
 
 def _house_rule(paragraph: Any, style: str) -> None:

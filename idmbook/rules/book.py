@@ -328,4 +328,52 @@ BOOK_RULES = [
         "The list of acronyms should hold only the acronyms the reader meets: remove it from "
         "acronyms.yaml, or check the spelling of the acronym.",
     ),
+    # --- consolidating the recommendations ----------------------------------------------
+    Rule(
+        "IDM090",
+        "unknown-recommendation",
+        ERR,
+        "The consolidation names a recommendation that does not exist.",
+        "Each id under `consolidation:` in idmbook.yaml is WORKSHOP/SESSION#N: the workshop and "
+        "session of a note and the position of the recommendation in its Recommendations list, "
+        "counting from 1. `idmbook recommendations` lists every id. An id stops existing when its "
+        "note loses recommendations: check the merge against the note.",
+    ),
+    Rule(
+        "IDM091",
+        "merged-twice",
+        ERR,
+        "A recommendation is in two key recommendations.",
+        "Each recommendation can be merged into one key recommendation only, or the book would "
+        "print it twice. Remove it from one of the two merges, or merge the two key "
+        "recommendations into one.",
+    ),
+    Rule(
+        "IDM092",
+        "merged-wording-missing",
+        ERR,
+        "A key recommendation has no wording in the book's language.",
+        "When `text:` gives the merged wording per language, give it in the language of the "
+        "book (`language:` in idmbook.yaml); the other languages fall back to it.",
+    ),
+    Rule(
+        "IDM093",
+        "near-duplicates-not-consolidated",
+        INFO,
+        "Recommendations of different sessions say much the same thing and are not merged.",
+        "Once the editor has started a `consolidation:` in idmbook.yaml, each group of "
+        "near-duplicates (as `idmbook recommendations` finds them) that no key recommendation "
+        "merges is listed, so that none is forgotten. Merge them, or leave them: this is "
+        "information only. The threshold is `recommendations.near_duplicate_threshold`.",
+    ),
+    Rule(
+        "IDM094",
+        "unknown-gcm-objective",
+        ERR,
+        "A global compact objective is not a number from 1 to 23.",
+        "`gcm` in a recommendation's block (`gcm=\"2 7\"`) or in a note's front matter "
+        "(`gcm: [2, 7]`) names objectives of the Global Compact for Safe, Orderly and Regular "
+        "Migration by their numbers, 1 to 23; the hint lists them with their titles. "
+        "`idmbook recommendations` suggests objectives from each recommendation's text.",
+    ),
 ]

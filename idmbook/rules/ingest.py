@@ -265,4 +265,15 @@ INGEST_RULES = [
         "next run finds that record, keeps a contribution that was complete and removes what an "
         "unfinished one left, so that the file is ingested once, under its own name.",
     ),
+    Rule(
+        "IDM140",
+        "suggested-themes",
+        INFO,
+        "The register gives no themes: themes are suggested from the text.",
+        "A contribution needs at least one theme. When neither the register, the command line "
+        "nor the file gives any, ingest compares the text with the taxonomy's themes and names "
+        "the closest. They are taken only with `idmbook ingest --accept-suggested-themes`; "
+        "otherwise add them to the register (or give --theme) and ingest again. Check them: "
+        "a suggestion is a similarity of words, not a reading.",
+    ),
 ]
