@@ -11,7 +11,7 @@ from builders import simple_docx
 
 from idmbook.check.themes import suggest_themes
 from idmbook.check.validate import validate
-from idmbook.ingest import IngestOptions, ingest
+from idmbook.commands.ingest import IngestOptions, ingest
 
 TEXT = (
     "Remittances sent by migrant workers are a lifeline for families in countries of origin. "
