@@ -99,8 +99,7 @@ def test_the_annex_lists_recommendations_by_objective_and_status_the_gaps(
     assert "End the immigration detention of children." in annex[seven:thirteen]
     assert "remittances" not in annex  # only suggested: not in the annex
     # pandoc reads each item's text as a div of its source, not as text with colons
-    from idmbook.compose.markdown import READER
-
+    from idmbook.pandoc.markdown import READER
     from idmbook.pandoc.run import run_pandoc
 
     raw = md_raw[md_raw.index("{#annex-gcm}") :]

@@ -229,4 +229,4 @@ def edition_pieces(
         for c in docs.contributions
     ]
     chapters = [choose(c, "chapter", c.meta.language or source_language) for c in docs.chapters]
-    return Documents(notes, contributions, chapters, docs.translations), coverage
+    return Documents(notes, contributions, chapters, docs.translations, docs.acronyms), coverage

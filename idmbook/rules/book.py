@@ -287,47 +287,6 @@ BOOK_RULES = [
         "reordered (the codes stand for links, emphasis, footnotes and attribute blocks and "
         "must come back as they were), or that is not such a file at all.",
     ),
-    Rule(
-        "IDM128",
-        "unknown-reference",
-        ERR,
-        "A cross-reference or internal link names a figure, table or section the book lacks.",
-        "A figure, table or section is given an id in its source ({#fig-chart} after a "
-        "picture, ': Caption {#tbl-stock}' under a table, '## Scope {#sec-scope}'); the text "
-        "refers to it as @fig-chart or links to it as [the chart](#fig-chart), and the book "
-        "prints its number ('Figure 1') as a link to it. A reference to an id no published "
-        "text defines would print as typed, or link to nowhere. Ids belong to the whole book: "
-        "a text may refer to a figure of another, but not to one of a contribution withheld "
-        "for want of consent.",
-    ),
-    Rule(
-        "IDM129",
-        "acronyms-file",
-        ERR,
-        "The list of acronyms (acronyms.yaml) cannot be read as acronyms and expansions.",
-        "acronyms.yaml at the project's root maps each acronym to its expansion: text for "
-        "every language ('SDG: Sustainable Development Goal'), or text per language ('IOM:' "
-        "then 'en: ...', 'fr: ...', 'es: ...' on indented lines). An acronym starts with a "
-        "capital letter. The book prints the list in its front matter.",
-    ),
-    Rule(
-        "IDM130",
-        "acronym-undefined",
-        WARN,
-        "An acronym used in the book is not in the list of acronyms.",
-        "When the project has an acronyms.yaml, every acronym the published texts use (a word "
-        "of two or more capital letters, such as IOM or SDGs) is expected in it, so that the "
-        "reader finds its expansion in the front matter. Add it, with its expansion in each "
-        "language of the book. Roman numerals are not acronyms.",
-    ),
-    Rule(
-        "IDM131",
-        "acronym-unused",
-        WARN,
-        "An acronym in the list of acronyms is used nowhere in the book.",
-        "The list of acronyms should hold only the acronyms the reader meets: remove it from "
-        "acronyms.yaml, or check the spelling of the acronym.",
-    ),
     # --- consolidating the recommendations ----------------------------------------------
     Rule(
         "IDM090",
@@ -375,5 +334,46 @@ BOOK_RULES = [
         "(`gcm: [2, 7]`) names objectives of the Global Compact for Safe, Orderly and Regular "
         "Migration by their numbers, 1 to 23; the hint lists them with their titles. "
         "`idmbook recommendations` suggests objectives from each recommendation's text.",
+    ),
+    Rule(
+        "IDM128",
+        "unknown-reference",
+        ERR,
+        "A cross-reference or internal link names a figure, table or section the book lacks.",
+        "A figure, table or section is given an id in its source ({#fig-chart} after a "
+        "picture, ': Caption {#tbl-stock}' under a table, '## Scope {#sec-scope}'); the text "
+        "refers to it as @fig-chart or links to it as [the chart](#fig-chart), and the book "
+        "prints its number ('Figure 1') as a link to it. A reference to an id no published "
+        "text defines would print as typed, or link to nowhere. Ids belong to the whole book: "
+        "a text may refer to a figure of another, but not to one of a contribution withheld "
+        "for want of consent.",
+    ),
+    Rule(
+        "IDM129",
+        "acronyms-file",
+        ERR,
+        "The list of acronyms (acronyms.yaml) cannot be read as acronyms and expansions.",
+        "acronyms.yaml at the project's root maps each acronym to its expansion: text for "
+        "every language ('SDG: Sustainable Development Goal'), or text per language ('IOM:' "
+        "then 'en: ...', 'fr: ...', 'es: ...' on indented lines). An acronym starts with a "
+        "capital letter. The book prints the list in its front matter.",
+    ),
+    Rule(
+        "IDM130",
+        "acronym-undefined",
+        WARN,
+        "An acronym used in the book is not in the list of acronyms.",
+        "When the project has an acronyms.yaml, every acronym the published texts use (a word "
+        "of two or more capital letters, such as IOM or SDGs) is expected in it, so that the "
+        "reader finds its expansion in the front matter. Add it, with its expansion in each "
+        "language of the book. Roman numerals are not acronyms.",
+    ),
+    Rule(
+        "IDM131",
+        "acronym-unused",
+        WARN,
+        "An acronym in the list of acronyms is used nowhere in the book.",
+        "The list of acronyms should hold only the acronyms the reader meets: remove it from "
+        "acronyms.yaml, or check the spelling of the acronym.",
     ),
 ]

@@ -16,7 +16,11 @@ from idmbook.rules.rule import ERR, INFO, WARN, Rule
 __all__ = ["ERR", "INFO", "RULES", "WARN", "Rule", "diag"]
 
 
-RULES: dict[str, Rule] = {rule.code: rule for rule in [*FILE_RULES, *BOOK_RULES, *INGEST_RULES]}
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in sorted([*FILE_RULES, *BOOK_RULES, *INGEST_RULES], key=lambda rule: rule.code)
+}
+"""Every rule by its code, in the order of the codes."""
 
 
 def diag(
