@@ -69,6 +69,12 @@ def _session_processes(session: int) -> list[str]:
     return names
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """SIGINT handled as a terminal's Ctrl-C is: a process started in the background by a
+    shell script (as the tests may be) inherits it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _outputs(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
@@ -93,6 +99,7 @@ def test_ctrl_c_stops_the_build_and_its_pandoc_at_once(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     try:
         for _ in range(600):  # until pandoc works for it (a guard against a hang, not a timing)

@@ -217,6 +217,9 @@ def test_ctrl_c_on_another_thread_stops_the_wait_for_changes(tmp_path: Path) -> 
         time.sleep(0.3)
         signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # lands on this thread
 
+    # Ctrl-C raises KeyboardInterrupt even when the tests were started with SIGINT ignored
+    # (a background job of a shell script ignores it, and Python keeps that)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     threading.Thread(target=interrupt, daemon=True).start()
     rescue.start()  # (without the fix, only a change would wake the main thread)
     started = time.monotonic()
@@ -225,6 +228,7 @@ def test_ctrl_c_on_another_thread_stops_the_wait_for_changes(tmp_path: Path) -> 
             next(changes)
         waited = time.monotonic() - started
     finally:
+        signal.signal(signal.SIGINT, previous)
         rescue.cancel()
         stop.set()
     assert waited < 2.0, f"Ctrl-C took {waited:.1f} s to be seen"
