@@ -12,11 +12,10 @@ from idmbook.check.translated import is_translation, load_translation, translati
 from idmbook.diagnostics import Report
 from idmbook.ingest.notes import note_from_docx
 from idmbook.load.acronyms import load_acronyms
-from idmbook.load.confine import Unconfined, read_file
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
 from idmbook.load.modelerrors import validate_model
 from idmbook.load.notebody import RawRecommendation, parse_note_body
-from idmbook.load.project import Project
+from idmbook.load.project import Project, read_source
 from idmbook.load.references import check_chapter, check_contribution, check_note
 from idmbook.load.sources import Kind, discover, inside, linked_out, rel_path
 from idmbook.model.documents import (
@@ -49,20 +48,9 @@ def load_file(
     """Load one source file, adding its diagnostics to the project's report."""
     root, report = project.root, project.report
     rel = rel_path(path, root)
-    try:
-        # a regular file with one name: a named pipe would block the read forever, a device
-        # never end, a hard link may be a file from anywhere
-        raw = read_file(path)
-    except Unconfined as exc:
-        if exc.why.startswith(("it has", "it is a link")):
-            report.add(diag("IDM062", rel, 0, 0, f"the file is not read: {exc.why}"))
-        else:
-            report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.why}"))
+    raw = read_source(path, rel, project)
+    if raw is None:
         return None
-    except OSError as exc:
-        report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.strerror}"))
-        return None
-    project.inputs.append(path)
     if path.suffix.lower() == ".docx":
         return _load_docx_note(path, raw, rel, project)
     text_file, problems = decode(raw, rel)

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Literal
 
 from idmbook.check import preflight
 from idmbook.diagnostics import Diagnostic, Report
-from idmbook.load.confine import Unconfined, read_file
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
 from idmbook.load.modelerrors import validate_model
 from idmbook.load.notebody import parse_note_body
+from idmbook.load.project import read_source
 from idmbook.load.segments import (
     Segment,
     document_segments,
@@ -88,15 +88,9 @@ def load_translation(
     could not be loaded, and its own diagnostics say why), adding diagnostics to the report."""
     root, report = project.root, project.report
     rel = rel_path(path, root)
-    try:
-        raw = read_file(path)
-    except Unconfined as exc:
-        report.add(diag("IDM062", rel, 0, 0, f"the file is not read: {exc.why}"))
+    raw = read_source(path, rel, project)
+    if raw is None:
         return None
-    except OSError as exc:
-        report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.strerror}"))
-        return None
-    project.inputs.append(path)
     text_file, problems = decode(raw, rel)
     report.extend(problems)
     if text_file is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError
-from idmbook.load.confine import read_file
+from idmbook.load.confine import Unconfined, read_file
 from idmbook.load.frontmatter import FrontMatterFile, decode, parse_yaml
 from idmbook.load.modelerrors import validate_model
 from idmbook.load.sources import (
@@ -118,4 +118,24 @@ def open_project(start: Path) -> Project | Report:
     return project
 
 
-__all__ = ["Project", "load_config", "open_project"]
+def read_source(path: Path, rel: str, project: Project) -> bytes | None:
+    """The bytes of the source ``path`` (``rel`` in the project), counted among the project's
+    inputs; None, with a diagnostic in the project's report, when it cannot be read."""
+    try:
+        # a regular file with one name: a named pipe would block the read forever, a device
+        # never end, a hard link may be a file from anywhere
+        raw = read_file(path)
+    except Unconfined as exc:
+        if exc.why.startswith(("it has", "it is a link")):
+            project.report.add(diag("IDM062", rel, 0, 0, f"the file is not read: {exc.why}"))
+        else:
+            project.report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.why}"))
+        return None
+    except OSError as exc:
+        project.report.add(diag("IDM001", rel, 0, 0, f"cannot read the file: {exc.strerror}"))
+        return None
+    project.inputs.append(path)
+    return raw
+
+
+__all__ = ["Project", "load_config", "open_project", "read_source"]
