@@ -1,9 +1,11 @@
-"""pandoc's AST as JSON: reading and writing it, counting its ids, and its plain text."""
+"""pandoc's AST as JSON: reading and writing it, walking it, counting its ids, and its plain
+text."""
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Literal
+from collections.abc import Iterator
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 
@@ -23,27 +25,115 @@ def ast_loads(data: bytes | str) -> Any:
     return orjson.loads(data)
 
 
+Node = dict[str, Any]
+Context = TypeVar("Context")
+
+
+def nodes(value: Any, skip: frozenset[str] = frozenset()) -> Iterator[Node]:
+    """Every node under ``value`` (a node, a list of them, or any part of the AST), in document
+    order, parents before their children; the children of the node kinds in ``skip`` are not
+    visited (the nodes themselves are). Text nodes are left out: they hold nothing to find."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            kind = item.get("t")
+            if kind is None:
+                stack.extend(reversed(item.values()))
+                continue
+            if kind in TEXT_NODES:
+                continue
+            yield item
+            content = item.get("c")
+            if kind not in skip and isinstance(content, list | dict):
+                stack.append(content)
+
+
+class Walker(Generic[Context]):
+    """A pass that rewrites pandoc's AST: the one walker every stage's rewriting pass is made
+    from.
+
+    :meth:`walk` goes through any part of the AST; each node found in a list is given to
+    :meth:`node`, which returns the node or the nodes that take its place (spliced into the
+    list), and text nodes to :meth:`text`. The default :meth:`node` walks the node's children
+    with the context :meth:`enter` gives. Nothing given is changed: what changes is copied, and
+    what does not is returned as the same object (a whole copy of a long book is slow and
+    large)."""
+
+    def walk(self, value: Any, context: Context) -> Any:
+        """``value`` with every node in it rewritten."""
+        if isinstance(value, list):
+            copied: list[Any] | None = None
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and "t" in item:
+                    new = self.text(item, context) if item["t"] in TEXT_NODES else None
+                    if new is None:
+                        new = self.node(item, context)
+                    if new is item:
+                        if copied is not None:
+                            copied.append(item)
+                        continue
+                    if copied is None:
+                        copied = value[:index]
+                    if isinstance(new, list):
+                        copied.extend(new)
+                    else:
+                        copied.append(new)
+                    continue
+                new = self.walk(item, context)
+                if new is not item and copied is None:
+                    copied = value[:index]
+                if copied is not None:
+                    copied.append(new)
+            return value if copied is None else copied
+        if isinstance(value, dict):
+            if "t" in value:
+                new = self.node(value, context)
+                return new if not isinstance(new, list) or len(new) != 1 else new[0]
+            changed: dict[str, Any] | None = None
+            for key, item in value.items():
+                new = self.walk(item, context)
+                if new is not item:
+                    if changed is None:
+                        changed = dict(value)
+                    changed[key] = new
+            return value if changed is None else changed
+        return value
+
+    def node(self, node: Node, context: Context) -> Node | list[Node]:
+        """What takes the place of ``node``: by default, the node with its children walked."""
+        return self.children(node, self.enter(node, context))
+
+    def enter(self, node: Node, context: Context) -> Context:
+        """The context ``node``'s children are walked in: by default, the same."""
+        return context
+
+    def text(self, node: Node, context: Context) -> Node | list[Node] | None:
+        """What takes the place of a text node (``Str``, a space or a break); None gives it to
+        :meth:`node` like any other. By default the node itself: text holds nothing to rewrite,
+        and most of a book is text."""
+        return node
+
+    def children(self, node: Node, context: Context) -> Node:
+        """``node`` with its content walked (the same object when nothing in it changed)."""
+        content = node.get("c")
+        if not isinstance(content, list | dict):
+            return node
+        new = self.walk(content, context)
+        return node if new is content else {**node, "c": new}
+
+
 def id_counts(blocks: list[Any]) -> Counter[str]:
     """How many headings, divs, figures and tables carry each id, at any depth of ``blocks``."""
     counts: Counter[str] = Counter()
-    stack: list[Any] = [blocks]
-    while stack:
-        value = stack.pop()
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, list):
-                stack.append(item)
-                continue
-            if not isinstance(item, dict):
-                continue
-            kind = item.get("t")
-            if kind in TEXT_NODES:
-                continue
-            content = item.get("c", [])
-            if kind == "Header":
-                counts[content[1][0]] += 1
-            elif kind in ("Div", "Figure", "Table"):
-                counts[content[0][0]] += 1
-            stack.append(content)
+    for node in nodes(blocks):
+        kind = node["t"]
+        if kind == "Header":
+            counts[node["c"][1][0]] += 1
+        elif kind in ("Div", "Figure", "Table"):
+            counts[node["c"][0][0]] += 1
     return counts
 
 

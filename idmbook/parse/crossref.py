@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-Node = dict[str, Any]
+from idmbook.pandoc.ast import Node, Walker
 
 REFERENCE = re.compile(r"@((?:fig|tbl|sec)-[A-Za-z0-9_]+(?:[-.:][A-Za-z0-9_]+)*)")
 """A cross-reference as typed: @fig-ID, @tbl-ID, @sec-ID (a final full stop is not part of
@@ -84,69 +84,61 @@ def number(ast: dict[str, Any], labels: dict[str, Any]) -> tuple[dict[str, Any],
     table = str(labels.get("table") or "Table")
     separator = str(labels.get("caption_separator") or ": ")
     numbers = Numbers()
-
-    def blocks(items: list[Any]) -> list[Any]:
-        return [block(item) for item in items]
-
-    def block(node: Any) -> Any:
-        if not isinstance(node, dict):
-            return node
-        kind = node.get("t")
-        if kind == "Figure":
-            attr, caption, content = node["c"]
-            if _has_caption(caption):
-                numbers.figures += 1
-                name = _name(figure, numbers.figures)
-                if attr[0]:
-                    numbers.names[attr[0]] = name
-                caption = _prefix_caption(caption, _caption_prefix(name, separator))
-            return {"t": "Figure", "c": [attr, caption, blocks(content)]}
-        if kind == "Table":
-            attr, caption, *rest = node["c"]
-            if _has_caption(caption):
-                numbers.tables += 1
-                name = _name(table, numbers.tables)
-                if attr[0]:
-                    numbers.names[attr[0]] = name
-                caption = _prefix_caption(caption, _caption_prefix(name, separator))
-            return {"t": "Table", "c": [attr, caption, *_walk(rest, block)]}
-        if kind == "Header":
-            _level, attr, inlines = node["c"]
-            if attr[0]:
-                numbers.names.setdefault(attr[0], _plain(inlines))
-            return node
-        if "c" in node:
-            return {**node, "c": _walk(node["c"], block)}
-        return node
-
-    ast = {**ast, "blocks": blocks(ast["blocks"])}
-    ast = {**ast, "blocks": _walk(ast["blocks"], lambda n: _references(n, numbers))}
+    names = _Numbering(numbers, figure, table, separator)
+    ast = {**ast, "blocks": names.walk(ast["blocks"], None)}
+    ast = {**ast, "blocks": _Linking(numbers).walk(ast["blocks"], None)}
     return ast, numbers
 
 
-def _walk(value: Any, visit: Any) -> Any:
-    if isinstance(value, list):
-        return [_walk(item, visit) for item in value]
-    if isinstance(value, dict) and "t" in value:
-        return visit(value)
-    return value
+class _Numbering(Walker[None]):
+    """Numbers the captioned figures and tables in book order, and names the sections."""
+
+    def __init__(self, numbers: Numbers, figure: str, table: str, separator: str) -> None:
+        self.numbers = numbers
+        self.labels = {"Figure": figure, "Table": table}
+        self.separator = separator
+
+    def node(self, node: Node, context: None) -> Node:
+        kind = node["t"]
+        if kind in ("Figure", "Table"):
+            attr, caption, *rest = node["c"]
+            if _has_caption(caption):
+                counter = "figures" if kind == "Figure" else "tables"
+                count = getattr(self.numbers, counter) + 1
+                setattr(self.numbers, counter, count)
+                name = _name(self.labels[kind], count)
+                if attr[0]:
+                    self.numbers.names[attr[0]] = name
+                caption = _prefix_caption(caption, _caption_prefix(name, self.separator))
+            return {"t": kind, "c": [attr, caption, *self.walk(rest, context)]}
+        if kind == "Header":
+            _level, attr, inlines = node["c"]
+            if attr[0]:
+                self.numbers.names.setdefault(attr[0], _plain(inlines))
+            return node
+        return self.children(node, context)
 
 
-def _references(node: Any, numbers: Numbers) -> Any:
-    """``node`` with the references in its Str nodes made links (a Link's own text is left
-    alone: a link inside a link is not allowed)."""
-    if not isinstance(node, dict):
-        return node
-    kind = node.get("t")
-    if kind == "Link" or kind in ("Code", "CodeBlock", "Math", "RawInline", "RawBlock"):
-        return node
-    if "c" not in node or not isinstance(node["c"], list):
-        return node
-    content = [_walk(item, lambda n: _references(n, numbers)) for item in node["c"]]
-    if _is_inlines(content):  # a Para's, a Plain's, an Emph's... own inlines
-        return {**node, "c": _split_inlines(content, numbers)}
-    content = [_split_inlines(item, numbers) if _is_inlines(item) else item for item in content]
-    return {**node, "c": content}
+class _Linking(Walker[None]):
+    """Makes the references in Str nodes links (a Link's own text is left alone: a link
+    inside a link is not allowed)."""
+
+    def __init__(self, numbers: Numbers) -> None:
+        self.numbers = numbers
+
+    def node(self, node: Node, context: None) -> Node:
+        kind = node["t"]
+        if kind == "Link" or kind in ("Code", "CodeBlock", "Math", "RawInline", "RawBlock"):
+            return node
+        if "c" not in node or not isinstance(node["c"], list):
+            return node
+        content = [self.walk(item, context) for item in node["c"]]
+        if _is_inlines(content):  # a Para's, a Plain's, an Emph's... own inlines
+            return {**node, "c": _split_inlines(content, self.numbers)}
+        content = [
+            _split_inlines(item, self.numbers) if _is_inlines(item) else item for item in content
+        ]
+        return {**node, "c": content}
 
 
 def _is_inlines(value: Any) -> bool:

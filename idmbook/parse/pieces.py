@@ -16,7 +16,7 @@ from typing import Any
 
 from idmbook.cache import Cache
 from idmbook.errors import ToolMissing
-from idmbook.pandoc.ast import ast_bytes, ast_loads, stringify
+from idmbook.pandoc.ast import ast_bytes, ast_loads, nodes, stringify
 from idmbook.pandoc.markdown import outside_code
 from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, run_pandoc_all
 
@@ -265,38 +265,7 @@ def assign_identifiers(blocks: list[Any]) -> None:
 def _headers(value: Any) -> Iterable[dict[str, Any]]:
     """Every Header node under ``value``, in document order (footnotes are not searched:
     pandoc numbers a footnote's headings where the footnote is defined)."""
-    stack: list[Any] = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(reversed(item))
-        elif isinstance(item, dict):
-            kind = item.get("t")
-            if kind == "Header":
-                yield item
-            elif kind in _BLOCK_CONTAINERS:
-                stack.append(_BLOCK_CONTAINERS[kind](item["c"]))
+    return (node for node in nodes(value, skip=_NOT_SEARCHED) if node["t"] == "Header")
 
 
-def _cells(rows: list[Any]) -> list[Any]:
-    return [cell[4] for _, cells in rows for cell in cells]
-
-
-def _table(c: list[Any]) -> list[Any]:
-    _, caption, _, head, bodies, foot = c
-    parts = [caption[1], _cells(head[1])]
-    for body in bodies:
-        parts += [_cells(body[2]), _cells(body[3])]
-    return [*parts, _cells(foot[1])]
-
-
-_BLOCK_CONTAINERS: dict[str, Any] = {
-    "Div": lambda c: c[1],
-    "BlockQuote": lambda c: c,
-    "BulletList": lambda c: c,
-    "OrderedList": lambda c: c[1],
-    "DefinitionList": lambda c: [definitions for _, definitions in c],
-    "Figure": lambda c: [c[1][1], c[2]],
-    "Table": _table,
-}
-"""Where each kind of block keeps the blocks inside it."""
+_NOT_SEARCHED = frozenset({"Note", "Header", "Code", "CodeBlock", "Math", "RawBlock", "RawInline"})
