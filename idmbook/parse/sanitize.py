@@ -117,14 +117,12 @@ class Sanitizer:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.images: dict[str, Path] = {}
-        self.dropped_raw = 0
-        self.dropped_images = 0
         self.dropped_attributes = 0
         self.changes: list[Change] = []
         """What was changed in submitted text, in book order."""
         self.ids: Counter[str] = Counter()
         """How many headings, divs and figures of the result carry each id (what
-        :func:`idmbook.pandoc.run.id_counts` of the result would give)."""
+        :func:`idmbook.pandoc.ast.id_counts` of the result would give)."""
 
     def _change(self, where: _Where, kind: str, what: str, why: str) -> None:
         if where.src is not None:
@@ -193,7 +191,6 @@ class Sanitizer:
         if kind == "Header":
             return self._header(c, where)
         if kind == "RawBlock":
-            self.dropped_raw += 1
             self._change(where, "raw", str(c[1]), "raw code is printed as text")
             return [{"t": "CodeBlock", "c": [["", [], []], c[1]]}]
         if kind == "CodeBlock":
@@ -378,7 +375,6 @@ class Sanitizer:
         if kind == "Span":
             return self._span(c, where)
         if kind == "RawInline":
-            self.dropped_raw += 1
             self._change(where, "raw", str(c[1]), "raw code is printed as text")
             return [{"t": "Code", "c": [["", [], []], c[1]]}]
         if kind == "Code":
@@ -452,7 +448,6 @@ class Sanitizer:
             or not is_picture_file(resolved)
             or resolved.suffix.lower() not in IMAGE_SUFFIXES
         ):
-            self.dropped_images += 1
             return [{"t": "Emph", "c": alt or [{"t": "Str", "c": "[picture]"}]}]
         digest = hashlib.sha256(resolved.read_bytes()).hexdigest()[:16]
         name = f"media/{digest}{resolved.suffix.lower()}"
