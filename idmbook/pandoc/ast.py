@@ -65,42 +65,46 @@ class Walker(Generic[Context]):
     def walk(self, value: Any, context: Context) -> Any:
         """``value`` with every node in it rewritten."""
         if isinstance(value, list):
-            copied: list[Any] | None = None
-            for index, item in enumerate(value):
-                if isinstance(item, dict) and "t" in item:
-                    new = self.text(item, context) if item["t"] in TEXT_NODES else None
-                    if new is None:
-                        new = self.node(item, context)
-                    if new is item:
-                        if copied is not None:
-                            copied.append(item)
-                        continue
-                    if copied is None:
-                        copied = value[:index]
-                    if isinstance(new, list):
-                        copied.extend(new)
-                    else:
-                        copied.append(new)
-                    continue
-                new = self.walk(item, context)
-                if new is not item and copied is None:
-                    copied = value[:index]
-                if copied is not None:
-                    copied.append(new)
-            return value if copied is None else copied
+            return self._items(value, context)
         if isinstance(value, dict):
             if "t" in value:
                 new = self.node(value, context)
                 return new if not isinstance(new, list) or len(new) != 1 else new[0]
-            changed: dict[str, Any] | None = None
-            for key, item in value.items():
-                new = self.walk(item, context)
-                if new is not item:
-                    if changed is None:
-                        changed = dict(value)
-                    changed[key] = new
-            return value if changed is None else changed
+            return self._fields(value, context)
         return value
+
+    def _items(self, items: list[Any], context: Context) -> list[Any]:
+        """A list of nodes (or of lists) walked, each node replaced by what it becomes."""
+        copied: list[Any] | None = None
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and "t" in item:
+                new = self.text(item, context) if item["t"] in TEXT_NODES else None
+                if new is None:
+                    new = self.node(item, context)
+            else:
+                new = self.walk(item, context)
+            if new is item:
+                if copied is not None:
+                    copied.append(item)
+                continue
+            if copied is None:
+                copied = items[:index]
+            if isinstance(new, list) and isinstance(item, dict):
+                copied.extend(new)
+            else:
+                copied.append(new)
+        return items if copied is None else copied
+
+    def _fields(self, value: dict[str, Any], context: Context) -> dict[str, Any]:
+        """A dict that is not a node (a citation, a caption's parts) with its values walked."""
+        changed: dict[str, Any] | None = None
+        for key, item in value.items():
+            new = self.walk(item, context)
+            if new is not item:
+                if changed is None:
+                    changed = dict(value)
+                changed[key] = new
+        return value if changed is None else changed
 
     def node(self, node: Node, context: Context) -> Node | list[Node]:
         """What takes the place of ``node``: by default, the node with its children walked."""
