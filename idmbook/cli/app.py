@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from idmbook import __version__
+
+if TYPE_CHECKING:
+    from idmbook.diagnostics import Report
 
 app = typer.Typer(
     name="idmbook",
@@ -20,6 +25,7 @@ app = typer.Typer(
     epilog="Example: [bold]idmbook validate[/], [bold]idmbook status[/], then [bold]idmbook "
     "build --draft[/]. Shell completion: [bold]idmbook --install-completion[/].",
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
@@ -27,6 +33,22 @@ app = typer.Typer(
 err_console = Console(stderr=True, emoji=False, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, emoji=False, soft_wrap=True)
 _state = {"debug": False}
+
+
+@dataclass
+class Verbosity:
+    """How much the command line says: ``-q`` errors only, ``-v`` everything, with timings."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+
+verbosity = Verbosity()
+"""This run's, from the options given before the command."""
+SHOWN_PER_CODE = 3
+"""Warnings of one code shown in full before the rest are summed up (without -v)."""
+SUMMED_FROM = 10
+"""How many warnings of one code make them be summed up."""
 
 
 class OutputFormat(StrEnum):
@@ -65,9 +87,21 @@ def main_options(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Errors only: no progress, no warnings.")
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Every warning, and how long each stage of a build took."
+        ),
+    ] = False,
 ) -> None:
     """idmbook: the International Dialogue on Migration publication compiler."""
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet and --verbose cannot be used together")
     _state["debug"] = debug
+    verbosity.quiet, verbosity.verbose = quiet, verbose
 
 
 def emit_report(report: object, fmt: OutputFormat) -> None:
@@ -85,15 +119,18 @@ def emit_report(report: object, fmt: OutputFormat) -> None:
         on_github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
         fmt = OutputFormat.github if on_github else OutputFormat.human
     if fmt is OutputFormat.human:
-        if report.diagnostics:
+        shown, notes = visible(report)
+        if shown.diagnostics:
             err_console.print(
-                format_human(report, color=err_console.is_terminal),
+                format_human(shown, color=err_console.is_terminal),
                 soft_wrap=True,
                 highlight=False,
                 markup=err_console.is_terminal,
             )
-        else:
+        elif not report.diagnostics and not verbosity.quiet:
             err_console.print("no problems found")
+        for note in notes:
+            err_console.print(note, highlight=False, markup=False)
     elif fmt is OutputFormat.json:
         sys.stdout.write(format_json(report) + "\n")
     elif fmt is OutputFormat.github:
@@ -122,3 +159,33 @@ def report_build_problems(report: object, fmt: OutputFormat) -> None:
     )
     if shown.diagnostics:
         emit_report(shown, fmt)
+
+
+def visible(report: Report) -> tuple[Report, list[str]]:
+    """The diagnostics a person is shown, and one line for each code whose repeated
+    warnings were summed up: with ``-q`` errors only, with ``-v`` everything, otherwise the
+    first few warnings of a code that has many."""
+    from idmbook.diagnostics import Diagnostic, Report, Severity
+
+    if verbosity.verbose:
+        return report, []
+    if verbosity.quiet:
+        errors = [d for d in report.diagnostics if d.severity is Severity.ERROR]
+        return Report(errors, report.sources), []
+    counts = Counter(d.code for d in report.diagnostics if d.severity is Severity.WARNING)
+    many = {code for code, count in counts.items() if count >= SUMMED_FROM}
+    if not many:
+        return report, []
+    kept: list[Diagnostic] = []
+    shown: Counter[str] = Counter()
+    for diagnostic in report.sorted():
+        if diagnostic.code in many and diagnostic.severity is Severity.WARNING:
+            shown[diagnostic.code] += 1
+            if shown[diagnostic.code] > SHOWN_PER_CODE:
+                continue
+        kept.append(diagnostic)
+    notes = [
+        f"{counts[code] - SHOWN_PER_CODE} more warnings {code} not shown (see them all with -v)"
+        for code in sorted(many)
+    ]
+    return Report(kept, report.sources), notes

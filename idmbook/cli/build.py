@@ -18,6 +18,7 @@ from idmbook.cli.app import (
     out_console,
     report_build_problems,
     shown,
+    verbosity,
 )
 from idmbook.errors import IdmbookError
 
@@ -85,29 +86,25 @@ def build(
     Example: [bold]idmbook build --draft[/] or [bold]idmbook build --lang fr[/]
     """
 
+    from idmbook.cli.progress import stage_log
     from idmbook.commands.build import build as run_build
-    from idmbook.commands.events import BuildEvents
     from idmbook.errors import ProblemsFound
 
     options = _options(fmt, out, draft, final, force, pdf_standard, lang)
     if watch:
         _watch(project or Path.cwd(), options, diagnostics)
         return
-    with err_console.status("building…") as status:
-
-        class Shown(BuildEvents):
-            def stage(self, what: str) -> None:
-                status.update(what + "…")
-
+    with stage_log(err_console, verbosity) as log:
         try:
-            result = run_build(project or Path.cwd(), options, Shown())
+            result = run_build(project or Path.cwd(), options, log)
         except ProblemsFound as exc:
             report = getattr(exc, "report", None)
             if report is not None:
                 report_build_problems(report, diagnostics)
             raise
     report_build_problems(result.report, diagnostics)
-    _print_outcome(result)
+    if not verbosity.quiet:
+        _print_outcome(result)
 
 
 def _options(
