@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
 
@@ -187,7 +188,34 @@ def format_github(report: Report) -> str:
     return "\n".join(lines)
 
 
-def format_sarif(report: Report, rules: Sequence[tuple[str, str]] = ()) -> str:
+class RuleText(Protocol):
+    """What SARIF's rule table says of a code (:class:`idmbook.rules.rule.Rule` is one)."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+
+
+def _sarif_rule(rule: RuleText) -> dict[str, object]:
+    """One entry of SARIF's rule table: what code scanning shows on the rule's page."""
+    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.explanation},
+        "help": {
+            "text": f"{rule.summary} {rule.explanation}",
+            "markdown": f"**{rule.code} {rule.name}**: {rule.summary}\n\n{rule.explanation}\n\n"
+            f"`idmbook rules {rule.code}` explains it on the command line.",
+        },
+        "defaultConfiguration": {"level": levels[rule.severity]},
+    }
+
+
+def format_sarif(report: Report, rules: Sequence[RuleText] = ()) -> str:
     """SARIF 2.1.0, one run, with the rule table when given."""
     from idmbook import __version__
 
@@ -218,10 +246,7 @@ def format_sarif(report: Report, rules: Sequence[tuple[str, str]] = ()) -> str:
                     "driver": {
                         "name": "idmbook",
                         "version": __version__,
-                        "rules": [
-                            {"id": code, "shortDescription": {"text": summary}}
-                            for code, summary in rules
-                        ],
+                        "rules": [_sarif_rule(rule) for rule in rules],
                     }
                 },
                 "results": results,

@@ -1,4 +1,4 @@
-"""`idmbook rules --themes`: the theme ids a rapporteur may use."""
+"""`idmbook rules`: the theme ids a rapporteur may use (--themes), and what a code means."""
 
 from __future__ import annotations
 
@@ -32,3 +32,16 @@ def test_outside_a_project_lists_the_built_in_themes(
         "forced-irregular",
         "crises-mobility",
     ]
+
+
+def test_rules_explains_the_codes_asked_for(
+    project: ProjectDir, run_main: Callable[..., CliResult]
+) -> None:
+    result = run_main(["rules", "idm043", "IDM051"], cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    codes = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("IDM")]
+    assert codes == ["IDM043", "IDM051"]
+    assert "consent: true" in result.stdout
+    result = run_main(["rules", "IDM999"], cwd=project.root)
+    assert result.exit_code == 2
+    assert "no such code: IDM999" in result.stderr

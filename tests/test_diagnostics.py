@@ -235,7 +235,7 @@ def test_sarif_shape() -> None:
         Diagnostic("IDM044", INFO, "idmbook.yaml", 0, 0, "unused"),
         Diagnostic("IDM050", W, "c.md", 2, 1, "no alt"),
     )
-    doc = json.loads(format_sarif(r, [(c, rule.summary) for c, rule in RULES.items()]))
+    doc = json.loads(format_sarif(r, list(RULES.values())))
     assert doc["version"] == "2.1.0"
     assert doc["$schema"].endswith("sarif-2.1.0.json")
     (run,) = doc["runs"]
@@ -244,6 +244,19 @@ def test_sarif_shape() -> None:
     assert driver["version"]
     assert {r["id"] for r in driver["rules"]} == set(RULES)
     assert all(r["shortDescription"]["text"] for r in driver["rules"])
+    # what code scanning shows on a rule's page: SARIF's reportingDescriptor, whose
+    # multiformatMessageStrings require "text" and which allows no other keys than these
+    allowed = {"id", "name", "shortDescription", "fullDescription", "help", "helpUri"}
+    allowed |= {"defaultConfiguration", "messageStrings", "relationships", "properties"}
+    by_id = {rule["id"]: rule for rule in driver["rules"]}
+    for code, rule in RULES.items():
+        entry = by_id[code]
+        assert set(entry) <= allowed
+        assert entry["fullDescription"]["text"] == rule.explanation
+        assert rule.explanation in entry["help"]["text"]
+        assert entry["help"]["markdown"].startswith(f"**{code} {rule.name}**")
+        assert entry["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    assert by_id["IDM043"]["defaultConfiguration"]["level"] == "warning"
     results = run["results"]
     assert [(x["ruleId"], x["level"]) for x in results] == [
         ("IDM050", "warning"),

@@ -138,8 +138,7 @@ def emit_report(report: object, fmt: OutputFormat) -> None:
         if text:
             sys.stdout.write(text + "\n")
     else:
-        rules = [(r.code, r.summary) for r in RULES.values()]
-        sys.stdout.write(format_sarif(report, rules) + "\n")
+        sys.stdout.write(format_sarif(report, list(RULES.values())) + "\n")
 
 
 def shown(path: Path) -> str:

@@ -17,6 +17,9 @@ from idmbook.cli.app import (
 
 @app.command()
 def rules(
+    codes: Annotated[
+        list[str] | None, typer.Argument(help="Codes to explain (default: every code).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     themes: Annotated[
         bool,
@@ -25,13 +28,21 @@ def rules(
 ) -> None:
     """List every diagnostic code with its explanation (or, with --themes, the theme ids).
 
-    Example: [bold]idmbook rules[/], [bold]idmbook rules --themes[/]
+    Example: [bold]idmbook rules[/], [bold]idmbook rules IDM043[/], [bold]idmbook rules --themes[/]
     """
+    from idmbook.errors import IdmbookError
     from idmbook.rules import RULES
 
     if themes:
         _print_themes()
         return
+    wanted = [code.upper() for code in codes or []]
+    unknown = [code for code in wanted if code not in RULES]
+    if unknown:
+        raise IdmbookError(
+            f"no such code: {', '.join(unknown)}", "`idmbook rules` lists every code"
+        )
+    chosen = [RULES[code] for code in wanted] if wanted else list(RULES.values())
     if fmt == "json":
         data = [
             {
@@ -41,11 +52,11 @@ def rules(
                 "summary": r.summary,
                 "explanation": r.explanation,
             }
-            for r in RULES.values()
+            for r in chosen
         ]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
-    for r in RULES.values():
+    for r in chosen:
         out_console.print(f"[bold]{r.code}[/] {r.name} ({r.severity.value})", highlight=False)
         out_console.print(f"  {r.summary}", highlight=False, markup=False)
         for line in r.explanation.splitlines():
