@@ -346,6 +346,33 @@ def test_schema_writes_schemas_with_descriptions(tmp_path: Path, run_main: RunMa
     assert all(p.get("description") for p in session.values())
 
 
+def test_schema_in_a_project_lists_its_own_ids(
+    project: ProjectDir, tmp_path: Path, run_main: RunMain
+) -> None:
+    """An editor completes the project's workshop, session and theme ids, with their titles;
+    outside a project the ids are only shaped, not listed."""
+    result = run_main(["schema", "--out", str(tmp_path / "mine")], cwd=project.root)
+    assert result.exit_code == 0, result.stderr
+    note = json.loads((tmp_path / "mine" / "note.schema.json").read_text("utf-8"))
+    props = note["properties"]
+    assert props["workshop"]["enum"] == ["new-york", "geneva"]
+    assert {"opening", "sdg-targets", "children"} <= set(props["session"]["enum"])
+    opening = props["session"]["enum"].index("opening")
+    assert "(new-york)" in props["session"]["enumDescriptions"][opening]
+    assert "(geneva)" in props["session"]["enumDescriptions"][opening]
+    themes = props["themes"]["items"]
+    assert {"rights-wellbeing", "nyd-k"} <= set(themes["enum"])
+    assert len(themes["enum"]) == len(themes["enumDescriptions"])
+    contribution = json.loads((tmp_path / "mine" / "contribution.schema.json").read_text("utf-8"))
+    assert contribution["properties"]["workshop"]["enum"] == ["new-york", "geneva"]
+
+    result = run_main(["schema", "--out", str(tmp_path / "any")], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    generic = json.loads((tmp_path / "any" / "note.schema.json").read_text("utf-8"))
+    assert "enum" not in generic["properties"]["session"]
+    assert generic["properties"]["session"]["pattern"]
+
+
 # ----------------------------------------------------------------------------- no tracebacks
 
 NO_TRACEBACK_CASES = {

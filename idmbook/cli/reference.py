@@ -107,11 +107,20 @@ def schema(
         Path, typer.Option("--out", "-o", help="Folder for the JSON Schema files.")
     ] = Path("schemas"),
 ) -> None:
-    """Write JSON Schemas of the front matter and config, for editor completion.
+    """Write JSON Schemas of the front matter and config, for editor completion; in a project,
+    with its own workshop, session, theme and SDG target ids.
 
     Example: [bold]idmbook schema --out schemas[/]
     """
+    from idmbook.errors import ProjectNotFound
+    from idmbook.load.project import open_project
     from idmbook.model.schemas import write_schemas
 
-    for path in write_schemas(out):
+    try:
+        opened = open_project(Path.cwd())
+    except ProjectNotFound:
+        opened = None
+    config = getattr(opened, "config", None)
+    taxonomy = getattr(opened, "taxonomy", None)
+    for path in write_schemas(out, config, taxonomy):
         out_console.print(f"wrote {path}")
