@@ -202,6 +202,7 @@ def test_pre_commit_hooks_select_the_sources() -> None:
     for hook in hooks.values():
         assert hook["entry"] == "idmbook validate"
         assert hook["language"] == "python"
+        assert hook["verbose"] is True  # or pre-commit hides the warnings of a passing hook
     changed = re.compile(hooks["idmbook-validate"]["files"])
     for path in ("chapters/notes/geneva/children.md", "contributions/milan.md"):
         assert changed.search(path), path
@@ -210,6 +211,15 @@ def test_pre_commit_hooks_select_the_sources() -> None:
     whole = hooks["idmbook-validate-project"]
     assert whole["pass_filenames"] is False
     assert re.compile(whole["files"]).search("idmbook.yaml")
+
+
+def test_the_pre_commit_docs_name_no_tag_that_does_not_exist() -> None:
+    tags = subprocess.run(
+        ["git", "tag"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split()
+    for doc in (ROOT / "docs" / "ci.md", ROOT / ".pre-commit-hooks.yaml"):
+        for rev in re.findall(r"rev: *(\S+)", doc.read_text("utf-8")):
+            assert rev == "COMMIT" or rev in tags, f"{doc.name}: rev {rev} is not a tag"
 
 
 def test_pre_commit_hook_entry_checks_the_changed_files(
