@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from idmbook.cli.app import (
     app,
     err_console,
     out_console,
+    verbosity,
 )
 from idmbook.errors import IdmbookError
 
@@ -52,6 +54,9 @@ def ingest(
             help="When nothing gives a file's themes, take those suggested from its text.",
         ),
     ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", help="human (default) or json, for scripts.")
+    ] = "human",
     project: ProjectOption = None,
 ) -> None:
     """Turn submitted files (.docx, .odt, .rtf, .html, .md, .txt) into contributions.
@@ -62,10 +67,12 @@ def ingest(
 
     from idmbook.commands.ingest import IngestOptions
     from idmbook.commands.ingest import ingest as run
-    from idmbook.ingest.report import print_report
+    from idmbook.ingest.report import print_report, report_json
 
     if as_kind not in ("contribution", "note"):
         raise IdmbookError(f"--as {as_kind}: use contribution or note")
+    if fmt not in ("human", "json"):
+        raise IdmbookError(f"--format {fmt}: use human or json")
     given: dict[str, object] = {
         "title": title,
         "organisation": organisation,
@@ -89,6 +96,10 @@ def ingest(
         kind="note" if as_kind == "note" else "contribution",
         accept_suggested_themes=accept_suggested_themes,
     )
-    result = run(paths, options, project or Path.cwd(), console=err_console)
-    print_report(result, out_console)
+    shown = fmt == "human" and not verbosity.quiet
+    result = run(paths, options, project or Path.cwd(), console=err_console if shown else None)
+    if fmt == "json":
+        sys.stdout.write(report_json(result) + "\n")
+    elif shown or result.exit_code:
+        print_report(result, out_console)
     raise typer.Exit(result.exit_code)

@@ -86,49 +86,90 @@ _STYLES = {
     "skipped": "dim",
     "failed": "bold red",
 }
+_SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+
+
+def _shown(item: FileResult) -> list[Diagnostic]:
+    """A file's diagnostics as the editor reads them: what explains the outcome first
+    (warnings, then the messages of a skip), the refusal last, where the eye lands."""
+    kept = [d for d in item.diagnostics if d.severity is not Severity.INFO]
+    if item.status in ("failed", "skipped"):
+        kept += [d for d in item.diagnostics if d.code == "IDM113" and d not in kept]
+    rank = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+    return sorted(kept, key=lambda d: rank[d.severity])
 
 
 def print_report(result: IngestResult, console: Console) -> None:
-    """The summary table (file, result, where it went, what happened) and the totals."""
+    """Each file on a line of its own (what it became), then what was changed on the way in
+    (one "- " line each) and its diagnostics with their codes, the refusal last; then the
+    totals. Lines are never
+    cut into columns, so a narrow terminal or a CI log reads the same."""
     from rich.markup import escape
-    from rich.table import Table
 
-    table = Table(title="Ingest" + (" (dry run: nothing written)" if result.dry_run else ""))
-    table.add_column("file", overflow="fold")
-    table.add_column("result")
-    table.add_column("written to" if not result.dry_run else "would be written to", overflow="fold")
-    table.add_column("what happened", overflow="fold")
+    if result.dry_run:
+        console.print("dry run: nothing written", highlight=False)
     for item in result.files:
-        lines: list[str] = []
-        if item.status in ("failed", "skipped"):
-            for d in item.diagnostics:
-                if d.severity is Severity.ERROR or d.code == "IDM113":
-                    lines.append(
-                        escape(d.message) + (f" [dim]({escape(d.hint)})[/]" if d.hint else "")
-                    )
-        lines += [escape(c) for c in item.changes]
-        if item.status in ("ingested", "would ingest"):
-            for d in item.diagnostics:
-                if d.severity is not Severity.INFO and d.code < "IDM100":
-                    lines.append(f"[yellow]{d.severity.value}[{d.code}][/]: {escape(d.message)}")
-        table.add_row(
-            escape(item.source),
-            f"[{_STYLES[item.status]}]{item.status}[/]",
-            escape(item.target or ""),
-            "\n".join(lines),
+        target = f" -> {escape(item.target)}" if item.target else ""
+        console.print(
+            f"[bold]{escape(item.source)}[/]{target}: [{_STYLES[item.status]}]{item.status}[/]",
+            highlight=False,
         )
-    console.print(table)
+        shown = _shown(item)
+        said = {d.message for d in shown}
+        for change in item.changes:
+            if change not in said:
+                console.print(f"  - {escape(change)}", highlight=False)
+        for d in shown:
+            style = _SEVERITY_STYLES[d.severity]
+            console.print(
+                f"  [{style}]{d.severity.value}[{d.code}][/]: {escape(d.message)}",
+                highlight=False,
+            )
+            if d.hint:
+                console.print(f"    hint: {escape(d.hint)}", highlight=False)
     verb = "would be ingested" if result.dry_run else "ingested"
     ingested = result.count("would ingest" if result.dry_run else "ingested")
     console.print(
         f"{ingested} {verb}, {result.count('skipped')} skipped, {result.count('failed')} failed",
         highlight=False,
     )
-    other = [
-        d for d in result.report.diagnostics if not any(d in f.diagnostics for f in result.files)
-    ]
-    for d in other:
+    for d in _other(result):
         where = f"{d.path}:{d.line}" if d.line else d.path
         console.print(
             f"{escape(where)}: {d.severity.value}[{d.code}]: {escape(d.message)}", highlight=False
         )
+
+
+def _other(result: IngestResult) -> list[Diagnostic]:
+    """Diagnostics of the run that belong to no one file (the register's, the project's)."""
+    return [
+        d for d in result.report.diagnostics if not any(d in f.diagnostics for f in result.files)
+    ]
+
+
+def report_json(result: IngestResult) -> str:
+    """The run as JSON, for scripts: every file with its outcome, target, changes, counts and
+    diagnostics (as ``validate --format json`` gives them), and the run's other diagnostics."""
+    import json
+
+    files = [
+        {
+            "file": item.source,
+            "status": item.status,
+            "target": item.target,
+            "changes": item.changes,
+            "counts": item.counts,
+            "diagnostics": [d.as_dict() for d in item.diagnostics],
+        }
+        for item in result.files
+    ]
+    doc = {
+        "dry_run": result.dry_run,
+        "files": files,
+        "diagnostics": [d.as_dict() for d in _other(result)],
+        "totals": {
+            status: result.count(status)
+            for status in ("ingested", "would ingest", "skipped", "failed")
+        },
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
