@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install build draft validate status test lint format bench schemas reference-docx pictures clean
+.PHONY: help install build draft validate status test lint format bench bench-readme schemas reference-docx pictures clean
 .PHONY: ci-validate release github-release docs
 .PHONY: hostile fuzz corpus
 
@@ -75,7 +75,10 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff check --fix idmbook tests scripts bench
 
 SCALE ?= idm
-bench: $(STAMP) ## Benchmark against plain pandoc + typst (SCALE=idm|compendium|both; idm takes ~6 min)
+bench: $(STAMP) ## Benchmark against plain pandoc + typst into bench/results.json (SCALE=idm|compendium|both; idm: a few minutes)
+	$(BIN)/python bench/bench.py --scale $(SCALE)
+
+bench-readme: $(STAMP) ## The same, and the results written into README.md's Performance tables
 	$(BIN)/python bench/bench.py --scale $(SCALE) --readme
 
 schemas: $(STAMP) ## Write JSON Schemas of the front matter into schemas/

@@ -10,32 +10,33 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from idmbook.load.project import Project, open_project
+
 
 def main() -> int:
     root = Path(__file__).resolve().parent.parent
-    pdfs = sorted((root / "dist").glob("*.pdf"))
-    if not pdfs:
-        print("no PDF in dist/: run `make build` first", file=sys.stderr)
+    opened = open_project(root)
+    if not isinstance(opened, Project):
+        print("idmbook.yaml is not valid: run `idmbook validate`", file=sys.stderr)
+        return 1
+    # the book in its own language (dist/ may also hold the French or Spanish edition)
+    pdf = root / opened.config.output.directory / f"{opened.config.output.basename}.pdf"
+    if not pdf.is_file():
+        print(f"no {pdf.name} in dist/: run `make build` first", file=sys.stderr)
         return 1
     if shutil.which("pdftoppm") is None:
         print("pdftoppm is missing: apt-get install poppler-utils", file=sys.stderr)
         return 1
-    pdf = pdfs[0]
     reader = PdfReader(str(pdf))
-    target_page = next(
-        (
-            i + 1
-            for i, page in enumerate(reader.pages)
-            if i > 3 and (page.extract_text() or "").lstrip().startswith("Key recommendations")
-        ),
-        None,
-    )
-    if target_page is None:
-        target_page = next(
-            i + 1
-            for i, page in enumerate(reader.pages)
-            if i > 3 and "Key recommendations" in (page.extract_text() or "")
-        )
+    texts = [(page.extract_text() or "").lstrip() for page in reader.pages]
+    starts = [
+        i + 1 for i, text in enumerate(texts) if i > 3 and text.startswith("Key recommendations")
+    ]
+    mentions = [i + 1 for i, text in enumerate(texts) if i > 3 and "Key recommendations" in text]
+    if not starts and not mentions:
+        print(f"{pdf.name} has no page of key recommendations", file=sys.stderr)
+        return 1
+    target_page = (starts or mentions)[0]
     out = root / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
     for name, page in (("cover", 1), ("key-recommendations", target_page)):

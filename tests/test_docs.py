@@ -9,6 +9,7 @@ exist; the pre-commit hooks run `idmbook validate` on the files they select; eve
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -311,3 +312,14 @@ def test_show_completion_prints_a_script() -> None:
     assert result.returncode == 0, result.stderr
     assert "_idmbook_completion" in result.stdout
     assert "complete" in result.stdout
+
+
+def test_the_editors_guide_names_every_key_of_status_json(
+    project: ProjectDir, run_main: Callable[..., CliResult]
+) -> None:
+    result = run_main(["status", "--format", "json"], cwd=project)
+    keys = list(json.loads(result.stdout))
+    guide = (ROOT / "docs" / "editors.md").read_text("utf-8")
+    sentence = guide.split("`idmbook status --format json` gives the same numbers", 1)[1]
+    sentence = " ".join(sentence.split(").", 1)[0].split())
+    assert re.findall(r"`(\w+)`", sentence) == keys
