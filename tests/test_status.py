@@ -217,3 +217,23 @@ def test_a_note_for_a_session_not_on_the_agenda_is_listed(
     assert "IDM022" in {b.code for b in status.blockers}
     result = run_main(["status"], cwd=project, COLUMNS="200")
     assert "lunch (not on the agenda)" in result.stdout
+
+
+def test_status_at_80_columns_cuts_no_session_and_names_only_unusual_note_files(
+    make_project: Callable[..., ProjectDir], run_main: Callable[..., CliResult]
+) -> None:
+    project = make_project()
+    usual = NOTE_PATHS["geneva", "children"]
+    text = project.path(usual).read_text("utf-8")
+    project.path(usual).unlink()
+    project.write("chapters/notes/geneva/children-final-v2.md", text)
+    result = run_main(["status"], cwd=project, COLUMNS="80")
+    assert result.exit_code == 0, result.stderr
+    sessions = result.stdout.split("Rapporteur notes by session", 1)[1].split("\n\n", 1)[0]
+    assert "…" not in sessions
+    assert "Notes are chapters/notes/WORKSHOP/SESSION.md unless named." in result.stdout
+    folded = "".join(
+        line.split("│")[-2].strip() for line in result.stdout.splitlines() if line.count("│") == 8
+    )
+    assert "chapters/notes/geneva/children-final-v2.md" in folded
+    assert "chapters/notes/new-york/opening.md" not in result.stdout

@@ -61,27 +61,44 @@ def _sessions_table(status: Status) -> Any:
     from rich.text import Text
 
     table = Table(title="Rapporteur notes by session", title_justify="left")
-    for name in ("workshop", "session", "status", "rapporteur", "words", "recs", "note"):
-        table.add_column(name, justify="right" if name in ("words", "recs") else "left")
+    folder = _notes_folder([s.note for s in status.sessions if s.note])
+    named = {
+        id(s): s.note
+        for s in status.sessions
+        if s.note and s.note != f"{folder}{s.workshop}/{s.session}.md"
+    }
+    columns = ["workshop", "session", "status", "rapporteur", "words", "recs"]
+    for name in columns + (["note"] if named else []):
+        numeric = name in ("words", "recs")
+        # fold, never cut: a path or a name is no use with its end replaced by an ellipsis
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for s in status.sessions:
         session = s.session if s.on_agenda else f"{s.session} (not on the agenda)"
-        table.add_row(
+        cells: list[str | Text] = [
             s.workshop,
             session,
             Text(s.status, style=_STATUS_STYLE.get(s.status, "")),
             s.rapporteur,
             str(s.words) if s.note else "",
             str(s.recommendations) if s.note else "",
-            s.note or "",
-        )
+        ]
+        table.add_row(*cells, *([named.get(id(s), "")] if named else []))
     totals = status.totals()
-    table.caption = (
+    where = f"Notes are {folder}WORKSHOP/SESSION.md unless named. " if folder else ""
+    table.caption = where + (
         f"{totals['notes']} notes ({totals['notes_final']} final, {totals['notes_draft']} draft), "
         f"{totals['sessions_missing_note']} sessions without a note, "
         f"{totals['words']:,} words, {totals['recommendations']} recommendations"
     )
     table.caption_justify = "left"
     return table
+
+
+def _notes_folder(paths: list[str]) -> str:
+    """The folder of WORKSHOP/SESSION.md note files (``chapters/notes/``): the one most notes
+    are in, two levels up."""
+    folders = Counter("/".join(p.split("/")[:-2]) + "/" for p in paths if p.count("/") >= 2)
+    return folders.most_common(1)[0][0] if folders else ""
 
 
 def _contribution_tables(status: Status) -> list[Any]:
