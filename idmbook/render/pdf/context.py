@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from idmbook.pandoc.ast import Node
 from idmbook.render.pdf.language import TextStyle
-from idmbook.render.pdf.markup import Node
 
 
 @dataclass

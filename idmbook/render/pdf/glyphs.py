@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from idmbook.load.fonts import Glyphs
-from idmbook.render.pdf.markup import Node, raw_inline
+from idmbook.pandoc.ast import Node
+from idmbook.render.pdf.markup import raw_inline
 
 REPLACEMENT = "\ufffd"
 """What stands in code and equations for a character no font has (the Unicode replacement

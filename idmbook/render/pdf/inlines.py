@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from idmbook.pandoc.ast import Walker, nodes
+from idmbook.pandoc.ast import Node, Walker, nodes
 from idmbook.render.pdf.context import Context
-from idmbook.render.pdf.markup import FREE_BREAKS, Node, raw_block, raw_inline
+from idmbook.render.pdf.markup import FREE_BREAKS, raw_block, raw_inline
 
 _INLINE_HOLDERS = {
     "Emph": None, "Strong": None, "Strikeout": None, "Underline": None, "Superscript": None,

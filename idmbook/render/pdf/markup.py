@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from idmbook.pandoc.ast import Node
 from idmbook.pandoc.ast import stringify as pandoc_stringify
-
-Node = dict[str, Any]
 
 PAGEBREAK = "#pagebreak(weak: true)"
 """The page break before each chapter."""

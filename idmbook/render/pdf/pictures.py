@@ -8,8 +8,9 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path, PurePosixPath
 
 from idmbook.errors import IdmbookError
+from idmbook.pandoc.ast import Node
 from idmbook.render.pdf.context import Context
-from idmbook.render.pdf.markup import Node, raw_inline, stringify, typst_length, typst_string
+from idmbook.render.pdf.markup import raw_inline, stringify, typst_length, typst_string
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
 """Picture formats Typst can place."""

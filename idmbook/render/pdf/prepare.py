@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.load.fonts import Glyphs
-from idmbook.pandoc.ast import Walker, id_counts, link_targets
+from idmbook.pandoc.ast import Node, Walker, id_counts, link_targets
 from idmbook.render.pdf import inlines, rewrites, tables
 from idmbook.render.pdf.context import Context, Rewrite
 from idmbook.render.pdf.glyphs import TEXT_HOLDERS, shown_inlines, with_stand_ins
 from idmbook.render.pdf.language import split_lang
-from idmbook.render.pdf.markup import PAGEBREAK, Node, raw_block, raw_inline, stringify
+from idmbook.render.pdf.markup import PAGEBREAK, raw_block, raw_inline, stringify
 from idmbook.render.pdf.pictures import image
 
 REWRITES: dict[str, Rewrite] = {
@@ -82,8 +82,9 @@ class Prepare(Walker[Context]):
         return super().walk(value, context)
 
     def text(self, node: Node, context: Context) -> Node | list[Node]:
-        """A Str that starts with ``.`` or ``;`` has it escaped (pandoc's Typst would read it
-        as code after a raw inline); characters no font has get a stand-in."""
+        """A Str that starts with ``.`` or ``;`` has it escaped (after Typst code the
+        preparation writes, such as ``#box(...)``, a ``.`` would continue the code and a ``;``
+        end it); characters no font has get a stand-in."""
         if node["t"] != "Str":
             return node
         text: str = node["c"]

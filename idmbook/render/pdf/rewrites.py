@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
+from idmbook.pandoc.ast import Node
 from idmbook.parse.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
 from idmbook.render.pdf.context import Context
 from idmbook.render.pdf.inlines import holds
 from idmbook.render.pdf.language import ISOLATES, split_lang
 from idmbook.render.pdf.markup import (
     FREE_BREAKS,
-    Node,
     raw_block,
     raw_inline,
     text_inlines,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from idmbook.pandoc.ast import Walker
+from idmbook.pandoc.ast import Node, Walker
 from idmbook.render.pdf.context import Context
 from idmbook.render.pdf.inlines import holds_note
-from idmbook.render.pdf.markup import Node, raw_block
+from idmbook.render.pdf.markup import raw_block
 
 ONCE = "#[#set table.header(repeat: false); #set table.footer(repeat: false)"
 """The opening of a scope in which a table's header and footer rows are printed once, not on

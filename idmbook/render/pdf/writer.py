@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook.errors import IdmbookError
 from idmbook.load.fonts import Glyphs
-from idmbook.pandoc.ast import ast_bytes, id_counts, link_targets
+from idmbook.pandoc.ast import Node, ast_bytes, id_counts, link_targets
 from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, run_pandoc_all
 from idmbook.render.meta import BookMeta
 from idmbook.render.pdf.context import Context
 from idmbook.render.pdf.language import book_language
-from idmbook.render.pdf.markup import PAGEBREAK, Node, raw_block, text_inlines
+from idmbook.render.pdf.markup import PAGEBREAK, raw_block, text_inlines
 from idmbook.render.pdf.prepare import Prepare, prepare_blocks
 from idmbook.render.pdf.typst_errors import sources_in
 
