@@ -21,7 +21,6 @@ LONG_MODULES: frozenset[str] = frozenset(
         "idmbook/compose/assemble.py",
         "idmbook/render/docx.py",
         "idmbook/render/docx_finish.py",
-        "idmbook/render/pdf.py",
     }
 )
 COMPLEX_FUNCTIONS: frozenset[str] = frozenset({})

@@ -393,7 +393,7 @@ def test_the_typst_is_the_same_however_the_pieces_are_batched(
 ) -> None:
     """The pieces of the body converted in one pandoc process or each in its own give the
     same Typst files (each piece's text is cut from its batch at its marker)."""
-    import idmbook.render.pdf as pdf_module
+    import idmbook.render.pdf.writer as pdf_module
     from idmbook.load.defaults import default_templates
 
     markdown = "\n\n".join(

@@ -19,7 +19,7 @@ from conftest import CliResult, ProjectDir, contribution_text
 from pdf_reading import flat, pdftotext
 
 from idmbook.load import picturefiles
-from idmbook.render.typst_errors import source_mark, sources_in, typst_failure
+from idmbook.render.pdf.typst_errors import source_mark, sources_in, typst_failure
 
 
 def broken_png() -> bytes:

@@ -1,12 +1,4 @@
-"""Typst's errors told in terms of the book's source files, not of the Typst files made for it.
-
-The PDF is typeset from Typst files written into a temporary folder that is gone by the time an
-error is shown, and whose lines mean nothing to an editor. The body's Typst carries a comment
-where each submitted text begins and ends (``/* idm-src: contributions/x.md */``, made from the
-marks the sanitiser leaves, see :mod:`idmbook.parse.sanitize`); an error's place in a chapter file
-is traced back through them to the source file, and its line there is found by the words of the
-Typst line that failed.
-"""
+"""Typst's errors told in terms of the book's source files, not of the Typst files made for it."""
 
 from __future__ import annotations
 
@@ -76,7 +68,14 @@ def typst_failure(
 ) -> tuple[str, str | None]:
     """The message and hint of a TypstError ``exc`` raised while typesetting ``main`` (named
     ``main_name``) with its ``chapters`` (name, text) in book order; ``sources`` is the folder
-    the sources' paths are relative to (None: lines are not looked for)."""
+    the sources' paths are relative to (None: lines are not looked for).
+
+    The PDF is typeset from Typst files written into a temporary folder that is gone by the
+    time an error is shown, and whose lines mean nothing to an editor. The body's Typst carries
+    a comment where each submitted text begins and ends (``/* idm-src: contributions/x.md */``,
+    made from the marks the sanitiser leaves, see :mod:`idmbook.parse.sanitize`); an error's
+    place in a chapter file is traced back through them to the source file, and its line there
+    is found by the words of the Typst line that failed."""
     message = str(getattr(exc, "message", "") or exc).strip()
     diagnostic = str(getattr(exc, "diagnostic", "") or "")
     lines = [f"Typst could not typeset the PDF: {_first_line(message)}"]
