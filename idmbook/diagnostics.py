@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from idmbook import __version__
+
 
 class Severity(StrEnum):
     """How serious a diagnostic is."""
@@ -191,11 +193,16 @@ def format_github(report: Report) -> str:
 class RuleText(Protocol):
     """What SARIF's rule table says of a code (:class:`idmbook.rules.rule.Rule` is one)."""
 
-    code: str
-    name: str
-    severity: Severity
-    summary: str
-    explanation: str
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def explanation(self) -> str: ...
 
 
 def _sarif_rule(rule: RuleText) -> dict[str, object]:
@@ -217,7 +224,6 @@ def _sarif_rule(rule: RuleText) -> dict[str, object]:
 
 def format_sarif(report: Report, rules: Sequence[RuleText] = ()) -> str:
     """SARIF 2.1.0, one run, with the rule table when given."""
-    from idmbook import __version__
 
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
     results = []

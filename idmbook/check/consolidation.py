@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
+from idmbook.check.duplicates import project_near_duplicates
 from idmbook.diagnostics import Diagnostic
 from idmbook.load.sources import CONFIG_NAME
 from idmbook.model.recommendations import RecRow, recommendation_rows
@@ -87,7 +88,6 @@ def check_consolidation(project: Project) -> list[Diagnostic]:
 
 
 def _unconsolidated(project: Project, rows: list[RecRow], merged: set[str]) -> list[Diagnostic]:
-    from idmbook.check.duplicates import project_near_duplicates
 
     threshold = project.config.recommendations.near_duplicate_threshold
     by_id = {r.id: r for r in rows}

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Any
 
 from idmbook.model.recommendations import RecRow
@@ -32,7 +33,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 @functools.cache
 def glossary() -> dict[str, str]:
     """Word form -> concept, from idmbook's migration vocabulary in en, fr and es."""
-    from importlib.resources import files
 
     from ruamel.yaml import YAML
 

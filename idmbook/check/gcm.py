@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from idmbook.check.duplicates import vectors
 from idmbook.model.gcm import objectives
 from idmbook.model.recommendations import RecRow
 
@@ -22,7 +23,6 @@ SUGGEST_WITHIN = 0.8
 
 def suggest(texts: Sequence[str], most: int = 3) -> list[list[int]]:
     """For each text, the objectives it is closest to, best first (possibly none)."""
-    from idmbook.check.duplicates import vectors
 
     if not texts:
         return []

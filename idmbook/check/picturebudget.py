@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.load.content import image_references, resolve_image
+from idmbook.load.pictures import Cost, inspect_file
 from idmbook.rules import diag
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ _HINT = (
 
 def budget_diagnostics(project: Project) -> list[Diagnostic]:
     """IDM067 at the first picture reference of the book that goes past each budget."""
-    from idmbook.load.pictures import Cost, inspect_file
 
     found: list[Diagnostic] = []
     pixels = shown = shown_bytes = 0
@@ -97,7 +98,6 @@ def budget_diagnostics(project: Project) -> list[Diagnostic]:
 def _references(project: Project) -> list[tuple[str, int, int, Path]]:
     """(file, line, column, picture) of every picture the book shows that resolves to a file
     of the project, in the order of the book's files."""
-    from idmbook.load.content import image_references, resolve_image
 
     docs = project.documents
     published = sorted(

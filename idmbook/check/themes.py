@@ -8,6 +8,7 @@ vectors of :mod:`idmbook.check.duplicates`.
 
 from __future__ import annotations
 
+from idmbook.check.duplicates import vectors
 from idmbook.model.config import Taxonomy
 
 SUGGEST_WITHIN = 0.8
@@ -16,7 +17,6 @@ SUGGEST_WITHIN = 0.8
 
 def suggest_themes(text: str, taxonomy: Taxonomy, most: int = 2) -> list[str]:
     """Ids of the chapter themes closest to ``text``, best first (none for an empty text)."""
-    from idmbook.check.duplicates import vectors
 
     if not text.strip():
         return []

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from idmbook import __version__
+from idmbook.check.validate import validate
 from idmbook.commands.ingest_run import IngestRun, validate_written, writable_inside
 from idmbook.diagnostics import Severity
+from idmbook.ingest.notes import note_from_docx
 from idmbook.ingest.plan import install, note_sha
 from idmbook.ingest.report import FileResult
 from idmbook.ingest.sniff import Sniffed
@@ -20,8 +22,6 @@ def ingest_note(
 ) -> None:
     """Make the Word note at ``path`` (its bytes ``raw``) chapters/notes/WORKSHOP/SESSION.md,
     once it validates; an existing note is never overwritten."""
-    from idmbook.check.validate import validate
-    from idmbook.ingest.notes import note_from_docx
 
     root, rel = run.project.root, item.source
     if sniffed.kind != "docx":

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from idmbook.check.validate import validate
 from idmbook.diagnostics import Diagnostic
 from idmbook.errors import IdmbookError
 from idmbook.ingest.plan import ProjectIndex
@@ -59,7 +60,6 @@ def writable_inside(root: Path, *targets: Path | None) -> None:
 
 def validate_written(root: Path, target: Path) -> list[Diagnostic]:
     """The diagnostics of ``validate`` on the file just written."""
-    from idmbook.check.validate import validate
 
     _, report = validate(root, [target])
     return list(report.diagnostics)

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from idmbook.check.duplicates import project_near_duplicates
+from idmbook.check.gcm import suggestions
+from idmbook.check.validate import validate
 from idmbook.errors import IdmbookError
-from idmbook.model.recommendations import COLUMNS, RecRow, flat
+from idmbook.model.recommendations import COLUMNS, RecRow, flat, recommendation_rows
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -146,14 +149,10 @@ def table(export: Export) -> list[Any]:
 def collect(start: Path) -> tuple[Export | None, Any]:
     """Load the project containing ``start``: its export, or None when the project has errors
     (the report says which; nothing is exported from a project that does not validate)."""
-    from idmbook.check.validate import validate
 
     project, report = validate(start)
     if project is None or report.has_errors:
         return None, report
-    from idmbook.check.duplicates import project_near_duplicates
-    from idmbook.check.gcm import suggestions
-    from idmbook.model.recommendations import recommendation_rows
 
     rows = recommendation_rows(project.config, project.documents.notes)
     threshold = project.config.recommendations.near_duplicate_threshold

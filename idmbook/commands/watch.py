@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from idmbook.cache import CACHE_DIR
 from idmbook.check.memo import LoadMemo
@@ -28,12 +28,11 @@ from idmbook.commands.events import BuildEvents
 from idmbook.diagnostics import Report, Severity
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.gcpause import cycle_collection_paused
+from idmbook.load.project import open_project
 from idmbook.load.sources import SOURCE_SUFFIXES as MARKDOWN_SUFFIXES
 from idmbook.load.sources import find_root
+from idmbook.render.pdf import TypstSession
 from idmbook.stopping import signals_stop_cleanly
-
-if TYPE_CHECKING:
-    from idmbook.render.pdf import TypstSession
 
 IGNORED_FOLDERS = frozenset({".git", ".hg", ".svn", CACHE_DIR, "__pycache__", ".venv", "venv"})
 """Folders whose changes never trigger a build."""
@@ -305,8 +304,6 @@ def watch(
     ``changes`` replaces the operating system's notifications (tests, scripts): each item is
     a collection of changed files.
     """
-    from idmbook.load.project import open_project
-    from idmbook.render.pdf import TypstSession
 
     root = find_root(start)
     out_dir = options.out

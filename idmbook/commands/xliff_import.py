@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -20,6 +22,7 @@ from idmbook.commands.translate import Original, load_originals, write_text
 from idmbook.commands.xliff import NS, SECTION_HEADINGS, Unit, qname, section_of, units_of
 from idmbook.diagnostics import Report
 from idmbook.errors import ProblemsFound
+from idmbook.load.frontmatter import TextFile, split
 from idmbook.load.segments import fingerprint
 from idmbook.load.sources import find_root, rel_path
 from idmbook.model.documents import Note
@@ -66,7 +69,6 @@ class _Exchange:
 
 
 def _read_xliff(raw: bytes, shown: str, report: Report) -> _Exchange | None:
-    from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
@@ -168,7 +170,6 @@ def _po_element(target: str) -> Any:
     """A PO target with its codes (``<x1/>``, ``<g2>...</g2>``) as an element holding text,
     ``<ph/>`` and ``<pc>``; a code left open or closed twice becomes an unknown element
     that :func:`_read_target` refuses."""
-    from xml.sax.saxutils import escape
 
     parts: list[str] = []
     position = 0
@@ -449,7 +450,6 @@ def _translation_text(
 
 def _existing_translator(path: Path) -> str | None:
     """The translator named by the translation ``path`` already holds, if any."""
-    from idmbook.load.frontmatter import TextFile, split
 
     try:
         text = path.read_text("utf-8")

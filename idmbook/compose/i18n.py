@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import gettext
 import re
+import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -340,7 +341,6 @@ def localize_documents(
 
 def _folded(text: str) -> str:
     """``text`` compared loosely: case and accents ignored, runs of non-letters one space."""
-    import unicodedata
 
     bare = "".join(
         c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.load.frontmatter import parse_yaml
 from idmbook.model.documents import Acronyms
 from idmbook.rules import diag
 
@@ -29,7 +30,6 @@ _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&-]{0,15}")
 
 def load_acronyms(root: Path) -> tuple[Acronyms, list[Diagnostic]]:
     """The project's acronyms.yaml, read and checked (an empty list when there is none)."""
-    from idmbook.load.frontmatter import parse_yaml
 
     path = root / ACRONYMS_FILE
     if not path.is_file():

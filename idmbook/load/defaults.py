@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from idmbook.errors import IdmbookError
+from idmbook.load.templatefiles import is_project_folder, scan, template_problems
 
 PACKAGE = Path(__file__).parent.parent
 """The idmbook package's folder."""
@@ -41,7 +42,6 @@ def project_templates(root: Path, check_content: bool = False) -> Path:
     the project (see :mod:`idmbook.load.templatefiles`); with ``check_content``, what the Word and
     Typst templates say is checked too (validation does it; the up-to-date check of a build
     compares them with those of the last build instead)."""
-    from idmbook.load.templatefiles import is_project_folder, scan, template_problems
 
     if not is_project_folder(root):
         return default_templates()

@@ -26,16 +26,15 @@ import json
 import re
 import struct
 import threading
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from idmbook.cache import Cache
 from idmbook.errors import ToolMissing
-
-if TYPE_CHECKING:
-    from idmbook.cache import Cache
 
 FONT_PACKAGES = (("fontpkg_amiri", "files"), ("manimgx_fonts", ""), ("manimgx_fonts_cjk", ""))
 """The Python packages that hold the book's font files, with the folder they are in."""
@@ -281,7 +280,6 @@ def coverage(cache: Cache | None = None) -> Coverage:
 
 
 def _coverage_key() -> str:
-    from idmbook.cache import Cache
 
     parts = [COVERAGE_FORMAT]
     library = _typst_library()
@@ -394,7 +392,6 @@ def _sfnt_end(data: bytes, start: int) -> int | None:
 
 def describe(char: str) -> str:
     """``U+F0F0`` and the character's Unicode name when it has one."""
-    import unicodedata
 
     name = unicodedata.name(char, "")
     point = f"U+{ord(char):04X}"

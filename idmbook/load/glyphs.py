@@ -8,6 +8,7 @@ check says where it is, once per character and file.
 
 from __future__ import annotations
 
+from idmbook.cache import Cache
 from idmbook.diagnostics import Diagnostic
 from idmbook.load.fonts import SURELY_SHOWN, coverage, describe
 from idmbook.rules import diag
@@ -19,7 +20,6 @@ def scan(body: str, rel: str, first_line: int) -> list[Diagnostic]:
     user's cache (see :mod:`idmbook.cache`)."""
     if SURELY_SHOWN.fullmatch(body):
         return []
-    from idmbook.cache import Cache
 
     glyphs = coverage(Cache.default())
     first: dict[str, int] = {}

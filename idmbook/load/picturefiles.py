@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.load.confine import file_problem
+from idmbook.load.pictures import inspect_file
 from idmbook.rules import diag
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg"}
@@ -71,7 +74,6 @@ def picture_problem(path: Path) -> str | None:
     """Why a picture file cannot go into the book safely, or None: it must be a regular file
     with one name, its bytes the format its name says, its structure sound and its size
     within the limits (see :mod:`idmbook.load.pictures`)."""
-    from idmbook.load.pictures import inspect_file
 
     found = inspect_file(path)
     if isinstance(found, str):
@@ -86,9 +88,6 @@ def _file_state(path: Path) -> bool | str:
     """Whether ``path`` is a file (False: there is nothing there), or why it cannot be used:
     the system cannot even look (a name too long for it, a folder without permission), or it
     is a folder, a pipe, a device or a socket, or a file with other names (hard links)."""
-    import os
-
-    from idmbook.load.confine import file_problem
 
     try:
         info = os.stat(path)  # (``path`` is resolved: no link is left to follow)

@@ -24,6 +24,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from idmbook.load.confine import read_file
 from idmbook.load.picturecost import MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, Cost, Refused
 from idmbook.load.picturegif import gif_cost
 from idmbook.load.picturejpeg import jpeg_cost
@@ -75,7 +76,6 @@ def inspect(data: bytes, depth: int = 0) -> Cost:
 
 @lru_cache(maxsize=512)
 def _inspect_file(path: str, size: int, mtime: int, inode: int) -> Cost | str:
-    from idmbook.load.confine import read_file
 
     try:
         data = read_file(Path(path), MAX_PICTURE_BYTES)

@@ -12,6 +12,7 @@ and its attribute blocks.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections import Counter
@@ -149,7 +150,6 @@ def fingerprint(segments: list[Segment]) -> tuple[str, str]:
 def what_changed(recorded: str, segments: list[Segment]) -> list[str]:
     """What differs between the segments a translation recorded (``source_segments``) and the
     original's ``segments`` now, in words."""
-    import difflib
 
     old = recorded.split()
     new = [s.digest for s in segments]

@@ -17,7 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.load.archive import read_zip
 from idmbook.load.confine import Unconfined, file_problem, kind_of, read_file
+from idmbook.load.findings import Refused
+from idmbook.load.frontmatter import decode, parse_yaml
+from idmbook.rules import diag
 
 FOLDER = "templates"
 MAX_ENTRIES = 500
@@ -187,8 +191,6 @@ def _reference_docx(rel: str, path: Path) -> list[TemplateProblem]:
     """pandoc copies the reference document's styles, settings, headers and footers (with
     their relationships and pictures) into the book: none of them may point outside the
     document or carry code, or every reader of the book's DOCX would meet it."""
-    from idmbook.load.archive import read_zip
-    from idmbook.load.findings import Refused
 
     data, problems = _read(rel, path)
     if data is None:
@@ -243,7 +245,6 @@ def template_diagnostics(root: Path) -> list[Diagnostic]:
     """:func:`template_problems` as diagnostics on the files of templates/, and what the
     YAML of its labels files says (read as the front matter is: duplicate keys, tags and
     aliases are errors with their line)."""
-    from idmbook.rules import diag
 
     problems = template_problems(root)
     found = [
@@ -264,7 +265,6 @@ def template_diagnostics(root: Path) -> list[Diagnostic]:
 
 
 def _labels_diagnostics(root: Path) -> list[Diagnostic]:
-    from idmbook.load.frontmatter import decode, parse_yaml
 
     found: list[Diagnostic] = []
     for rel, path in scan(root)[0]:

@@ -13,7 +13,7 @@ import ast
 import inspect
 import sys
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 
 def field_doc(model: type, name: str) -> str | None:
@@ -58,7 +58,6 @@ def _models_in(model: type, seen: set[type] | None = None) -> set[type]:
 
 
 def _classes(annotation: Any) -> list[type]:
-    from typing import get_args
 
     found = [annotation] if isinstance(annotation, type) else []
     for arg in get_args(annotation):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,6 @@ class Objective:
 @functools.cache
 def objectives() -> tuple[Objective, ...]:
     """The 23 objectives, in order."""
-    from importlib import resources
 
     from ruamel.yaml import YAML
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import threading
@@ -23,7 +24,6 @@ def pandoc_path() -> str:
     Found where pypandoc-binary puts it without importing pypandoc (which takes longer than
     a whole no-change rebuild should); pypandoc is asked only when it is not there.
     """
-    import importlib.util
 
     spec = importlib.util.find_spec("pypandoc")
     for folder in (spec.submodule_search_locations or []) if spec else []:

@@ -13,12 +13,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from idmbook.cache import Cache
 from idmbook.load.confine import read_file
-
-if TYPE_CHECKING:
-    from idmbook.cache import Cache
+from idmbook.load.sources import Places
 
 MANIFEST_SUFFIX = ".manifest.json"
 MAX_OUTPUT = 4 * 1024**3
@@ -32,7 +31,6 @@ def sha256(data: bytes) -> str:
 def path_hashes(root: Path, paths: Iterable[Path]) -> dict[Path, tuple[str, str]]:
     """(name inside the project, sha256) of each path; the name is where the path really
     is (a link inside the project is listed under its target)."""
-    from idmbook.load.sources import Places
 
     found = {}
     places = Places(root)
@@ -107,7 +105,6 @@ def recorded_inputs(
 
 
 def _record_key(manifest: bytes) -> str:
-    from idmbook.cache import Cache
 
     return Cache.key("inputs", manifest)
 

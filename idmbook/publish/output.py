@@ -21,6 +21,7 @@ from typing import BinaryIO
 from filelock import FileLock, Timeout
 
 from idmbook.errors import BuildLocked, OutputError
+from idmbook.load.confine import file_problem, read_file
 
 LOCK_NAME = ".idmbook-build.lock"
 PARTS_NAME = ".idmbook-build.pending"
@@ -66,7 +67,6 @@ def build_lock(folder: Path, wait: float = 600.0, on_wait: object = None) -> Ite
 def _own_file_problem(path: Path) -> str | None:
     """Why ``path``, where the build keeps a file of its own, is something else (a link, a
     pipe, a device, a hard link), or None when it is a regular file or nothing."""
-    from idmbook.load.confine import file_problem
 
     try:
         info = os.lstat(path)
@@ -159,7 +159,6 @@ def _list_parts(folder: Path, names: list[str]) -> None:
 def _remove_parts_of_killed_builds(folder: Path) -> None:
     """Remove the temporary files that a killed build listed and left (called under the
     output folder's lock, so no other build is writing them)."""
-    from idmbook.load.confine import read_file
 
     try:
         listed = read_file(folder / PARTS_NAME, 1024 * 1024).decode("utf-8", "replace")

@@ -19,6 +19,7 @@ from idmbook.errors import IdmbookError
 from idmbook.pandoc.ast import ast_bytes
 from idmbook.pandoc.run import run_pandoc
 from idmbook.render.meta import BookMeta
+from idmbook.render.pdf import text_inlines
 
 _MIME = {
     ".png": "image/png",
@@ -71,7 +72,6 @@ def _inlines(text: str) -> list[dict[str, Any]]:
 
 def html_meta(meta: BookMeta) -> dict[str, Any]:
     """The page's metadata as pandoc metadata of plain text (pandoc escapes it)."""
-    from idmbook.render.pdf import text_inlines
 
     def text(value: str) -> dict[str, Any]:
         return {"t": "MetaInlines", "c": text_inlines(value)}
