@@ -19,8 +19,6 @@ MAX_COMPLEXITY = 20
 LONG_MODULES: frozenset[str] = frozenset(
     {
         "idmbook/compose/assemble.py",
-        "idmbook/render/docx.py",
-        "idmbook/render/docx_finish.py",
         "idmbook/render/pdf.py",
     }
 )
