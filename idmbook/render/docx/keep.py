@@ -15,7 +15,7 @@ __all__ = ["KEEP", "STICKY", "keep_together", "rows_kept_whole"]
 KEEP = "idm-keep-"
 STICKY = "idm-sticky-"
 """Bookmark (div id) prefixes of the book's keep-together and keep-with-next passages (see
-:mod:`idmbook.compose.assemble`)."""
+:mod:`idmbook.compose.keep`)."""
 
 
 def keep_together(book: Finishing) -> None:
