@@ -1,5 +1,4 @@
-"""The annexes of the book: the editorial annexes, the list and the texts of the stakeholders'
-contributions, and the key recommendations under the Global Compact's objectives."""
+"""The annexes: editorial ones, the stakeholders' contributions, recommendations by objective."""
 
 from __future__ import annotations
 

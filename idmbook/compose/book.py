@@ -1,5 +1,4 @@
-"""The project as the parts of the book see it: its documents in the book's order, their
-anchors, the book's words, and the templates every part is written through."""
+"""The project as the parts of the book see it: documents in order, anchors, words, templates."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Submitted texts as the book embeds them: each in a div naming its file, with the footnotes
-it refers to, under a stable anchor."""
+"""Submitted texts as the book embeds them: in a div naming their file, with their footnotes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The theme chapters of the book: under each theme, its notes' key messages, the
-contributions on it, and where else in the book it is discussed."""
+"""The theme chapters: each theme's notes, contributions and where else the book discusses it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The supplementary materials of the book: for each workshop, its agenda and the summary of
-each session's note."""
+"""The supplementary materials: each workshop's agenda and the summaries of its sessions."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""The Word edition's table of contents: an entry for each heading of the first levels, a
-link to its bookmark and its page number, written out so that it shows without updating
-fields."""
+"""The Word edition's table of contents, written out so that it shows without updating fields."""
 
 from __future__ import annotations
 

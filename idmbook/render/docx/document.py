@@ -1,5 +1,4 @@
-"""The DOCX being finished, as every finishing step receives it: python-docx's document, the
-book's metadata, the template's style ids and the front part's paragraphs."""
+"""The DOCX being finished, as every finishing step receives it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Page breaks the Word edition forbids: a kept passage on one page, a sticky one (a byline)
-with what follows it, a table row whole."""
+"""Where the Word edition's pages may not break: kept passages, bylines, table rows."""
 
 from __future__ import annotations
 

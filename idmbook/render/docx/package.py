@@ -1,5 +1,4 @@
-"""The Word edition's package written byte for byte reproducibly: python-docx's parts zipped
-once, in a fixed order, with one date and fixed attributes."""
+"""The Word edition's package (a ZIP) written byte for byte reproducibly."""
 
 from __future__ import annotations
 

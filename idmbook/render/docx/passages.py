@@ -1,5 +1,4 @@
-"""Passages in a language, made ready for pandoc's DOCX writer: their direction, their tag
-where the writer reads it, their quotation marks."""
+"""Passages in a language made ready for pandoc's DOCX writer: direction, tag, quotation marks."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Step 1 of the DOCX: the book's AST made ready for pandoc's DOCX writer, with the front
-part (cover, imprint, contents heading) before it."""
+"""Step 1 of the DOCX: the AST made safe for pandoc's DOCX writer, the front part before it."""
 
 from __future__ import annotations
 

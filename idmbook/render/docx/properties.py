@@ -1,5 +1,4 @@
-"""The Word edition's settings and metadata: the compatibility mode, fields updated on opening,
-the core properties (title, author, language, dates) and the extended ones (publisher)."""
+"""The Word edition's settings and document properties (compatibility, title, author, dates)."""
 
 from __future__ import annotations
 

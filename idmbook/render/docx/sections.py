@@ -1,6 +1,4 @@
-"""Where the Word edition's pages and sections begin: the front part pandoc wrote (cover,
-imprint, contents heading) checked, and each opening (imprint, contents, chapter) starting a
-section whose first page shows no running header."""
+"""Where the Word edition's sections begin: the front part checked, each opening a new section."""
 
 from __future__ import annotations
 

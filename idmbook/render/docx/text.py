@@ -1,6 +1,4 @@
-"""The text of the Word edition: the book's language as the document's default, and in the
-body and the notes the languages, fonts and directions of every run (:mod:`.runs`), the body
-style of right-to-left paragraphs and horizontal rules in the house style."""
+"""The languages, fonts and directions of the Word edition's text, and its horizontal rules."""
 
 from __future__ import annotations
 

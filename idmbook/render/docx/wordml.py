@@ -1,5 +1,4 @@
-"""WordprocessingML as the finishing steps write it: elements, children at their place in the
-schema's order, paragraph styles."""
+"""WordprocessingML as the finishing steps write it: elements, schema order, paragraph styles."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Step 2 of the DOCX: pandoc's DOCX writer, run in a private staging folder that holds only
-the reference document and the book's pictures."""
+"""Step 2 of the DOCX: pandoc's DOCX writer, in a staging folder that holds only what it needs."""
 
 from __future__ import annotations
 
