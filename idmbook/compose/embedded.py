@@ -22,6 +22,8 @@ __all__ = [
 
 
 def _slug(rel: str) -> str:
+    """A short, stable anchor for the file ``rel``: its name as letters, digits and dashes,
+    and a digest of its path (two files of the same name in two folders differ)."""
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "item"
     digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:6]
@@ -29,6 +31,8 @@ def _slug(rel: str) -> str:
 
 
 def indent_continuation(text: str, width: int = 4) -> str:
+    """``text`` with its lines after the first indented by ``width`` spaces (blank lines left
+    empty): the continuation of a list item."""
     lines = text.split("\n")
     pad = " " * width
     return "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
@@ -88,14 +92,17 @@ def with_footnotes(text: str, note: Note) -> str:
 
 
 def note_anchor(note: Note) -> Md:
+    """The anchor of a note's section: its workshop and session."""
     return anchor(f"note-{note.meta.workshop}-{note.meta.session}")
 
 
 def contribution_anchor(contribution: Contribution) -> str:
+    """The anchor of a contribution's text in the annex."""
     return f"contribution-{_slug(contribution.rel)}"
 
 
 def chapter_anchor(chapter: Chapter) -> str:
+    """The anchor of an editorial chapter's heading."""
     return f"chapter-{_slug(chapter.rel)}"
 
 

@@ -45,6 +45,8 @@ def anchor(value: object) -> Md:
 
 
 def environment(folder: Path, finalize: Callable[[object], str] | None) -> jinja2.Environment:
+    """A sandboxed Jinja environment for the templates in ``folder``, every value written
+    through ``finalize``, with the filter ``anchor``."""
     kwargs: dict[str, Any] = {}
     if finalize is not None:
         kwargs["finalize"] = finalize
