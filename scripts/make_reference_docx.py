@@ -24,7 +24,7 @@ reference.docx`) so every style pandoc writes exists, then restyles it with pyth
     text and Microsoft YaHei for the sans-serif styles, the faces of Chinese Windows, since
     Chinese is the United Nations language among the three. A passage tagged Japanese, Korean or
     Traditional Chinese gets MS Mincho, Batang or PMingLiU on its runs instead (see
-    ``idmbook/render/docx_scripts.py``), as do Devanagari and other Indic text (Nirmala UI),
+    ``idmbook/render/docx/scripts.py``), as do Devanagari and other Indic text (Nirmala UI),
     Thai, emoji (Segoe UI Emoji), symbols (Segoe UI Symbol) and characters typed in the Symbol
     font (Symbol); the font table lists them all. LibreOffice substitutes a face it has for each
     and falls back, character by character, to any installed font that has the glyph;
@@ -50,8 +50,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from idmbook.pandoc.run import run_pandoc
-from idmbook.render import docx_scripts as fonts
-from idmbook.render.docx_finish import deterministic_zip
+from idmbook.render.docx import scripts as fonts
+from idmbook.render.docx.package import deterministic_zip
 
 SERIF = fonts.SERIF
 SANS = fonts.SANS

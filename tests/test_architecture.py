@@ -15,15 +15,10 @@ MAX_LINES = 500
 MAX_COMPLEXITY = 20
 
 # Debt, named so that it only shrinks: a module or function here that meets the limit must
-# leave the list (the tests below fail until it does), and nothing new may join it.
-LONG_MODULES: frozenset[str] = frozenset(
-    {
-        "idmbook/compose/assemble.py",
-        "idmbook/render/docx.py",
-        "idmbook/render/docx_finish.py",
-    }
-)
-COMPLEX_FUNCTIONS: frozenset[str] = frozenset({})
+# leave the list (the tests below fail until it does), and nothing new may join it. Both are
+# empty: every module is under the line limit, every function under the complexity limit.
+LONG_MODULES: frozenset[str] = frozenset()
+COMPLEX_FUNCTIONS: frozenset[str] = frozenset()
 
 
 def _modules() -> list[Path]:

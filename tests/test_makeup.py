@@ -15,7 +15,7 @@ import pytest
 from conftest import CONFIG, DEFAULT_FILES, NOTE_PATHS, contribution_text, note_text
 
 from idmbook.commands.build import BuildOptions, build
-from idmbook.compose.assemble import column_widths
+from idmbook.compose.tables import column_widths
 from idmbook.compose.typography import smarten
 
 NBSP = "\u00a0"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from test_fuzz_sanitize import PANDOC
 
 from idmbook.check.preflight import CODES, TOPS, Locator, may_change, scan
-from idmbook.compose.assemble import _wrap
+from idmbook.compose.embedded import wrap
 from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.sanitize import Levels, Sanitizer
@@ -60,7 +60,7 @@ FRAGMENTS = [
 
 def _build_changes(body: str, root: Path) -> Counter[tuple[str, str]]:
     """The changes the build's sanitiser makes to ``body`` embedded as a contribution."""
-    wrapped = _wrap(body, "c1", REL, TOPS["contribution"], "en", "en")
+    wrapped = wrap(body, "c1", REL, TOPS["contribution"], "en", "en")
     blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], wrapped.encode()))["blocks"]
     sanitizer = Sanitizer(root)
     sanitizer.blocks(blocks, None)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from idmbook.compose.assemble import _wrap
+from idmbook.compose.embedded import wrap
 from idmbook.pandoc.ast import id_counts, stringify
 from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
@@ -30,7 +30,7 @@ class Embedded:
 def embedded(body: str, root: Path, top: int | None = 3, lang: str = "en") -> Embedded:
     """``body`` embedded as the book embeds a contribution (``top`` None: as a
     recommendation, in a list item), sanitised."""
-    wrapped = _wrap(body, "c1", REL, top, lang, "en")
+    wrapped = wrap(body, "c1", REL, top, lang, "en")
     if top is None:
         wrapped = "1.  " + wrapped.replace("\n", "\n    ")
     blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], wrapped.encode()))["blocks"]

@@ -128,15 +128,15 @@ def test_the_common_languages_are_valid_tags() -> None:
 
 ORDER_SCRIPT = """
 import json, sys
-import idmbook.render.docx
+import idmbook.render.docx.writer
 seen = {}
-real_pandoc = idmbook.render.docx._run_pandoc_docx
+real_pandoc = idmbook.render.docx.writer.run_pandoc_docx
 
 def run_pandoc_docx(*args, **kwargs):
     seen["converting"] = "docx" in sys.modules
     return real_pandoc(*args, **kwargs)
 
-idmbook.render.docx._run_pandoc_docx = run_pandoc_docx
+idmbook.render.docx.writer.run_pandoc_docx = run_pandoc_docx
 from pathlib import Path
 from idmbook.commands.build import BuildOptions, build
 build(Path(sys.argv[1]), BuildOptions(formats=("docx",), force=True))
@@ -148,7 +148,7 @@ print(json.dumps(seen))
 def test_a_build_imports_python_docx_after_pandoc(
     project: ProjectDir,
 ) -> None:
-    """python-docx is imported once pandoc has written the DOCX (idmbook.render.docx_finish),
+    """python-docx is imported once pandoc has written the DOCX (idmbook.render.docx.finish),
     so a build that writes only the PDF never imports it."""
     proc = subprocess.run(
         [sys.executable, "-c", ORDER_SCRIPT, str(project.root)],

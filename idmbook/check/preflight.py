@@ -29,7 +29,7 @@ from idmbook.rules import diag
 Kind = Literal["note", "contribution", "chapter"]
 TOPS: dict[str, int] = {"contribution": 3, "chapter": 2, "note": 4}
 """The level the book gives the first heading of each kind of text (see
-:func:`idmbook.compose.assemble.source_texts`)."""
+:func:`idmbook.compose.embedded.source_texts`)."""
 
 CODES = {
     "attribute": "IDM070",

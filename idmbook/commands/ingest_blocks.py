@@ -12,15 +12,13 @@ from idmbook.ingest.convert import (
 )
 from idmbook.ingest.metadata import Metadata
 from idmbook.load.findings import Finding
+from idmbook.pandoc.ast import nodes
 
 
 def count_nodes(value: Any, kind: str) -> int:
-    """Nodes of type ``kind`` in ``value`` (blocks, inlines, or any part of the AST)."""
-    if isinstance(value, list):
-        return sum(count_nodes(v, kind) for v in value)
-    if isinstance(value, dict) and "t" in value:
-        return int(value["t"] == kind) + count_nodes(value.get("c"), kind)
-    return 0
+    """Nodes of type ``kind`` (not a text node: see :func:`idmbook.pandoc.ast.nodes`) in
+    ``value`` (blocks, inlines, or any part of the AST)."""
+    return sum(1 for node in nodes(value) if node["t"] == kind)
 
 
 def plural(n: int, word: str) -> str:
@@ -30,19 +28,7 @@ def plural(n: int, word: str) -> str:
 
 def images(blocks: list[Node]) -> list[Node]:
     """The Image nodes in ``blocks``, in document order."""
-    found: list[Node] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, list):
-            for v in value:
-                walk(v)
-        elif isinstance(value, dict) and "t" in value:
-            if value["t"] == "Image":
-                found.append(value)
-            walk(value.get("c"))
-
-    walk(blocks)
-    return found
+    return [node for node in nodes(blocks) if node["t"] == "Image"]
 
 
 def prefix_pictures(blocks: list[Node], prefix: str) -> None:

@@ -37,6 +37,7 @@ from idmbook.ingest.titleblock import place
 from idmbook.load.archive import Limits
 from idmbook.load.findings import Finding
 from idmbook.load.sources import rel_path
+from idmbook.pandoc.ast import Walker
 
 
 class _Pictures:
@@ -206,13 +207,20 @@ def _suggested_themes(meta: Metadata, blocks: list[Node], run: IngestRun) -> lis
     ]
 
 
+class _Words(Walker[list[str]]):
+    """A walk that collects the text of every Str, in order, and changes nothing."""
+
+    def text(self, node: Node, context: list[str]) -> Node:
+        if node["t"] == "Str":
+            context.append(node["c"])
+        return node
+
+
 def _words(value: Any) -> list[str]:
     """Every word (Str) of a pandoc AST, in order."""
-    if isinstance(value, list):
-        return [w for v in value for w in _words(v)]
-    if isinstance(value, dict):
-        return [value["c"]] if value.get("t") == "Str" else _words(value.get("c"))
-    return []
+    words: list[str] = []
+    _Words().walk(value, words)
+    return words
 
 
 def _revision_findings(counts: dict[str, int]) -> list[Finding]:

@@ -25,9 +25,8 @@ from docx.oxml.ns import qn
 
 from idmbook.errors import IdmbookError
 from idmbook.pandoc.run import run_pandoc
-from idmbook.render import docx_finish
-from idmbook.render.docx import render_docx
-from idmbook.render.docx_finish import deterministic_zip
+from idmbook.render.docx import package, render_docx
+from idmbook.render.docx.package import deterministic_zip
 from idmbook.render.meta import BookMeta
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -158,7 +157,7 @@ def test_toc_has_hyperlinks_and_page_references_to_heading_bookmarks(final: Any)
     instructions = [t.text for t in body.iter(qn("w:instrText"))]
     anchors = [link.get(qn("w:anchor")) for link in body.iter(qn("w:hyperlink"))]
     # each entry's page number is a PAGEREF to its heading (no TOC field around them: see
-    # idmbook.render.docx_finish._toc_field)
+    # idmbook.render.docx.contents._toc_field)
     assert instructions == [f" PAGEREF {anchor} \\h " for anchor in anchors]
     kinds = [c.get(qn("w:fldCharType")) for c in body.iter(qn("w:fldChar"))]
     assert kinds == ["begin", "separate", "end"] * len(anchors)
@@ -437,16 +436,16 @@ def test_the_package_is_zipped_once_and_the_same_as_python_docx_would_save_it(
     with a python-docx whose writer has other steps, it saves and rewrites the package, and
     the bytes are the same either way."""
     zipped = []
-    real = docx_finish.zip_members
+    real = package.zip_members
 
     def counted(*args: Any) -> bytes:
         zipped.append(1)
         return real(*args)
 
-    monkeypatch.setattr(docx_finish, "zip_members", counted)
+    monkeypatch.setattr(package, "zip_members", counted)
     once = render_docx(book_ast, make_meta(), TEMPLATES)
     assert len(zipped) == 1
-    monkeypatch.setattr(docx_finish, "_package_members", lambda _document: None)
+    monkeypatch.setattr(package, "package_members", lambda _document: None)
     saved = render_docx(book_ast, make_meta(), TEMPLATES)
     assert once == saved
     assert len(zipped) == 2

@@ -23,7 +23,8 @@ from test_docx import TEMPLATES, make_meta, markdown_ast, tiny_png
 from idmbook.commands.build import BuildOptions, build
 from idmbook.pandoc.ast import ast_bytes
 from idmbook.pandoc.run import run_pandoc
-from idmbook.render.docx import prepare_ast, render_docx
+from idmbook.render.docx import render_docx
+from idmbook.render.docx.prepare import prepare_ast
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from test_docx import TEMPLATES, make_meta, markdown_ast, tiny_png
 
 from idmbook.render.docx import render_docx
-from idmbook.render.docx_scripts import Special, language, special_runs
+from idmbook.render.docx.scripts import Special, language, special_runs
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -1,5 +1,7 @@
-"""The Word styles of templates/reference.docx the book's DOCX uses, and the paragraphs of its
-front part: shared by pandoc's step (render/docx.py) and python-docx's (render/docx_finish.py)."""
+"""The styles of templates/reference.docx the DOCX uses, and the front part's paragraphs.
+
+Shared by the step before pandoc (:mod:`.prepare`) and the finishing steps after it.
+"""
 
 from __future__ import annotations
 

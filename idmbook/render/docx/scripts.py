@@ -6,7 +6,7 @@ the Indic scripts, Thai...) and four fonts (``w:rFonts``: ``w:ascii``/``w:hAnsi`
 ``w:eastAsia``, ``w:cs``), and picks the slot from each character. This module says, for a
 language tag, which slots it fills and which way it runs, and, for a character, which font covers
 it when the style's fonts do not. The fonts are named here so the reference document
-(``scripts/make_reference_docx.py``) and the finishing step (:mod:`idmbook.render.docx_finish`)
+(``scripts/make_reference_docx.py``) and the finishing steps (:mod:`idmbook.render.docx.text`)
 agree.
 """
 

@@ -18,7 +18,7 @@ it. So, in the body and the notes:
 - a right-to-left paragraph keeps the body text style (:func:`keep_body_style`): pandoc's writer
   drops the style of a paragraph that has a direction.
 
-Fonts and slots are those of :mod:`idmbook.render.docx_scripts`.
+Fonts and slots are those of :mod:`idmbook.render.docx.scripts`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
-from idmbook.render import docx_scripts
-from idmbook.render.docx_scripts import Special, language, special_runs
+from idmbook.render.docx import scripts
+from idmbook.render.docx.scripts import Special, language, special_runs
 
 __all__ = [
     "RUN_LANGUAGE_CHILDREN",
@@ -140,11 +140,11 @@ def complete_languages(root: Any) -> int:
 
 
 _FONTS = {
-    Special.SYMBOL_FONT: (docx_scripts.SYMBOL, ("ascii", "hAnsi", "eastAsia", "cs")),
-    Special.EMOJI: (docx_scripts.EMOJI, ("ascii", "hAnsi", "eastAsia", "cs")),
-    Special.SYMBOLS: (docx_scripts.SYMBOLS, ("ascii", "hAnsi", "eastAsia", "cs")),
-    Special.INDIC: (docx_scripts.INDIC, ("cs",)),
-    Special.SOUTHEAST_ASIAN: (docx_scripts.SOUTHEAST_ASIAN, ("cs",)),
+    Special.SYMBOL_FONT: (scripts.SYMBOL, ("ascii", "hAnsi", "eastAsia", "cs")),
+    Special.EMOJI: (scripts.EMOJI, ("ascii", "hAnsi", "eastAsia", "cs")),
+    Special.SYMBOLS: (scripts.SYMBOLS, ("ascii", "hAnsi", "eastAsia", "cs")),
+    Special.INDIC: (scripts.INDIC, ("cs",)),
+    Special.SOUTHEAST_ASIAN: (scripts.SOUTHEAST_ASIAN, ("cs",)),
 }
 """The font of each kind of character and the slots it fills."""
 _COMPLEX = (Special.INDIC, Special.SOUTHEAST_ASIAN)
@@ -154,11 +154,11 @@ _COMPLEX = (Special.INDIC, Special.SOUTHEAST_ASIAN)
 def set_special_fonts(root: Any) -> int:
     """Set the characters under ``root`` that the styles' fonts lack in a font that has them,
     each kind in runs of its own; return how many runs were made."""
-    if not docx_scripts.HAS_SPECIAL.search("".join(_TEXTS(root))):
+    if not scripts.HAS_SPECIAL.search("".join(_TEXTS(root))):
         return 0
     made = 0
     for text in _TEXT_ELEMENTS(root):
-        if not text.text or not docx_scripts.HAS_SPECIAL.search(text.text):
+        if not text.text or not scripts.HAS_SPECIAL.search(text.text):
             continue
         run = text.getparent()
         if any(child.tag not in (qn("w:rPr"), qn("w:t")) for child in run):
