@@ -76,9 +76,12 @@ class Walker(Generic[Context]):
     def _items(self, items: list[Any], context: Context) -> list[Any]:
         """A list of nodes (or of lists) walked, each node replaced by what it becomes."""
         copied: list[Any] | None = None
+        reads_text = type(self).text is not Walker.text  # most of a book is text: skip the call
         for index, item in enumerate(items):
             if isinstance(item, dict) and "t" in item:
-                new = self.text(item, context) if item["t"] in TEXT_NODES else None
+                new = None
+                if item["t"] in TEXT_NODES:
+                    new = self.text(item, context) if reads_text else item
                 if new is None:
                     new = self.node(item, context)
             else:
