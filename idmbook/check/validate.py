@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from idmbook.check.acronyms import acronym_diagnostics
+from idmbook.check.citations import citation_diagnostics
 from idmbook.check.consolidation import check_consolidation
 from idmbook.check.crossrefs import crossref_diagnostics
 from idmbook.check.memo import LoadMemo
@@ -34,6 +35,7 @@ def validate(
             project.report.extend(check_consolidation(project))
         project.report.extend(crossref_diagnostics(project))
         project.report.extend(acronym_diagnostics(project))
+        project.report.extend(citation_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report
 

@@ -15,6 +15,7 @@ from idmbook.compose.assemble import figure_placed
 from idmbook.pandoc.ast import id_counts
 from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
+from idmbook.parse.citations import Citations, reader, resolve
 from idmbook.parse.pieces import parse_markdown
 from idmbook.parse.sanitize import Sanitizer
 
@@ -63,12 +64,17 @@ class Body:
 
 
 def parse_body(
-    markdown: str, root: Path, cache: Cache | None, figure: Figure | None = None
+    markdown: str,
+    root: Path,
+    cache: Cache | None,
+    figure: Figure | None = None,
+    citations: Citations | None = None,
 ) -> Body:
-    """The body of the assembled ``markdown``: parsed, sanitised, ``figure`` in its slot.
+    """The body of the assembled ``markdown``: parsed, sanitised, ``figure`` in its slot,
+    its ``citations`` printed with the bibliography at its end.
     Raises IdmbookError for a picture that cannot be placed, ToolMissing when pandoc fails."""
-    parsed = parse_markdown(markdown, READER, cache)
-    sanitizer = Sanitizer(root)
+    parsed = parse_markdown(markdown, READER if citations is None else reader(READER), cache)
+    sanitizer = Sanitizer(root, citations)
     blocks = sanitizer.blocks(parsed["blocks"], None)
     ids = sanitizer.ids
     if figure is not None:
@@ -77,4 +83,8 @@ def parse_body(
             ids.subtract(id_counts([slot]))
             ids.update(id_counts(figure.blocks))
     ast = {"pandoc-api-version": parsed["pandoc-api-version"], "meta": {}, "blocks": blocks}
+    if citations is not None:
+        cited = resolve(ast, citations)
+        ids.update(id_counts(cited["blocks"][len(blocks) :]))
+        ast = cited
     return Body(ast, sanitizer.images, ids)
