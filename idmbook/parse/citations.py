@@ -163,7 +163,7 @@ def resolve(ast: dict[str, Any], citations: Citations) -> dict[str, Any]:
     body = [
         *body,
         {"t": "Header", "c": [1, [BIBLIOGRAPHY_ID, [], []], heading]},
-        {"t": "Div", "c": [["", ["references", "csl-bib-body"], []], entries]},
+        {"t": "Div", "c": [["", refs["c"][0][1], refs["c"][0][2]], entries]},
     ]
     return {**ast, "blocks": body}
 
