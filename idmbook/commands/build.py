@@ -130,7 +130,7 @@ def _make_book(
 
     clock = time.perf_counter()
     events.stage("parsing the assembled text")
-    figure = drawn_figure(assembled)
+    figure = drawn_figure(assembled, project.config.language)
     citations = book_citations(project, assembled.labels)
     body = parse_body(assembled.markdown, project.root, plan.cache, figure, citations)
     body.ast = number_apparatus(body.ast, assembled.labels)[0]

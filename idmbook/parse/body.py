@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook.cache import Cache
 from idmbook.compose.assemble import figure_placed
-from idmbook.pandoc.ast import id_counts
+from idmbook.pandoc.ast import id_counts, nodes, stringify
 from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.citations import Citations, reader, resolve
@@ -31,13 +31,14 @@ class Figure:
     blocks: list[Any]
     """The AST blocks that replace the slot."""
     images: dict[str, Path]
-    """Picture names used in ``blocks`` -> their files in ``folder``."""
+    """Picture names used in ``blocks`` -> their files in ``folder``; a picture the PDF
+    draws itself has its Typst source beside it (``media/NAME.typ`` for ``media/NAME.png``)."""
     folder: tempfile.TemporaryDirectory[str]
 
 
-def drawn_figure(assembled: Assembled) -> Figure | None:
+def drawn_figure(assembled: Assembled, language: str = "en") -> Figure | None:
     """The chart of who contributed (output.contributors_chart), drawn into a temporary
-    folder, or None when the book has none."""
+    folder in the book's ``language``, or None when the book has none."""
     if not assembled.contributors:
         return None
     from idmbook.compose.assemble import contributors_figure
@@ -45,11 +46,17 @@ def drawn_figure(assembled: Assembled) -> Figure | None:
 
     folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
     path = Path(folder.name) / "contributors.png"
-    contributors_chart(assembled.contributors, path, str(assembled.labels["contributors_axis"]))
-    name = f"media/{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}.png"
-    markdown = contributors_figure(assembled.contributors, assembled.labels, name)
+    axis = str(assembled.labels["contributors_axis"])
+    markdown = contributors_figure(assembled.contributors, assembled.labels, "media/chart.png")
     blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8")))
-    return Figure(blocks["blocks"], {name: path}, folder)
+    image = next(node for node in nodes(blocks["blocks"]) if node["t"] == "Image")
+    alt = stringify(image["c"][1])  # (pandoc reads the alt attribute as the description)
+    source = contributors_chart(assembled.contributors, path, axis, language, alt)
+    drawing = Path(folder.name) / "contributors.typ"  # the PDF draws it itself (a vector)
+    drawing.write_text(source, encoding="utf-8")
+    stem = f"media/{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
+    image["c"][2][0] = f"{stem}.png"  # (a node of this parse only)
+    return Figure(blocks["blocks"], {f"{stem}.png": path, f"{stem}.typ": drawing}, folder)
 
 
 @dataclass

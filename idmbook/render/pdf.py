@@ -560,6 +560,9 @@ class _Prepare:
     def image(self, node: Node, context: _Context) -> list[Node]:
         """A picture as Typst ``image()`` with its alt text and size."""
         attr, description, (target, title) = node["c"]
+        drawn = self.images.get(target.rsplit(".", 1)[0] + ".typ")
+        if drawn is not None:  # a figure the build draws: Typst draws it, in the book's fonts
+            return [_raw_inline(drawn.read_text("utf-8"))]
         if target not in self.images:
             raise IdmbookError(
                 f"the picture {target!r} is not among the book's pictures",
