@@ -47,6 +47,11 @@ FOREWORD = (
 States committed themselves to a global compact [@unga2016, para. 52].
 The report of the year [see @wmr2018] follows.
 Follow @IOMhandle for news; write to info@example.org.
+With references declared, @sec-scope still names a section.
+
+## Scope {#sec-scope}
+
+The scope.
 """
 )
 
@@ -174,6 +179,10 @@ def test_the_note_cites_and_the_contribution_does_not(books: dict[str, dict[str,
     assert "As the literature shows [@unga2016], cities matter." in _html_text(outputs["html"])
     # a handle that is no key, and an e-mail address, print as typed
     assert "Follow @IOMhandle for news; write to info@example.org." in pdf
+    # a cross-reference is no citation: it prints the section's heading, as a link
+    assert "With references declared, Scope still names a section." in pdf
+    html = outputs["html"].read_text("utf-8")
+    assert re.search(r'<a\s+href="#sec-scope">Scope</a>', html)
 
 
 @pytest.mark.slow

@@ -137,7 +137,7 @@ def _typst_compile(main: str, files: dict[str, str], suffix: str) -> bytes:
                 root=folder,
                 font_paths=typst_fonts(),
                 ignore_system_fonts=True,
-                format=suffix[1:],
+                format="png" if suffix == ".png" else "svg",
                 ppi=200.0,
             )
         except typst.TypstError as exc:
