@@ -294,3 +294,12 @@ def test_a_broken_style_is_reported_on_its_line(cited: Callable[..., ProjectDir]
 def test_without_references_nothing_is_a_citation(make_project: Callable[..., ProjectDir]) -> None:
     project = make_project({"chapters/foreword.md": FOREWORD})
     assert not [d for d in project.validate().diagnostics if d.code.startswith("IDM15")]
+
+
+def test_validating_one_note_checks_its_citations(cited: Callable[..., ProjectDir]) -> None:
+    note = note_text(body=SUMMARY.replace("[@wmr2018]", "[@nokey]"))
+    rel = NOTE_PATHS["new-york", "opening"]
+    project = cited({rel: note})
+    found = triples(project.validate(rel))
+    assert (rel, "IDM151", 12, 34) in found
+    assert not any(path == "chapters/foreword.md" for path, _, _, _ in found)

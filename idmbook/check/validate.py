@@ -38,6 +38,8 @@ def validate(
         project.report.extend(link_diagnostics(project))
         project.report.extend(acronym_diagnostics(project))
         project.report.extend(citation_diagnostics(project))
+    else:  # the files given: their citations too (the references are the project's)
+        project.report.extend(citation_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report
 
