@@ -303,3 +303,20 @@ def test_validating_one_note_checks_its_citations(cited: Callable[..., ProjectDi
     found = triples(project.validate(rel))
     assert (rel, "IDM151", 12, 34) in found
     assert not any(path == "chapters/foreword.md" for path, _, _, _ in found)
+
+
+def test_a_references_file_that_is_a_link_is_refused(cited: Callable[..., ProjectDir]) -> None:
+    project = cited()
+    outside = project.root.parent / "elsewhere.bib"
+    outside.write_text(REFERENCES, "utf-8")
+    project.remove("references.bib")
+    project.path("references.bib").symlink_to(outside)
+    problems = [d for d in project.validate().diagnostics if d.code == "IDM150"]
+    assert len(problems) == 1 and problems[0].path == "idmbook.yaml"
+    assert "link" in problems[0].message
+
+
+def test_a_style_without_references_is_reported(make_project: Callable[..., ProjectDir]) -> None:
+    project = make_project({"idmbook.yaml": CONFIG + "csl: templates/style.csl\n"})
+    found = triples(project.validate())
+    assert ("idmbook.yaml", "IDM153", CONFIG.count("\n") + 1, 6) in found

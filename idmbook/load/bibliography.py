@@ -109,7 +109,7 @@ def read_references(rel: str, data: bytes) -> tuple[bytes | None, list[str], Dia
         )
     text = data.decode("utf-8", "replace")
     try:
-        out = run_pandoc(["-f", reader, "-t", "csljson"], data)
+        out = run_pandoc(["--sandbox", "-f", reader, "-t", "csljson"], data)
         entries = json.loads(out)
     except ToolMissing as exc:
         message = _pandoc_message(exc)
