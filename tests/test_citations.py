@@ -23,7 +23,8 @@ REFERENCES = """\
   title = {New York Declaration for Refugees and Migrants},
   date = {2016-09-19},
   number = {A/RES/71/1},
-  publisher = {United Nations}
+  publisher = {United Nations},
+  langid = {english}
 }
 
 @book{wmr2018,
@@ -191,6 +192,8 @@ def test_the_bibliography_speaks_the_books_language(books: dict[str, dict[str, P
     pdf = _pdf_text(french["pdf"])
     assert "(McAuliffe et Ruhs 2017)" in pdf  # the style's words in French
     assert "Références" in pdf[pdf.index("McAuliffe et Ruhs") :]
+    # an English title keeps its capitals in the French edition (langid = {english})
+    assert "New York Declaration for Refugees and Migrants" in pdf
     paragraphs = _docx_paragraphs(french["docx"])
     assert any(text == "Références" and "Heading" in style for style, text in paragraphs)
     assert '<h1 id="idm-bibliography">Références</h1>' in french["html"].read_text("utf-8")
@@ -320,3 +323,22 @@ def test_a_style_without_references_is_reported(make_project: Callable[..., Proj
     project = make_project({"idmbook.yaml": CONFIG + "csl: templates/style.csl\n"})
     found = triples(project.validate())
     assert ("idmbook.yaml", "IDM153", CONFIG.count("\n") + 1, 6) in found
+
+
+def test_a_translated_note_cites_in_its_edition(
+    cited: Callable[..., ProjectDir], tmp_path: Path
+) -> None:
+    from test_translations import CHILDREN_FR, NOTE_FR
+
+    from idmbook.commands.translate import stamp
+
+    translated = NOTE_FR.replace("sur les enfants.", "sur les enfants [@wmr2018].")
+    project = cited({CHILDREN_FR: translated})
+    stamp(project.root, [project.path(CHILDREN_FR)])
+    result = build(project.root, BuildOptions(formats=("html",), language="fr", force=True))
+    text = _html_text(result.outputs["html"])
+    assert "La séance a ouvert l’atelier sur les enfants (McAuliffe et Ruhs 2017)." in text
+    # an unknown key in a translation is reported on the translation's line
+    project.write(CHILDREN_FR, project.read(CHILDREN_FR).replace("@wmr2018", "@wmr2099"))
+    found = [t for t in triples(project.validate()) if t[1] == "IDM151"]
+    assert [(path, code) for path, code, _, _ in found] == [(CHILDREN_FR, "IDM151")]

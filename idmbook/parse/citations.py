@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook.errors import IdmbookError
 from idmbook.load.bibliography import Bibliography, Where, load_bibliography
+from idmbook.model.documents import Chapter, Note
 from idmbook.pandoc.ast import Node, Walker, ast_bytes, ast_loads, nodes
 from idmbook.pandoc.run import run_pandoc
 
@@ -192,6 +193,8 @@ def book_citations(project: Project, labels: dict[str, Any]) -> Citations | None
             "run `idmbook validate` for the details",
         )
     documents = project.documents
-    sources = frozenset([n.rel for n in documents.notes] + [c.rel for c in documents.chapters])
+    rels = [n.rel for n in documents.notes] + [c.rel for c in documents.chapters]
+    rels += [t.doc.rel for t in documents.translations if isinstance(t.doc, Note | Chapter)]
+    sources = frozenset(rels)
     heading = str(labels.get("bibliography") or "References")
     return Citations(bibliography, sources, config.language, heading)
