@@ -342,3 +342,41 @@ def test_a_translated_note_cites_in_its_edition(
     project.write(CHILDREN_FR, project.read(CHILDREN_FR).replace("@wmr2018", "@wmr2099"))
     found = [t for t in triples(project.validate()) if t[1] == "IDM151"]
     assert [(path, code) for path, code, _, _ in found] == [(CHILDREN_FR, "IDM151")]
+
+
+def test_citeproc_is_kept_in_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second build with the same citations takes them from the cache, not from pandoc."""
+    from idmbook.cache import Cache
+    from idmbook.load.bibliography import read_references
+    from idmbook.parse import citations as cite
+
+    references, keys, problem = read_references("references.bib", REFERENCES.encode())
+    assert references is not None and problem is None
+    book = cite.Bibliography("references.bib", references, frozenset(keys))
+    citing = cite.Citations(book, frozenset({"chapters/foreword.md"}), "en", "References")
+    citation = {
+        "citationId": "unga2016",
+        "citationPrefix": [],
+        "citationSuffix": [],
+        "citationMode": {"t": "NormalCitation"},
+        "citationNoteNum": 1,
+        "citationHash": 0,
+    }
+    para = {
+        "t": "Para",
+        "c": [{"t": "Cite", "c": [[citation], [{"t": "Str", "c": "[@unga2016]"}]]}],
+    }
+    ast = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [para]}
+    cache = Cache(tmp_path / "cache")
+    first = cite.resolve(ast, citing, cache)
+    cache.flush()
+
+    def no_pandoc(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("pandoc ran again")
+
+    monkeypatch.setattr(cite, "run_pandoc", no_pandoc)
+    assert cite.resolve(ast, citing, cache) == first
+    printed = first["blocks"][0]["c"][0]["c"][1]
+    assert _flat(" ".join(n.get("c", " ") for n in printed if isinstance(n.get("c"), str))) == (
+        "(United Nations General Assembly 2016)"
+    )

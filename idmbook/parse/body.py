@@ -91,7 +91,7 @@ def parse_body(
             ids.update(id_counts(figure.blocks))
     ast = {"pandoc-api-version": parsed["pandoc-api-version"], "meta": {}, "blocks": blocks}
     if citations is not None:
-        cited = resolve(ast, citations)
+        cited = resolve(ast, citations, cache)
         ids.update(id_counts(cited["blocks"][len(blocks) :]))
         ast = cited
     return Body(ast, sanitizer.images, ids)

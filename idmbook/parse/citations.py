@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from idmbook.cache import Cache
 from idmbook.errors import IdmbookError
 from idmbook.load.bibliography import Bibliography, Where, load_bibliography
 from idmbook.model.documents import Chapter, Note
 from idmbook.pandoc.ast import Node, Walker, ast_bytes, ast_loads, nodes
-from idmbook.pandoc.run import run_pandoc
+from idmbook.pandoc.run import pandoc_version, run_pandoc
 
 if TYPE_CHECKING:
     from idmbook.load.project import Project
@@ -117,9 +118,23 @@ class _SafeLinks(Walker[None]):
         return self.children(node, context)
 
 
-def _citeproc(document: dict[str, Any], citations: Citations) -> dict[str, Any]:
-    """``document`` through pandoc's citeproc, with the references and the style."""
+def _citeproc(
+    document: dict[str, Any], citations: Citations, cache: Cache | None = None
+) -> dict[str, Any]:
+    """``document`` through pandoc's citeproc, with the references and the style; kept in
+    ``cache`` (the same citations, references, style and language give the same words)."""
     book = citations.bibliography
+    data = ast_bytes(document)
+    key = Cache.key(
+        "citeproc", pandoc_version(), data, book.csljson, book.style or b"", citations.language
+    )
+    cached = cache.get("citeproc", key) if cache is not None else None
+    if cached is not None:
+        try:
+            result: dict[str, Any] = ast_loads(cached)
+            return result
+        except ValueError:
+            pass  # a damaged entry: made again
     with tempfile.TemporaryDirectory(prefix="idmbook-cite-") as folder:
         args = ["-f", "json", "-t", "json", "--citeproc", "--sandbox"]
         (Path(folder) / "references.json").write_bytes(book.csljson)
@@ -127,17 +142,22 @@ def _citeproc(document: dict[str, Any], citations: Citations) -> dict[str, Any]:
         if book.style is not None:
             (Path(folder) / "style.csl").write_bytes(book.style)
             args += ["--csl", "style.csl"]
-        out = run_pandoc(args, ast_bytes(document), cwd=Path(folder))
+        out = run_pandoc(args, data, cwd=Path(folder))
     try:
-        result: dict[str, Any] = ast_loads(out)
-        return result
+        result = ast_loads(out)
     except ValueError:
         raise IdmbookError("pandoc's citeproc gave no document") from None
+    if cache is not None:
+        cache.put("citeproc", key, out)
+    return result
 
 
-def resolve(ast: dict[str, Any], citations: Citations) -> dict[str, Any]:
+def resolve(
+    ast: dict[str, Any], citations: Citations, cache: Cache | None = None
+) -> dict[str, Any]:
     """``ast`` with its citations printed in the citation style and the works cited listed
-    at its end, under their heading; ``ast`` itself when it cites nothing."""
+    at its end, under their heading; ``ast`` itself when it cites nothing. ``cache`` keeps
+    citeproc's work for the next build."""
     found = _cites(ast["blocks"])
     if not found:
         return ast
@@ -149,7 +169,7 @@ def resolve(ast: dict[str, Any], citations: Citations) -> dict[str, Any]:
         blocks.append(para)
     blocks.append({"t": "Div", "c": [["refs", [], []], []]})
     document = {"pandoc-api-version": ast["pandoc-api-version"], "meta": {}, "blocks": blocks}
-    result = _SafeLinks().walk(_citeproc(document, citations)["blocks"], None)
+    result = _SafeLinks().walk(_citeproc(document, citations, cache)["blocks"], None)
     printed = [cite for cite, _ in _cites(result[:-1])]
     refs = result[-1] if result and result[-1].get("t") == "Div" else None
     if len(printed) != len(found) or refs is None:
