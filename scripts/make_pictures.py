@@ -1,5 +1,6 @@
-"""Render PNG pictures of the built book for the README: the cover and a page of key
-recommendations. Run through `make pictures` after `make build`."""
+"""Render PNG pictures of the built book for the README: the cover, a page of key
+recommendations, the chart of who contributed and the bibliography. Run through
+`make pictures` after `make build`."""
 
 from __future__ import annotations
 
@@ -37,9 +38,16 @@ def main() -> int:
         print(f"{pdf.name} has no page of key recommendations", file=sys.stderr)
         return 1
     target_page = (starts or mentions)[0]
+    pages = [("cover", 1), ("key-recommendations", target_page)]
+    chart = next((i + 1 for i, text in enumerate(texts) if "Number of contributions" in text), None)
+    references = next(
+        (i + 1 for i, text in reversed(list(enumerate(texts))) if text.startswith("References")),
+        None,
+    )
+    pages += [(name, page) for name, page in (("chart", chart), ("references", references)) if page]
     out = root / "docs" / "img"
     out.mkdir(parents=True, exist_ok=True)
-    for name, page in (("cover", 1), ("key-recommendations", target_page)):
+    for name, page in pages:
         subprocess.run(
             [
                 "pdftoppm",

@@ -20,7 +20,8 @@ from idmbook.errors import ToolMissing
 from idmbook.pandoc.run import run_pandoc_all
 
 LONG_TEXT = "\n\n".join(
-    f"Paragraph {n} with *emphasis*, a [link](#x), `code` and a note.[^{n}]\n\n[^{n}]: Note {n}."
+    f"Paragraph {n} with *emphasis*, a [link](#key-recommendations), `code` and a note."
+    f"[^{n}]\n\n[^{n}]: Note {n}."
     for n in range(60_000)
 )
 """Markdown that pandoc reads for several seconds."""

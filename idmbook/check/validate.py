@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from idmbook.check.acronyms import acronym_diagnostics
+from idmbook.check.citations import citation_diagnostics
 from idmbook.check.consolidation import check_consolidation
 from idmbook.check.crossrefs import crossref_diagnostics
+from idmbook.check.links import link_diagnostics
 from idmbook.check.memo import LoadMemo
 from idmbook.check.picturebudget import budget_diagnostics
 from idmbook.check.sources import load_project
@@ -33,7 +35,11 @@ def validate(
         if project.config.consolidation:
             project.report.extend(check_consolidation(project))
         project.report.extend(crossref_diagnostics(project))
+        project.report.extend(link_diagnostics(project))
         project.report.extend(acronym_diagnostics(project))
+        project.report.extend(citation_diagnostics(project))
+    else:  # the files given: their citations too (the references are the project's)
+        project.report.extend(citation_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report
 

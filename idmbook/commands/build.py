@@ -26,6 +26,7 @@ from idmbook.errors import ProblemsFound
 from idmbook.load.project import Project
 from idmbook.pandoc.ast import link_targets
 from idmbook.parse.body import Body, drawn_figure, parse_body
+from idmbook.parse.citations import book_citations
 from idmbook.parse.crossref import number as number_apparatus
 from idmbook.publish.manifest import make_manifest, path_hashes, published, record_inputs
 from idmbook.publish.output import build_lock, write_all
@@ -129,8 +130,9 @@ def _make_book(
 
     clock = time.perf_counter()
     events.stage("parsing the assembled text")
-    figure = drawn_figure(assembled)
-    body = parse_body(assembled.markdown, project.root, plan.cache, figure)
+    figure = drawn_figure(assembled, project.config.language)
+    citations = book_citations(project, assembled.labels)
+    body = parse_body(assembled.markdown, project.root, plan.cache, figure, citations)
     body.ast = number_apparatus(body.ast, assembled.labels)[0]
     result.timings["parse"] = time.perf_counter() - clock
 

@@ -269,6 +269,15 @@ class Config(_Strict):
     translations: dict[Language, Translation] = {}
     """The config's own words in other languages, by language tag (fr, es...): used when the
     book is built in that language (`language` above, or `idmbook build --lang`)."""
+    # ---------------------------------------------------------------- citations
+    bibliography: str | None = None
+    """The references that editorial chapters and rapporteurs' notes cite as `[@key]`: a
+    BibTeX (.bib) or CSL JSON (.json) file inside the project, for example `references.bib`.
+    The book prints the works cited in a bibliography at its end. Submitted contributions
+    never cite: their `[@key]` prints as typed."""
+    csl: str | None = None
+    """The citation style, a CSL file inside the project (for example
+    `templates/style.csl`); the Chicago author-date style when absent."""
 
     @model_validator(mode="after")
     def _check(self) -> Config:

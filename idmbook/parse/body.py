@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from idmbook.cache import Cache
 from idmbook.compose.assemble import figure_placed
-from idmbook.pandoc.ast import id_counts
+from idmbook.pandoc.ast import id_counts, nodes, stringify
 from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
+from idmbook.parse.citations import Citations, reader, resolve
 from idmbook.parse.pieces import parse_markdown
 from idmbook.parse.sanitize import Sanitizer
 
@@ -30,13 +31,14 @@ class Figure:
     blocks: list[Any]
     """The AST blocks that replace the slot."""
     images: dict[str, Path]
-    """Picture names used in ``blocks`` -> their files in ``folder``."""
+    """Picture names used in ``blocks`` -> their files in ``folder``; a picture the PDF
+    draws itself has its Typst source beside it (``media/NAME.typ`` for ``media/NAME.png``)."""
     folder: tempfile.TemporaryDirectory[str]
 
 
-def drawn_figure(assembled: Assembled) -> Figure | None:
+def drawn_figure(assembled: Assembled, language: str = "en") -> Figure | None:
     """The chart of who contributed (output.contributors_chart), drawn into a temporary
-    folder, or None when the book has none."""
+    folder in the book's ``language``, or None when the book has none."""
     if not assembled.contributors:
         return None
     from idmbook.compose.assemble import contributors_figure
@@ -44,11 +46,17 @@ def drawn_figure(assembled: Assembled) -> Figure | None:
 
     folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
     path = Path(folder.name) / "contributors.png"
-    contributors_chart(assembled.contributors, path, str(assembled.labels["contributors_axis"]))
-    name = f"media/{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}.png"
-    markdown = contributors_figure(assembled.contributors, assembled.labels, name)
+    axis = str(assembled.labels["contributors_axis"])
+    markdown = contributors_figure(assembled.contributors, assembled.labels, "media/chart.png")
     blocks = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8")))
-    return Figure(blocks["blocks"], {name: path}, folder)
+    image = next(node for node in nodes(blocks["blocks"]) if node["t"] == "Image")
+    alt = stringify(image["c"][1])  # (pandoc reads the alt attribute as the description)
+    source = contributors_chart(assembled.contributors, path, axis, language, alt)
+    drawing = Path(folder.name) / "contributors.typ"  # the PDF draws it itself (a vector)
+    drawing.write_text(source, encoding="utf-8")
+    stem = f"media/{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}"
+    image["c"][2][0] = f"{stem}.png"  # (a node of this parse only)
+    return Figure(blocks["blocks"], {f"{stem}.png": path, f"{stem}.typ": drawing}, folder)
 
 
 @dataclass
@@ -63,12 +71,17 @@ class Body:
 
 
 def parse_body(
-    markdown: str, root: Path, cache: Cache | None, figure: Figure | None = None
+    markdown: str,
+    root: Path,
+    cache: Cache | None,
+    figure: Figure | None = None,
+    citations: Citations | None = None,
 ) -> Body:
-    """The body of the assembled ``markdown``: parsed, sanitised, ``figure`` in its slot.
+    """The body of the assembled ``markdown``: parsed, sanitised, ``figure`` in its slot,
+    its ``citations`` printed with the bibliography at its end.
     Raises IdmbookError for a picture that cannot be placed, ToolMissing when pandoc fails."""
-    parsed = parse_markdown(markdown, READER, cache)
-    sanitizer = Sanitizer(root)
+    parsed = parse_markdown(markdown, READER if citations is None else reader(READER), cache)
+    sanitizer = Sanitizer(root, citations)
     blocks = sanitizer.blocks(parsed["blocks"], None)
     ids = sanitizer.ids
     if figure is not None:
@@ -77,4 +90,8 @@ def parse_body(
             ids.subtract(id_counts([slot]))
             ids.update(id_counts(figure.blocks))
     ast = {"pandoc-api-version": parsed["pandoc-api-version"], "meta": {}, "blocks": blocks}
+    if citations is not None:
+        cited = resolve(ast, citations, cache)
+        ids.update(id_counts(cited["blocks"][len(blocks) :]))
+        ast = cited
     return Body(ast, sanitizer.images, ids)

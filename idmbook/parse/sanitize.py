@@ -36,6 +36,7 @@ from idmbook.parse.allowlist import (
     LANGUAGE_TAG,
     pair_problem,
 )
+from idmbook.parse.citations import Citations, keeps, sanitized
 from idmbook.parse.headinglevels import Levels
 from idmbook.parse.inlinetext import (
     bold,
@@ -114,8 +115,10 @@ _BOOK = _Where()
 class Sanitizer:
     """One pass over the AST; collects the pictures it keeps and the changes it makes."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, citations: Citations | None = None) -> None:
         self.root = root
+        self.citations = citations
+        """Who may cite what (see :mod:`idmbook.parse.citations`); None: nobody."""
         self.images: dict[str, Path] = {}
         self.dropped_attributes = 0
         self.changes: list[Change] = []
@@ -388,7 +391,10 @@ class Sanitizer:
         if kind == "Quoted":
             return [{"t": kind, "c": [c[0], self.inlines(c[1], where)]}]
         if kind == "Cite":
-            return self.inlines(c[1], where)
+            if not keeps(self.citations, c[0], where.src):
+                return self.inlines(c[1], where)  # as typed
+            cited = sanitized(c[0], lambda part: self.inlines(part, where))
+            return [{"t": kind, "c": [cited, self.inlines(c[1], where)]}]
         if kind == "Note":
             return self._note(c, where)
         if kind == "Link":

@@ -8,6 +8,7 @@ reading a file (files.py), the book as a whole (book.py), ingest (ingest.py).
 from __future__ import annotations
 
 from idmbook.diagnostics import Diagnostic, Severity
+from idmbook.rules.apparatus import APPARATUS_RULES
 from idmbook.rules.book import BOOK_RULES
 from idmbook.rules.files import FILE_RULES
 from idmbook.rules.ingest import INGEST_RULES
@@ -18,7 +19,9 @@ __all__ = ["ERR", "INFO", "RULES", "WARN", "Rule", "diag"]
 
 RULES: dict[str, Rule] = {
     rule.code: rule
-    for rule in sorted([*FILE_RULES, *BOOK_RULES, *INGEST_RULES], key=lambda rule: rule.code)
+    for rule in sorted(
+        [*FILE_RULES, *BOOK_RULES, *INGEST_RULES, *APPARATUS_RULES], key=lambda rule: rule.code
+    )
 }
 """Every rule by its code, in the order of the codes."""
 

@@ -42,6 +42,9 @@ def image(node: Node, context: Context, images: dict[str, Path]) -> Node:
     """A picture (an Image node) as Typst ``image()`` with its alt text and size; its name
     must be one of ``images``."""
     attr, description, (target, title) = node["c"]
+    drawn = images.get(target.rsplit(".", 1)[0] + ".typ")
+    if drawn is not None:  # a figure the build draws: Typst draws it, in the book's fonts
+        return raw_inline(drawn.read_text("utf-8"))
     if target not in images:
         raise IdmbookError(
             f"the picture {target!r} is not among the book's pictures",
