@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from idmbook.check.crossrefs import published_texts, text_lines
-from idmbook.compose.assemble import chapter_anchor, contribution_anchor
+from idmbook.compose.embedded import chapter_anchor, contribution_anchor
 from idmbook.diagnostics import Diagnostic
 from idmbook.errors import IdmbookError
 from idmbook.load.defaults import project_templates
