@@ -12,6 +12,7 @@ from idmbook.cli.app import (
     ProjectOption,
     app,
     err_console,
+    out_console,
     report_build_problems,
     shown,
 )
@@ -56,7 +57,8 @@ def corrections(
     """
     import sys
 
-    from idmbook.commands.corrections import apply_corrections, read_corrections
+    from idmbook.commands.corrections import apply_corrections, read_corrections, review_items
+    from idmbook.commands.review import record_items
     from idmbook.errors import ProblemsFound
 
     try:
@@ -67,19 +69,72 @@ def corrections(
         raise
     for change in found.changes:
         sys.stdout.write(change.diff())
+    items = review_items(found)
     if not dry_run:
         apply_corrections(found)
+        items = record_items(found.project.root if found.project else Path.cwd(), items)
     verb = "would correct" if dry_run else "corrected"
     for change in found.changes:
         lines = ", ".join(str(line) for line in change.changed)
         err_console.print(f"{verb} {change.rel} (lines {lines})", markup=False)
+    for item in items:
+        what = "would record" if dry_run else "recorded"
+        err_console.print(
+            f"{item.source}:{item.line}: {what} review item {item.id} from {item.author or '?'}: "
+            f"{item.comment}",
+            markup=False,
+        )
     for problem in found.unplaced:
         where = f"{problem.source}:{problem.line}" if problem.source else shown(file)
         quoted = f': "{problem.text}"' if problem.text else ""
         err_console.print(f"{where}: cannot place a change: {problem.reason}{quoted}", markup=False)
     for rel in sorted(found.blocked):
         err_console.print(f"{rel}: nothing changed (see above)", markup=False)
-    if not found.changes and not found.unplaced:
+    if not found.changes and not found.unplaced and not items:
         err_console.print(f"{shown(file)}: no corrections found", markup=False)
     if found.unplaced:
         raise ProblemsFound(f"{len(found.unplaced)} changes could not be placed")
+
+
+review_app = typer.Typer(
+    help="Review items: comments left on proofs (reviews/) and <!-- ... --> in sources.\n\n"
+    "Example: [bold]idmbook review list[/]",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("list")
+def review_list(project: ProjectOption = None) -> None:
+    """List the open review items with their source and line.
+
+    Example: [bold]idmbook review list[/]
+    """
+    from idmbook.check.validate import validate
+    from idmbook.commands.review import open_items
+
+    loaded, report = validate(project or Path.cwd())
+    if loaded is None:
+        report_build_problems(report, OutputFormat.human)
+        raise typer.Exit(1)
+    items = open_items(loaded)
+    for item in items:
+        who = f" ({item.author})" if item.author else ""
+        out_console.print(f"{item.source}:{item.line}: {item.id}{who}: {item.text}", markup=False)
+    err_console.print(f"{len(items)} open review items")
+
+
+@review_app.command("resolve")
+def review_resolve(
+    ident: Annotated[str, typer.Argument(help="The id of the review item (rXXXXXXX).")],
+    project: ProjectOption = None,
+) -> None:
+    """Mark a review item resolved once it has been dealt with.
+
+    Example: [bold]idmbook review resolve r3f9a2c1[/]
+    """
+    from idmbook.commands.review import resolve
+
+    item = resolve(project or Path.cwd(), ident)
+    err_console.print(f"resolved {item.id} on {item.source}:{item.line}", markup=False)

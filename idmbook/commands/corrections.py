@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from idmbook.commands.proof import project_identity
+from idmbook.commands.review import item_id
 from idmbook.commands.translate import Original, load_originals, set_front_matter, write_text
 from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.load.project import Project, open_project
+from idmbook.load.reviews import ReviewItem
 from idmbook.load.segments import Segment
 from idmbook.load.sources import inside
 from idmbook.proofs.marks import BadRecord, Marked, ProofRecord, read_record, text_digest
@@ -76,6 +78,8 @@ class Corrections:
 
     proof: str
     """The proof's id."""
+    sources: list[str] = field(default_factory=list)
+    """The sources the proof printed."""
     changes: list[SourceChange] = field(default_factory=list)
     unplaced: list[Unplaced] = field(default_factory=list)
     comments: list[tuple[Marked | None, WordComment]] = field(default_factory=list)
@@ -98,7 +102,7 @@ def read_corrections(start: Path, file: Path) -> Corrections:
     if isinstance(opened, Report):
         raise ProblemsFound("idmbook.yaml has errors", report=opened)
     _same_project(record, project_identity(opened), shown)
-    result = Corrections(record.ident)
+    result = Corrections(record.ident, list(record.sources))
     originals = _originals(start, opened.root, record, result)
     by_source = _paragraphs_by_source(returned, record, result)
     for rel, paragraphs in by_source.items():
@@ -119,6 +123,31 @@ def apply_corrections(corrections: Corrections) -> None:
     """Write every source changed, each whole or not at all."""
     for change in corrections.changes:
         write_text(change.path, change.after)
+
+
+def review_items(corrections: Corrections) -> list[ReviewItem]:
+    """The proof's comments as review items, on the paragraph they are anchored in (a
+    comment on text the proof made itself goes to the proof's first source); none for a
+    source of which nothing could be applied."""
+    out: list[ReviewItem] = []
+    for marked, comment in corrections.comments:
+        source = marked.source if marked is not None else corrections.sources[0]
+        if source in corrections.blocked or not comment.text:
+            continue
+        about = " ".join(comment.anchor.split())
+        out.append(
+            ReviewItem(
+                item_id(source, corrections.proof, comment.text, about),
+                source,
+                marked.line if marked is not None else 1,
+                comment.text,
+                about,
+                comment.author,
+                comment.date,
+                corrections.proof,
+            )
+        )
+    return out
 
 
 def _record(returned: ReturnedProof, file: Path) -> ProofRecord:
