@@ -48,16 +48,18 @@ class WordEdit:
         with zipfile.ZipFile(path) as zf:
             self.members = {name: zf.read(name) for name in zf.namelist()}
         self.document = etree.fromstring(self.members["word/document.xml"])
+        self.footnotes = etree.fromstring(self.members["word/footnotes.xml"])
         self.next_id = 9000
 
     def paragraph(self, key: str) -> Any:
-        """The paragraph a bookmark marks (inside it, or around it)."""
-        for start in self.document.iter(W + "bookmarkStart"):
-            if start.get(W + "name") == key:
-                parent = start.getparent()
-                if parent.tag == W + "p":
-                    return parent
-                return start.getnext()
+        """The paragraph a bookmark marks (inside it, or around it), in the body or a note."""
+        for root in (self.document, self.footnotes):
+            for start in root.iter(W + "bookmarkStart"):
+                if start.get(W + "name") == key:
+                    parent = start.getparent()
+                    if parent.tag == W + "p":
+                        return parent
+                    return start.getnext()
         raise KeyError(key)
 
     def _ident(self) -> str:
@@ -190,6 +192,9 @@ class WordEdit:
     def save(self, path: Path | None = None) -> Path:
         self.members["word/document.xml"] = etree.tostring(
             self.document, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+        self.members["word/footnotes.xml"] = etree.tostring(
+            self.footnotes, xml_declaration=True, encoding="UTF-8", standalone=True
         )
         target = path or self.path
         buffer = io.BytesIO()

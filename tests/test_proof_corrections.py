@@ -183,3 +183,27 @@ def test_a_word_file_that_is_not_a_proof_is_refused(
     result = run_main(["corrections", str(path)], cwd=project.root)  # type: ignore[attr-defined]
     assert result.exit_code == 1
     assert "letter.docx is not a proof made by idmbook" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_a_contribution_with_a_footnote_bold_items_and_a_numbered_list(
+    tmp_path: Path, run_main: Callable[..., object]
+) -> None:
+    source = "contributions/mx-labour-mobility.md"
+    root = copy_repository_project(tmp_path / "project")
+    (proof,) = make_proofs(root, [root / source], None)
+    edit = WordEdit(proof)
+    edit.insert(paragraph_key(source, 18), "con Canadá", " y México")  # the footnote
+    edit.delete(paragraph_key(source, 6), " para el trabajador")  # inside **...**
+    edit.insert(paragraph_key(source, 13), "Permitir", " siempre")  # item "2."
+    returned = edit.save(root / "returned.docx")
+    original = (root / source).read_text("utf-8")
+    result = run_main(["corrections", str(returned)], cwd=root)
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert (root / source).read_text("utf-8") == (
+        original.replace("con Canadá funciona", "con Canadá y México funciona")
+        .replace(
+            "**La contratación debe ser pública y gratuita para el trabajador.**",
+            "**La contratación debe ser pública y gratuita.**",
+        )
+        .replace("2. Permitir el cambio", "2. Permitir siempre el cambio")
+    )

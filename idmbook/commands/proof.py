@@ -217,7 +217,7 @@ def _meta(project: Project, original: Original, rel: str, ident: str) -> BookMet
         series_line=book,
         publisher=config.publisher.name,
         year=config.year,
-        language=config.language,
+        language=getattr(original.doc.meta, "language", None) or config.language,
         author=", ".join(config.editors) or config.publisher.name,
         subject=f"Proof of {rel}",
         keywords=("proof",),
