@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -73,25 +73,7 @@ def corrections(
     if not dry_run:
         apply_corrections(found)
         items = record_items(found.project.root if found.project else Path.cwd(), items)
-    verb = "would correct" if dry_run else "corrected"
-    for change in found.changes:
-        lines = ", ".join(str(line) for line in change.changed)
-        err_console.print(f"{verb} {change.rel} (lines {lines})", markup=False)
-    for item in items:
-        what = "would record" if dry_run else "recorded"
-        err_console.print(
-            f"{item.source}:{item.line}: {what} review item {item.id} from {item.author or '?'}: "
-            f"{item.comment}",
-            markup=False,
-        )
-    for problem in found.unplaced:
-        where = f"{problem.source}:{problem.line}" if problem.source else shown(file)
-        quoted = f': "{problem.text}"' if problem.text else ""
-        err_console.print(f"{where}: cannot place a change: {problem.reason}{quoted}", markup=False)
-    for rel in sorted(found.blocked):
-        err_console.print(f"{rel}: nothing changed (see above)", markup=False)
-    if not found.changes and not found.unplaced and not items:
-        err_console.print(f"{shown(file)}: no corrections found", markup=False)
+    _report_corrections(found, items, dry_run, file)
     if found.unplaced:
         raise ProblemsFound(f"{len(found.unplaced)} changes could not be placed")
 
@@ -138,3 +120,52 @@ def review_resolve(
 
     item = resolve(project or Path.cwd(), ident)
     err_console.print(f"resolved {item.id} on {item.source}:{item.line}", markup=False)
+
+
+@app.command("diff")
+def diff(
+    old: Annotated[str, typer.Argument(help="The earlier draft: a git revision (commit, tag).")],
+    new: Annotated[
+        str | None, typer.Argument(help="The later draft (default: the files as they are now).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="The DOCX to write (default: dist/BASENAME-changes.docx)."
+        ),
+    ] = None,
+    project: ProjectOption = None,
+) -> None:
+    """Write a Word file of the texts changed between two drafts, as tracked changes.
+
+    Example: [bold]idmbook diff v0.1-draft HEAD[/]
+    """
+    from idmbook.commands.diff import make_diff
+
+    target, shown_sources = make_diff(project or Path.cwd(), old, new, out)
+    for rel in shown_sources:
+        err_console.print(f"changed {rel}", markup=False)
+    err_console.print(f"wrote {shown(target)}", markup=False)
+
+
+def _report_corrections(found: Any, items: list[Any], dry_run: bool, file: Path) -> None:
+    """What `idmbook corrections` changed, recorded and could not place, on stderr."""
+    verb = "would correct" if dry_run else "corrected"
+    for change in found.changes:
+        lines = ", ".join(str(line) for line in change.changed)
+        err_console.print(f"{verb} {change.rel} (lines {lines})", markup=False)
+    for item in items:
+        what = "would record" if dry_run else "recorded"
+        err_console.print(
+            f"{item.source}:{item.line}: {what} review item {item.id} from {item.author or '?'}: "
+            f"{item.comment}",
+            markup=False,
+        )
+    for problem in found.unplaced:
+        where = f"{problem.source}:{problem.line}" if problem.source else shown(file)
+        quoted = f': "{problem.text}"' if problem.text else ""
+        err_console.print(f"{where}: cannot place a change: {problem.reason}{quoted}", markup=False)
+    for rel in sorted(found.blocked):
+        err_console.print(f"{rel}: nothing changed (see above)", markup=False)
+    if not found.changes and not found.unplaced and not items:
+        err_console.print(f"{shown(file)}: no corrections found", markup=False)
