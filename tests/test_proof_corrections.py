@@ -84,6 +84,12 @@ def test_the_same_after_a_round_trip_through_libreoffice(
     done = run_main(["corrections", str(saved)], cwd=root)
     assert done.exit_code == 0, done.stderr  # type: ignore[attr-defined]
     assert (root / NOTE).read_text("utf-8") == expected(original)
+    assert (
+        f"{NOTE}:27: recorded review item" in done.stderr  # type: ignore[attr-defined]
+    )  # the comment, still anchored on the second key message
+    items = (root / "reviews" / f"{NOTE}.yaml").read_text("utf-8")
+    assert "comment: Did every speaker say never?" in items
+    assert "about: never in the best interests" in items
 
 
 def test_an_outdated_source_lists_the_conflict_and_changes_nothing(
@@ -207,3 +213,25 @@ def test_a_contribution_with_a_footnote_bold_items_and_a_numbered_list(
         )
         .replace("2. Permitir el cambio", "2. Permitir siempre el cambio")
     )
+
+
+def test_a_record_naming_a_file_outside_the_project_is_refused(
+    proofed: tuple[Path, Path], run_main: Callable[..., object], tmp_path: Path
+) -> None:
+    import json
+
+    root, proof = proofed
+    record = json.loads(proof.with_suffix(".proof.json").read_text("utf-8"))
+    record["sources"] = {"../outside.md": "0" * 64}
+    record["paragraphs"] = {}
+    (tmp_path / "outside.md").write_text("---\ntitle: x\n---\n\nText.\n", "utf-8")
+    forged = tmp_path / "forged.docx"
+    shutil.copy(proof, forged)
+    from idmbook.proofs.marks import PROPERTY
+    from idmbook.proofs.wordprops import with_property
+
+    forged.write_bytes(with_property(forged.read_bytes(), PROPERTY, json.dumps(record)))
+    result = run_main(["corrections", str(forged)], cwd=root)
+    assert result.exit_code == 1
+    assert "the proof names a source outside the project: '../outside.md'" in result.stderr  # type: ignore[attr-defined]
+    assert (tmp_path / "outside.md").read_text("utf-8").endswith("Text.\n")
