@@ -3,6 +3,7 @@ comes back into the Markdown as exactly those edits; what cannot be placed chang
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -235,3 +236,61 @@ def test_a_record_naming_a_file_outside_the_project_is_refused(
     assert result.exit_code == 1
     assert "the proof names a source outside the project: '../outside.md'" in result.stderr  # type: ignore[attr-defined]
     assert (tmp_path / "outside.md").read_text("utf-8").endswith("Text.\n")
+
+
+def test_a_proof_of_the_whole_book_and_a_change_across_two_sources(
+    tmp_path: Path, run_main: Callable[..., object]
+) -> None:
+    from lxml import etree
+
+    from idmbook.proofs.marks import read_record
+    from idmbook.proofs.wordread import read_returned
+
+    root = copy_repository_project(tmp_path / "project")
+    made = run_main(["proof", "--book"], cwd=root)
+    assert made.exit_code == 0, made.stderr  # type: ignore[attr-defined]
+    proof = root / "proofs" / "idm-27-book.docx"
+    record = read_record(proof.with_suffix(".proof.json").read_text("utf-8"))
+    assert NOTE in record.sources
+    assert "contributions/remittance-services-association.md" not in record.sources  # no consent
+    keyed = [p for p in read_returned(proof.read_bytes(), "x").paragraphs if p.key]
+    first, second = next(
+        (a, b)
+        for a, b in itertools.pairwise(keyed)
+        if a.part == b.part == "document"
+        and record.paragraphs[a.key or ""].source != record.paragraphs[b.key or ""].source
+        and record.paragraphs[b.key or ""].kind == "title"
+        and record.paragraphs[a.key or ""].kind == "paragraph"
+    )
+    source_a = record.paragraphs[first.key or ""].source
+    source_b = record.paragraphs[second.key or ""].source
+    edit = WordEdit(proof)
+    edit.insert(key(RECOMMENDATION_1), "detention of children", " of any age")
+    # a deletion from the end of source A's last paragraph into source B's title
+    last_words = first.after.split()[-1]
+    edit.delete(first.key or "", last_words)
+    paragraph = edit.paragraph(first.key or "")
+    properties = paragraph.find(f"{W}pPr")
+    if properties is None:
+        properties = etree.SubElement(paragraph, f"{W}pPr")
+        paragraph.insert(0, properties)
+    marks = etree.SubElement(properties, f"{W}rPr")
+    etree.SubElement(marks, f"{W}del", {f"{W}id": "9999", f"{W}author": "A", f"{W}date": "x"})
+    edit.delete(second.key or "", second.after.split()[0])
+    returned = edit.save(root / "returned.docx")
+    texts = {rel: (root / rel).read_text("utf-8") for rel in (source_a, source_b, NOTE)}
+    result = run_main(["corrections", str(returned)], cwd=root)
+    assert result.exit_code == 1
+    assert "a change runs from this paragraph into another source's" in result.stderr  # type: ignore[attr-defined]
+    assert f"{source_a}: nothing changed" in result.stderr  # type: ignore[attr-defined]
+    assert f"{source_b}: nothing changed" in result.stderr  # type: ignore[attr-defined]
+    assert (root / source_a).read_text("utf-8") == texts[source_a]
+    assert (root / source_b).read_text("utf-8") == texts[source_b]
+    assert (root / NOTE).read_text("utf-8") == expected_recommendation(texts[NOTE])
+
+
+def expected_recommendation(original: str) -> str:
+    return original.replace(
+        "- End the immigration detention of children and provide",
+        "- End the immigration detention of children of any age and provide",
+    )

@@ -20,7 +20,12 @@ from idmbook.cli.app import (
 
 @app.command("proof")
 def proof(
-    paths: Annotated[list[Path], typer.Argument(help="Notes or contributions to proof.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Notes, contributions or chapters to proof.")
+    ] = None,
+    book: Annotated[
+        bool, typer.Option("--book", help="One proof of every text the book prints.")
+    ] = False,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Folder of the proofs (default: proofs/).")
     ] = None,
@@ -31,10 +36,12 @@ def proof(
     Example: [bold]idmbook proof chapters/notes/geneva/children.md --out proofs[/]
     """
     from idmbook.commands.proof import make_proofs
-    from idmbook.errors import ProblemsFound
+    from idmbook.errors import IdmbookError, ProblemsFound
 
+    if book and paths:
+        raise IdmbookError("name the texts to proof, or use --book, not both")
     try:
-        written = make_proofs(project or Path.cwd(), paths, out)
+        written = make_proofs(project or Path.cwd(), paths or [], out, book=book)
     except ProblemsFound as exc:
         if exc.report is not None:
             report_build_problems(exc.report, OutputFormat.human)

@@ -224,6 +224,8 @@ def _paragraphs_by_source(
                 else "a change joins this paragraph with the next one"
             )
             _block(result, marked, why, paragraph.after)
+            if other is not None and crosses:
+                _block(result, other, f"a change runs into it from {marked.source}", "")
             continue
         if normal(paragraph.after) != normal(marked.sent):
             out.setdefault(marked.source, []).append((marked, paragraph))

@@ -23,12 +23,12 @@ from pathlib import Path
 from idmbook import __version__
 from idmbook.commands.translate import Original, load_originals
 from idmbook.commands.xliff import section_of
-from idmbook.errors import IdmbookError, OutputError
+from idmbook.errors import IdmbookError, OutputError, ProblemsFound
 from idmbook.load.defaults import project_templates
 from idmbook.load.project import Project
 from idmbook.load.segments import Segment
 from idmbook.load.sources import rel_path
-from idmbook.model.documents import Note
+from idmbook.model.documents import Chapter, Contribution, Note
 from idmbook.pandoc.markdown import READER, escape
 from idmbook.pandoc.run import run_pandoc
 from idmbook.proofs.marks import PROPERTY, Marked, ProofRecord, paragraph_key, text_digest
@@ -38,6 +38,8 @@ from idmbook.render.docx import render_docx
 from idmbook.render.meta import BookMeta
 
 _RECOMMENDATION_BLOCK = re.compile(r"\s*\{\s*[A-Za-z_][\w-]*\s*=[^{}]*\}\s*$")
+_FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
+"""A footnote call or definition label: each source's get a prefix in a proof of the book."""
 _ORDERED = re.compile(r"\d{1,9}[.)]")
 _QUOTE_PREFIX = re.compile(r"^(\s*(?:>\s?)*)")
 
@@ -66,17 +68,24 @@ class Proof:
 
     @property
     def name(self) -> str:
+        """The file name: the source's path, or the book's name, without folders."""
         stem = self.rel.removesuffix(".md").removeprefix("chapters/")
         return stem.replace("/", "-")
 
 
-def make_proofs(start: Path, paths: list[Path], out: Path | None) -> list[Path]:
+def make_proofs(start: Path, paths: list[Path], out: Path | None, book: bool = False) -> list[Path]:
     """Write a proof of each source of ``paths`` into ``out`` (default: the project's
-    ``proofs/`` folder); the DOCX files written."""
+    ``proofs/`` folder), or with ``book`` one proof of every text the book prints; the DOCX
+    files written."""
+    if book:
+        paths = _book_sources(start)
     if not paths:
-        raise IdmbookError("name the notes or contributions to proof")
+        raise IdmbookError("name the notes or contributions to proof (or use --book)")
     project, originals = load_originals(start, paths)
-    proofs = [_proof(project, original) for original in originals]
+    if book:
+        proofs = [_proof(project, originals, f"{project.config.output.basename}-book")]
+    else:
+        proofs = [_proof(project, [original]) for original in originals]
     folder = out if out is not None else project.root / "proofs"
     written: list[Path] = []
     try:
@@ -96,18 +105,43 @@ def project_identity(project: Project) -> dict[str, str]:
     return {"title": project.config.title, "basename": project.config.output.basename}
 
 
-def _proof(project: Project, original: Original) -> Proof:
-    rel = rel_path(original.path.absolute(), project.root)
-    data = original.path.read_bytes()
+def _book_sources(start: Path) -> list[Path]:
+    """Every text the book prints: chapters, notes, contributions with consent."""
+    from idmbook.check.validate import validate
+
+    project, report = validate(start)
+    if project is None:
+        raise ProblemsFound("idmbook.yaml has errors", report=report)
+    docs = project.documents
+    pieces: list[Note | Contribution | Chapter] = [
+        *docs.chapters,
+        *docs.notes,
+        *(c for c in docs.contributions if c.meta.consent),
+    ]
+    return [project.root / piece.rel for piece in pieces]
+
+
+def _proof(project: Project, originals: list[Original], name: str | None = None) -> Proof:
+    rels = [rel_path(original.path.absolute(), project.root) for original in originals]
     record = ProofRecord(
         project_identity(project),
-        {rel: hashlib.sha256(data).hexdigest()},
+        {
+            rel: hashlib.sha256(original.path.read_bytes()).hexdigest()
+            for rel, original in zip(rels, originals, strict=True)
+        },
         made_by=f"idmbook {__version__}",
     )
-    markdown, marked = proof_markdown(original, rel)
-    ast = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown.encode("utf-8")))
-    meta = _meta(project, original, rel, record.ident)
+    parts: list[str] = []
+    marked: dict[str, Marked] = {}
+    for number, (rel, original) in enumerate(zip(rels, originals, strict=True)):
+        markdown, marks = proof_markdown(original, rel)
+        parts.append(_FOOTNOTE_LABEL.sub(rf"[^s{number}-\1]", markdown) if name else markdown)
+        marked.update(marks)
+    document = "\n\n".join(parts)
+    ast = json.loads(run_pandoc(["-f", READER, "-t", "json"], document.encode("utf-8")))
+    meta = _meta(project, originals[0] if name is None else None, rels, record.ident)
     docx = render_docx(ast, meta, project_templates(project.root))
+    rel = name or rels[0]
     returned = read_returned(docx, rel)
     for paragraph in returned.paragraphs:
         if paragraph.key in marked and paragraph.key not in record.paragraphs:
@@ -203,26 +237,32 @@ def _joined(blocks: list[str], segments: list[Segment]) -> str:
     return "".join(out) + "\n"
 
 
-def _meta(project: Project, original: Original, rel: str, ident: str) -> BookMeta:
+def _meta(project: Project, original: Original | None, rels: list[str], ident: str) -> BookMeta:
+    """The proof's metadata: of one source (``original``) or of the whole book (None)."""
     config = project.config
     book = config.title
     if config.series:
         book = f"{config.series.name} No. {config.series.number}: {book}"
-    what = "the rapporteur's note" if isinstance(original.doc, Note) else "the text"
+    if original is None:
+        what, rel, title = "the whole book", f"{len(rels)} texts", config.title
+    else:
+        what = "the rapporteur's note" if isinstance(original.doc, Note) else "the text"
+        rel, title = rels[0], original.doc.meta.title
     values = {"what": what, "source": rel, "book": book, "ident": ident, "version": __version__}
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    language = getattr(original.doc.meta, "language", None) if original is not None else None
     return BookMeta(
-        title=original.doc.meta.title,
+        title=title,
         subtitle=f"Proof for review: {rel}",
         series_line=book,
         publisher=config.publisher.name,
         year=config.year,
-        language=getattr(original.doc.meta, "language", None) or config.language,
+        language=language or config.language,
         author=", ".join(config.editors) or config.publisher.name,
         subject=f"Proof of {rel}",
         keywords=("proof",),
         imprint=tuple(text.format(**values) for text in COVER_NOTE),
-        running_header=f"Proof: {original.doc.meta.title}",
+        running_header=f"Proof: {title}",
         timestamp=int(epoch) if epoch.isdigit() else int(time.time()),
     )
 
