@@ -111,3 +111,18 @@ def test_an_html_comment_is_never_printed_and_is_a_review_item(
     refused = run_main(["build", "--final", "--format", "docx", "--force"], cwd=project.root)
     assert refused.exit_code == 1
     assert f"{rel}:12:20: error[IDM135]" in refused.stderr  # type: ignore[attr-defined]
+
+
+def test_a_final_build_up_to_date_still_refuses_a_new_review_item(
+    project: ProjectDir, run_main: Callable[..., object]
+) -> None:
+    first = run_main(["build", "--final", "--format", "docx"], cwd=project.root)
+    assert first.exit_code == 0, first.stderr  # type: ignore[attr-defined]
+    rel = "chapters/notes/new-york/opening.md"
+    project.write(
+        f"reviews/{rel}.yaml",
+        f"source: {rel}\nitems:\n  - id: r0000001\n    line: 10\n    comment: Which day?\n",
+    )
+    again = run_main(["build", "--final", "--format", "docx"], cwd=project.root)
+    assert again.exit_code == 1
+    assert f"{rel}:10:1: error[IDM135]: review item r0000001: Which day?" in again.stderr  # type: ignore[attr-defined]
