@@ -73,6 +73,12 @@ def test_tracked_changes_come_back_as_exactly_those_edits(
     assert done.exit_code == 0, done.stderr  # type: ignore[attr-defined]
     assert source.read_text("utf-8") == expected(original)
 
+    again = run_main(["corrections", str(returned)], cwd=root)  # the same proof once more
+    assert again.exit_code == 0, again.stderr  # type: ignore[attr-defined]
+    assert f"{NOTE}:20: already corrected" in again.stderr  # type: ignore[attr-defined]
+    assert f"{NOTE}:33: already corrected" in again.stderr  # type: ignore[attr-defined]
+    assert source.read_text("utf-8") == expected(original)
+
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_the_same_after_a_round_trip_through_libreoffice(

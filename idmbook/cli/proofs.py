@@ -168,11 +168,17 @@ def _report_corrections(found: Any, items: list[Any], dry_run: bool, file: Path)
             f"{item.comment}",
             markup=False,
         )
+    for marked in found.applied_before:
+        err_console.print(
+            f"{marked.source}:{marked.line}: already corrected (the source says what the proof "
+            "returns)",
+            markup=False,
+        )
     for problem in found.unplaced:
         where = f"{problem.source}:{problem.line}" if problem.source else shown(file)
         quoted = f': "{problem.text}"' if problem.text else ""
         err_console.print(f"{where}: cannot place a change: {problem.reason}{quoted}", markup=False)
     for rel in sorted(found.blocked):
         err_console.print(f"{rel}: nothing changed (see above)", markup=False)
-    if not found.changes and not found.unplaced and not items:
+    if not found.changes and not found.unplaced and not items and not found.applied_before:
         err_console.print(f"{shown(file)}: no corrections found", markup=False)

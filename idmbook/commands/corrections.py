@@ -87,6 +87,8 @@ class Corrections:
     project: Project | None = None
     blocked: set[str] = field(default_factory=set)
     """Sources of which nothing is applied."""
+    applied_before: list[Marked] = field(default_factory=list)
+    """Paragraphs whose source already says what the proof returns."""
 
 
 def read_corrections(start: Path, file: Path) -> Corrections:
@@ -282,8 +284,12 @@ def _source_change(
     unchanged = hashlib.sha256(before.encode("utf-8")).hexdigest() == record.sources[rel]
     segments = original.segments
     planned: list[_Planned] = []
+    done = _already_applied(segments, paragraphs)
     for marked, paragraph in paragraphs:
         segment = _current_segment(segments, marked, unchanged)
+        if segment is None and marked.index in done:
+            result.applied_before.append(marked)
+            continue
         if segment is None:
             _block(
                 result,
@@ -306,6 +312,27 @@ def _source_change(
     if after is None:
         return None
     return SourceChange(rel, original.path, before, after, [p.segment.line for p in planned])
+
+
+def _already_applied(
+    segments: list[Segment], paragraphs: list[tuple[Marked, WordParagraph]]
+) -> set[int]:
+    """The indexes of the paragraphs whose source already prints as returned (corrections
+    run a second time on the same proof)."""
+    candidates = [
+        (marked.index, paragraph.after)
+        for marked, paragraph in paragraphs
+        if 0 <= marked.index < len(segments)
+        and segments[marked.index].kind == marked.kind != "title"
+        and text_digest(segments[marked.index].text) != marked.digest
+    ]
+    pieces = [_FOOTNOTE_CALL.sub("", _printed_body(segments[i])) for i, _ in candidates]
+    printed = printed_texts(pieces)
+    return {
+        i
+        for (i, after), now in zip(candidates, printed, strict=True)
+        if normal(now) == normal(after)
+    }
 
 
 def _current_segment(segments: list[Segment], marked: Marked, unchanged: bool) -> Segment | None:
