@@ -28,7 +28,7 @@ from idmbook.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-GUIDES = ["rapporteurs.md", "editors.md", "ci.md", "rules.md"]
+GUIDES = ["rapporteurs.md", "editors.md", "proofs.md", "ci.md", "rules.md"]
 
 
 def _script() -> ModuleType:

@@ -132,6 +132,7 @@ def test_cli_json(project: ProjectDir, run_main: Callable[..., CliResult]) -> No
         "contributions",
         "coverage",
         "translations",
+        "review_items",
         "recommendations",
         "final",
     }

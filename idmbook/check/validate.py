@@ -11,6 +11,7 @@ from idmbook.check.crossrefs import crossref_diagnostics
 from idmbook.check.links import link_diagnostics
 from idmbook.check.memo import LoadMemo
 from idmbook.check.picturebudget import budget_diagnostics
+from idmbook.check.reviews import REVIEW_CODES, review_diagnostics
 from idmbook.check.sources import load_project
 from idmbook.diagnostics import Report, Severity
 from idmbook.load.project import Project, open_project
@@ -37,18 +38,20 @@ def validate(
         project.report.extend(crossref_diagnostics(project))
         project.report.extend(link_diagnostics(project))
         project.report.extend(acronym_diagnostics(project))
-        project.report.extend(citation_diagnostics(project))
-    else:  # the files given: their citations too (the references are the project's)
-        project.report.extend(citation_diagnostics(project))
+    # the citations of the files checked, whole project or not (the references are the project's)
+    project.report.extend(citation_diagnostics(project))
+    project.report.extend(review_diagnostics(project, whole=paths is None))
     report = project.report.strict() if strict else project.report
     return project, report
 
 
 def for_build(report: Report, final: bool) -> Report:
-    """The validation report as a build sees it: --final makes drafts (IDM045) errors."""
+    """The validation report as a build sees it: --final makes drafts (IDM045) and
+    unresolved review items (IDM135, IDM136) errors."""
     if not final:
         return report
     promoted = [
-        d.with_severity(Severity.ERROR) if d.code == "IDM045" else d for d in report.diagnostics
+        d.with_severity(Severity.ERROR) if d.code == "IDM045" or d.code in REVIEW_CODES else d
+        for d in report.diagnostics
     ]
     return Report(promoted, report.sources)

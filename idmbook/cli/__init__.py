@@ -19,6 +19,7 @@ from idmbook.cli import (  # noqa: F401 - the commands
     check,
     ingest,
     project,
+    proofs,
     recommendations,
     reference,
     translate,

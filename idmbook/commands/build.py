@@ -22,7 +22,7 @@ from idmbook.compose.assemble import Assembled, assemble
 from idmbook.compose.editions import edition_check
 from idmbook.compose.i18n import draft_note, load_labels
 from idmbook.diagnostics import Report
-from idmbook.errors import ProblemsFound
+from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.load.project import Project
 from idmbook.pandoc.ast import link_targets
 from idmbook.parse.body import Body, drawn_figure, parse_body
@@ -74,7 +74,7 @@ def build(
     """
     with signals_stop_cleanly():
         hashed: dict[Path, tuple[str, str]] = {}
-        if not options.force and options.markdown_out is None:
+        if not options.force and options.markdown_out is None and not _reviews_open(start, options):
             last = last_build(start, options)
             if last.plan is not None:
                 return _already_built(last.plan)
@@ -96,6 +96,21 @@ def build(
             finally:
                 if plan.cache is not None:
                     plan.cache.flush()
+
+
+def _reviews_open(start: Path, options: BuildOptions) -> bool:
+    """Whether a --final build must validate again although its inputs did not change: a
+    review item is open (reviews/ is not among the book's inputs)."""
+    if not options.final:
+        return False
+    from idmbook.load.reviews import OPEN, read_reviews
+    from idmbook.load.sources import find_root
+
+    try:
+        items, problems = read_reviews(find_root(start))
+    except IdmbookError:
+        return False  # no project here: the build says so
+    return bool(problems) or any(item.status == OPEN for item in items)
 
 
 def _validated(

@@ -101,6 +101,8 @@ class Status:
     near_duplicates: list[dict[str, Any]] = field(default_factory=list)
     """Groups of recommendations from different notes that say the same thing (ids, texts,
     similarity), as `idmbook recommendations` shows them."""
+    reviews: list[tuple[str, int, str]] = field(default_factory=list)
+    """(path, line, message) of each open review item (IDM135)."""
 
     @property
     def ready_for_final(self) -> bool:
@@ -189,6 +191,7 @@ class Status:
                 "empty": self.empty_cells(),
             },
             "translations": self.translations,
+            "review_items": [{"path": p, "line": n, "message": m} for p, n, m in self.reviews],
             "recommendations": {
                 "near_duplicates": self.near_duplicates,
                 "gcm_unaddressed": [{"objective": n, "title": t} for n, t in self.gcm_unaddressed],
@@ -366,6 +369,7 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
         gcm_unaddressed=_gcm_unaddressed(project),
     )
     status.translations = _translations(project)
+    status.reviews = [(d.path, d.line, d.message) for d in report.sorted() if d.code == "IDM135"]
     for theme_id, _ in status.themes:
         status.by_workshop[theme_id] = {w: (0, 0) for w, _ in status.workshops}
         status.by_stakeholder_type[theme_id] = dict.fromkeys(STAKEHOLDER_TYPES, 0)

@@ -33,6 +33,13 @@ def render_tables(status: Status) -> list[Any]:
                     + ", ".join(str(n) for n, _ in status.gcm_unaddressed)
                 )
             )
+    if status.reviews:
+        reviews = Table(title="Open review items", title_justify="left", expand=False)
+        for name in ("where", "item"):
+            reviews.add_column(name)
+        for path, line, message in status.reviews:
+            reviews.add_row(f"{path}:{line}", message)
+        out.append(reviews)
     blockers = Table(
         title="What would block `idmbook build --final`", title_justify="left", expand=False
     )

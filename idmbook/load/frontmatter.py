@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover
     CParser = None
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.pandoc.comments import hide_comments
 from idmbook.rules import diag
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -158,7 +159,7 @@ def split(
         first += 1
     if first >= len(lines) or lines[first].rstrip() != "---":
         if not required:
-            return FrontMatterFile(rel, text, {}, body=text, body_line=1), []
+            return FrontMatterFile(rel, text, {}, body=hide_comments(text), body_line=1), []
         return None, [
             diag(
                 "IDM005",
@@ -202,7 +203,7 @@ def split(
     if parsed is None:
         return None, problems
     data, positions, values = parsed
-    body = "\n".join(lines[end + 1 :])
+    body = hide_comments("\n".join(lines[end + 1 :]))  # never printed: review items
     return (
         FrontMatterFile(
             rel, text, data, positions, values, body, body_line=end + 2, front_line=first + 1

@@ -376,4 +376,26 @@ BOOK_RULES = [
         "The list of acronyms should hold only the acronyms the reader meets: remove it from "
         "acronyms.yaml, or check the spelling of the acronym.",
     ),
+    Rule(
+        "IDM135",
+        "review-item",
+        WARN,
+        "A review comment has not been resolved.",
+        "Review items are the comments reviewers left on a proof in Word (kept in the "
+        "reviews/ folder, one file per source, by `idmbook corrections`) and the comments "
+        "written in a source as <!-- ... -->, which the book never prints. Deal with each: "
+        "change the text, or answer the reviewer, then resolve it with `idmbook review "
+        "resolve ID` (or delete its entry, or the <!-- ... --> comment). A --final build "
+        "refuses a book with unresolved review items.",
+    ),
+    Rule(
+        "IDM136",
+        "review-file",
+        WARN,
+        "A file of the reviews/ folder cannot be read as review items.",
+        "The reviews/ folder holds one YAML file per source, written by `idmbook corrections`: "
+        "a 'source' and a list of 'items', each with an id, a line, the comment and its "
+        "status. Restore the file from version control or delete it; a --final build refuses "
+        "a book whose review items cannot be read.",
+    ),
 ]
