@@ -6,6 +6,7 @@ from pathlib import Path
 
 from idmbook.check.acronyms import acronym_diagnostics
 from idmbook.check.consolidation import check_consolidation
+from idmbook.check.cover import cover_diagnostics
 from idmbook.check.crossrefs import crossref_diagnostics
 from idmbook.check.memo import LoadMemo
 from idmbook.check.picturebudget import budget_diagnostics
@@ -34,6 +35,7 @@ def validate(
             project.report.extend(check_consolidation(project))
         project.report.extend(crossref_diagnostics(project))
         project.report.extend(acronym_diagnostics(project))
+        project.report.extend(cover_diagnostics(project))
     report = project.report.strict() if strict else project.report
     return project, report
 

@@ -37,6 +37,7 @@ from idmbook.pandoc.ast import TEXT_NODES, ast_bytes, id_counts, link_targets
 from idmbook.pandoc.ast import stringify as pandoc_stringify
 from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, run_pandoc_all, tool_span
 from idmbook.parse.sanitize import SOURCE_END, SOURCE_KEY, SOURCE_START
+from idmbook.render.cover import cover_picture_names, cover_values
 from idmbook.render.meta import BookMeta
 from idmbook.render.typst_errors import (
     END_MARK,
@@ -80,7 +81,9 @@ _CODE_LANGUAGE = re.compile(r"[A-Za-z0-9_+-]{1,32}")
 _IMAGE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _LINE_START = re.compile(r"[=+/-]|[0-9]+[.)]")
 _HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
-_PAGEBREAK = "#pagebreak(weak: true)"
+_PAGEBREAK = "#metadata(none) <idm-chapter-end>\n#pagebreak(weak: true)"
+"""Before each chapter: a mark where the previous one ends (the template's running header
+leaves a blank page after it bare), then a new page (a right-hand one in a print edition)."""
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 Node = dict[str, Any]
@@ -447,6 +450,7 @@ def pandoc_meta(meta: BookMeta, glyphs: Glyphs | None = None) -> dict[str, Any]:
         "footer-note": _meta_text(meta.footer_note),
         "lang-code": _meta_text(lang),
         "region-code": _meta_text(region),
+        **cover_values(meta, _meta_text, _meta_list),
     }
     return {key: value for key, value in values.items() if value is not None}
 
@@ -1047,7 +1051,8 @@ def typst_book(
         document["blocks"] = [_raw_block(includes)]
     main = _main_file(template, ast_bytes(document), cache)
     parts = tuple("".join(texts) for texts in chapters.values())
-    return TypstBook(main.decode("utf-8"), parts, includes, frozenset(used))
+    pictures = frozenset(used | cover_picture_names(meta))
+    return TypstBook(main.decode("utf-8"), parts, includes, pictures)
 
 
 def _pieces(blocks: list[Node]) -> tuple[list[int], list[bytes]]:
