@@ -29,6 +29,7 @@ from lxml import etree
 
 from idmbook.errors import IdmbookError
 from idmbook.render import docx_runs
+from idmbook.render.docx_cover import finish_covers
 from idmbook.render.docx_styles import (
     HEADING_STYLES,
     STYLE_FOOTER_NOTE,
@@ -65,6 +66,7 @@ def finish_docx(raw: bytes, meta: BookMeta) -> bytes:
     _rows_kept_whole(document.element.body)
     _fill_header_footer(document, meta, styles)
     _openings_without_header(document, front, styles)
+    finish_covers(document, meta)  # the covers' pictures, the back cover, the ISBN
     _word_settings(document)
     _set_core_properties(document, meta)
     members = _package_members(document)
