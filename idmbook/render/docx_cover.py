@@ -43,6 +43,21 @@ BACK_COVER_STYLES = {
 """Paragraph styles of templates/reference.docx the back cover uses."""
 
 
+KEYWORDS_LIMIT = 255
+"""The longest keywords property python-docx writes (it refuses a longer one)."""
+
+
+def word_keywords(meta: BookMeta) -> str:
+    """The document's keywords for Word: the book's numbers (ISBN, e-ISBN, ISSN) first, then
+    its themes, as many as fit in :data:`KEYWORDS_LIMIT` characters."""
+    ordered = [*meta.cover.numbers, *(k for k in meta.keywords if k not in meta.cover.numbers)]
+    kept: list[str] = []
+    for keyword in ordered:
+        if len("; ".join([*kept, keyword])) <= KEYWORDS_LIMIT:
+            kept.append(keyword)
+    return "; ".join(kept)
+
+
 def finish_covers(document: Any, meta: BookMeta) -> None:
     """Add the covers' pictures and the back cover to ``document`` (python-docx), and the
     book's ISBN to its properties. Called once the front part and the sections are made."""

@@ -29,7 +29,7 @@ from lxml import etree
 
 from idmbook.errors import IdmbookError
 from idmbook.render import docx_runs
-from idmbook.render.docx_cover import finish_covers
+from idmbook.render.docx_cover import finish_covers, word_keywords
 from idmbook.render.docx_styles import (
     HEADING_STYLES,
     STYLE_FOOTER_NOTE,
@@ -733,7 +733,7 @@ def _set_core_properties(document: Any, meta: BookMeta) -> None:
     props.title = meta.title
     props.author = meta.author
     props.subject = meta.subject
-    props.keywords = "; ".join(meta.keywords)
+    props.keywords = word_keywords(meta)  # (python-docx takes 255 characters at most)
     props.language = meta.language
     props.last_modified_by = meta.publisher
     props.created = when

@@ -107,8 +107,8 @@ def book_meta(
         author=", ".join(config.editors) or config.publisher.name,
         subject=series_line or config.title,
         keywords=(
-            *(assembled.themes or tuple(t.title for t in project.taxonomy.themes)),
             *cover.numbers,
+            *(assembled.themes or tuple(t.title for t in project.taxonomy.themes)),
         ),
         imprint=assembled.imprint,
         contents_label=str(labels.get("contents", "Contents")),
@@ -154,10 +154,15 @@ def cover_meta(config: Config, labels: dict[str, object], pictures: dict[str, Pa
     blurb = config.cover.blurb_in(language)
     return CoverMeta(
         logo=named.get("logo"),
-        logo_alt=config.cover.logo_alt
-        or label("logo_alt", "Logo of {publisher}", publisher=publisher.name),
+        logo_alt=smarten(
+            config.cover.logo_alt
+            or label("logo_alt", "Logo of {publisher}", publisher=publisher.name),
+            language,
+        ),
         photo=named.get("photo"),
-        photo_alt=config.cover.photo_alt or label("cover_photo_alt", "Cover photograph"),
+        photo_alt=smarten(
+            config.cover.photo_alt or label("cover_photo_alt", "Cover photograph"), language
+        ),
         blurb=smarten(blurb, language) if blurb else None,
         publisher_lines=tuple(
             line for line in (publisher.name, *publisher.address, *contact) if line
