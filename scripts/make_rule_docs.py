@@ -23,6 +23,7 @@ FAMILIES = [
     ("IDM04", "Checks across files"),
     ("IDM05", "Text and pictures"),
     ("IDM06", "The project: idmbook.yaml, the taxonomy, files"),
+    ("IDM15", "The covers: logo and photograph"),
     ("IDM1", "Ingesting submitted files"),
 ]
 """Sections of the page: the first rule-code prefix that matches places a rule."""

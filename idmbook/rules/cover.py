@@ -11,7 +11,7 @@ COVER_RULES = [
         ERR,
         "A cover picture (cover.logo or cover.photo) is not a file of the project.",
         "The logo and the cover photograph are named in idmbook.yaml relative to the "
-        "project's folder (`cover: {logo: templates/logo.svg}`). The file must exist inside "
+        "project's folder (under `cover:`, `logo: templates/logo.svg`). The file must exist inside "
         "the project, as a regular file reached through real folders: idmbook reads no URL, no "
         "absolute path, nothing outside the project and no link, so that a project received "
         "from elsewhere cannot make the book print a file of the machine that builds it.",
