@@ -3,11 +3,13 @@ inside the project and read only when they are regular files reached through rea
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from idmbook.load.confine import file_problem, folder_problem
+from idmbook.load.confine import file_problem, folder_problem, read_file
+from idmbook.load.picturecost import MAX_PICTURE_BYTES
 from idmbook.load.picturefiles import (
     IMAGE_SUFFIXES,
     picture_problem,
@@ -19,7 +21,7 @@ COVER_PICTURES = ("logo", "photo")
 """The keys of ``cover:`` that name a picture file, in the order they are checked."""
 PICTURE_FOLDER = "idm-cover"
 """Where the cover's pictures are placed beside the book's files when a renderer compiles it:
-``idm-cover/logo.svg``, ``idm-cover/photo.jpg``."""
+``idm-cover/logo-<hash>.svg``, ``idm-cover/photo-<hash>.jpg``."""
 
 
 @dataclass(frozen=True)
@@ -74,5 +76,11 @@ def cover_pictures(config: Config, root: Path) -> dict[str, Path]:
 
 
 def picture_name(key: str, path: Path) -> str:
-    """The name of the cover's ``key`` picture (logo, photo) beside the book's files."""
-    return f"{PICTURE_FOLDER}/{key}{path.suffix.lower()}"
+    """The name of the cover's ``key`` picture (logo, photo) beside the book's files, with
+    its content's hash: a long-lived compile folder (``idmbook watch``) takes a changed
+    picture as a new one."""
+    try:
+        digest = hashlib.sha256(read_file(path, MAX_PICTURE_BYTES)).hexdigest()[:16]
+    except OSError:
+        digest = "unread"  # (the renderer that copies it says why)
+    return f"{PICTURE_FOLDER}/{key}-{digest}{path.suffix.lower()}"

@@ -18,7 +18,7 @@ Node = dict[str, Any]
 
 
 def cover_picture_names(meta: BookMeta) -> set[str]:
-    """The names of the cover's pictures the PDF places (``idm-cover/logo.svg``...)."""
+    """The names of the cover's pictures the PDF places (``idm-cover/logo-<hash>.svg``...)."""
     return {name for name in (meta.cover.logo, meta.cover.photo) if name is not None}
 
 

@@ -179,13 +179,14 @@ def _back_cover(document: Any, meta: BookMeta) -> None:
     paragraphs += [_styled_paragraph(document, STYLE_IMPRINT, line) for line in cover.numbers]
     body = document.element.body
     last = body.find(qn("w:sectPr"))
+    if last is None:  # (a template without page set-up: a page break starts the back cover)
+        body.extend(paragraphs)
+        page_break = OxmlElement("w:pageBreakBefore")
+        paragraphs[0].get_or_add_pPr().append(page_break)
+        return
     for paragraph in paragraphs:
-        if last is not None:
-            last.addprevious(paragraph)
-        else:
-            body.append(paragraph)
-    if last is not None:
-        _own_section(body, last, paragraphs[0])
+        last.addprevious(paragraph)
+    _own_section(body, last, paragraphs[0])
 
 
 def _styled_paragraph(document: Any, style: str, text: str) -> Any:

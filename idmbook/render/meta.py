@@ -18,10 +18,10 @@ class CoverMeta:
     Pictures are named as in :attr:`BookMeta.images`; all strings are plain text."""
 
     logo: str | None = None
-    """The publisher's logo (``idm-cover/logo.svg``), on the front and back covers."""
+    """The publisher's logo (``idm-cover/logo-<hash>.svg``), on the front and back covers."""
     logo_alt: str = ""
     photo: str | None = None
-    """The front cover's photograph (``idm-cover/photo.jpg``)."""
+    """The front cover's photograph (``idm-cover/photo-<hash>.jpg``)."""
     photo_alt: str = ""
     blurb: str | None = None
     """The back cover's paragraph."""
@@ -130,7 +130,7 @@ def cover_meta(config: Config, labels: dict[str, object], pictures: dict[str, Pa
     """The covers of the book of ``config`` (in the book's language) in ``labels``' words;
     ``pictures``: the cover's pictures that can be used, by their names."""
     language = config.language
-    named = {name.split("/")[-1].split(".")[0]: name for name in pictures}
+    named = {name.split("/")[-1].split("-")[0]: name for name in pictures}
     publisher = config.publisher
 
     def label(key: str, default: str, **values: str) -> str:
