@@ -25,7 +25,8 @@ import tempfile
 from pathlib import Path
 
 _QUERY = """  let chapters = query(heading.where(level: 1))
-  if not chapters.any(h => h.location().page() == page-no) {"""
+  let opening = chapters.any(h => h.location().page() == page-no)
+  if not opening and not (book.print and blank-page(page-no)) {"""
 _OUTLINE = "#outline(title: book.contents)"
 _HEADER = '#set page(numbering: "1", header: running-header)'
 

@@ -23,6 +23,16 @@ FAMILIES = [
     ("IDM04", "Checks across files"),
     ("IDM05", "Text and pictures"),
     ("IDM06", "The project: idmbook.yaml, the taxonomy, files"),
+    ("IDM07", "What the build changes in submitted text"),
+    ("IDM08", "Translations"),
+    ("IDM09", "Consolidated recommendations and the global compact"),
+    ("IDM128", "Cross-references and acronyms"),
+    ("IDM129", "Cross-references and acronyms"),
+    ("IDM130", "Cross-references and acronyms"),
+    ("IDM131", "Cross-references and acronyms"),
+    ("IDM13", "Review items"),
+    ("IDM15", "Citations and internal links"),
+    ("IDM16", "The covers: logo and photograph"),
     ("IDM1", "Ingesting submitted files"),
 ]
 """Sections of the page: the first rule-code prefix that matches places a rule."""
@@ -93,13 +103,13 @@ def render() -> str:
             f"| [{rule.code}](#{anchor}) | {rule.name} | {rule.severity.value} | {rule.summary} |"
         )
     lines.append("")
-    current = None
-    for rule in RULES.values():
-        family = _family(rule.code)
-        if family != current:
-            lines += [f"## {family}", ""]
-            current = family
-        lines += _rule(rule)
+    titles = list(dict.fromkeys([title for _, title in FAMILIES] + ["Other checks"]))
+    for title in titles:  # each family once, in the order above; its rules in code order
+        rules = [rule for rule in RULES.values() if _family(rule.code) == title]
+        if rules:
+            lines += [f"## {title}", ""]
+            for rule in rules:
+                lines += _rule(rule)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -110,4 +110,6 @@ def test_imprint_has_mission_contact_citation_and_numbers(
 def test_the_pdf_ends_with_a_back_cover(books: dict[str, dict[str, Path]]) -> None:
     last = _pdf_pages(books["en"]["pdf"])[-1]
     assert last.startswith("International Dialogue on Migration No. 27")
-    assert "International Organization for Migration 2017" in last
+    # (the publisher's block and the numbers stand in two columns under the name and the year)
+    assert "International Organization for Migration 17 route des Morillons" in last
+    assert "2017 ISBN 978-92-9068-000-0 e-ISBN 978-92-9068-001-7 ISSN 1726-2224" in last

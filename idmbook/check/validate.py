@@ -7,6 +7,7 @@ from pathlib import Path
 from idmbook.check.acronyms import acronym_diagnostics
 from idmbook.check.citations import citation_diagnostics
 from idmbook.check.consolidation import check_consolidation
+from idmbook.check.cover import cover_diagnostics
 from idmbook.check.crossrefs import crossref_diagnostics
 from idmbook.check.links import link_diagnostics
 from idmbook.check.memo import LoadMemo
@@ -38,6 +39,7 @@ def validate(
         project.report.extend(crossref_diagnostics(project))
         project.report.extend(link_diagnostics(project))
         project.report.extend(acronym_diagnostics(project))
+        project.report.extend(cover_diagnostics(project))
     # the citations of the files checked, whole project or not (the references are the project's)
     project.report.extend(citation_diagnostics(project))
     project.report.extend(review_diagnostics(project, whole=paths is None))

@@ -72,6 +72,14 @@ def build(
             autocompletion=_book_languages,
         ),
     ] = None,
+    print_edition: Annotated[
+        bool,
+        typer.Option(
+            "--print",
+            help="Make the PDF for printing: chapters open on right-hand pages, wider inner "
+            "margins (as output.print: true in idmbook.yaml).",
+        ),
+    ] = False,
     diagnostics: DiagnosticsOption = OutputFormat.auto,
     project: ProjectOption = None,
     watch: Annotated[
@@ -91,6 +99,7 @@ def build(
     from idmbook.errors import ProblemsFound
 
     options = _options(fmt, out, draft, final, force, pdf_standard, lang)
+    options.print_edition = print_edition
     if watch:
         _watch(project or Path.cwd(), options, diagnostics)
         return

@@ -216,6 +216,7 @@ def _rendered(
         pdf_standard=options.pdf_standard,
         images=images,
         link_targets=link_targets(body.ids),
+        print_edition=options.print_edition,
     )
     return render_all(plan.formats, body.ast, meta, plan.templates, plan.cache, session)
 

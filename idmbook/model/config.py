@@ -113,6 +113,10 @@ class Output(_Strict):
     contributors_chart: bool = False
     """Add a chart of who contributed (published contributions by stakeholder type) at the
     end of the introduction, with alternative text generated from the numbers."""
+    print: bool = False
+    """Make the PDF for printing: each chapter opens on a right-hand (odd) page, with a blank
+    left-hand page before it when needed, and wider inner margins for binding and trimming
+    (`idmbook build --print` does the same for one build)."""
 
     @field_validator("directory")
     @classmethod
@@ -189,6 +193,36 @@ SOURCE_FOLDERS = frozenset({"chapters", "contributions", "templates", "inbox"})
 """Folders of a project the outputs are never written into."""
 
 
+# ---------------------------------------------------------------- the cover (issue 18)
+
+
+class Cover(_Strict):
+    """The pictures and words of the front and back covers. Picture files are files of the
+    project (PNG, JPEG, GIF or SVG), named relative to its folder."""
+
+    logo: str | None = None
+    """The publisher's logo, for example templates/logo.svg: on the front and back covers."""
+    logo_alt: str | None = None
+    """What the logo shows, read aloud by screen readers; the publisher's name when absent."""
+    photo: str | None = None
+    """A photograph for the front cover, for example media/cover.jpg."""
+    photo_alt: str | None = None
+    """What the photograph shows, for readers who cannot see it."""
+    photo_credit: str | None = None
+    """Who took the photograph, printed under the imprint, for example '© IOM 2017/Jane
+    Doe'."""
+    blurb: NonEmpty | dict[Language, NonEmpty] | None = None
+    """The paragraph printed on the back cover, or the paragraph per language (en, fr,
+    es...)."""
+
+    def blurb_in(self, language: str) -> str | None:
+        """The back cover's paragraph in ``language``, else in the first language given."""
+        if self.blurb is None or isinstance(self.blurb, str):
+            return self.blurb
+        found = self.blurb.get(language) or self.blurb.get(language.split("-")[0])
+        return found or next(iter(self.blurb.values()), None)
+
+
 class WorkshopTranslation(_Strict):
     """A workshop's own words in another language; what is left out stays as written."""
 
@@ -254,6 +288,9 @@ class Config(_Strict):
     """Names of the editors."""
     copyright: str | None = None
     """Copyright holder when it is not the publisher."""
+    cover: Cover = Cover()
+    """The publisher's logo, a cover photograph with its credit, and the back cover's
+    paragraph."""
     workshops: list[Workshop] = Field(min_length=1)
     """The workshops the publication reports on."""
     taxonomy: str | None = None

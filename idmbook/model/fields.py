@@ -67,13 +67,20 @@ def _isbn(value: str) -> str:
     from stdnum.exceptions import ValidationError
 
     try:
-        return str(isbn.format(isbn.validate(value)))
+        number = isbn.validate(value)
     except ValidationError as exc:
         raise PydanticCustomError(
             "bad_identifier",
             "'{value}' is not a valid ISBN: {why}",
             {"value": value, "why": str(exc).rstrip(".")},
         ) from None
+    if isbn.isbn_type(number) != "ISBN13":  # books since 2007 carry the 13-digit form
+        raise PydanticCustomError(
+            "bad_identifier",
+            "'{value}' is a 10-digit ISBN: give its 13-digit form, {isbn13}",
+            {"value": value, "isbn13": str(isbn.format(isbn.to_isbn13(number)))},
+        )
+    return str(isbn.format(number))
 
 
 def _issn(value: str) -> str:

@@ -55,6 +55,8 @@ class BuildOptions:
     """Keep pandoc's work in idmbook's cache folder (see :mod:`idmbook.cache`) and reuse it."""
     markdown_out: Path | None = None
     """Also write the assembled Markdown there (what pandoc parses; for the benchmark)."""
+    print_edition: bool = False
+    """Make the PDF for printing (`--print`), as the config's output.print does."""
 
 
 @dataclass
@@ -122,6 +124,7 @@ def make_plan(
         "source_date_epoch": info.timestamp,
         "commit": info.commit if options.draft else None,
         "language": config.language,
+        "print": options.print_edition or config.output.print,
     }
     return Plan(
         root=root,

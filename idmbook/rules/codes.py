@@ -10,6 +10,7 @@ from __future__ import annotations
 from idmbook.diagnostics import Diagnostic, Severity
 from idmbook.rules.apparatus import APPARATUS_RULES
 from idmbook.rules.book import BOOK_RULES
+from idmbook.rules.cover import COVER_RULES
 from idmbook.rules.files import FILE_RULES
 from idmbook.rules.ingest import INGEST_RULES
 from idmbook.rules.rule import ERR, INFO, WARN, Rule
@@ -20,7 +21,8 @@ __all__ = ["ERR", "INFO", "RULES", "WARN", "Rule", "diag"]
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in sorted(
-        [*FILE_RULES, *BOOK_RULES, *INGEST_RULES, *APPARATUS_RULES], key=lambda rule: rule.code
+        [*FILE_RULES, *BOOK_RULES, *INGEST_RULES, *APPARATUS_RULES, *COVER_RULES],
+        key=lambda rule: rule.code,
     )
 }
 """Every rule by its code, in the order of the codes."""

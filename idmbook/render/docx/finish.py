@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from idmbook.render.docx import contents, headers, keep, properties, sections, text
+from idmbook.render.docx import contents, covers, headers, keep, properties, sections, text
 from idmbook.render.docx.document import Finishing, open_docx
 from idmbook.render.docx.package import write_package
 from idmbook.render.meta import BookMeta
@@ -26,6 +26,7 @@ STEPS: tuple[Callable[[Finishing], None], ...] = (
     keep.rows_kept_whole,  # no table row split across pages
     headers.fill_header_footer,  # running header; in a draft, watermark and footer note
     sections.openings_without_header,  # imprint, contents, chapters open sections
+    covers.covers,  # the covers' pictures, the back cover with the ISBN
     properties.word_settings,  # compatibility mode; fields updated on opening
     properties.core_properties,  # title, author, subject, keywords, language, dates
 )

@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape
 
 from docx.oxml.ns import qn
 
+from idmbook.render.docx.covers import word_keywords
 from idmbook.render.docx.document import Finishing
 from idmbook.render.docx.wordml import insert_before, w
 from idmbook.render.meta import BookMeta
@@ -71,7 +72,7 @@ def core_properties(book: Finishing) -> None:
     props.title = meta.title
     props.author = meta.author
     props.subject = meta.subject
-    props.keywords = "; ".join(meta.keywords)
+    props.keywords = word_keywords(meta)  # (python-docx takes 255 characters at most)
     props.language = meta.language
     props.last_modified_by = meta.publisher
     props.created = when

@@ -8,8 +8,9 @@ from typing import Any
 from idmbook.pandoc.ast import Node
 from idmbook.pandoc.ast import stringify as pandoc_stringify
 
-PAGEBREAK = "#pagebreak(weak: true)"
-"""The page break before each chapter."""
+PAGEBREAK = "#metadata(none) <idm-chapter-end>\n#pagebreak(weak: true)"
+"""Before each chapter: a mark where the previous one ends (the template's running header
+leaves a blank page after it bare), then a new page (a right-hand one in a print edition)."""
 FREE_BREAKS = "#[#set text(costs: (widow: 0%, orphan: 0%));"
 """The opening of a scope in which Typst may break a paragraph after any line: a paragraph
 that holds a footnote is never moved whole to the next page to keep its lines together.

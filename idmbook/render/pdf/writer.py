@@ -12,6 +12,7 @@ from idmbook.errors import IdmbookError
 from idmbook.load.fonts import Glyphs
 from idmbook.pandoc.ast import Node, ast_bytes, id_counts, link_targets
 from idmbook.pandoc.run import balanced_runs, pandoc_version, run_pandoc, run_pandoc_all
+from idmbook.render.cover import cover_picture_names, cover_values
 from idmbook.render.meta import BookMeta
 from idmbook.render.pdf.context import Context
 from idmbook.render.pdf.language import book_language
@@ -99,6 +100,7 @@ def pandoc_meta(meta: BookMeta, glyphs: Glyphs | None = None) -> dict[str, Any]:
         "footer-note": _meta_text(meta.footer_note),
         "lang-code": _meta_text(lang),
         "region-code": _meta_text(region),
+        **cover_values(meta, _meta_text, _meta_list),
     }
     return {key: value for key, value in values.items() if value is not None}
 
@@ -157,7 +159,8 @@ def typst_book(
         document["blocks"] = [raw_block(includes)]
     main = _main_file(template, ast_bytes(document), cache)
     parts = tuple("".join(texts) for texts in chapters.values())
-    return TypstBook(main.decode("utf-8"), parts, includes, frozenset(used))
+    pictures = frozenset(used | cover_picture_names(meta))
+    return TypstBook(main.decode("utf-8"), parts, includes, pictures)
 
 
 def _pieces(blocks: list[Node]) -> tuple[list[int], list[bytes]]:
