@@ -19,6 +19,9 @@ def test_init_creates_a_project_that_validates_and_builds(
     target = tmp_path / "idm-2018"
     result = run_main(["init", str(target)], cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
+    # its validation is printed once, not again by the build
+    assert result.stdout.count("warning[IDM045]: the note is still a draft") == 1
+    assert result.stdout.count("warning[IDM040]") == 1
     assert (target / "idmbook.yaml").read_text().startswith("# The publication config.")
     for name in REQUIRED_TEMPLATES:
         assert (target / "templates" / name).read_bytes() == (
