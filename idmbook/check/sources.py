@@ -13,10 +13,15 @@ from idmbook.diagnostics import Report
 from idmbook.ingest.notes import note_from_docx
 from idmbook.load.acronyms import load_acronyms
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
-from idmbook.load.modelerrors import validate_model
+from idmbook.load.modelerrors import validate_keys, validate_model
 from idmbook.load.notebody import RawRecommendation, parse_note_body
 from idmbook.load.project import Project, read_source
-from idmbook.load.references import check_chapter, check_contribution, check_note
+from idmbook.load.references import (
+    check_chapter,
+    check_contribution,
+    check_note,
+    check_unvalidated,
+)
 from idmbook.load.sources import Kind, discover, inside, linked_out, rel_path
 from idmbook.model.documents import (
     Chapter,
@@ -120,12 +125,13 @@ def _load_docx_note(path: Path, raw: bytes, rel: str, project: Project) -> Note 
 
 def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None:
     report = project.report
-    meta, problems = validate_model(NoteMeta, fm)
+    meta, problems, wrong = validate_keys(NoteMeta, fm)
     report.extend(problems)
     body, problems = parse_note_body(fm.body, fm.rel, fm.body_line)
     report.extend(problems)
     report.extend(preflight.check(fm.body, fm.rel, fm.body_line, project.root, base, "note"))
-    if meta is None:
+    if meta is None:  # the keys that are right are still checked against the config
+        report.extend(check_unvalidated("note", body, fm, wrong, project.config, project.taxonomy))
         workshop, session = fm.data.get("workshop"), fm.data.get("session")
         if isinstance(workshop, str) and isinstance(session, str):
             project.unloaded_sessions.add((workshop, session))
@@ -193,12 +199,15 @@ def _recommendation_gcm(raw: RawRecommendation, rel: str, report: Report) -> tup
 
 
 def _load_contribution(fm: FrontMatterFile, project: Project, base: Path) -> Contribution | None:
-    meta, problems = validate_model(ContributionMeta, fm)
+    meta, problems, wrong = validate_keys(ContributionMeta, fm)
     project.report.extend(problems)
     project.report.extend(
         preflight.check(fm.body, fm.rel, fm.body_line, project.root, base, "contribution")
     )
     if meta is None:
+        project.report.extend(
+            check_unvalidated("contribution", None, fm, wrong, project.config, project.taxonomy)
+        )
         return None
     project.report.extend(check_contribution(meta, fm, project.config, project.taxonomy))
     return Contribution(fm.rel, meta, fm.body.strip("\n"), len(fm.body.split()), _key_lines(fm))
