@@ -111,3 +111,30 @@ def test_a_bold_line_instead_of_a_heading_is_named(
         "      = hint: a heading is a line starting with '## ': write '## Summary' instead of "
         "'**Summary**'"
     )
+
+
+def test_attribute_blocks_that_would_print_as_text_are_reported_at_their_line(
+    make_project: MakeProject, run_main: RunMain
+) -> None:
+    from conftest import note_text
+
+    body = (
+        '\n## Summary\n\nThe session {themes="rights-wellbeing" opened.\n\n'
+        '## Key messages\n\n- Cooperation matters (levels="national").\n\n'
+        '## Recommendations\n\n- Share data between States. {levels="national"\n'
+        '- Involve local authorities. {levels="local"\n  actors="cities"}\n'
+        '\n```\n{levels="in code"\n```\n'
+    )
+    project = make_project({NOTE: note_text("geneva", "children", "[rights-wellbeing]", body=body)})
+    result = run_main(["validate", NOTE], cwd=project)
+    heads = [line for line in result.stdout.splitlines() if line.startswith(NOTE)]
+    assert heads == [
+        f"{NOTE}:12:13: error[IDM032]: the attribute block is never closed with '}}', so it "
+        "would be printed as text",
+        f"{NOTE}:16:23: error[IDM032]: the attributes are in parentheses, so they would be "
+        "printed as text",
+        f"{NOTE}:20:30: error[IDM032]: the attribute block is never closed with '}}', so it "
+        "would be printed as text",
+        f"{NOTE}:24:1: info[IDM033]: text in the Recommendations section outside a list item is "
+        "not published",
+    ]

@@ -22,7 +22,15 @@ from idmbook.load.references import (
     check_note,
     check_unvalidated,
 )
-from idmbook.load.sources import Kind, discover, inside, linked_out, rel_path
+from idmbook.load.sources import (
+    SOURCE_SUFFIXES,
+    Kind,
+    discover,
+    inside,
+    linked_out,
+    not_read,
+    rel_path,
+)
 from idmbook.model.documents import (
     Chapter,
     ChapterMeta,
@@ -50,7 +58,20 @@ def sniff(fm: FrontMatterFile) -> Kind | None:
 def load_file(
     path: Path, kind: Kind | None, project: Project
 ) -> Note | Contribution | Chapter | None:
-    """Load one source file, adding its diagnostics to the project's report."""
+    """Load one source file, adding its diagnostics to the project's report. A note of
+    chapters/notes/WORKSHOP/SESSION.md that cannot be loaded leaves its session marked as
+    having a note that is invalid (not a missing one)."""
+    doc = _load_file(path, kind, project)
+    if doc is None:
+        parts = rel_path(path, project.root).split("/")
+        if len(parts) == 4 and parts[:2] == ["chapters", "notes"]:
+            project.unloaded_sessions.add((parts[2], parts[3].rsplit(".", 1)[0]))
+    return doc
+
+
+def _load_file(
+    path: Path, kind: Kind | None, project: Project
+) -> Note | Contribution | Chapter | None:
     root, report = project.root, project.report
     rel = rel_path(path, root)
     raw = read_source(path, rel, project)
@@ -245,6 +266,9 @@ def load_project(
                 # inside the project by name, elsewhere through a link: not read, as in
                 # discover(); a file outside the project named on the command line is read
                 project.report.add(linked_out(rel_path(path, project.root)))
+                continue
+            if path.suffix.lower() not in (*SOURCE_SUFFIXES, ".docx"):
+                project.report.add(not_read(path, rel_path(path, project.root)))
                 continue
             targets.append((path, _kind_from_folder(path, project.root)))
     context = context_digest(project) if memo is not None else b""

@@ -48,6 +48,8 @@ _ATTR_START = re.compile(r"^\s*[A-Za-z_][\w-]*\s*=")
 _BOLD_LINE = re.compile(r"^ {0,3}(\*\*|__|\*|_)\s*(.+?)\s*:?\s*\1\s*:?\s*$")
 """A line that is only bold or italic text: a heading typed as emphasis."""
 _MISPLACED_BLOCK = re.compile(r"\{\s*(?:themes|levels|actors)\s*=[^{}]*\}")
+_OPEN_BLOCK = re.compile(r"\{\s*(?:themes|levels|actors|gcm)\s*=")
+_PAREN_BLOCK = re.compile(r"\(\s*(?:themes|levels|actors|gcm)\s*=\s*[\"']")
 _ATTR = re.compile(r"""\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 
 
@@ -119,6 +121,7 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
                 "write each recommendation as a list item starting with '- ' or '1. '",
             )
         )
+    problems += _unreadable_blocks(body.split("\n"), rel, first_line)
     stripped = {k: v.strip("\n") for k, v in text.items()}
     return NoteBody(stripped, section_lines, recommendations, "\n\n".join(footnotes)), problems
 
@@ -374,6 +377,60 @@ def _misplaced_block(
             "move the {...} block to the very end of the item, after the full stop",
         )
     ]
+
+
+def _unreadable_blocks(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
+    """Attribute blocks that would be printed as text: one opened with '{' and never closed
+    in its paragraph, or one written in parentheses."""
+    problems: list[Diagnostic] = []
+    fence: str | None = None
+    paragraph: list[tuple[int, str]] = []
+    for index, line in enumerate([*lines, ""]):
+        marker = _FENCE.match(line)
+        if marker:
+            fence = marker.group(1)[0] * 3 if fence is None else None
+            continue
+        if fence is not None:
+            continue
+        if line.strip() and not _ITEM.match(line):
+            paragraph.append((first_line + index, line))
+            continue
+        problems += _unclosed_in(paragraph, rel)
+        paragraph = [(first_line + index, line)] if line.strip() else []
+    return problems
+
+
+def _unclosed_in(paragraph: list[tuple[int, str]], rel: str) -> list[Diagnostic]:
+    """:func:`_unreadable_blocks` in one paragraph or list item (its lines and their
+    numbers)."""
+    problems: list[Diagnostic] = []
+    for number, (lineno, line) in enumerate(paragraph):
+        for match in _PAREN_BLOCK.finditer(line):
+            problems.append(
+                diag(
+                    "IDM032",
+                    rel,
+                    lineno,
+                    match.start() + 1,
+                    "the attributes are in parentheses, so they would be printed as text",
+                    'write them in braces at the end of the item: {levels="national"}',
+                )
+            )
+        for match in _OPEN_BLOCK.finditer(line):
+            rest = [line[match.end() :], *(text for _, text in paragraph[number + 1 :])]
+            if not any("}" in text for text in rest):
+                problems.append(
+                    diag(
+                        "IDM032",
+                        rel,
+                        lineno,
+                        match.start() + 1,
+                        "the attribute block is never closed with '}', so it would be "
+                        "printed as text",
+                        "end the block with '}'",
+                    )
+                )
+    return problems
 
 
 def _attribute_block(text: str) -> re.Match[str] | None:

@@ -207,7 +207,10 @@ FILE_RULES = [
         "A recommendation's attribute block cannot be read.",
         'Attributes go at the end of the item in braces, key="value" pairs:\n'
         '- Set up a one-stop shop. {themes="rights-wellbeing" levels="local national" '
-        'actors="local authorities; civil society"}\nKeys: themes, levels, actors.',
+        'actors="local authorities; civil society"}\nKeys: themes, levels, actors, gcm. A '
+        "block never closed with '}', or written in parentheses `(levels=\"local\")`, would "
+        "be printed in the book as text, in any section of the note: it is reported at the "
+        "line where it opens.",
     ),
     Rule(
         "IDM033",
