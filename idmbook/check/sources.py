@@ -15,6 +15,7 @@ from idmbook.load.acronyms import load_acronyms
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
 from idmbook.load.modelerrors import validate_keys, validate_model
 from idmbook.load.notebody import RawRecommendation, parse_note_body
+from idmbook.load.placeholders import placeholder_diagnostics
 from idmbook.load.project import Project, read_source
 from idmbook.load.references import (
     check_chapter,
@@ -88,6 +89,8 @@ def _load_file(
     report.extend(problems)
     if fm is None:
         return None
+    if "translation_of" not in fm.data:
+        report.extend(placeholder_diagnostics(fm))
     if "translation_of" in fm.data:  # named like no translation, or beside no original
         line, col = fm.position(("translation_of",))
         report.add(
@@ -135,6 +138,8 @@ def _load_docx_note(path: Path, raw: bytes, rel: str, project: Project) -> Note 
     start = len(report.diagnostics)
     fm, problems = split(TextFile(rel, converted.markdown))
     report.extend(problems)
+    if fm is not None:
+        report.extend(placeholder_diagnostics(fm))
     note = _load_note(fm, project, path.parent) if fm is not None else None
     report.diagnostics[start:] = [converted.locate(d) for d in report.diagnostics[start:]]
     if note is not None:  # checks across files use the key positions: point them at the rows

@@ -11,6 +11,7 @@ from idmbook.check.memo import LoadMemo
 from idmbook.check.picturebudget import budget_diagnostics
 from idmbook.check.sources import load_project
 from idmbook.diagnostics import Report, Severity
+from idmbook.load.placeholders import placeholder_diagnostics
 from idmbook.load.project import Project, open_project
 from idmbook.load.templatefiles import template_diagnostics
 
@@ -28,6 +29,8 @@ def validate(
         return None, opened.strict() if strict else opened
     project = load_project(opened, paths, memo)
     if paths is None:  # the whole project: its templates, its pictures together
+        if project.config_source is not None:
+            project.report.extend(placeholder_diagnostics(project.config_source, body=False))
         project.report.extend(template_diagnostics(project.root))
         project.report.extend(budget_diagnostics(project))
         if project.config.consolidation:
@@ -38,11 +41,17 @@ def validate(
     return project, report
 
 
+FINAL_REFUSES = ("IDM045", "IDM049")
+"""Warnings a final build refuses: drafts, placeholders."""
+
+
 def for_build(report: Report, final: bool) -> Report:
-    """The validation report as a build sees it: --final makes drafts (IDM045) errors."""
+    """The validation report as a build sees it: --final makes drafts (IDM045) and
+    placeholders (IDM049) errors."""
     if not final:
         return report
     promoted = [
-        d.with_severity(Severity.ERROR) if d.code == "IDM045" else d for d in report.diagnostics
+        d.with_severity(Severity.ERROR) if d.code in FINAL_REFUSES else d
+        for d in report.diagnostics
     ]
     return Report(promoted, report.sources)

@@ -13,6 +13,12 @@ from pathlib import Path
 from idmbook.errors import IdmbookError
 from idmbook.load.defaults import DATA, default_templates
 from idmbook.load.modelerrors import did_you_mean
+from idmbook.load.placeholders import (
+    MESSAGES_TEXT,
+    RECOMMENDATION_TEXT,
+    SUBMISSION_TEXT,
+    SUMMARY_TEXT,
+)
 from idmbook.load.sources import CONFIG_NAME
 from idmbook.model.config import Config, Taxonomy
 from idmbook.model.fields import STAKEHOLDER_TYPES
@@ -96,10 +102,10 @@ def new_note(
         f"themes: [{taxonomy.themes[0].id}]\n"
         "levels: []  # local, national, regional, global\n"
         "---\n\n"
-        "## Summary\n\nWhat was said in the session, in two or three paragraphs.\n\n"
-        "## Key messages\n\n- The main points participants agreed on, one per item.\n\n"
+        f"## Summary\n\n{SUMMARY_TEXT}\n\n"
+        f"## Key messages\n\n- {MESSAGES_TEXT}\n\n"
         "## Recommendations\n\n"
-        '- One recommendation per item. {levels="national" actors="Member States"}\n'
+        f'- {RECOMMENDATION_TEXT} {{levels="national" actors="Member States"}}\n'
     )
     return _create(path, text, root)
 
@@ -136,7 +142,7 @@ def new_contribution(
         f"language: {language}\n"
         f"received: {dt.date.today().isoformat()}\n"
         "consent: false  # set to true once the authors agree to publication\n"
-        "---\n\nThe text of the submission.\n"
+        f"---\n\n{SUBMISSION_TEXT}\n"
     )
     return _create(path, text, root)
 
