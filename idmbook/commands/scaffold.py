@@ -52,12 +52,27 @@ def init_project(target: Path) -> list[Path]:
             shutil.copyfile(source, path)
             created.append(path)
         shutil.copytree(default_templates(), target / "templates")
+        _note_template(target)
         created.append(target / "templates")
         (target / ".gitignore").write_text("dist/\n", "utf-8")
         created.append(target / ".gitignore")
     except OSError as exc:
         raise IdmbookError(f"cannot create the project in {target}: {exc.strerror}") from None
     return created
+
+
+def _note_template(root: Path) -> None:
+    """templates/rapporteur-note.docx made from the new project's own config (its workshop,
+    a session without a note, its themes), so that a note written in it can be ingested."""
+    from idmbook.diagnostics import Report
+    from idmbook.ingest.notetemplate import note_template, template_fields
+    from idmbook.load.project import load_config
+
+    config, taxonomy, _ = load_config(root, Report())
+    if config is None or taxonomy is None or not config.workshops:
+        return  # the shipped config always loads; the packaged template is kept otherwise
+    fields = template_fields(config, taxonomy, root)
+    (root / "templates" / "rapporteur-note.docx").write_bytes(note_template(fields))
 
 
 def _slug(text: str) -> str:
