@@ -89,7 +89,7 @@ def init(
 
     created = init_project(directory)
     for path in created:
-        out_console.print(f"created {path}")
+        out_console.print(f"created {shown(path)}")
     _, report = run(directory)
     emit_report(report, OutputFormat.human)
     if report.has_errors:
@@ -142,7 +142,7 @@ def new_note(
 
     config, taxonomy, root = _open(project)
     path = create(root, config, taxonomy, workshop, session, rapporteur)
-    out_console.print(f"created {path}")
+    out_console.print(f"created {shown(path)}")
 
 
 @new_app.command("contribution")
@@ -180,4 +180,4 @@ def new_contribution(
         title,
         language,
     )
-    out_console.print(f"created {path}")
+    out_console.print(f"created {shown(path)}")

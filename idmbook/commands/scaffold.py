@@ -172,7 +172,8 @@ def _create(path: Path, text: str, root: Path) -> Path:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise IdmbookError(f"{path} already exists; idmbook new never overwrites a file") from None
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path
+        raise IdmbookError(f"{shown} already exists; idmbook new never overwrites a file") from None
     except Unconfined as exc:
         raise IdmbookError(f"cannot create {path}: {exc.why}") from None
     except OSError as exc:
