@@ -50,8 +50,8 @@ def warned(make_project: MakeProject) -> ProjectDir:
 def test_clean_project_exits_0(project: ProjectDir, run_main: RunMain) -> None:
     result = run_main(["validate"], cwd=project)
     assert result.exit_code == 0
-    assert result.stdout == ""
-    assert result.stderr.strip() == "no problems found"
+    assert result.stdout.strip() == "no problems found"
+    assert result.stderr == ""  # stderr is for idmbook's own failures
 
 
 def test_errors_exit_1(broken: ProjectDir, run_main: RunMain) -> None:
@@ -61,7 +61,7 @@ def test_errors_exit_1(broken: ProjectDir, run_main: RunMain) -> None:
 def test_warnings_alone_exit_0(warned: ProjectDir, run_main: RunMain) -> None:
     result = run_main(["validate"], cwd=warned)
     assert result.exit_code == 0
-    assert "warning[IDM045]" in result.stderr
+    assert "warning[IDM045]" in result.stdout
 
 
 def test_strict_turns_a_warning_into_exit_1(warned: ProjectDir, run_main: RunMain) -> None:
@@ -88,7 +88,7 @@ def test_config_not_utf8_exits_2(make_project: MakeProject, run_main: RunMain) -
     )
     result = run_main(["validate"], cwd=project)
     assert result.exit_code == 2
-    assert "idmbook.yaml cannot be read" in result.stderr
+    assert "idmbook.yaml cannot be read" in result.stderr  # idmbook cannot run: stderr
     assert "0xe8" in result.stderr
 
 
@@ -188,13 +188,13 @@ def test_github_format(broken: ProjectDir, warned: ProjectDir, run_main: RunMain
 def test_github_actions_env_selects_annotations(broken: ProjectDir, run_main: RunMain) -> None:
     result = run_main(["validate"], cwd=broken, GITHUB_ACTIONS="true")
     assert result.stdout.startswith(f"::error file={CASE_NOTE},line=4,col=10,title=IDM022::")
-    assert "^" not in result.stderr
+    assert "^" not in result.stdout
 
 
 def test_default_format_outside_github_is_human(broken: ProjectDir, run_main: RunMain) -> None:
     result = run_main(["validate"], cwd=broken)
-    assert result.stdout == ""
-    assert f"{CASE_NOTE}:4:10: error[IDM022]:" in result.stderr
+    assert result.stderr == ""
+    assert f"{CASE_NOTE}:4:10: error[IDM022]:" in result.stdout
 
 
 def test_sarif_format(broken: ProjectDir, run_main: RunMain) -> None:
@@ -216,7 +216,7 @@ def test_sarif_format(broken: ProjectDir, run_main: RunMain) -> None:
 
 
 def test_human_format_shows_the_line_and_a_caret(broken: ProjectDir, run_main: RunMain) -> None:
-    lines = run_main(["validate", "--format", "human"], cwd=broken).stderr.splitlines()
+    lines = run_main(["validate", "--format", "human"], cwd=broken).stdout.splitlines()
     head = lines.index(
         f"{CASE_NOTE}:4:10: error[IDM022]: session 'closng' is not on the agenda of workshop "
         "'new-york'"
@@ -233,7 +233,7 @@ def test_human_format_shows_the_line_and_a_caret(broken: ProjectDir, run_main: R
 
 def test_human_format_caret_in_the_config(make_project: MakeProject, run_main: RunMain) -> None:
     project = make_project({NOTE_PATHS["geneva", "children"]: None})
-    lines = run_main(["validate"], cwd=project).stderr.splitlines()
+    lines = run_main(["validate"], cwd=project).stdout.splitlines()
     line = CONFIG_SESSION_LINES["geneva", "children"]
     head = lines.index(
         f"idmbook.yaml:{line}:9: warning[IDM040]: session 'children' of workshop 'geneva' "
@@ -246,9 +246,9 @@ def test_human_format_caret_in_the_config(make_project: MakeProject, run_main: R
 def test_human_format_has_no_markup_leaks(make_project: MakeProject, run_main: RunMain) -> None:
     """Rich markup in a user's text is printed literally, never interpreted or dropped."""
     project = make_project({CASE_NOTE: note_text(session="closing", extra='"[bold]x[/bold]": 1\n')})
-    stderr = run_main(["validate"], cwd=project).stderr
-    assert "unknown key '[bold]x[/bold]'" in stderr
-    assert '    8 | "[bold]x[/bold]": 1' in stderr
+    stdout = run_main(["validate"], cwd=project).stdout
+    assert "unknown key '[bold]x[/bold]'" in stdout
+    assert '    8 | "[bold]x[/bold]": 1' in stdout
 
 
 # ----------------------------------------------------------------------------- one file

@@ -235,7 +235,7 @@ def test_pre_commit_hook_entry_checks_the_changed_files(
     project.write(note, note_text("geneva", "children", "[rights-welbeing]"))
     result = run_main([*entry, note, other], cwd=project)
     assert result.exit_code == 1
-    assert f"{note}:7:" in result.stderr and "IDM020" in result.stderr
+    assert f"{note}:7:" in result.stdout and "IDM020" in result.stdout
 
 
 # --------------------------------------------------------------------------- the command line

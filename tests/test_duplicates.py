@@ -130,4 +130,4 @@ def test_the_threshold_comes_from_the_config(
     bad = _project(make_project, "recommendations:\n  near_duplicate_threshold: 2\n")
     result = run_main(["recommendations", "-f", "json"], cwd=bad)
     assert result.exit_code == 1
-    assert "near_duplicate_threshold" in result.stderr
+    assert "near_duplicate_threshold" in result.stdout

@@ -237,7 +237,7 @@ def test_position_falls_back_to_the_nearest_parent() -> None:
 
 def test_yaml_duplicate_keys_point_at_the_second() -> None:
     parsed, problems = _yaml("a: 1\nb:\n  c: 1\n  c: 2\na: 3\n", offset=1)
-    assert parsed is None
+    assert parsed is not None and parsed[0] == {"a": 1, "b": {"c": 1}}  # checked on, first kept
     assert codes(problems) == [("IDM007", 5, 3), ("IDM007", 6, 1)]
     assert problems[0].message == "duplicate key 'c' (first set on line 4)"
     assert problems[1].message == "duplicate key 'a' (first set on line 2)"

@@ -171,7 +171,7 @@ def test_a_project_with_errors_exports_nothing(
     out = tmp_path / "recs.csv"
     result = run_main(["recommendations", "-f", "csv", "-o", str(out)], cwd=project)
     assert result.exit_code == 1
-    assert "chapters/notes/geneva/children.md" in result.stderr
+    assert "chapters/notes/geneva/children.md" in result.stdout
     assert not out.exists()
 
 

@@ -19,6 +19,9 @@ def test_init_creates_a_project_that_validates_and_builds(
     target = tmp_path / "idm-2018"
     result = run_main(["init", str(target)], cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
+    # its validation is printed once, not again by the build
+    assert result.stdout.count("warning[IDM045]: the note is still a draft") == 1
+    assert result.stdout.count("warning[IDM040]") == 1
     assert (target / "idmbook.yaml").read_text().startswith("# The publication config.")
     for name in REQUIRED_TEMPLATES:
         assert (target / "templates" / name).read_bytes() == (
@@ -66,7 +69,13 @@ def test_new_note_fills_front_matter_from_the_agenda(
     assert 'rapporteur: "Ana"' in text
     assert "## Summary" in text and "## Key messages" in text and "## Recommendations" in text
     report = project.validate("chapters/notes/geneva/children.md")
-    assert [d.code for d in report.diagnostics] == ["IDM045"]  # a draft, nothing else
+    # a draft, with the template's sentences to replace (a final build refuses both)
+    assert sorted((d.code, d.line) for d in report.diagnostics) == [
+        ("IDM045", 6),
+        ("IDM049", 14),
+        ("IDM049", 18),
+        ("IDM049", 22),
+    ]
 
 
 def test_new_note_never_overwrites_and_suggests_sessions(
@@ -107,4 +116,5 @@ def test_new_contribution_waits_for_consent(
     text = project.read("contributions/city-of-milan.md")
     assert 'organisation: "City of Milan"' in text and "language: it" in text
     report = project.validate("contributions/city-of-milan.md")
-    assert [d.code for d in report.diagnostics] == ["IDM043"]  # no consent yet
+    # no consent yet, and the template's sentence to replace
+    assert sorted(d.code for d in report.diagnostics) == ["IDM043", "IDM049"]

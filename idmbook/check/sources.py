@@ -13,11 +13,25 @@ from idmbook.diagnostics import Report
 from idmbook.ingest.notes import note_from_docx
 from idmbook.load.acronyms import load_acronyms
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
-from idmbook.load.modelerrors import validate_model
+from idmbook.load.modelerrors import validate_keys, validate_model
 from idmbook.load.notebody import RawRecommendation, parse_note_body
+from idmbook.load.placeholders import placeholder_diagnostics
 from idmbook.load.project import Project, read_source
-from idmbook.load.references import check_chapter, check_contribution, check_note
-from idmbook.load.sources import Kind, discover, inside, linked_out, rel_path
+from idmbook.load.references import (
+    check_chapter,
+    check_contribution,
+    check_note,
+    check_unvalidated,
+)
+from idmbook.load.sources import (
+    SOURCE_SUFFIXES,
+    Kind,
+    discover,
+    inside,
+    linked_out,
+    not_read,
+    rel_path,
+)
 from idmbook.model.documents import (
     Chapter,
     ChapterMeta,
@@ -45,7 +59,20 @@ def sniff(fm: FrontMatterFile) -> Kind | None:
 def load_file(
     path: Path, kind: Kind | None, project: Project
 ) -> Note | Contribution | Chapter | None:
-    """Load one source file, adding its diagnostics to the project's report."""
+    """Load one source file, adding its diagnostics to the project's report. A note of
+    chapters/notes/WORKSHOP/SESSION.md that cannot be loaded leaves its session marked as
+    having a note that is invalid (not a missing one)."""
+    doc = _load_file(path, kind, project)
+    if doc is None:
+        parts = rel_path(path, project.root).split("/")
+        if len(parts) == 4 and parts[:2] == ["chapters", "notes"]:
+            project.unloaded_sessions.add((parts[2], parts[3].rsplit(".", 1)[0]))
+    return doc
+
+
+def _load_file(
+    path: Path, kind: Kind | None, project: Project
+) -> Note | Contribution | Chapter | None:
     root, report = project.root, project.report
     rel = rel_path(path, root)
     raw = read_source(path, rel, project)
@@ -62,6 +89,8 @@ def load_file(
     report.extend(problems)
     if fm is None:
         return None
+    if "translation_of" not in fm.data:
+        report.extend(placeholder_diagnostics(fm))
     if "translation_of" in fm.data:  # named like no translation, or beside no original
         line, col = fm.position(("translation_of",))
         report.add(
@@ -109,6 +138,8 @@ def _load_docx_note(path: Path, raw: bytes, rel: str, project: Project) -> Note 
     start = len(report.diagnostics)
     fm, problems = split(TextFile(rel, converted.markdown))
     report.extend(problems)
+    if fm is not None:
+        report.extend(placeholder_diagnostics(fm))
     note = _load_note(fm, project, path.parent) if fm is not None else None
     report.diagnostics[start:] = [converted.locate(d) for d in report.diagnostics[start:]]
     if note is not None:  # checks across files use the key positions: point them at the rows
@@ -120,12 +151,13 @@ def _load_docx_note(path: Path, raw: bytes, rel: str, project: Project) -> Note 
 
 def _load_note(fm: FrontMatterFile, project: Project, base: Path) -> Note | None:
     report = project.report
-    meta, problems = validate_model(NoteMeta, fm)
+    meta, problems, wrong = validate_keys(NoteMeta, fm)
     report.extend(problems)
     body, problems = parse_note_body(fm.body, fm.rel, fm.body_line)
     report.extend(problems)
     report.extend(preflight.check(fm.body, fm.rel, fm.body_line, project.root, base, "note"))
-    if meta is None:
+    if meta is None:  # the keys that are right are still checked against the config
+        report.extend(check_unvalidated("note", body, fm, wrong, project.config, project.taxonomy))
         workshop, session = fm.data.get("workshop"), fm.data.get("session")
         if isinstance(workshop, str) and isinstance(session, str):
             project.unloaded_sessions.add((workshop, session))
@@ -193,12 +225,15 @@ def _recommendation_gcm(raw: RawRecommendation, rel: str, report: Report) -> tup
 
 
 def _load_contribution(fm: FrontMatterFile, project: Project, base: Path) -> Contribution | None:
-    meta, problems = validate_model(ContributionMeta, fm)
+    meta, problems, wrong = validate_keys(ContributionMeta, fm)
     project.report.extend(problems)
     project.report.extend(
         preflight.check(fm.body, fm.rel, fm.body_line, project.root, base, "contribution")
     )
     if meta is None:
+        project.report.extend(
+            check_unvalidated("contribution", None, fm, wrong, project.config, project.taxonomy)
+        )
         return None
     project.report.extend(check_contribution(meta, fm, project.config, project.taxonomy))
     return Contribution(fm.rel, meta, fm.body.strip("\n"), len(fm.body.split()), _key_lines(fm))
@@ -236,6 +271,9 @@ def load_project(
                 # inside the project by name, elsewhere through a link: not read, as in
                 # discover(); a file outside the project named on the command line is read
                 project.report.add(linked_out(rel_path(path, project.root)))
+                continue
+            if path.suffix.lower() not in (*SOURCE_SUFFIXES, ".docx"):
+                project.report.add(not_read(path, rel_path(path, project.root)))
                 continue
             targets.append((path, _kind_from_folder(path, project.root)))
     context = context_digest(project) if memo is not None else b""

@@ -15,6 +15,7 @@ from idmbook.check.picturebudget import budget_diagnostics
 from idmbook.check.reviews import REVIEW_CODES, review_diagnostics
 from idmbook.check.sources import load_project
 from idmbook.diagnostics import Report, Severity
+from idmbook.load.placeholders import placeholder_diagnostics
 from idmbook.load.project import Project, open_project
 from idmbook.load.templatefiles import template_diagnostics
 
@@ -32,6 +33,8 @@ def validate(
         return None, opened.strict() if strict else opened
     project = load_project(opened, paths, memo)
     if paths is None:  # the whole project: its templates, its pictures together
+        if project.config_source is not None:
+            project.report.extend(placeholder_diagnostics(project.config_source, body=False))
         project.report.extend(template_diagnostics(project.root))
         project.report.extend(budget_diagnostics(project))
         if project.config.consolidation:
@@ -47,13 +50,17 @@ def validate(
     return project, report
 
 
+FINAL_REFUSES = ("IDM045", "IDM049")
+"""Warnings a final build refuses: drafts, placeholders."""
+
+
 def for_build(report: Report, final: bool) -> Report:
     """The validation report as a build sees it: --final makes drafts (IDM045) and
-    unresolved review items (IDM135, IDM136) errors."""
+    placeholders (IDM049) and unresolved review items (IDM135, IDM136) errors."""
     if not final:
         return report
     promoted = [
-        d.with_severity(Severity.ERROR) if d.code == "IDM045" or d.code in REVIEW_CODES else d
+        d.with_severity(Severity.ERROR) if d.code in FINAL_REFUSES or d.code in REVIEW_CODES else d
         for d in report.diagnostics
     ]
     return Report(promoted, report.sources)

@@ -29,7 +29,9 @@ app = typer.Typer(
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
-# soft_wrap: messages are never hard-wrapped, so paths stay whole in CI logs and pipes
+# soft_wrap: messages are never hard-wrapped, so paths stay whole in CI logs and pipes.
+# Diagnostics about the user's files and the commands' results go to stdout (out_console);
+# stderr (err_console) is kept for progress and idmbook's own failures.
 err_console = Console(stderr=True, emoji=False, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, emoji=False, soft_wrap=True)
 _state = {"debug": False}
@@ -118,19 +120,19 @@ def emit_report(report: object, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.auto:
         on_github = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
         fmt = OutputFormat.github if on_github else OutputFormat.human
-    if fmt is OutputFormat.human:
+    if fmt is OutputFormat.human:  # on stdout, as compilers and linters print them
         shown, notes = visible(report)
         if shown.diagnostics:
-            err_console.print(
-                format_human(shown, color=err_console.is_terminal),
+            out_console.print(
+                format_human(shown, color=out_console.is_terminal),
                 soft_wrap=True,
                 highlight=False,
-                markup=err_console.is_terminal,
+                markup=out_console.is_terminal,
             )
         elif not report.diagnostics and not verbosity.quiet:
-            err_console.print("no problems found")
+            out_console.print("no problems found")
         for note in notes:
-            err_console.print(note, highlight=False, markup=False)
+            out_console.print(note, highlight=False, markup=False)
     elif fmt is OutputFormat.json:
         sys.stdout.write(format_json(report) + "\n")
     elif fmt is OutputFormat.github:

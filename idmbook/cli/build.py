@@ -23,7 +23,10 @@ from idmbook.cli.app import (
 from idmbook.errors import IdmbookError
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from idmbook.commands.build import BuildOptions, BuildResult
+    from idmbook.diagnostics import Diagnostic
 
 
 def _book_languages() -> list[str]:
@@ -94,24 +97,40 @@ def build(
     Example: [bold]idmbook build --draft[/] or [bold]idmbook build --lang fr[/]
     """
 
-    from idmbook.cli.progress import stage_log
-    from idmbook.commands.build import build as run_build
-    from idmbook.errors import ProblemsFound
-
     options = _options(fmt, out, draft, final, force, pdf_standard, lang)
     options.print_edition = print_edition
     if watch:
         _watch(project or Path.cwd(), options, diagnostics)
         return
+    run_and_report(project or Path.cwd(), options, diagnostics)
+
+
+def run_and_report(
+    start: Path,
+    options: BuildOptions,
+    diagnostics: OutputFormat,
+    already: Collection[Diagnostic] = (),
+) -> None:
+    """Build with its stages shown on stderr, then print the build's problems (those not in
+    ``already``, printed by the caller) on stdout and what was written. The problems
+    are printed once the live stages have stopped: on a terminal they route stdout to stderr."""
+    from idmbook.cli.progress import stage_log
+    from idmbook.commands.build import build as run_build
+    from idmbook.diagnostics import Report
+    from idmbook.errors import ProblemsFound
+
+    failed: ProblemsFound | None = None
     with stage_log(err_console, verbosity) as log:
         try:
-            result = run_build(project or Path.cwd(), options, log)
+            result = run_build(start, options, log)
         except ProblemsFound as exc:
-            report = getattr(exc, "report", None)
-            if report is not None:
-                report_build_problems(report, diagnostics)
-            raise
-    report_build_problems(result.report, diagnostics)
+            failed = exc
+    report = getattr(failed, "report", None) if failed is not None else result.report
+    if isinstance(report, Report):
+        fresh = Report([d for d in report.diagnostics if d not in already], report.sources)
+        report_build_problems(fresh, diagnostics)
+    if failed is not None:
+        raise failed
     if not verbosity.quiet:
         _print_outcome(result)
 

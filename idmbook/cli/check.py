@@ -45,10 +45,33 @@ def validate(
                 targets.extend(sorted(p.rglob("*.md")))
             elif p.name != "idmbook.yaml":  # the config is checked on every run anyway
                 targets.append(p)
-    start = project or (paths[0].parent if paths else Path.cwd())
+    start = project or _start(paths)
     loaded, report = run(start, targets, strict=strict)
     emit_report(report, fmt)
     if loaded is None and any(d.code <= "IDM009" for d in report.diagnostics):
         raise typer.Exit(2)  # idmbook.yaml could not even be read: nothing was validated
     if report.has_errors:
         raise typer.Exit(1)
+
+
+def _start(paths: list[Path] | None) -> Path:
+    """Where to look for the project: the first file's folder when it is in a project, else
+    the current folder (a Word note in ~/Downloads is checked against the project the command
+    is run in; it is converted in memory, nothing is written)."""
+    from idmbook.errors import ProjectNotFound
+    from idmbook.load.sources import find_root
+
+    if not paths:
+        return Path.cwd()
+    try:
+        return find_root(paths[0].parent)
+    except ProjectNotFound:
+        pass
+    try:
+        return find_root(Path.cwd())
+    except ProjectNotFound:
+        raise ProjectNotFound(
+            f"{paths[0]} is in no project, and neither is the current folder",
+            "run `idmbook validate FILE` inside the project the file is for, or give it "
+            "with -C PROJECT: a note is checked against its workshops and themes",
+        ) from None

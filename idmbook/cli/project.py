@@ -19,7 +19,6 @@ from idmbook.cli.app import (
     out_console,
     shown,
 )
-from idmbook.cli.build import build
 from idmbook.errors import IdmbookError
 
 if TYPE_CHECKING:
@@ -84,25 +83,23 @@ def init(
     Example: [bold]idmbook init idm-2018[/]
     """
     from idmbook.check.validate import validate as run
+    from idmbook.cli.build import run_and_report
+    from idmbook.commands.build import BuildOptions
     from idmbook.commands.scaffold import init_project
 
     created = init_project(directory)
     for path in created:
-        out_console.print(f"created {path}")
+        out_console.print(f"created {shown(path)}")
     _, report = run(directory)
     emit_report(report, OutputFormat.human)
     if report.has_errors:
         raise typer.Exit(1)
-    if not no_build:
-        build(
-            fmt=None,
-            out=None,
-            draft=True,
-            final=False,
-            force=False,
-            pdf_standard=None,
-            diagnostics=OutputFormat.human,
-            project=directory,
+    if not no_build:  # the build's own problems only: validation's are printed above
+        run_and_report(
+            directory,
+            BuildOptions(draft=True),
+            OutputFormat.human,
+            already=frozenset(report.diagnostics),
         )
     out_console.print(
         f"next: cd {directory}, fill in the TODOs in idmbook.yaml, then "
@@ -145,7 +142,7 @@ def new_note(
 
     config, taxonomy, root = _open(project)
     path = create(root, config, taxonomy, workshop, session, rapporteur)
-    out_console.print(f"created {path}")
+    out_console.print(f"created {shown(path)}")
 
 
 @new_app.command("contribution")
@@ -183,4 +180,4 @@ def new_contribution(
         title,
         language,
     )
-    out_console.print(f"created {path}")
+    out_console.print(f"created {shown(path)}")

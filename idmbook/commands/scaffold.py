@@ -13,6 +13,12 @@ from pathlib import Path
 from idmbook.errors import IdmbookError
 from idmbook.load.defaults import DATA, default_templates
 from idmbook.load.modelerrors import did_you_mean
+from idmbook.load.placeholders import (
+    MESSAGES_TEXT,
+    RECOMMENDATION_TEXT,
+    SUBMISSION_TEXT,
+    SUMMARY_TEXT,
+)
 from idmbook.load.sources import CONFIG_NAME
 from idmbook.model.config import Config, Taxonomy
 from idmbook.model.fields import STAKEHOLDER_TYPES
@@ -46,12 +52,27 @@ def init_project(target: Path) -> list[Path]:
             shutil.copyfile(source, path)
             created.append(path)
         shutil.copytree(default_templates(), target / "templates")
+        _note_template(target)
         created.append(target / "templates")
         (target / ".gitignore").write_text("dist/\n", "utf-8")
         created.append(target / ".gitignore")
     except OSError as exc:
         raise IdmbookError(f"cannot create the project in {target}: {exc.strerror}") from None
     return created
+
+
+def _note_template(root: Path) -> None:
+    """templates/rapporteur-note.docx made from the new project's own config (its workshop,
+    a session without a note, its themes), so that a note written in it can be ingested."""
+    from idmbook.diagnostics import Report
+    from idmbook.ingest.notetemplate import note_template, template_fields
+    from idmbook.load.project import load_config
+
+    config, taxonomy, _ = load_config(root, Report())
+    if config is None or taxonomy is None or not config.workshops:
+        return  # the shipped config always loads; the packaged template is kept otherwise
+    fields = template_fields(config, taxonomy, root)
+    (root / "templates" / "rapporteur-note.docx").write_bytes(note_template(fields))
 
 
 def _slug(text: str) -> str:
@@ -96,10 +117,10 @@ def new_note(
         f"themes: [{taxonomy.themes[0].id}]\n"
         "levels: []  # local, national, regional, global\n"
         "---\n\n"
-        "## Summary\n\nWhat was said in the session, in two or three paragraphs.\n\n"
-        "## Key messages\n\n- The main points participants agreed on, one per item.\n\n"
+        f"## Summary\n\n{SUMMARY_TEXT}\n\n"
+        f"## Key messages\n\n- {MESSAGES_TEXT}\n\n"
         "## Recommendations\n\n"
-        '- One recommendation per item. {levels="national" actors="Member States"}\n'
+        f'- {RECOMMENDATION_TEXT} {{levels="national" actors="Member States"}}\n'
     )
     return _create(path, text, root)
 
@@ -136,7 +157,7 @@ def new_contribution(
         f"language: {language}\n"
         f"received: {dt.date.today().isoformat()}\n"
         "consent: false  # set to true once the authors agree to publication\n"
-        "---\n\nThe text of the submission.\n"
+        f"---\n\n{SUBMISSION_TEXT}\n"
     )
     return _create(path, text, root)
 
@@ -151,7 +172,8 @@ def _create(path: Path, text: str, root: Path) -> Path:
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise IdmbookError(f"{path} already exists; idmbook new never overwrites a file") from None
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path
+        raise IdmbookError(f"{shown} already exists; idmbook new never overwrites a file") from None
     except Unconfined as exc:
         raise IdmbookError(f"cannot create {path}: {exc.why}") from None
     except OSError as exc:

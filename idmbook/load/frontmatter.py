@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover
     CParser = None
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.load.yamlquotes import quote_problems, straighten
 from idmbook.pandoc.comments import hide_comments
 from idmbook.rules import diag
 
@@ -279,6 +280,19 @@ def parse_yaml(
 ) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
     """Parse YAML into plain data, with 1-based positions of every key and value.
 
+    A value in typographic quotes (``“geneva”``) is reported and read as if its quotes were
+    straight, and a key given twice is reported and its first value kept: the data is still
+    returned, so that the rest of the file is checked in the same run."""
+    yaml_text, found = straighten(yaml_text)
+    parsed, problems = _parse_yaml(yaml_text, rel, line_offset, top_level)
+    return parsed, quote_problems(found, rel, line_offset) + problems
+
+
+def _parse_yaml(
+    yaml_text: str, rel: str, line_offset: int, top_level: str
+) -> tuple[tuple[dict[str, Any], Positions, Positions] | None, list[Diagnostic]]:
+    """:func:`parse_yaml` of text with straight quotes.
+
     The C parser is only a faster road to the same result: it is used when it is installed and
     the text is plain, and its answer is kept only when it is a clean mapping. Anything else,
     every error included, is read again by ruamel's pure YAML 1.2 parser, so the data and every
@@ -339,11 +353,9 @@ def _from_node(
     try:
         value = builder.build(node, (), 0)
     except _Refused:
-        return None, builder.problems
+        return None, builder.problems + builder.kept
     assert isinstance(value, dict)
-    if builder.problems:
-        return None, builder.problems
-    return (value, builder.positions, builder.values), []
+    return (value, builder.positions, builder.values), builder.kept
 
 
 class _Refused(Exception):
@@ -357,6 +369,9 @@ class _Builder:
         self.positions: Positions = {}
         self.values: Positions = {}
         self.problems: list[Diagnostic] = []
+        """Why the document is refused."""
+        self.kept: list[Diagnostic] = []
+        """Problems after which the data is still read (a key given twice)."""
         self.seen: set[int] = set()
         self.count = 0
 
@@ -413,7 +428,7 @@ class _Builder:
                 if key in result:
                     first = self.positions.get((*loc, key), (0, 0))
                     line, col = self._pos(key_node)
-                    self.problems.append(
+                    self.kept.append(
                         diag(
                             "IDM007",
                             self.rel,

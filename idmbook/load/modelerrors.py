@@ -34,23 +34,46 @@ def closest(word: str, choices: Sequence[str]) -> str | None:
     return found[0]
 
 
-def did_you_mean(word: str, choices: Sequence[str]) -> str:
+def did_you_mean(word: str, choices: Sequence[str], what: str = "valid values") -> str:
     """A hint naming the closest valid choice and listing the others."""
     best = closest(word, choices)
     listed = ", ".join(choices[:12]) + (", …" if len(choices) > 12 else "")
     if best:
-        return f"did you mean '{best}'? valid values: {listed}"
-    return f"valid values: {listed}"
+        return f"did you mean '{best}'? {what}: {listed}"
+    return f"{what}: {listed}"
+
+
+def _unknown_key_hint(key: str, allowed: list[str]) -> str | None:
+    """What to do about an unknown key: the key meant, or for a date given to a note (which
+    has none), where its date comes from."""
+    if key.lower() in ("date", "session_date") and "session" in allowed:
+        return (
+            "a note has no date of its own: it is its session's date in idmbook.yaml; "
+            "remove this line"
+        )
+    if key.lower() == "date" and "received" in allowed:
+        return "did you mean 'received'? the date the submission was received, 2017-05-02"
+    return did_you_mean(key, allowed, "known keys") if allowed else None
 
 
 def validate_model(
     model: type[M], fm: FrontMatterFile, fallback_code: str = "IDM012"
 ) -> tuple[M | None, list[Diagnostic]]:
     """Validate front-matter data against ``model``; errors point at their keys."""
+    found, problems, _ = validate_keys(model, fm, fallback_code)
+    return found, problems
+
+
+def validate_keys(
+    model: type[M], fm: FrontMatterFile, fallback_code: str = "IDM012"
+) -> tuple[M | None, list[Diagnostic], set[str]]:
+    """:func:`validate_model`, and the top-level keys that have a problem (missing, unknown
+    or wrong), so that the others can still be checked when the model does not validate."""
     try:
-        return model.model_validate(fm.data), []
+        return model.model_validate(fm.data), [], set()
     except ValidationError as exc:
-        return None, errors_to_diagnostics(exc, model, fm, fallback_code)
+        keys = {str(err["loc"][0]) for err in exc.errors(include_url=False) if err["loc"]}
+        return None, errors_to_diagnostics(exc, model, fm, fallback_code), keys
 
 
 def errors_to_diagnostics(
@@ -65,7 +88,7 @@ def errors_to_diagnostics(
             line, col = fm.position(loc)
             allowed = _fields_at(model, loc[:-1])
             key = str(loc[-1])
-            hint = did_you_mean(key, allowed) if allowed else None
+            hint = _unknown_key_hint(key, allowed)
             out.append(diag("IDM010", fm.rel, line, col, f"unknown key '{dotted}'", hint))
         elif kind == "missing":
             line, col = fm.position(loc[:-1]) if loc[:-1] else (fm.front_line, 1)
@@ -100,26 +123,37 @@ def errors_to_diagnostics(
             )
         else:
             line, col = fm.position(loc, value=True)
-            message = err["msg"]
-            given = err.get("input", ...)
-            if given is None and loc:
-                message = "no value given"
-            elif (
-                kind == "string_type"
-                and isinstance(given, int | float)
-                and not isinstance(given, bool)
-            ):
-                message = (
-                    f"{given} was read as a number; write it in quotes to keep it as text, "
-                    f'for example "{given}"'
-                )
-            elif message.startswith("Value error, "):
-                message = message[len("Value error, ") :]
+            message = _plain_message(err, bool(loc))
             where = f"{dotted}: " if dotted else ""
             out.append(
                 diag(fallback_code, fm.rel, line, col, f"{where}{message}", _field_help(model, loc))
             )
     return out
+
+
+def _plain_message(err: Any, has_loc: bool) -> str:
+    """What is wrong with a value, in the user's words rather than pydantic's."""
+    kind, message = err["type"], str(err["msg"])
+    given = err.get("input", ...)
+    if given is None and has_loc:
+        return "no value given"
+    if kind == "string_type" and isinstance(given, int | float) and not isinstance(given, bool):
+        return (
+            f"{given} was read as a number; write it in quotes to keep it as text, "
+            f'for example "{given}"'
+        )
+    if kind == "list_type" and isinstance(given, str | int | float):
+        return f"a list is expected: write [{given}]"
+    if kind.startswith(("date_parsing", "date_from_datetime", "date_type")):
+        return f"'{given}' is not a date ({_after_comma(message)})"
+    return message.removeprefix("Value error, ")
+
+
+def _after_comma(message: str) -> str:
+    """Pydantic's reason after its "Input should be ...," (``month value is outside expected
+    range``), or what a date looks like."""
+    reason = message.partition(", ")[2]
+    return reason or "write it as 2017-04-18"
 
 
 _EXPECTED = {

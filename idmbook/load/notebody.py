@@ -45,7 +45,11 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])(\s+|$)")
 _ATTR_BLOCK = re.compile(r"\{([^{}]*)\}\s*$")
 _ATTR_START = re.compile(r"^\s*[A-Za-z_][\w-]*\s*=")
+_BOLD_LINE = re.compile(r"^ {0,3}(\*\*|__|\*|_)\s*(.+?)\s*:?\s*\1\s*:?\s*$")
+"""A line that is only bold or italic text: a heading typed as emphasis."""
 _MISPLACED_BLOCK = re.compile(r"\{\s*(?:themes|levels|actors)\s*=[^{}]*\}")
+_OPEN_BLOCK = re.compile(r"\{\s*(?:themes|levels|actors|gcm)\s*=")
+_PAREN_BLOCK = re.compile(r"\(\s*(?:themes|levels|actors|gcm)\s*=\s*[\"']")
 _ATTR = re.compile(r"""\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 
 
@@ -97,7 +101,7 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
         )
     sections, section_lines = split.sections, split.section_lines
     text = {k: "\n".join("\n".join(lines) for _, lines in v) for k, v in sections.items()}
-    problems += _section_problems(text, section_lines, rel, first_line)
+    problems += _section_problems(text, section_lines, rel, first_line, split.emphasised)
     recommendations: list[RawRecommendation] = []
     footnotes: list[str] = []
     for start, block in sections.get("recommendations", []):
@@ -117,6 +121,7 @@ def parse_note_body(body: str, rel: str, first_line: int) -> tuple[NoteBody, lis
                 "write each recommendation as a list item starting with '- ' or '1. '",
             )
         )
+    problems += _unreadable_blocks(body.split("\n"), rel, first_line)
     stripped = {k: v.strip("\n") for k, v in text.items()}
     return NoteBody(stripped, section_lines, recommendations, "\n\n".join(footnotes)), problems
 
@@ -165,6 +170,9 @@ class _Sections:
         self.seen_heading = False
         self.preamble_line = 0
         """The first line of text before any heading (0: none)."""
+        self.emphasised: dict[str, tuple[int, str]] = {}
+        """Lines of bold or italic text alone that name a section: line and text, by
+        section."""
 
     def read(self, line: str, lineno: int) -> None:
         fence_match = _FENCE.match(line)
@@ -175,12 +183,21 @@ class _Sections:
             elif marker.startswith(self.fence):
                 self.fence = None
         heading = None if self.fence else _HEADING.match(line)
+        if not self.fence and not heading and ("*" in line or "_" in line):
+            self._emphasised(line, lineno)
         if heading and len(heading.group(1)) <= 2:
             self._heading(heading, lineno)
         elif self.current is not None:
             self.sections[self.current][-1][1].append(line)
         elif line.strip() and not self.seen_heading and not self.preamble_line:
             self.preamble_line = lineno
+
+    def _emphasised(self, line: str, lineno: int) -> None:
+        bold = _BOLD_LINE.match(line)
+        if bold:
+            key = SECTIONS.get(" ".join(bold.group(2).rstrip(":").split()).lower())
+            if key:
+                self.emphasised.setdefault(key, (lineno, line.strip()))
 
     def _heading(self, heading: re.Match[str], lineno: int) -> None:
         self.seen_heading = True
@@ -216,12 +233,31 @@ class _Sections:
 
 
 def _section_problems(
-    text: dict[str, str], section_lines: dict[str, int], rel: str, first_line: int
+    text: dict[str, str],
+    section_lines: dict[str, int],
+    rel: str,
+    first_line: int,
+    emphasised: dict[str, tuple[int, str]],
 ) -> list[Diagnostic]:
-    """A section missing or empty."""
+    """A section missing (at the bold line that looks like its heading, if there is one) or
+    empty."""
     problems = []
     for key, title in SECTION_TITLES.items():
-        if key not in text:
+        if key not in text and key in emphasised:
+            line, written = emphasised[key]
+            problems.append(
+                diag(
+                    "IDM030",
+                    rel,
+                    line,
+                    1,
+                    f"the section '## {title}' is missing; the line '{written}' looks like its "
+                    "heading",
+                    f"a heading is a line starting with '## ': write '## {title}' instead of "
+                    f"'{written}'",
+                )
+            )
+        elif key not in text:
             problems.append(
                 diag(
                     "IDM030",
@@ -341,6 +377,60 @@ def _misplaced_block(
             "move the {...} block to the very end of the item, after the full stop",
         )
     ]
+
+
+def _unreadable_blocks(lines: list[str], rel: str, first_line: int) -> list[Diagnostic]:
+    """Attribute blocks that would be printed as text: one opened with '{' and never closed
+    in its paragraph, or one written in parentheses."""
+    problems: list[Diagnostic] = []
+    fence: str | None = None
+    paragraph: list[tuple[int, str]] = []
+    for index, line in enumerate([*lines, ""]):
+        marker = _FENCE.match(line)
+        if marker:
+            fence = marker.group(1)[0] * 3 if fence is None else None
+            continue
+        if fence is not None:
+            continue
+        if line.strip() and not _ITEM.match(line):
+            paragraph.append((first_line + index, line))
+            continue
+        problems += _unclosed_in(paragraph, rel)
+        paragraph = [(first_line + index, line)] if line.strip() else []
+    return problems
+
+
+def _unclosed_in(paragraph: list[tuple[int, str]], rel: str) -> list[Diagnostic]:
+    """:func:`_unreadable_blocks` in one paragraph or list item (its lines and their
+    numbers)."""
+    problems: list[Diagnostic] = []
+    for number, (lineno, line) in enumerate(paragraph):
+        for match in _PAREN_BLOCK.finditer(line):
+            problems.append(
+                diag(
+                    "IDM032",
+                    rel,
+                    lineno,
+                    match.start() + 1,
+                    "the attributes are in parentheses, so they would be printed as text",
+                    'write them in braces at the end of the item: {levels="national"}',
+                )
+            )
+        for match in _OPEN_BLOCK.finditer(line):
+            rest = [line[match.end() :], *(text for _, text in paragraph[number + 1 :])]
+            if not any("}" in text for text in rest):
+                problems.append(
+                    diag(
+                        "IDM032",
+                        rel,
+                        lineno,
+                        match.start() + 1,
+                        "the attribute block is never closed with '}', so it would be "
+                        "printed as text",
+                        "end the block with '}'",
+                    )
+                )
+    return problems
 
 
 def _attribute_block(text: str) -> re.Match[str] | None:

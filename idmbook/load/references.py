@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
+from pydantic import BaseModel
+
 from idmbook.diagnostics import Diagnostic
 from idmbook.load.frontmatter import FrontMatterFile
-from idmbook.load.modelerrors import did_you_mean
+from idmbook.load.modelerrors import closest, did_you_mean
 from idmbook.load.notebody import NoteBody
 from idmbook.model.config import Config, Taxonomy
 from idmbook.model.documents import ChapterMeta, ContributionMeta, NoteMeta
@@ -67,13 +72,70 @@ def _check_vocab(
     return out
 
 
+class _Fields:
+    """The values of the keys checked against the config and the taxonomy: a validated
+    model's, or those of front matter that did not validate whose values have the right
+    type (so that one mistake does not hide the others)."""
+
+    def __init__(self, source: BaseModel | dict[str, Any], skip: Collection[str] = ()) -> None:
+        self.source = source
+        self.skip = skip
+
+    def text(self, key: str) -> str | None:
+        value = self._get(key)
+        return value if isinstance(value, str) else None
+
+    def texts(self, key: str) -> list[str]:
+        value = self._get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return []
+        return value
+
+    def _get(self, key: str) -> object:
+        if key in self.skip:
+            return None
+        if isinstance(self.source, dict):
+            return self.source.get(key)
+        return getattr(self.source, key, None)
+
+
 def check_note(
     meta: NoteMeta, body: NoteBody, fm: FrontMatterFile, config: Config, taxonomy: Taxonomy
 ) -> list[Diagnostic]:
-    out = _check_themes(meta.themes, fm, taxonomy)
-    out += _check_workshop(meta.workshop, fm, config)
-    workshop = config.workshop(meta.workshop)
-    if workshop is not None and meta.session not in [s.id for s in workshop.sessions]:
+    """The note's ids checked against the config and the taxonomy."""
+    return _check_note_fields(_Fields(meta), body, fm, config, taxonomy)
+
+
+def check_unvalidated(
+    kind: str,
+    body: NoteBody | None,
+    fm: FrontMatterFile,
+    skip: Collection[str],
+    config: Config,
+    taxonomy: Taxonomy,
+) -> list[Diagnostic]:
+    """:func:`check_note` (``kind`` "note") or :func:`check_contribution` for front matter
+    that did not validate, on the keys not in ``skip`` (those already reported)."""
+    fields = _Fields(fm.data, skip)
+    if kind == "note" and body is not None:
+        return _check_note_fields(fields, body, fm, config, taxonomy)
+    return _check_contribution_fields(fields, fm, config, taxonomy)
+
+
+def _check_note_fields(
+    meta: _Fields, body: NoteBody, fm: FrontMatterFile, config: Config, taxonomy: Taxonomy
+) -> list[Diagnostic]:
+    out = _check_contribution_fields(meta, fm, config, taxonomy)
+    given = meta.text("workshop") or ""
+    workshop = config.workshop(given)
+    meant = ""
+    if workshop is None:  # a misspelt workshop: the session is checked against the one meant
+        guess = closest(given, [w.id for w in config.workshops]) if given else None
+        workshop = config.workshop(guess) if guess else None
+        meant = f" (the workshop '{given}' is taken as '{guess}')"
+    session = meta.text("session")
+    agenda = [s.id for s in workshop.sessions] if workshop is not None else []
+    if workshop is not None and session is not None and session not in agenda:
         line, col = fm.position(("session",), value=True)
         out.append(
             diag(
@@ -81,15 +143,19 @@ def check_note(
                 fm.rel,
                 line,
                 col,
-                f"session '{meta.session}' is not on the agenda of workshop '{workshop.id}'",
-                did_you_mean(meta.session, [s.id for s in workshop.sessions]),
+                f"session '{session}' is not on the agenda of workshop '{workshop.id}'" + meant,
+                did_you_mean(session, agenda),
             )
         )
     out += _check_vocab(
-        meta.sdg_targets, "sdg_targets", "IDM028", [v.id for v in taxonomy.sdg_targets], fm
+        meta.texts("sdg_targets"),
+        "sdg_targets",
+        "IDM028",
+        [v.id for v in taxonomy.sdg_targets],
+        fm,
     )
     out += _check_vocab(
-        meta.thematic_sessions,
+        meta.texts("thematic_sessions"),
         "thematic_sessions",
         "IDM029",
         [v.id for v in taxonomy.thematic_sessions],
@@ -127,7 +193,18 @@ def check_note(
 def check_contribution(
     meta: ContributionMeta, fm: FrontMatterFile, config: Config, taxonomy: Taxonomy
 ) -> list[Diagnostic]:
-    return _check_themes(meta.themes, fm, taxonomy) + _check_workshop(meta.workshop, fm, config)
+    """The contribution's ids checked against the config and the taxonomy."""
+    return _check_contribution_fields(_Fields(meta), fm, config, taxonomy)
+
+
+def _check_contribution_fields(
+    meta: _Fields, fm: FrontMatterFile, config: Config, taxonomy: Taxonomy
+) -> list[Diagnostic]:
+    out = _check_themes(meta.texts("themes"), fm, taxonomy)
+    workshop = meta.text("workshop")
+    if workshop is not None:
+        out += _check_workshop(workshop, fm, config)
+    return out
 
 
 def check_chapter(meta: ChapterMeta, fm: FrontMatterFile) -> list[Diagnostic]:

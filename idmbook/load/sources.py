@@ -67,7 +67,7 @@ def discover(root: Path, report: Report) -> list[tuple[Path, Kind | None]]:
                 report.add(linked_out(rel))
                 continue
             if path.suffix.lower() not in SOURCE_SUFFIXES:
-                report.add(_not_read(path, rel, folder))
+                report.add(not_read(path, rel))
                 continue
             kind: Kind | None = None
             if folder == "contributions":
@@ -114,21 +114,32 @@ def _walk(base: Path) -> list[tuple[tuple[str, ...], Path, bool]]:
 SOURCE_SUFFIXES = (".md", ".markdown")
 
 
-def _not_read(path: Path, rel: str, folder: str) -> Diagnostic:
-    if folder == "contributions":
-        hint = f"turn it into a contribution with `idmbook ingest {rel}`"
-    elif path.suffix.lower() == ".docx":
-        hint = f"turn it into a note with `idmbook ingest --as note {rel}`"
+_TEXT_SUFFIXES = (".txt", ".text", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".rmd")
+"""Names a Markdown file gets from an editor that adds or changes its extension."""
+
+
+def not_read(path: Path, rel: str) -> Diagnostic:
+    """IDM065 for a file of chapters/ or contributions/ (or named on the command line) that
+    is not read because it is not Markdown; a Markdown file saved under another name
+    (children.md.txt) is told the name to give it."""
+    name, suffix = path.name, path.suffix.lower()
+    meant = name.split(".", 1)[0] + ".md"
+    looks_like_markdown = ".md." in name.lower() or suffix in _TEXT_SUFFIXES
+    if looks_like_markdown:
+        what = "a note" if rel.startswith("chapters/notes/") else "part of the book"
+        if rel.startswith("contributions/"):
+            what = "a contribution"
+        message = f"'{name}' is not {what}: only .md files are read (did you mean {meant}?)"
+        hint = f"rename it {meant}; as it is, it is not part of the book"
     else:
-        hint = "save it as Markdown (.md), or move it out of the project"
-    return diag(
-        "IDM065",
-        rel,
-        0,
-        0,
-        f"'{path.name}' is not a Markdown file; it is not part of the book",
-        hint,
-    )
+        message = f"'{name}' is not a Markdown file; it is not part of the book"
+        if rel.startswith("contributions/"):
+            hint = f"turn it into a contribution with `idmbook ingest {rel}`"
+        elif suffix == ".docx":
+            hint = f"turn it into a note with `idmbook ingest --as note {rel}`"
+        else:
+            hint = "save it as Markdown (.md), or move it out of the project"
+    return diag("IDM065", rel, 0, 0, message, hint)
 
 
 def _not_a_folder(path: Path, rel: str) -> Diagnostic:

@@ -60,6 +60,18 @@ BOOK_RULES = [
     ),
     # --- content -------------------------------------------------------------------------
     Rule(
+        "IDM049",
+        "placeholder",
+        WARN,
+        "Placeholder or sample text left from idmbook's templates.",
+        '`idmbook init`, `idmbook new` and the Word note template write "TODO" values (the '
+        "publication's title, an editor, a rapporteur's name, a foreword) and sample sentences "
+        '("What was said in the session, in two or three paragraphs.", the example note and '
+        "contribution) for you to replace. A draft build prints them; `idmbook build --final` "
+        "refuses them, so that no placeholder reaches a published book. Replace each one with "
+        "the real text, or delete the sample files.",
+    ),
+    Rule(
         "IDM050",
         "missing-alt-text",
         WARN,

@@ -98,6 +98,18 @@ FILE_RULES = [
         "The message says what was expected, for example a date written 2017-04-18, a list "
         "written [a, b], or true/false.",
     ),
+    Rule(
+        "IDM013",
+        "typographic-quotes",
+        ERR,
+        "A value is wrapped in typographic quotes, which YAML keeps as part of the text.",
+        "A word processor or a phone turns straight quotes into curly ones: YAML quotes a value "
+        "only with straight quotes (\" or '), so `title: “Migration: a path”` is not valid "
+        "YAML (the colon inside ends the key) and `workshop: “geneva”` names a workshop "
+        "'“geneva”'. Write straight quotes, or none. idmbook reads the value as if the quotes "
+        "were straight, so that the rest of the file is checked; a title that is a quotation "
+        "keeps its quotes inside straight ones: `title: '“Leave no one behind”'`.",
+    ),
     # --- identifiers ---------------------------------------------------------------------
     Rule(
         "IDM020",
@@ -195,7 +207,10 @@ FILE_RULES = [
         "A recommendation's attribute block cannot be read.",
         'Attributes go at the end of the item in braces, key="value" pairs:\n'
         '- Set up a one-stop shop. {themes="rights-wellbeing" levels="local national" '
-        'actors="local authorities; civil society"}\nKeys: themes, levels, actors.',
+        'actors="local authorities; civil society"}\nKeys: themes, levels, actors, gcm. A '
+        "block never closed with '}', or written in parentheses `(levels=\"local\")`, would "
+        "be printed in the book as text, in any section of the note: it is reported at the "
+        "line where it opens.",
     ),
     Rule(
         "IDM033",
