@@ -87,7 +87,7 @@ def test_validate_reports_each_cover_problem_on_its_line(
         project.write("media/notes.txt", "not a picture")
         project.write("media/named.jpg", png())
         (project.path("media") / "link.svg").symlink_to(project.path("media/logo.svg"))
-        found = [d for d in project.validate().diagnostics if d.code.startswith("IDM15")]
+        found = [d for d in project.validate().diagnostics if d.code.startswith("IDM16")]
         assert [(d.code, d.path, d.line) for d in found] == [
             (code, "idmbook.yaml", _line_of(config, "  logo:"))
         ], name
@@ -101,7 +101,7 @@ def test_a_photo_without_credit_or_description_is_a_warning(
     project = make_project({"idmbook.yaml": config})
     project.write("media/p.png", png())
     report = project.validate()
-    found = [d for d in report.diagnostics if d.code.startswith("IDM15")]
+    found = [d for d in report.diagnostics if d.code.startswith("IDM16")]
     assert [(d.code, d.line) for d in found] == [("IDM162", _line_of(config, "  photo:"))]
     assert "no credit and no description" in found[0].message
     assert not report.has_errors

@@ -65,7 +65,7 @@ def test_an_init_project_refuses_final_until_its_placeholders_are_replaced(
     note = target / "chapters/notes/workshop-1/opening.md"
     note.write_text(note.read_text("utf-8").replace("status: draft", "status: final"))
 
-    checked = run_main(["validate"], cwd=target)
+    checked = run_main(["-v", "validate"], cwd=target)  # -v: each of the 12 warnings in full
     assert checked.exit_code == 0  # warnings: a draft build may still show them
     assert _places(checked.stdout, "warning") == INIT_PLACEHOLDERS
     assert (

@@ -64,7 +64,7 @@ def test_status_shows_it_and_final_refuses_it_until_resolved(
     assert "IDM135" in [b["code"] for b in data["final"]["blockers"]]
     refused = run_main(["build", "--final", "--format", "docx"], cwd=commented)
     assert refused.exit_code == 1
-    assert "error[IDM135]" in refused.stderr  # type: ignore[attr-defined]
+    assert "error[IDM135]" in refused.stdout  # type: ignore[attr-defined]
     assert not (commented / "dist").exists()
 
     ident = data["review_items"][0]["message"].split()[2]
@@ -110,7 +110,7 @@ def test_an_html_comment_is_never_printed_and_is_a_review_item(
     assert "<!-- literal -->" in text
     refused = run_main(["build", "--final", "--format", "docx", "--force"], cwd=project.root)
     assert refused.exit_code == 1
-    assert f"{rel}:12:20: error[IDM135]" in refused.stderr  # type: ignore[attr-defined]
+    assert f"{rel}:12:20: error[IDM135]" in refused.stdout  # type: ignore[attr-defined]
 
 
 def test_a_final_build_up_to_date_still_refuses_a_new_review_item(
@@ -125,4 +125,4 @@ def test_a_final_build_up_to_date_still_refuses_a_new_review_item(
     )
     again = run_main(["build", "--final", "--format", "docx"], cwd=project.root)
     assert again.exit_code == 1
-    assert f"{rel}:10:1: error[IDM135]: review item r0000001: Which day?" in again.stderr  # type: ignore[attr-defined]
+    assert f"{rel}:10:1: error[IDM135]: review item r0000001: Which day?" in again.stdout  # type: ignore[attr-defined]
