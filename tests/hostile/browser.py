@@ -176,9 +176,13 @@ class _Pipe:
 
 def open_in_browser(html: Path, proxy: str | None = None, timeout: float = 45.0) -> PageReport:
     """Load ``html`` in headless Chromium and report what it did (see the module); a
-    browser that does not get the page loaded (a machine too busy) is given a second try."""
+    browser that does not get the page loaded (a machine too busy) or that dies on the way
+    (single-process Chromium now and then closes its pipe at load 15 on 2 processors) is
+    given two more tries."""
     report = _open_once(html, proxy, timeout)
-    if report.error is not None and chromium() is not None:
+    for _ in range(2):
+        if report.error is None or chromium() is None:
+            break
         report = _open_once(html, proxy, timeout)
     return report
 
