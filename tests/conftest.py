@@ -332,3 +332,23 @@ def run_subprocess(
 @pytest.fixture
 def cli_subprocess() -> Iterator[Callable[..., CliResult]]:
     yield run_subprocess
+
+
+def built_outputs(
+    root: Path, formats: tuple[str, ...], language: str | None = None
+) -> dict[str, Path]:
+    """Build the project at ``root`` as a module-scoped fixture does (no monkeypatch there):
+    with a fixed SOURCE_DATE_EPOCH, put back afterwards; the build must find no error."""
+    from idmbook.commands.build import BuildOptions, build
+
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1513209600"
+    try:
+        result = build(root, BuildOptions(formats=formats, language=language))
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    assert not result.report.has_errors, [d.message for d in result.report.diagnostics]
+    return result.outputs

@@ -4,14 +4,21 @@ and link to it, and a reference to nothing reported by validate on its line."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHAPTER, DEFAULT_FILES, NOTE_PATHS, ProjectDir, note_text, triples
+from conftest import (
+    CHAPTER,
+    DEFAULT_FILES,
+    NOTE_PATHS,
+    ProjectDir,
+    built_outputs,
+    note_text,
+    triples,
+)
 
 from idmbook.commands.build import BuildOptions, build
 
@@ -44,17 +51,7 @@ The scope of the book.
 
 
 def _build(root: Path, language: str | None) -> dict[str, Path]:
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1513209600"
-    try:
-        result = build(root, BuildOptions(formats=("docx", "pdf", "html"), language=language))
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    assert not result.report.has_errors, [d.message for d in result.report.diagnostics]
-    return result.outputs
+    return built_outputs(root, ("docx", "pdf", "html"), language)
 
 
 @pytest.fixture(scope="module")

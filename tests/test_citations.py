@@ -5,14 +5,22 @@ unreadable references file or style and an unknown key on their lines."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CHAPTER, CONFIG, DEFAULT_FILES, NOTE_PATHS, ProjectDir, note_text, triples
+from conftest import (
+    CHAPTER,
+    CONFIG,
+    DEFAULT_FILES,
+    NOTE_PATHS,
+    ProjectDir,
+    built_outputs,
+    note_text,
+    triples,
+)
 
 from idmbook.commands.build import BuildOptions, build
 
@@ -80,17 +88,7 @@ def _files() -> dict[str, str]:
 
 
 def _build(root: Path, language: str | None, formats: tuple[str, ...]) -> dict[str, Path]:
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1513209600"
-    try:
-        result = build(root, BuildOptions(formats=formats, language=language))
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    assert not result.report.has_errors, [d.message for d in result.report.diagnostics]
-    return result.outputs
+    return built_outputs(root, formats, language)
 
 
 @pytest.fixture(scope="module")

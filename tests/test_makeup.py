@@ -5,16 +5,14 @@ attribution and bylines with their text."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CONFIG, DEFAULT_FILES, NOTE_PATHS, contribution_text, note_text
+from conftest import CONFIG, DEFAULT_FILES, NOTE_PATHS, built_outputs, contribution_text, note_text
 
-from idmbook.commands.build import BuildOptions, build
 from idmbook.compose.tables import column_widths
 from idmbook.compose.typography import smarten
 
@@ -67,17 +65,7 @@ FILES: dict[str, str] = {
 
 
 def _build(root: Path, language: str | None = None) -> dict[str, Path]:
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = "1513209600"
-    try:
-        result = build(root, BuildOptions(formats=("docx", "pdf"), language=language))
-    finally:
-        if old is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    assert not result.report.has_errors, [d.message for d in result.report.diagnostics]
-    return result.outputs
+    return built_outputs(root, ("docx", "pdf"), language)
 
 
 @pytest.fixture(scope="module")
