@@ -284,12 +284,16 @@ def _new_folder(path: Path, watched: list[Path]) -> bool:
 def _next(found: queue.Queue[set[Path] | BaseException | None]) -> set[Path] | BaseException | None:
     """The next item of ``found``, waiting in short steps: Ctrl-C reaches a process on any of
     its threads (Typst's and the file watcher's too), and Python acts on it only when the main
-    thread runs, which a wait without end would not let it do until the next change."""
+    thread runs, which a wait without end would not let it do until the next change.
+
+    The steps are sleeps, not a wait on the queue: Ctrl-C arriving while the queue's wait
+    takes its lock back leaves the lock released twice, and the interrupt becomes
+    "RuntimeError: release unlocked lock" (seen once on stopping `idmbook watch`)."""
     while True:
         try:
-            return found.get(timeout=0.2)
+            return found.get_nowait()
         except queue.Empty:
-            continue
+            time.sleep(0.05)
 
 
 def watch(
