@@ -202,12 +202,21 @@ def uncommented(line: str) -> str:
     return line.rstrip()
 
 
+HEREDOC = re.compile(r"<<-?\s*'?(\w+)'?")
+
+
 def commands(source: str) -> list[str]:
-    """The commands of a ``sh`` block: one per line, ``\\`` joining lines, comments dropped."""
-    joined = source.replace("\\\n", " ")
+    """The commands of a ``sh`` block: one per line, ``\\`` joining lines, comments dropped; a
+    here-document (``<<'END'`` up to ``END``) belongs to its command."""
+    lines = source.replace("\\\n", " ").splitlines()
     found = []
-    for line in joined.splitlines():
-        command = uncommented(line).strip()
+    while lines:
+        command = uncommented(lines.pop(0)).strip()
+        heredoc = HEREDOC.search(command)
+        if heredoc:
+            end = lines.index(heredoc.group(1))
+            command = "\n".join([command, *lines[: end + 1]])
+            del lines[: end + 1]
         if command:
             found.append(command)
     return found

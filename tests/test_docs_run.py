@@ -51,3 +51,10 @@ def test_a_command_loses_its_comment_not_a_quoted_hash() -> None:
         "make test",
         'idmbook new --name "A #1"',
     ]
+
+
+def test_a_here_document_belongs_to_its_command() -> None:
+    assert commands("python - <<'END'  # fix it\nimport os\nEND\nls\n") == [
+        "python - <<'END'\nimport os\nEND",
+        "ls",
+    ]
