@@ -163,8 +163,8 @@ def _printed(text: str) -> str:
 
 def make_scene(folder: Path, cache: Path) -> Scene:
     """A scratch copy of this repository's project under ``folder``, committed in a new git
-    repository (the guides show `idmbook diff` and a build's commit). ``cache`` is idmbook's
-cache folder, shared by the pages: what one page parsed, the next need not parse again."""
+        repository (the guides show `idmbook diff` and a build's commit). ``cache`` is idmbook's
+    cache folder, shared by the pages: what one page parsed, the next need not parse again."""
     project = folder / "project"
     project.mkdir(parents=True)
     for name in PROJECT_FILES:
@@ -278,9 +278,7 @@ def run_sh(example: Example) -> None:
             continue
         status, printed = scene.run(command)
         if status != 0:
-            raise AssertionError(
-                f"{_where(example)}: `{command}` exited {status}:\n{printed}"
-            )
+            raise AssertionError(f"{_where(example)}: `{command}` exited {status}:\n{printed}")
 
 
 def run_console(example: Example) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,17 @@ def test_a_here_document_belongs_to_its_command() -> None:
         "python - <<'END'\nimport os\nEND",
         "ls",
     ]
+
+
+def test_every_page_with_commands_is_run() -> None:
+    """A new guide with commands is run too, and a session shown in an untagged block (which
+    would not be run) is caught."""
+    fence = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        name = path.relative_to(ROOT).as_posix()
+        blocks = fence.findall(path.read_text(encoding="utf-8"))
+        for language, body in blocks:
+            if body.lstrip().startswith("$ "):
+                assert language == "console", f"{name}: a session in a {language!r} block"
+        if any(language in {"console", "sh"} for language, _ in blocks):
+            assert name in PAGES, f"{name} shows commands but is not in PAGES"
