@@ -18,11 +18,12 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: the repository's root on the path
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from idmbook.proofs.marks import read_record  # noqa: E402
-from idmbook.proofs.wordread import read_returned  # noqa: E402
-from tests.proofkit import WordEdit  # noqa: E402
+from idmbook.proofs.marks import read_record
+from idmbook.proofs.wordread import read_returned
+from tests.proofkit import WordEdit
 
 COMMENT = "Did every speaker say never? The Geneva statement says rarely."
+USAGE = "usage: python tests/proof_returned.py PROOF.docx RETURNED.docx"
 
 
 def marked(proof: Path, words: str) -> str:
@@ -38,16 +39,19 @@ def marked(proof: Path, words: str) -> str:
 
 def returned(proof: Path, target: Path) -> Path:
     edit = WordEdit(proof)
-    edit.delete(marked(proof, "in a third country or through return"), " or through return")
-    edit.insert(marked(proof, "End the immigration detention"), "detention of children", " of any age")
-    edit.comment(marked(proof, "never in the best interests"), "never in the best interests", COMMENT)
+    summary = marked(proof, "in a third country or through return")
+    recommendation = marked(proof, "End the immigration detention of children")
+    key_message = marked(proof, "never in the best interests")
+    edit.delete(summary, " or through return")
+    edit.insert(recommendation, "detention of children", " of any age")
+    edit.comment(key_message, "never in the best interests", COMMENT)
     target.parent.mkdir(parents=True, exist_ok=True)
     return edit.save(target)
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print(__doc__.strip().splitlines()[4].strip(), file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     returned(Path(argv[0]), Path(argv[1]))
     return 0
