@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,8 +151,6 @@ def _other(result: IngestResult) -> list[Diagnostic]:
 def report_json(result: IngestResult) -> str:
     """The run as JSON, for scripts: every file with its outcome, target, changes, counts and
     diagnostics (as ``validate --format json`` gives them), and the run's other diagnostics."""
-    import json
-
     files = [
         {
             "file": item.source,
