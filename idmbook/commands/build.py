@@ -8,6 +8,7 @@ and checked before anything is written; outputs appear only complete.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
@@ -24,6 +25,8 @@ from idmbook.compose.i18n import draft_note, load_labels
 from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.load.project import Project
+from idmbook.load.reviews import OPEN, read_reviews
+from idmbook.load.sources import find_root
 from idmbook.pandoc.ast import link_targets
 from idmbook.parse.body import Body, drawn_figure, parse_body
 from idmbook.parse.citations import book_citations
@@ -103,8 +106,6 @@ def _reviews_open(start: Path, options: BuildOptions) -> bool:
     review item is open (reviews/ is not among the book's inputs)."""
     if not options.final:
         return False
-    from idmbook.load.reviews import OPEN, read_reviews
-    from idmbook.load.sources import find_root
 
     try:
         items, problems = read_reviews(find_root(start))
@@ -259,9 +260,7 @@ def _page_count(pdf: bytes) -> int | None:
             roots.append(int(count.group(1)))
     if len(roots) == 1:
         return roots[0]
-    try:
-        import io
-
+    try:  # pypdf imported here: only a PDF whose page tree is not plain text needs it
         from pypdf import PdfReader
 
         return len(PdfReader(io.BytesIO(pdf)).pages)
