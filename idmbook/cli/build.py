@@ -183,12 +183,13 @@ def _print_outcome(result: BuildResult) -> None:
         if path is not None and path.exists():
             out_console.print(f"{verb} {shown(path)} ({path.stat().st_size / 1024:,.0f} KB)")
     for path in result.kept.values():
-        out_console.print(f"kept {shown(path)} in the manifest: built before from the same inputs")
+        out_console.print(
+            f"kept {escape(shown(path))} in the manifest: built before from the same inputs"
+        )
     for name, why in result.dropped.items():
         fmt = name.rsplit(".", 1)[-1]
-        out_console.print(
-            f"left {escape(name)} out of the manifest: {escape(why)} (build it again with -f {fmt})"
-        )
+        again = f" (build it again with -f {fmt})" if fmt in ("docx", "pdf", "html") else ""
+        out_console.print(f"left {escape(name)} out of the manifest: {escape(why)}{again}")
     themes = Table(title="By theme")
     themes.add_column("theme")
     for col in ("notes", "contributions", "recommendations"):
