@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
+from rich.cells import cell_len
+from rich.markup import escape
+
 from idmbook import __version__
 
 
@@ -117,9 +120,6 @@ def printable(text: str) -> str:
 
 def format_human(report: Report, color: bool = False) -> str:
     """Compiler-style text: location, message, the offending line with a caret, the hint."""
-    from rich.cells import cell_len
-    from rich.markup import escape
-
     out: list[str] = []
     styles = {
         Severity.ERROR: "bold red",

@@ -47,6 +47,8 @@ def test_help_imports_no_tool(tmp_path: Path) -> None:
     modules = imported(["--help"], tmp_path)
     assert "typer" in modules and "idmbook.errors" in modules  # (the command line did load)
     assert not [m for m in HEAVY if m in modules]
+    ours = {m for m in modules if m.startswith("idmbook.") and not m.startswith("idmbook.cli")}
+    assert ours == {"idmbook.errors", "idmbook.gcpause", "idmbook.stopping"}
 
 
 def test_an_up_to_date_build_validates_and_converts_nothing(

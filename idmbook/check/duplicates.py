@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
+from ruamel.yaml import YAML
+
 from idmbook.model.recommendations import RecRow
 
 DEFAULT_THRESHOLD = 0.4
@@ -33,8 +35,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 @functools.cache
 def glossary() -> dict[str, str]:
     """Word form -> concept, from idmbook's migration vocabulary in en, fr and es."""
-
-    from ruamel.yaml import YAML
 
     text = files("idmbook").joinpath("data/glossary.yaml").read_text("utf-8")
     data = YAML(typ="safe", pure=True).load(text)

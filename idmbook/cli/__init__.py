@@ -2,8 +2,8 @@
 
 Errors become exit codes here and only here (:func:`main`): 0 no errors, 1 problems found, 2
 idmbook could not run, 130 interrupted. Each command imports the stages it runs inside its
-function, so that `idmbook --help` and `idmbook validate` start fast (the one place imports are
-not at the top of modules, for start-up time: tests/test_startup.py measures what they load).
+function, so that `idmbook --help` and `idmbook validate` start fast (tests/test_startup.py
+measures what they load).
 """
 
 from __future__ import annotations

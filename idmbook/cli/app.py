@@ -19,6 +19,9 @@ from idmbook import __version__
 if TYPE_CHECKING:
     from idmbook.diagnostics import Report
 
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
+
 app = typer.Typer(
     name="idmbook",
     help="Compile rapporteur notes and stakeholder contributions into a publication.",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
+from rich.table import Table
 
 from idmbook.cli.app import (
     DiagnosticsOption,
@@ -20,13 +21,16 @@ from idmbook.cli.app import (
     shown,
     verbosity,
 )
-from idmbook.errors import IdmbookError
+from idmbook.errors import IdmbookError, ProblemsFound
 
 if TYPE_CHECKING:
     from collections.abc import Collection
 
     from idmbook.commands.build import BuildOptions, BuildResult
     from idmbook.diagnostics import Diagnostic
+
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
 
 
 def _book_languages() -> list[str]:
@@ -117,7 +121,6 @@ def run_and_report(
     from idmbook.cli.progress import stage_log
     from idmbook.commands.build import build as run_build
     from idmbook.diagnostics import Report
-    from idmbook.errors import ProblemsFound
 
     failed: ProblemsFound | None = None
     with stage_log(err_console, verbosity) as log:
@@ -172,8 +175,6 @@ def _options(
 
 def _print_outcome(result: BuildResult) -> None:
     """The files written (or up to date) and the book's figures, by theme."""
-    from rich.table import Table
-
     stats = result.stats
     if result.up_to_date:
         err_console.print("outputs are up to date (use --force to rebuild)")
@@ -181,6 +182,14 @@ def _print_outcome(result: BuildResult) -> None:
     for path in [*result.outputs.values(), result.manifest]:
         if path is not None and path.exists():
             out_console.print(f"{verb} {shown(path)} ({path.stat().st_size / 1024:,.0f} KB)")
+    for path in result.kept.values():
+        out_console.print(
+            f"kept {escape(shown(path))} in the manifest: built before from the same inputs"
+        )
+    for name, why in result.dropped.items():
+        fmt = name.rsplit(".", 1)[-1]
+        again = f" (build it again with -f {fmt})" if fmt in ("docx", "pdf", "html") else ""
+        out_console.print(f"left {escape(name)} out of the manifest: {escape(why)}{again}")
     themes = Table(title="By theme")
     themes.add_column("theme")
     for col in ("notes", "contributions", "recommendations"):

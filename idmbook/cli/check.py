@@ -13,7 +13,10 @@ from idmbook.cli.app import (
     app,
     emit_report,
 )
-from idmbook.errors import IdmbookError
+from idmbook.errors import IdmbookError, ProjectNotFound
+
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
 
 
 @app.command()
@@ -58,7 +61,6 @@ def _start(paths: list[Path] | None) -> Path:
     """Where to look for the project: the first file's folder when it is in a project, else
     the current folder (a Word note in ~/Downloads is checked against the project the command
     is run in; it is converted in memory, nothing is written)."""
-    from idmbook.errors import ProjectNotFound
     from idmbook.load.sources import find_root
 
     if not paths:

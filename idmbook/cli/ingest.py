@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,9 @@ from idmbook.cli.app import (
     verbosity,
 )
 from idmbook.errors import IdmbookError
+
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
 
 
 @app.command()
@@ -63,8 +67,6 @@ def ingest(
 
     Example: [bold]idmbook ingest inbox/ --register inbox/register.csv[/]
     """
-    import datetime as dt
-
     from idmbook.commands.ingest import IngestOptions
     from idmbook.commands.ingest import ingest as run
     from idmbook.ingest.report import print_report, report_json

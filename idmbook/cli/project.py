@@ -19,10 +19,14 @@ from idmbook.cli.app import (
     out_console,
     shown,
 )
+from idmbook.cli.build import run_and_report
 from idmbook.errors import IdmbookError
 
 if TYPE_CHECKING:
     from idmbook.model.config import Config, Taxonomy
+
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
 
 
 @app.command()
@@ -83,7 +87,6 @@ def init(
     Example: [bold]idmbook init idm-2018[/]
     """
     from idmbook.check.validate import validate as run
-    from idmbook.cli.build import run_and_report
     from idmbook.commands.build import BuildOptions
     from idmbook.commands.scaffold import init_project
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +17,10 @@ from idmbook.cli.app import (
     report_build_problems,
     shown,
 )
+from idmbook.errors import IdmbookError, ProblemsFound
+
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
 
 
 @app.command("proof")
@@ -36,7 +41,6 @@ def proof(
     Example: [bold]idmbook proof chapters/notes/geneva/children.md --out proofs[/]
     """
     from idmbook.commands.proof import make_proofs
-    from idmbook.errors import IdmbookError, ProblemsFound
 
     if book and paths:
         raise IdmbookError("name the texts to proof, or use --book, not both")
@@ -62,11 +66,8 @@ def corrections(
 
     Example: [bold]idmbook corrections inbox/notes-geneva-children.docx --dry-run[/]
     """
-    import sys
-
     from idmbook.commands.corrections import apply_corrections, read_corrections, review_items
     from idmbook.commands.review import record_items
-    from idmbook.errors import ProblemsFound
 
     try:
         found = read_corrections(project or Path.cwd(), file)

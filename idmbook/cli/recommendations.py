@@ -20,6 +20,9 @@ from idmbook.cli.app import (
 )
 from idmbook.errors import IdmbookError
 
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
+
 
 class RecommendationsFormat(StrEnum):
     table = "table"

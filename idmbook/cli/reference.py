@@ -13,6 +13,10 @@ from idmbook.cli.app import (
     app,
     out_console,
 )
+from idmbook.errors import IdmbookError, ProjectNotFound
+
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
 
 
 @app.command()
@@ -30,7 +34,6 @@ def rules(
 
     Example: [bold]idmbook rules[/], [bold]idmbook rules IDM043[/], [bold]idmbook rules --themes[/]
     """
-    from idmbook.errors import IdmbookError
     from idmbook.rules import RULES
 
     if themes:
@@ -65,7 +68,6 @@ def rules(
 
 def _print_themes() -> None:
     """The taxonomy of the project here, or the built-in one outside a project."""
-    from idmbook.errors import ProjectNotFound
     from idmbook.load.defaults import DATA
     from idmbook.load.project import open_project
     from idmbook.model.config import Taxonomy
@@ -112,7 +114,6 @@ def schema(
 
     Example: [bold]idmbook schema --out schemas[/]
     """
-    from idmbook.errors import ProjectNotFound
     from idmbook.load.project import open_project
     from idmbook.model.schemas import write_schemas
 

@@ -15,7 +15,10 @@ from idmbook.cli.app import (
     report_build_problems,
     shown,
 )
-from idmbook.errors import IdmbookError
+from idmbook.errors import IdmbookError, ProblemsFound
+
+# The rest of idmbook is imported inside the functions that use it: `idmbook --help` loads only
+# idmbook.cli, errors, gcpause and stopping (tests/test_startup.py::test_help_imports_no_tool).
 
 translate_app = typer.Typer(
     help="Translations of notes, contributions and chapters (NAME.LANG.md beside NAME.md).\n\n"
@@ -36,7 +39,6 @@ def translate_stamp(
     Example: [bold]idmbook translate stamp chapters/notes/geneva/children.fr.md[/]
     """
     from idmbook.commands.translate import stamp
-    from idmbook.errors import ProblemsFound
 
     try:
         written = stamp(project or paths[0].parent, paths)
@@ -71,7 +73,6 @@ def translate_export(
     import langcodes
 
     from idmbook.commands.xliff_export import export
-    from idmbook.errors import ProblemsFound
 
     if not langcodes.tag_is_valid(lang):
         raise IdmbookError(f"'{lang}' is not a language tag", "use fr or es")
@@ -103,7 +104,6 @@ def translate_import(
     Example: [bold]idmbook translate import xliff/fr/chapters/notes/geneva/children.xlf[/]
     """
     from idmbook.commands.xliff_import import import_files
-    from idmbook.errors import ProblemsFound
 
     try:
         written = import_files(project or Path.cwd(), files, translator, final)

@@ -8,6 +8,7 @@ and checked before anything is written; outputs appear only complete.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
@@ -24,14 +25,23 @@ from idmbook.compose.i18n import draft_note, load_labels
 from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError, ProblemsFound
 from idmbook.load.project import Project
+from idmbook.load.reviews import OPEN, read_reviews
+from idmbook.load.sources import find_root
 from idmbook.pandoc.ast import link_targets
 from idmbook.parse.body import Body, drawn_figure, parse_body
 from idmbook.parse.citations import book_citations
 from idmbook.parse.crossref import number as number_apparatus
-from idmbook.publish.manifest import make_manifest, path_hashes, published, record_inputs
+from idmbook.publish.manifest import (
+    FORMATS,
+    Carried,
+    carried_outputs,
+    make_manifest,
+    path_hashes,
+    published,
+    record_inputs,
+)
 from idmbook.publish.output import build_lock, write_all
 from idmbook.publish.plan import (
-    FORMATS,
     BuildOptions,
     Plan,
     in_language,
@@ -58,6 +68,11 @@ class BuildResult:
     up_to_date: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage (not in the manifest: it would not be reproducible)."""
+    kept: dict[str, Path] = field(default_factory=dict)
+    """Outputs of an earlier build still current, listed in the manifest with those written."""
+    dropped: dict[str, str] = field(default_factory=dict)
+    """Outputs the last manifest listed that are not current (file name: why); their files
+    are left where they are, out of the manifest."""
 
 
 def build(
@@ -103,8 +118,6 @@ def _reviews_open(start: Path, options: BuildOptions) -> bool:
     review item is open (reviews/ is not among the book's inputs)."""
     if not options.final:
         return False
-    from idmbook.load.reviews import OPEN, read_reviews
-    from idmbook.load.sources import find_root
 
     try:
         items, problems = read_reviews(find_root(start))
@@ -167,8 +180,10 @@ def _make_book(
         stats["pages"] = _page_count(rendered["pdf"])
     for rel, digest in path_hashes(project.root, body.images.values()).values():
         plan.inputs.setdefault(rel, digest)
-    _write(project, plan, rendered, stats)
+    carried = _write(project, plan, rendered, stats)
     result.outputs = {fmt: plan.output_path(fmt) for fmt in rendered}
+    result.kept = {name.rsplit(".", 1)[1]: plan.out_dir / name for name in carried.outputs}
+    result.dropped = carried.dropped
     result.manifest = plan.manifest_path
     result.stats = stats
     if plan.cache is not None:
@@ -221,16 +236,28 @@ def _rendered(
     return render_all(plan.formats, body.ast, meta, plan.templates, plan.cache, session)
 
 
-def _write(project: Project, plan: Plan, rendered: dict[str, bytes], stats: dict[str, Any]) -> None:
-    """The outputs and their manifest, written together (see :func:`write_all`)."""
+def _write(
+    project: Project, plan: Plan, rendered: dict[str, bytes], stats: dict[str, Any]
+) -> Carried:
+    """The outputs and their manifest, written together (see :func:`write_all`); the manifest
+    lists too the outputs of the last build here that are still current (returned)."""
     outputs = {f"{plan.basename}.{fmt}": data for fmt, data in rendered.items()}
+    every_input = dict(sorted(plan.inputs.items()))
+    carried = carried_outputs(
+        plan.manifest_path, outputs, every_input, plan.tools, plan.opts, plan.cache
+    )
+    kept = [name.rsplit(".", 1)[1] for name in carried.outputs]
+    if "pdf" in kept and "pages" in carried.stats:
+        stats["pages"] = carried.stats["pages"]
     withheld = (c.rel for c in project.documents.contributions if not c.meta.consent)
     inputs = published(plan.inputs, withheld)
-    manifest = make_manifest(inputs, plan.tools, plan.opts, outputs, stats)
+    options = {**plan.opts, "formats": [*plan.formats, *kept]}
+    manifest = make_manifest(inputs, plan.tools, options, outputs, stats, carried.outputs)
     files = {plan.out_dir / name: data for name, data in outputs.items()}
     files[plan.manifest_path] = manifest
     write_all(files)
-    record_inputs(plan.cache, manifest, dict(sorted(plan.inputs.items())))
+    record_inputs(plan.cache, manifest, every_input)
+    return carried
 
 
 def _already_built(plan: Plan, result: BuildResult | None = None) -> BuildResult:
@@ -259,9 +286,7 @@ def _page_count(pdf: bytes) -> int | None:
             roots.append(int(count.group(1)))
     if len(roots) == 1:
         return roots[0]
-    try:
-        import io
-
+    try:  # pypdf imported here: only a PDF whose page tree is not plain text needs it
         from pypdf import PdfReader
 
         return len(PdfReader(io.BytesIO(pdf)).pages)

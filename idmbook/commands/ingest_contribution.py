@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from idmbook import __version__
+from idmbook.check.themes import suggest_themes
 from idmbook.commands.ingest_blocks import (
     count_nodes,
     images,
@@ -183,8 +184,6 @@ def _counts(document: Document, pictures: dict[str, bytes], blocks: list[Node]) 
 
 def _suggested_themes(meta: Metadata, blocks: list[Node], run: IngestRun) -> list[Finding]:
     """Themes suggested from the text when nothing gives any; taken only when asked."""
-    from idmbook.check.themes import suggest_themes
-
     if "themes" in meta.values:
         return []
     text = " ".join(_words(blocks))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from idmbook import __version__
+from idmbook.check.validate import validate
 from idmbook.commands.translate import Original, load_originals
 from idmbook.commands.xliff import section_of
 from idmbook.errors import IdmbookError, OutputError, ProblemsFound
@@ -107,8 +108,6 @@ def project_identity(project: Project) -> dict[str, str]:
 
 def _book_sources(start: Path) -> list[Path]:
     """Every text the book prints: chapters, notes, contributions with consent."""
-    from idmbook.check.validate import validate
-
     project, report = validate(start)
     if project is None:
         raise ProblemsFound("idmbook.yaml has errors", report=report)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rich.table import Table
+
 from idmbook.check.duplicates import project_near_duplicates
 from idmbook.check.gcm import suggestions
 from idmbook.check.validate import validate
@@ -120,8 +122,6 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 def table(export: Export) -> list[Any]:
     """Rich renderables: the recommendations, then the near-duplicate groups."""
-    from rich.table import Table
-
     out: list[Any] = []
     recs = Table(title="Recommendations", title_justify="left")
     for name in ("id", "text", "themes", "levels", "actors", "gcm"):

@@ -10,7 +10,10 @@ import re
 import shutil
 from pathlib import Path
 
+from idmbook.diagnostics import Report
 from idmbook.errors import IdmbookError
+from idmbook.ingest.notetemplate import note_template, template_fields
+from idmbook.load.confine import Unconfined, make_folders
 from idmbook.load.defaults import DATA, default_templates
 from idmbook.load.modelerrors import did_you_mean
 from idmbook.load.placeholders import (
@@ -19,6 +22,7 @@ from idmbook.load.placeholders import (
     SUBMISSION_TEXT,
     SUMMARY_TEXT,
 )
+from idmbook.load.project import load_config
 from idmbook.load.sources import CONFIG_NAME
 from idmbook.model.config import Config, Taxonomy
 from idmbook.model.fields import STAKEHOLDER_TYPES
@@ -64,10 +68,6 @@ def init_project(target: Path) -> list[Path]:
 def _note_template(root: Path) -> None:
     """templates/rapporteur-note.docx made from the new project's own config (its workshop,
     a session without a note, its themes), so that a note written in it can be ingested."""
-    from idmbook.diagnostics import Report
-    from idmbook.ingest.notetemplate import note_template, template_fields
-    from idmbook.load.project import load_config
-
     config, taxonomy, _ = load_config(root, Report())
     if config is None or taxonomy is None or not config.workshops:
         return  # the shipped config always loads; the packaged template is kept otherwise
@@ -165,8 +165,6 @@ def new_contribution(
 def _create(path: Path, text: str, root: Path) -> Path:
     """Write a new file of the project: its folders real folders of the project (a link to a
     folder elsewhere is refused, see :mod:`idmbook.load.confine`), the file new."""
-    from idmbook.load.confine import Unconfined, make_folders
-
     try:
         make_folders(path.parent, root)
         with path.open("x", encoding="utf-8") as handle:

@@ -10,16 +10,22 @@ tables are in :mod:`idmbook.commands.statustables` and the figure in
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from idmbook.check.duplicates import project_near_duplicates
+from idmbook.check.gcm import unaddressed
+from idmbook.check.validate import for_build, validate
+from idmbook.compose.editions import edition_pieces, untranslated_config
 from idmbook.diagnostics import Report, Severity
 from idmbook.load.project import Project
 from idmbook.model.config import Taxonomy
 from idmbook.model.documents import Contribution, Note
 from idmbook.model.fields import STAKEHOLDER_TYPES
+from idmbook.model.recommendations import recommendation_rows
 from idmbook.rules import RULES
 
 SHORT_TYPES = {
@@ -314,8 +320,6 @@ def _count(contributions: list[Contribution], taxonomy: Taxonomy) -> dict[str, C
 
 
 def _blockers(project: Project | None, report: Report) -> list[Blocker]:
-    from idmbook.check.validate import for_build
-
     if project is not None:
         report = for_build(report, final=True)
     groups: dict[str, list[str]] = {}
@@ -340,8 +344,6 @@ def _blockers(project: Project | None, report: Report) -> list[Blocker]:
 
 
 def _quoted(path: str) -> str:
-    import shlex
-
     return shlex.quote(path)
 
 
@@ -391,8 +393,6 @@ def status_of(project: Project | None, report: Report, title: str = "") -> Statu
 
 def _translations(project: Project) -> dict[str, dict[str, Any]]:
     """The editions in the languages the config translates into or translations exist in."""
-    from idmbook.compose.editions import edition_pieces, untranslated_config
-
     source = project.config.language
     languages = {str(lang) for lang in project.config.translations}
     languages |= {t.language for t in project.documents.translations}
@@ -410,24 +410,16 @@ def _translations(project: Project) -> dict[str, dict[str, Any]]:
 
 
 def _near_duplicates(project: Project) -> list[dict[str, Any]]:
-    from idmbook.check.duplicates import project_near_duplicates
-    from idmbook.model.recommendations import recommendation_rows
-
     rows = recommendation_rows(project.config, project.documents.notes)
     threshold = project.config.recommendations.near_duplicate_threshold
     return [g.as_dict() for g in project_near_duplicates(rows, threshold)]
 
 
 def _gcm_unaddressed(project: Project) -> list[tuple[int, str]]:
-    from idmbook.check.gcm import unaddressed
-    from idmbook.model.recommendations import recommendation_rows
-
     return unaddressed(recommendation_rows(project.config, project.documents.notes))
 
 
 def project_status(start: Path) -> Status:
     """Load the project containing ``start`` and compute its dashboard."""
-    from idmbook.check.validate import validate
-
     project, report = validate(start)
     return status_of(project, report)

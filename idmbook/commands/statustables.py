@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from rich.columns import Columns
+from rich.table import Table
+from rich.text import Text
+
 from idmbook.commands.status import SHORT_TYPES, Status
 from idmbook.model.fields import STAKEHOLDER_TYPES
 
 
 def render_tables(status: Status) -> list[Any]:
     """Rich renderables of the dashboard, in the order they are printed."""
-    from rich.table import Table
-    from rich.text import Text
-
     out: list[Any] = []
     if status.config_ok:
         out.append(Text(status.title, style="bold"))
@@ -64,9 +65,6 @@ _STATUS_STYLE = {
 
 
 def _sessions_table(status: Status) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
     table = Table(title="Rapporteur notes by session", title_justify="left")
     folder = _notes_folder([s.note for s in status.sessions if s.note])
     named = {
@@ -109,10 +107,6 @@ def _notes_folder(paths: list[str]) -> str:
 
 
 def _contribution_tables(status: Status) -> list[Any]:
-    from rich.columns import Columns
-    from rich.table import Table
-    from rich.text import Text
-
     titles = dict(status.themes)
     cities = dict(status.workshops)
     dimensions = [
@@ -150,14 +144,10 @@ def _contribution_tables(status: Status) -> list[Any]:
 
 
 def _cell(value: str, empty: bool) -> Any:
-    from rich.text import Text
-
     return Text("—" if empty else value, style="bold red" if empty else "")
 
 
 def _matrix_by_workshop(status: Status) -> Any:
-    from rich.table import Table
-
     table = Table(
         title="Theme coverage: notes + contributions by workshop (— marks a gap)",
         title_justify="left",
@@ -175,8 +165,6 @@ def _matrix_by_workshop(status: Status) -> Any:
 
 
 def _matrix_by_type(status: Status) -> Any:
-    from rich.table import Table
-
     table = Table(
         title="Theme coverage: contributions by stakeholder type (— marks a gap)",
         title_justify="left",
@@ -191,8 +179,6 @@ def _matrix_by_type(status: Status) -> Any:
 
 
 def _translations_table(status: Status) -> Any:
-    from rich.table import Table
-
     table = Table(
         title="Editions in other languages (translated / stale / missing)",
         title_justify="left",
@@ -210,8 +196,6 @@ def _translations_table(status: Status) -> Any:
 
 
 def _near_duplicates_table(status: Status) -> Any:
-    from rich.table import Table
-
     table = Table(
         title="Recommendations that may say the same thing (idmbook recommendations)",
         title_justify="left",

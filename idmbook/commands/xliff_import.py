@@ -15,6 +15,8 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from lxml import etree
 
 from idmbook.commands.inline import Pair, Placeholder, Token, tokens
@@ -69,9 +71,6 @@ class _Exchange:
 
 
 def _read_xliff(raw: bytes, shown: str, report: Report) -> _Exchange | None:
-
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
     from translate.storage.xliff2 import Xliff2File
 
     try:

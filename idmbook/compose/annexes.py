@@ -9,7 +9,9 @@ from idmbook.compose.book import Book
 from idmbook.compose.embedded import indent_continuation, source_texts, wrap
 from idmbook.compose.key_recommendations import Numbered
 from idmbook.compose.templating import Md, environment, finalize
+from idmbook.load.defaults import default_templates
 from idmbook.model.fields import STAKEHOLDER_TYPES
+from idmbook.model.gcm import objectives
 
 __all__ = ["annexes"]
 
@@ -86,9 +88,6 @@ def _by_stakeholder(book: Book) -> list[dict[str, Any]]:
 
 def _gcm_annex(book: Book, numbered: list[Numbered], number: str) -> str:
     """The annex listing the key recommendations under each objective they address."""
-    from idmbook.load.defaults import default_templates
-    from idmbook.model.gcm import objectives
-
     listed = []
     for objective in objectives():
         recs = [

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from idmbook.errors import IdmbookError, ToolMissing
+from idmbook.load.fonts import typst_fonts
 
 IOM_BLUE = "#0033a0"
 SUFFIXES = (".png", ".svg")
@@ -122,8 +123,6 @@ def _typst_compile(main: str, files: dict[str, str], suffix: str) -> bytes:
         raise IdmbookError(f"cannot draw a chart as 'chart{suffix}'", "name the file .png or .svg")
     try:
         import typst
-
-        from idmbook.load.fonts import typst_fonts
     except ImportError as exc:
         raise ToolMissing(
             f"the typst package is not available: {exc}", "reinstall idmbook (`make install`)"

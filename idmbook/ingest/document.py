@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from idmbook.ingest import libreoffice
-from idmbook.ingest.convert import Node, text_ast, to_ast
+from idmbook.ingest.convert import Node, plain_text, text_ast, to_ast
 from idmbook.ingest.docx import inspect_docx
 from idmbook.ingest.leftout import LeftOut, rtf_left_out
 from idmbook.ingest.marks import Marks, strip_marks
@@ -69,8 +69,6 @@ class Document:
 
     def meta_text(self, key: str) -> str:
         """A metadata field pandoc found (a title in HTML or RTF), as plain text."""
-        from idmbook.ingest.convert import plain_text
-
         value = self.ast.get("meta", {}).get(key)
         if not isinstance(value, dict):
             return ""

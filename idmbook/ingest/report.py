@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
+
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from idmbook.diagnostics import Diagnostic, Report, Severity
 
@@ -62,7 +66,6 @@ def progress_bar(console: Console | None, total: int) -> Iterator[object]:
     if console is None or total < 2:
         yield lambda name: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
         TextColumn("ingesting"),
@@ -104,8 +107,6 @@ def print_report(result: IngestResult, console: Console) -> None:
     (one "- " line each) and its diagnostics with their codes, the refusal last; then the
     totals. Lines are never
     cut into columns, so a narrow terminal or a CI log reads the same."""
-    from rich.markup import escape
-
     if result.dry_run:
         console.print("dry run: nothing written", highlight=False)
     for item in result.files:
@@ -150,8 +151,6 @@ def _other(result: IngestResult) -> list[Diagnostic]:
 def report_json(result: IngestResult) -> str:
     """The run as JSON, for scripts: every file with its outcome, target, changes, counts and
     diagnostics (as ``validate --format json`` gives them), and the run's other diagnostics."""
-    import json
-
     files = [
         {
             "file": item.source,

@@ -302,6 +302,7 @@ def _literal_values(model: type[BaseModel], loc: Loc) -> list[str]:
 
 
 def _field_help(model: type[BaseModel], loc: Loc) -> str | None:
+    # imported here: a clean validate never loads the field docs (tests/test_startup.py)
     from idmbook.model.fielddocs import field_doc
 
     found = _field_at(model, loc)

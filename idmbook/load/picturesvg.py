@@ -9,6 +9,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
 from idmbook.load.picturecost import MAX_PICTURE_BYTES, Cost, Refused
 
 MAX_SVG_ELEMENTS = 50_000
@@ -34,9 +37,6 @@ Inspect = Callable[[bytes, int], Cost]
 def svg_cost(data: bytes, depth: int, inspect: Inspect) -> Cost:
     """The cost of the SVG ``data`` (embedded ``depth`` pictures deep), each picture it
     embeds checked by ``inspect``; raises :class:`Refused`."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import fromstring
-
     doctype = re.search(rb"<!DOCTYPE[^>\[]*(\[)?", data, re.IGNORECASE)
     if re.search(rb"<!ENTITY", data, re.IGNORECASE) or (doctype and doctype.group(1)):
         raise Refused("the SVG declares entities (a DOCTYPE with declarations of its own)")

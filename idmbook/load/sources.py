@@ -14,6 +14,7 @@ from typing import Literal
 
 from idmbook.diagnostics import Diagnostic, Report
 from idmbook.errors import ProjectNotFound
+from idmbook.load.confine import kind_of
 from idmbook.rules import diag
 
 CONFIG_NAME = "idmbook.yaml"
@@ -143,8 +144,6 @@ def not_read(path: Path, rel: str) -> Diagnostic:
 
 
 def _not_a_folder(path: Path, rel: str) -> Diagnostic:
-    from idmbook.load.confine import kind_of
-
     try:
         what = kind_of(os.lstat(path).st_mode)
     except OSError:

@@ -15,6 +15,8 @@ import sys
 from functools import cache
 from typing import Any, get_args
 
+from pydantic import BaseModel
+
 
 def field_doc(model: type, name: str) -> str | None:
     """The docstring of field ``name`` of ``model`` (or of the base class that declares it),
@@ -44,8 +46,6 @@ def describe_schema(schema: dict[str, Any], model: type) -> dict[str, Any]:
 
 def _models_in(model: type, seen: set[type] | None = None) -> set[type]:
     """``model`` and every model class its fields' annotations name, at any depth."""
-    from pydantic import BaseModel
-
     seen = set() if seen is None else seen
     if model in seen:
         return seen

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from ruamel.yaml import YAML
+
 
 @dataclass(frozen=True)
 class Objective:
@@ -24,8 +26,6 @@ class Objective:
 @functools.cache
 def objectives() -> tuple[Objective, ...]:
     """The 23 objectives, in order."""
-
-    from ruamel.yaml import YAML
 
     text = resources.files("idmbook").joinpath("data/gcm.yaml").read_text("utf-8")
     data = YAML(typ="safe", pure=True).load(text)

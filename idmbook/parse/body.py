@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from idmbook.cache import Cache
-from idmbook.compose.assemble import figure_placed
+from idmbook.compose.assemble import contributors_figure, figure_placed
+from idmbook.compose.charts import contributors_chart
 from idmbook.pandoc.ast import id_counts, nodes, stringify
 from idmbook.pandoc.markdown import READER
 from idmbook.pandoc.run import run_pandoc
@@ -41,8 +42,6 @@ def drawn_figure(assembled: Assembled, language: str = "en") -> Figure | None:
     folder in the book's ``language``, or None when the book has none."""
     if not assembled.contributors:
         return None
-    from idmbook.compose.assemble import contributors_figure
-    from idmbook.compose.charts import contributors_chart
 
     folder = tempfile.TemporaryDirectory(prefix="idmbook-figures-")
     path = Path(folder.name) / "contributors.png"

@@ -23,6 +23,7 @@ from idmbook.model.config import Config
 from idmbook.pandoc.run import pandoc_version
 from idmbook.publish.buildinfo import BuildInfo, build_info
 from idmbook.publish.manifest import (
+    FORMATS,
     MANIFEST_SUFFIX,
     input_hashes,
     path_hashes,
@@ -31,7 +32,6 @@ from idmbook.publish.manifest import (
     up_to_date,
 )
 
-FORMATS = ("docx", "pdf", "html")
 MAX_MANIFEST = 64 * 1024 * 1024
 """The largest manifest the up-to-date check reads."""
 

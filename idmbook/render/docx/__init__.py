@@ -19,17 +19,15 @@ style, in three steps.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from idmbook.cache import Cache
 from idmbook.errors import IdmbookError
 from idmbook.pandoc.ast import ast_bytes
 from idmbook.pandoc.run import pandoc_version
 from idmbook.render.docx import writer
 from idmbook.render.docx.prepare import prepare_ast
 from idmbook.render.meta import BookMeta
-
-if TYPE_CHECKING:
-    from idmbook.cache import Cache
 
 __all__ = ["render_docx"]
 
@@ -68,6 +66,7 @@ def render_docx(
 
 def _finished(raw: bytes, meta: BookMeta) -> bytes:
     """Step 3, imported now: see :mod:`idmbook.render.docx.finish`."""
+    # imported here: python-docx loads once pandoc has written the DOCX (tests/test_startup.py)
     from idmbook.render.docx.finish import finish_docx
 
     return finish_docx(raw, meta)
@@ -75,8 +74,6 @@ def _finished(raw: bytes, meta: BookMeta) -> bytes:
 
 def _cache_key(document: bytes, meta: BookMeta, reference: Path) -> str:
     """Everything pandoc's DOCX depends on: the AST, the pictures, the template, the date."""
-    from idmbook.cache import Cache
-
     pictures = [
         f"{name}={Cache.key(path.read_bytes())}" for name, path in sorted(meta.images.items())
     ]

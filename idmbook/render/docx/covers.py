@@ -23,6 +23,7 @@ from docx.shared import Emu, Mm
 
 from idmbook.errors import IdmbookError
 from idmbook.load.confine import read_file
+from idmbook.load.fonts import typst_fonts
 from idmbook.load.picturecost import MAX_PICTURE_BYTES
 from idmbook.render.docx.document import Finishing
 from idmbook.render.docx.styles import STYLE_COVER_PUBLISHER, STYLE_COVER_SERIES, STYLE_IMPRINT
@@ -140,8 +141,6 @@ def svg_as_png(data: bytes) -> bytes:
     """The SVG picture ``data`` drawn as a PNG by Typst (transparent background), in a
     temporary folder that holds nothing else."""
     import typst
-
-    from idmbook.load.fonts import typst_fonts
 
     with tempfile.TemporaryDirectory(prefix="idmbook-cover-") as folder:
         root = Path(folder)

@@ -6,8 +6,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from idmbook.cache import Cache
 from idmbook.errors import IdmbookError
 from idmbook.load.fonts import Glyphs
 from idmbook.pandoc.ast import Node, ast_bytes, id_counts, link_targets
@@ -19,9 +20,6 @@ from idmbook.render.pdf.language import book_language
 from idmbook.render.pdf.markup import PAGEBREAK, raw_block, text_inlines
 from idmbook.render.pdf.prepare import Prepare, prepare_blocks
 from idmbook.render.pdf.typst_errors import sources_in
-
-if TYPE_CHECKING:
-    from idmbook.cache import Cache
 
 TEMPLATE_NAME = "idm.typ"
 """The pandoc Typst template inside the project's templates folder."""
@@ -191,8 +189,6 @@ def _pieces(blocks: list[Node]) -> tuple[list[int], list[bytes]]:
 
 def _piece_texts(pieces: list[bytes], api: Any, cache: Cache | None) -> list[str]:
     """pandoc's Typst of each piece: from the cache, or converted (and then kept there)."""
-    from idmbook.cache import Cache
-
     version = ast_bytes(api)
     keys = [Cache.key("typst", pandoc_version(), *WRITER_ARGS, version, p) for p in pieces]
     texts: dict[int, str] = {}
@@ -256,8 +252,6 @@ def _cut(out: bytes, marker: str, batch: list[int]) -> list[str]:
 def _main_file(template: Path, document: bytes, cache: Cache | None) -> bytes:
     """``book.typ``: ``document`` (the metadata and the chapters' includes) through the
     template."""
-    from idmbook.cache import Cache
-
     args = [*WRITER_ARGS, "--template", str(template)]
     key = Cache.key("main", pandoc_version(), *args, template.read_bytes(), document)
     found = cache.get("typst", key) if cache is not None else None
