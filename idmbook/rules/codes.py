@@ -11,6 +11,7 @@ from idmbook.diagnostics import Diagnostic, Severity
 from idmbook.rules.apparatus import APPARATUS_RULES
 from idmbook.rules.book import BOOK_RULES
 from idmbook.rules.cover import COVER_RULES
+from idmbook.rules.extras import EXTRA_RULES
 from idmbook.rules.files import FILE_RULES
 from idmbook.rules.ingest import INGEST_RULES
 from idmbook.rules.rule import ERR, INFO, WARN, Rule
@@ -21,7 +22,14 @@ __all__ = ["ERR", "INFO", "RULES", "WARN", "Rule", "diag"]
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in sorted(
-        [*FILE_RULES, *BOOK_RULES, *INGEST_RULES, *APPARATUS_RULES, *COVER_RULES],
+        [
+            *FILE_RULES,
+            *BOOK_RULES,
+            *INGEST_RULES,
+            *APPARATUS_RULES,
+            *COVER_RULES,
+            *EXTRA_RULES,
+        ],
         key=lambda rule: rule.code,
     )
 }
