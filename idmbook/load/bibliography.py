@@ -64,6 +64,7 @@ class Where:
 WHAT_PANDOC_READS = "the references file and the citations (IDM150-IDM153)"
 """Left out without pandoc (see :func:`idmbook.rules.extras.not_checked`)."""
 
+
 def _project_file(root: Path, rel: str) -> tuple[bytes | None, str | None]:
     """The bytes of the project file ``rel``, or why it cannot be read."""
     path = PurePosixPath(rel)

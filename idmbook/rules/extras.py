@@ -45,7 +45,8 @@ def not_checked(what: str, path: str, missing: ExtraMissing) -> Diagnostic:
 
 def one_not_checked(diagnostics: Iterable[Diagnostic], path: str) -> list[Diagnostic]:
     """``diagnostics`` with their IDM170 made one, at ``path`` (the project's config), naming
-    every check left out and how many files each was left out of."""
+    every check left out (in the order of their names) and how many files each was left out
+    of."""
     kept: list[Diagnostic] = []
     left_out: dict[str, set[str]] = {}
     for d in diagnostics:
@@ -56,7 +57,7 @@ def one_not_checked(diagnostics: Iterable[Diagnostic], path: str) -> list[Diagno
     if not left_out:
         return kept
     parts = []
-    for what, where in left_out.items():
+    for what, where in sorted(left_out.items()):
         files = f"{len(where)} file{'s' * (len(where) != 1)}"
         parts.append(f"{what} in {files}" if len(where) > 1 else what)
     message = f"not checked without {BUILD_EXTRA}: {'; '.join(parts)}"
