@@ -232,6 +232,30 @@ def test_validate_finds_the_same_mistakes_without_the_build_extra(
     assert not {d["code"] for d in without} & DEGRADED
 
 
+def test_internal_links_are_left_out_without_pandoc_and_said_to_be(
+    make_project: Callable[..., ProjectDir], run: Callable[..., CliResult]
+) -> None:
+    chapter = (
+        "---\ntitle: Introduction\npart: front\norder: 2\n---\n\n"
+        "## Scope of the compact\n\nSee [the scope](#scope-of-the-compact) and "
+        "[the annex](#annex-that-is-not-there).\n"
+    )
+    project = make_project({"chapters/introduction.md": chapter})
+    full = _json(run(["validate", "--format", "json"], project, blocked=False))
+    assert [(d["code"], d["path"], d["line"]) for d in full] == [
+        ("IDM154", "chapters/introduction.md", 9)
+    ]
+    alone = run(["validate", "--format", "json"], project)
+    assert alone.exit_code == 0
+    assert [(d["code"], d["message"]) for d in _json(alone)] == [
+        (
+            "IDM170",
+            "not checked without idmbook[build]: the internal links (IDM154) "
+            "(needs pypandoc-binary)",
+        )
+    ]
+
+
 def test_validate_of_named_files_in_every_format_without_the_build_extra(
     make_project: Callable[..., ProjectDir], run: Callable[..., CliResult]
 ) -> None:

@@ -2,7 +2,8 @@
 
 Each rule's explanation says what goes wrong and what to do instead; ``idmbook rules`` prints
 them and the rapporteur's guide is generated from them. The rules are kept by family:
-reading a file (files.py), the book as a whole (book.py), ingest (ingest.py).
+reading a file (files.py), the book as a whole (book.py), ingest (ingest.py), the checks left
+out without the build extra (extras.py).
 """
 
 from __future__ import annotations
