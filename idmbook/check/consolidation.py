@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 from idmbook.check.duplicates import project_near_duplicates
 from idmbook.diagnostics import Diagnostic
+from idmbook.errors import ExtraMissing, extra_missing
 from idmbook.load.sources import CONFIG_NAME
 from idmbook.model.recommendations import RecRow, recommendation_rows
 from idmbook.rules.codes import diag
+from idmbook.rules.extras import not_checked
 
 if TYPE_CHECKING:
     from idmbook.load.project import Project
@@ -92,7 +94,14 @@ def _unconsolidated(project: Project, rows: list[RecRow], merged: set[str]) -> l
     threshold = project.config.recommendations.near_duplicate_threshold
     by_id = {r.id: r for r in rows}
     out = []
-    for group in project_near_duplicates(rows, threshold):
+    try:
+        groups = project_near_duplicates(rows, threshold)
+    except ImportError as exc:  # scikit-learn: pip install idmbook without the build extra
+        if extra_missing(exc, "near-duplicates") is None:
+            raise
+        missing = ExtraMissing("near-duplicates", "scikit-learn")
+        return [not_checked("the near-duplicate recommendations (IDM093)", CONFIG_NAME, missing)]
+    for group in groups:
         if set(group.ids) & merged:
             continue
         first = by_id[group.ids[0]]

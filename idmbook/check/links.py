@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from idmbook.check.crossrefs import published_texts, text_lines
 from idmbook.compose.embedded import chapter_anchor, contribution_anchor
 from idmbook.diagnostics import Diagnostic
-from idmbook.errors import IdmbookError
+from idmbook.errors import ExtraMissing, IdmbookError
 from idmbook.load.defaults import project_templates
 from idmbook.pandoc.ast import ast_loads, nodes
 from idmbook.pandoc.markdown import READER
@@ -29,6 +29,7 @@ from idmbook.parse.allowlist import CROSSREF_ID
 from idmbook.parse.citations import BIBLIOGRAPHY_ID
 from idmbook.parse.pieces import identifier
 from idmbook.rules import diag
+from idmbook.rules.extras import not_checked
 
 if TYPE_CHECKING:
     from idmbook.load.project import Project
@@ -111,7 +112,10 @@ def link_diagnostics(project: Project) -> list[Diagnostic]:
                     links.append((rel, number, match.start() + 3, target))
     if not links:
         return []
-    headings = _heading_ids(list(texts.values()))
+    try:
+        headings = _heading_ids(list(texts.values()))
+    except ExtraMissing as missing:  # pip install idmbook without the build extra
+        return [not_checked("the internal links (IDM154)", links[0][0], missing)]
     places = _book_places(project)
     return [
         diag(

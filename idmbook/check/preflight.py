@@ -10,7 +10,8 @@ is reported by :mod:`idmbook.load.content` (IDM052).
 
 pandoc runs only for a text that holds something the sanitiser may change (:func:`may_change`):
 most texts have no attribute, equation or unusual link, and headings that only a parse can
-place.
+place. Without pandoc (``pip install idmbook`` without the build extra) the check is left out
+and said to be (IDM170).
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from idmbook.diagnostics import Diagnostic
+from idmbook.errors import ExtraMissing
 from idmbook.load import content
+from idmbook.pandoc.ast import ast_loads
 from idmbook.pandoc.markdown import READER, contain, outside_code
+from idmbook.pandoc.run import run_pandoc
 from idmbook.parse.sanitize import Change, Levels, Sanitizer
 from idmbook.rules import diag
+from idmbook.rules.extras import not_checked
 
 Kind = Literal["note", "contribution", "chapter"]
 TOPS: dict[str, int] = {"contribution": 3, "chapter": 2, "note": 4}
@@ -38,6 +43,8 @@ CODES = {
     "math": "IDM073",
     "link": "IDM074",
 }
+WHAT_THE_BUILD_CHANGES = "what the build changes in the text (IDM070-IDM074)"
+"""The check left out without pandoc (see :func:`idmbook.rules.extras.not_checked`)."""
 _HINTS = {
     "attribute": "remove it; keep only lang, dir, and a picture's width and height",
     "heading": "move the heading out of it, or write it as bold text (**...**)",
@@ -147,10 +154,11 @@ def scan(body: str, rel: str, first_line: int, root: Path, kind: Kind) -> list[D
     split_at = 2 if kind == "note" else 0
     if not may_change(body, TOPS[kind], split_at):
         return []
-    from idmbook.pandoc.ast import ast_loads
-    from idmbook.pandoc.run import run_pandoc
-
-    parsed = ast_loads(run_pandoc(["-f", READER, "-t", "json"], contain(body, "p").encode()))
+    try:
+        out = run_pandoc(["-f", READER, "-t", "json"], contain(body, "p").encode())
+    except ExtraMissing as missing:  # pip install idmbook without the build extra
+        return [not_checked(WHAT_THE_BUILD_CHANGES, rel, missing)]
+    parsed = ast_loads(out)
     sanitizer = Sanitizer(root)
     if kind == "note":
         for top, blocks in _note_texts(parsed["blocks"]):

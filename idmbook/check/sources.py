@@ -9,8 +9,8 @@ from idmbook.check import preflight
 from idmbook.check.memo import LoadMemo, context_digest
 from idmbook.check.project import check_project
 from idmbook.check.translated import is_translation, load_translation, translation_name
+from idmbook.check.wordnote import note_from_word
 from idmbook.diagnostics import Report
-from idmbook.ingest.notes import note_from_docx
 from idmbook.load.acronyms import load_acronyms
 from idmbook.load.frontmatter import FrontMatterFile, TextFile, decode, split
 from idmbook.load.modelerrors import validate_keys, validate_model
@@ -130,7 +130,7 @@ def _load_docx_note(path: Path, raw: bytes, rel: str, project: Project) -> Note 
     """A rapporteur note written in Word: converted to note Markdown in memory, then loaded
     as a Markdown note; diagnostics point at the Word document's table rows and paragraphs."""
     report = project.report
-    converted, problems = note_from_docx(raw, rel)
+    converted, problems = note_from_word(raw, rel)
     report.extend(problems)
     if converted is None:
         return None

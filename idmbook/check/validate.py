@@ -17,7 +17,9 @@ from idmbook.check.sources import load_project
 from idmbook.diagnostics import Report, Severity
 from idmbook.load.placeholders import placeholder_diagnostics
 from idmbook.load.project import Project, open_project
+from idmbook.load.sources import CONFIG_NAME
 from idmbook.load.templatefiles import template_diagnostics
+from idmbook.rules.extras import one_not_checked
 
 
 def validate(
@@ -46,6 +48,8 @@ def validate(
     # the citations of the files checked, whole project or not (the references are the project's)
     project.report.extend(citation_diagnostics(project))
     project.report.extend(review_diagnostics(project, whole=paths is None))
+    # the checks left out without the build extra, named once (IDM170)
+    project.report.diagnostics = one_not_checked(project.report.diagnostics, CONFIG_NAME)
     report = project.report.strict() if strict else project.report
     return project, report
 

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from idmbook.diagnostics import Diagnostic, Severity
-from idmbook.errors import ToolMissing
+from idmbook.errors import ExtraMissing, ToolMissing
 from idmbook.load.confine import folder_problem, read_file
 from idmbook.pandoc.run import run_pandoc
 from idmbook.rules import diag
+from idmbook.rules.extras import not_checked
 
 READERS = {".bib": "biblatex", ".bibtex": "biblatex", ".json": "csljson"}
 """pandoc's reader for each kind of references file."""
@@ -58,6 +59,10 @@ class Where:
     config: str
     bibliography: tuple[int, int] = (1, 1)
     csl: tuple[int, int] = (1, 1)
+
+
+WHAT_PANDOC_READS = "the references file and the citations (IDM150-IDM153)"
+"""Left out without pandoc (see :func:`idmbook.rules.extras.not_checked`)."""
 
 
 def _project_file(root: Path, rel: str) -> tuple[bytes | None, str | None]:
@@ -111,6 +116,8 @@ def read_references(rel: str, data: bytes) -> tuple[bytes | None, list[str], Dia
     try:
         out = run_pandoc(["--sandbox", "-f", reader, "-t", "csljson"], data)
         entries = json.loads(out)
+    except ExtraMissing as missing:  # pip install idmbook without the build extra
+        return None, [], not_checked(WHAT_PANDOC_READS, rel, missing)
     except ToolMissing as exc:
         message = _pandoc_message(exc)
         line, column = _position(message, text)
@@ -157,6 +164,8 @@ def _try_style(rel: str, style: bytes, references: bytes, key: str | None) -> Di
                 markdown,
                 cwd=Path(folder),
             )
+        except ExtraMissing as missing:
+            return not_checked(WHAT_PANDOC_READS, rel, missing)
         except ToolMissing as exc:
             message = _pandoc_message(exc)
             line, column = _position(message, style.decode("utf-8", "replace"))

@@ -30,11 +30,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.machinery import ModuleSpec
 from pathlib import Path
 from typing import Any
 
 from idmbook.cache import Cache
-from idmbook.errors import ToolMissing
+from idmbook.errors import BUILD_MODULES, ExtraMissing
 
 FONT_PACKAGES = (("fontpkg_amiri", "files"), ("manimgx_fonts", ""), ("manimgx_fonts_cjk", ""))
 """The Python packages that hold the book's font files, with the folder they are in."""
@@ -77,17 +78,13 @@ SET_WITHOUT_GLYPH: tuple[tuple[int, int], ...] = (
 def font_folders() -> tuple[Path, ...]:
     """The folders of the font packages, in the order of :data:`FONT_PACKAGES`.
 
-    Raises ToolMissing when a package is not installed (idmbook depends on each)."""
+    Raises ExtraMissing when a package is not installed (the build extra installs each)."""
     folders = []
     for name, inside in FONT_PACKAGES:
-        spec = importlib.util.find_spec(name)
+        spec = _find_spec(name)
         locations = list(spec.submodule_search_locations or []) if spec else []
         if not locations or not (Path(locations[0]) / inside).is_dir():
-            package = name.replace("_", "-")
-            raise ToolMissing(
-                f"the font package {package} is not installed",
-                f"reinstall idmbook (`make install`); it depends on {package}",
-            )
+            raise ExtraMissing("the PDF's fonts", BUILD_MODULES.get(name, name))
         folders.append(Path(locations[0]) / inside)
     return tuple(folders)
 
@@ -109,7 +106,10 @@ def typst_fonts() -> Any:
 
     Made once per process: Typst reads every font file's tables when it is made."""
     with _TYPST_FONTS_LOCK:
-        import typst
+        try:
+            import typst
+        except ImportError:
+            raise ExtraMissing("the PDF's fonts", "typst") from None
 
         folders = [str(folder) for folder in font_folders()]
         return typst.Fonts(
@@ -117,9 +117,17 @@ def typst_fonts() -> Any:
         )
 
 
+def _find_spec(name: str) -> ModuleSpec | None:
+    """Where the package ``name`` is installed, without importing it (None: it is not)."""
+    try:
+        return importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+
+
 def _typst_library() -> Path | None:
     """The typst package's compiled library, which carries Typst's own fonts."""
-    spec = importlib.util.find_spec("typst")
+    spec = _find_spec("typst")
     for folder in (spec.submodule_search_locations or []) if spec else []:
         for entry in sorted(Path(folder).iterdir()):
             if entry.name.startswith("_typst") and entry.suffix in (".so", ".pyd", ".dylib"):
@@ -293,7 +301,11 @@ def _coverage_key() -> str:
 
 
 def read_coverage() -> Coverage:
-    """Read the character maps of every font Typst is given (see the module's docstring)."""
+    """Read the character maps of every font Typst is given (see the module's docstring).
+
+    Raises ExtraMissing when fontTools, Typst or a font package is not installed."""
+    if _find_spec("fontTools") is None:
+        raise ExtraMissing("reading the PDF's fonts", "fonttools")
     points: set[int] = set()
     for cmap in _package_cmaps():
         points.update(cmap)

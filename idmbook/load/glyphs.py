@@ -3,15 +3,22 @@
 The PDF is set in the fonts of :mod:`idmbook.load.fonts`. A character none of them has (a
 private-use character left by a Symbol or Wingdings font in a Word file, a control character, a code
 point Unicode has not assigned) is printed as its code point in a box: the build goes on, and this
-check says where it is, once per character and file.
+check says where it is, once per character and file. Without the fonts (``pip install idmbook``
+without the build extra) a text with characters outside the ones every font has is not checked,
+and said not to be (IDM170).
 """
 
 from __future__ import annotations
 
 from idmbook.cache import Cache
 from idmbook.diagnostics import Diagnostic
+from idmbook.errors import ExtraMissing
 from idmbook.load.fonts import SURELY_SHOWN, coverage, describe
 from idmbook.rules import diag
+from idmbook.rules.extras import not_checked
+
+WHAT_THE_FONTS_LACK = "the characters the PDF's fonts lack (IDM054)"
+"""The check left out without the fonts (see :func:`idmbook.rules.extras.not_checked`)."""
 
 
 def scan(body: str, rel: str, first_line: int) -> list[Diagnostic]:
@@ -21,7 +28,10 @@ def scan(body: str, rel: str, first_line: int) -> list[Diagnostic]:
     if SURELY_SHOWN.fullmatch(body):
         return []
 
-    glyphs = coverage(Cache.default())
+    try:
+        glyphs = coverage(Cache.default())
+    except ExtraMissing as missing:  # pip install idmbook without the build extra
+        return [not_checked(WHAT_THE_FONTS_LACK, rel, missing)]
     first: dict[str, int] = {}
     count: dict[str, int] = {}
     for match in glyphs.missing(body):

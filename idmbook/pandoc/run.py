@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from idmbook.errors import ToolMissing
+from idmbook.errors import INSTALL_BUILD, ExtraMissing, ToolMissing
 from idmbook.stopping import RUNNING, stop_everything
 
 
@@ -22,11 +22,16 @@ def pandoc_path() -> str:
     """The pandoc bundled with pypandoc-binary.
 
     Found where pypandoc-binary puts it without importing pypandoc (which takes longer than
-    a whole no-change rebuild should); pypandoc is asked only when it is not there.
+    a whole no-change rebuild should); pypandoc is asked only when it is not there. Without
+    pypandoc-binary (``pip install idmbook`` without the build extra) raises ExtraMissing.
     """
-
-    spec = importlib.util.find_spec("pypandoc")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
+    try:
+        spec = importlib.util.find_spec("pypandoc")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        raise ExtraMissing("running pandoc", "pypandoc-binary")
+    for folder in spec.submodule_search_locations or []:
         bundled = Path(folder) / "files" / "pandoc"
         if bundled.is_file() and os.access(bundled, os.X_OK):
             return str(bundled)
@@ -37,7 +42,8 @@ def pandoc_path() -> str:
     except (ImportError, OSError) as exc:
         raise ToolMissing(
             f"pandoc is not available: {exc}",
-            "reinstall idmbook (`make install`); pypandoc-binary bundles pandoc",
+            f"reinstall idmbook with its build extra (`{INSTALL_BUILD}`); pypandoc-binary "
+            "bundles pandoc",
         ) from None
     return path
 
