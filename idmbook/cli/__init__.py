@@ -3,8 +3,7 @@
 Errors become exit codes here and only here (:func:`main`): 0 no errors, 1 problems found, 2
 idmbook could not run (a command that builds run without the build extra among them), 130
 interrupted. Each command imports the stages it runs inside its function, so that `idmbook
---help` and `idmbook validate` start fast (the one place imports are not at the top of modules,
-for start-up time: tests/test_startup.py measures what they load).
+--help` and `idmbook validate` start fast (tests/test_startup.py measures what they load).
 """
 
 from __future__ import annotations
