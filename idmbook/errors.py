@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 
 class IdmbookError(Exception):
     """Something stopped idmbook from doing its job (exit status 2)."""
@@ -80,8 +82,6 @@ class ExtraMissing(ToolMissing):
 
 def module_installed(name: str) -> bool:
     """Whether the module ``name`` can be imported, without importing it."""
-    import importlib.util
-
     try:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
