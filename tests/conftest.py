@@ -312,10 +312,14 @@ def run_main(
 
 
 def run_subprocess(
-    args: list[str], cwd: Path | ProjectDir, env: dict[str, str] | None = None
+    args: list[str],
+    cwd: Path | ProjectDir,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
 ) -> CliResult:
-    """Run ``python -m idmbook.cli`` as a real process (what users and CI run)."""
-    full_env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    """Run ``python -m idmbook.cli`` as a real process (what users and CI run); ``env`` is
+    added to this process's environment (without GITHUB_ACTIONS and PYTHONPATH)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPATH")}
     full_env.update({"COLUMNS": "200", "NO_COLOR": "1", **(env or {})})
     proc = subprocess.run(
         [sys.executable, "-m", "idmbook.cli", *args],
@@ -324,7 +328,7 @@ def run_subprocess(
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=60,
+        timeout=timeout,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 

@@ -113,28 +113,10 @@ class Scene:
 
     def run(self, command: str) -> tuple[int, str]:
         """Run one command as a reader would, in the scratch project: its exit status and what
-        it printed, stage lines left out."""
-        argv = ["bash", "-c", command]
-        if command.startswith("idmbook watch"):
-            return self._watch(argv)
-        done = subprocess.run(
-            argv,
-            cwd=self.project,
-            env=self.env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            timeout=TIMEOUT,
-            check=False,
-        )
-        return done.returncode, _printed(done.stdout)
-
-    def _watch(self, argv: list[str]) -> tuple[int, str]:
-        """`idmbook watch` runs until Ctrl-C: press it once the first build is done."""
-        argv = ["bash", "-c", f"exec {argv[2]}"]
+        it printed (standard output and error together), stage lines left out."""
+        watching = command.startswith("idmbook watch")
         process = subprocess.Popen(
-            argv,
+            ["bash", "-c", f"exec {command}" if watching else command],
             cwd=self.project,
             env=self.env(),
             stdout=subprocess.PIPE,
@@ -142,17 +124,29 @@ class Scene:
             text=True,
             encoding="utf-8",
         )
-        assert process.stdout is not None
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith(WATCHING):
-                process.send_signal(signal.SIGINT)
-                break
-        else:
+        if watching:
+            return _stop_watching(process)
+        try:
+            printed, _ = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
             process.kill()
-        lines.extend(process.stdout)
-        return process.wait(timeout=TIMEOUT), _printed("".join(lines))
+            raise
+        return process.returncode, _printed(printed)
+
+
+def _stop_watching(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """`idmbook watch` runs until Ctrl-C: press it once the first build is done."""
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith(WATCHING):
+            process.send_signal(signal.SIGINT)
+            break
+    else:
+        process.kill()
+    lines.extend(process.stdout)
+    return process.wait(timeout=TIMEOUT), _printed("".join(lines))
 
 
 def _printed(text: str) -> str:
@@ -163,7 +157,7 @@ def _printed(text: str) -> str:
 
 def make_scene(folder: Path, cache: Path) -> Scene:
     """A scratch copy of this repository's project under ``folder``, committed in a new git
-        repository (the guides show `idmbook diff` and a build's commit). ``cache`` is idmbook's
+    repository (the guides show `idmbook diff` and a build's commit). ``cache`` is idmbook's
     cache folder, shared by the pages: what one page parsed, the next need not parse again."""
     project = folder / "project"
     project.mkdir(parents=True)

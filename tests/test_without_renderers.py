@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import CliResult, ProjectDir, note_text
+from conftest import CliResult, ProjectDir, note_text, run_subprocess
 from packaging.requirements import Requirement
 
 REPO = Path(__file__).resolve().parent.parent
@@ -119,20 +119,7 @@ def run(blocker: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., CliRe
     """``run(args, cwd, blocked=True)``: the console entry point as a real process."""
 
     def call(args: list[str], cwd: Path | ProjectDir, blocked: bool = True) -> CliResult:
-        env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PYTHONPATH")}
-        env.update({"COLUMNS": "200", "NO_COLOR": "1"})
-        if blocked:
-            env.update(blocker)
-        proc = subprocess.run(
-            [sys.executable, "-m", "idmbook.cli", *args],
-            cwd=os.fspath(cwd),
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=300,
-        )
-        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+        return run_subprocess(args, cwd, blocker if blocked else None, timeout=300)
 
     yield call
 
