@@ -175,6 +175,8 @@ def _options(
 
 def _print_outcome(result: BuildResult) -> None:
     """The files written (or up to date) and the book's figures, by theme."""
+    from idmbook.publish.manifest import FORMATS
+
     stats = result.stats
     if result.up_to_date:
         err_console.print("outputs are up to date (use --force to rebuild)")
@@ -188,7 +190,7 @@ def _print_outcome(result: BuildResult) -> None:
         )
     for name, why in result.dropped.items():
         fmt = name.rsplit(".", 1)[-1]
-        again = f" (build it again with -f {fmt})" if fmt in ("docx", "pdf", "html") else ""
+        again = f" (build it again with -f {fmt})" if fmt in FORMATS else ""
         out_console.print(f"left {escape(name)} out of the manifest: {escape(why)}{again}")
     themes = Table(title="By theme")
     themes.add_column("theme")
