@@ -323,3 +323,19 @@ def test_the_editors_guide_names_every_key_of_status_json(
     sentence = guide.split("`idmbook status --format json` gives the same numbers", 1)[1]
     sentence = " ".join(sentence.split(").", 1)[0].split())
     assert re.findall(r"`(\w+)`", sentence) == keys
+
+
+def test_the_readme_names_the_range_of_every_diagnostic_code() -> None:
+    """The README's sentence on `idmbook rules` gives the codes' ranges: a new code outside
+    them (as IDM170 was) makes it untrue."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("`idmbook rules` explains every code")
+    sentence = " ".join(readme[start : readme.index(")", start)].split())
+    spans = [
+        (int(low), int(high or low))
+        for low, high in re.findall(r"IDM(\d{3})(?: to IDM(\d{3}))?", sentence)
+    ]
+    codes = [rule.code for rule in RULES.values()]
+    outside = [c for c in codes if not any(lo <= int(c[3:]) <= hi for lo, hi in spans)]
+    assert outside == [], sentence
+    assert all(any(int(c[3:]) == lo for c in codes) for lo, _ in spans), sentence
